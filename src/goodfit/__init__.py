@@ -1,0 +1,1 @@
+"""goodfit: what each customer really costs to serve."""

@@ -1,0 +1,137 @@
+"""Every error goodfit raises on purpose.
+
+Each class has a stable ``code`` (used in ``--json`` output and documented in
+docs/cli.md) and an exit code for the command line. The message is written for the
+person who has to fix the input, not for the developer.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+
+def close_matches(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
+    return difflib.get_close_matches(word, list(candidates), n=n, cutoff=0.6)
+
+
+def _did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    matches = close_matches(word, candidates)
+    return f" Did you mean {', '.join(repr(m) for m in matches)}?" if matches else ""
+
+
+class GoodfitError(Exception):
+    """Base class: a problem a user can fix. Anything else is a bug."""
+
+    code: ClassVar[str] = "goodfit_error"
+    exit_code: ClassVar[int] = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def to_dict(self) -> dict[str, object]:
+        return {"error": self.code, "message": self.message}
+
+
+class ConfigError(GoodfitError):
+    code = "config_error"
+    exit_code = 3
+
+
+class ProjectNotFound(GoodfitError):
+    code = "project_not_found"
+    exit_code = 3
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path} is not a goodfit project (no goodfit.toml). "
+            f"Create one with: goodfit init {path}"
+        )
+
+
+class ProjectExists(GoodfitError):
+    code = "project_exists"
+    exit_code = 3
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} already holds a goodfit project (goodfit.toml exists).")
+
+
+class UnknownTable(GoodfitError):
+    code = "unknown_table"
+    exit_code = 2
+
+    def __init__(self, name: str, known: Iterable[str]) -> None:
+        known = list(known)
+        super().__init__(
+            f"'{name}' is not a goodfit table.{_did_you_mean(name, known)} "
+            f"Tables: {', '.join(known)}"
+        )
+
+
+class UnknownCustomer(GoodfitError):
+    code = "unknown_customer"
+    exit_code = 2
+
+    def __init__(self, customer_id: str, known: Iterable[str]) -> None:
+        super().__init__(f"No customer '{customer_id}'.{_did_you_mean(customer_id, known)}")
+
+
+class InputFileError(GoodfitError):
+    """The file as a whole cannot be read or does not fit the table."""
+
+    code = "input_file_error"
+    exit_code = 4
+
+    def __init__(self, file: Path | str, reason: str) -> None:
+        super().__init__(f"{Path(file).name}: {reason}")
+        self.file = str(file)
+        self.reason = reason
+
+
+class MissingColumns(InputFileError):
+    code = "missing_columns"
+
+    def __init__(self, file: Path | str, table: str, missing: list[str], found: list[str]) -> None:
+        hints = []
+        for col in missing:
+            guess = close_matches(col, found)
+            hint = f" (found '{guess[0]}': map it with --map {guess[0]}={col})" if guess else ""
+            hints.append(f"{col}{hint}")
+        super().__init__(
+            file,
+            f"required column(s) for table {table} missing: {'; '.join(hints)}. "
+            f"Columns in the file: {', '.join(found) or '(none)'}",
+        )
+        self.missing = missing
+
+
+class InvalidRow(GoodfitError):
+    """One bad row. In normal imports these go to quarantine; --strict raises the first."""
+
+    code = "invalid_row"
+    exit_code = 4
+
+    def __init__(self, file: Path | str, row: int, field: str, reason: str,
+                 rejected: int = 1) -> None:
+        more = f" ({rejected - 1} more bad row(s); nothing was imported)" if rejected > 1 else \
+            " (nothing was imported)"
+        super().__init__(f"{Path(file).name}, row {row}, field {field}: {reason}{more}")
+        self.file, self.row, self.field, self.reason = str(file), row, field, reason
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "file": self.file, "row": self.row, "field": self.field,
+                "reason": self.reason}
+
+
+class WarehouseError(GoodfitError):
+    code = "warehouse_error"
+    exit_code = 5
+
+
+class NotImplementedOnBackend(GoodfitError):
+    code = "not_implemented_on_backend"
+    exit_code = 5
