@@ -18,6 +18,7 @@ from goodfit.errors import ProjectExists, ProjectNotFound
 from goodfit.ingest import ImportResult, import_directory, import_file, import_history
 from goodfit.progress import NO_PROGRESS, Progress
 from goodfit.schema import TABLES
+from goodfit.state.db import StateDB
 from goodfit.warehouse import Warehouse
 
 
@@ -72,6 +73,11 @@ class Project:
     def warehouse(self) -> Warehouse:
         return Warehouse.connect(self.config.warehouse.url, self.root)
 
+    @cached_property
+    def state(self) -> StateDB:
+        """The state DB (snapshots, cases, outbox, audit), migrated to the newest schema."""
+        return StateDB.open(self.config.state.url, self.root)
+
     def table(self, name: str) -> ibis.Table:
         """A canonical table as an Ibis expression, for notebooks."""
         from goodfit.schema import table as lookup
@@ -83,6 +89,9 @@ class Project:
         if "warehouse" in self.__dict__:
             self.warehouse.close()
             del self.__dict__["warehouse"]
+        if "state" in self.__dict__:
+            self.state.close()
+            del self.__dict__["state"]
 
     def __enter__(self) -> Project:
         return self

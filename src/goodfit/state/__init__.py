@@ -1,0 +1,1 @@
+"""The state DB: what people do (snapshots, cases, approvals, outbox, audit, users)."""
