@@ -1,0 +1,1 @@
+"""Actions with a person in the loop: goodfit drafts, people approve, goodfit executes."""
