@@ -8,10 +8,10 @@ generator and the metrics all read it; nothing else declares a column.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """Logical column types; the warehouse type follows from the kind."""
 
     STRING = "string"

@@ -30,7 +30,8 @@ from goodfit.ingest.result import ImportResult
 from goodfit.ingest.source import RAW, Source, file_kind, file_sha256, materialise_raw, open_source
 from goodfit.ingest.validate import derived_key_sql, parse_select, q, row_hash_sql
 from goodfit.progress import NO_PROGRESS, Progress
-from goodfit.schema import IMPORT_ORDER, ROW_HASH, Table, table as lookup_table
+from goodfit.schema import IMPORT_ORDER, ROW_HASH, Table
+from goodfit.schema import table as lookup_table
 from goodfit.warehouse import Warehouse
 
 PARSED = "_gf_parsed"

@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from goodfit.ingest.result import UpsertCounts
 from goodfit.ingest.validate import q
-from goodfit.schema import IMPORTS_TABLE, ROW_HASH, Table, TABLES
+from goodfit.schema import IMPORTS_TABLE, ROW_HASH, TABLES, Table
 from goodfit.warehouse import IMPORTS_COLUMNS, create_table_sql
 
 

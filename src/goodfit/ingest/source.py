@@ -126,8 +126,10 @@ def materialise_raw(engine: duckdb.DuckDBPyConnection, source: Source) -> list[t
     if not source.is_csv:
         engine.execute(f"UPDATE {RAW} SET _n = _n + 1")  # header is row 1 in a spreadsheet
         return []
+    # One line can break several rules (e.g. each extra field): keep its first error.
     rejects = engine.execute(
-        f"SELECT line, column_name, error_message, csv_line FROM {REJECTS} ORDER BY line"
+        f"SELECT line, first(column_name ORDER BY column_idx), first(error_message ORDER BY "
+        f"column_idx), first(csv_line) FROM {REJECTS} GROUP BY line ORDER BY line"
     ).fetchall()
     if not rejects:
         engine.execute(f"UPDATE {RAW} SET _n = _n + 1")
@@ -137,7 +139,7 @@ def materialise_raw(engine: duckdb.DuckDBPyConnection, source: Source) -> list[t
     # reject i, so row k's data position is k + #{i : v_i < k}.
     engine.execute("CREATE OR REPLACE TEMP TABLE _gf_rej_pos AS SELECT "
                    "(line - 1) - row_number() OVER (ORDER BY line) AS v "
-                   f"FROM {REJECTS}")
+                   f"FROM (SELECT DISTINCT line FROM {REJECTS})")
     engine.execute(
         f"UPDATE {RAW} SET _n = _n + 1 + (SELECT count(*) FROM _gf_rej_pos WHERE v < {RAW}._n)"
     )

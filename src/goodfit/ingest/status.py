@@ -40,10 +40,10 @@ def project_status(warehouse: Warehouse, quarantine_dir: Path) -> dict[str, Any]
         if row["start"] is not None:
             first = row["start"] if first is None else min(first, row["start"])
             last = row["end"] if last is None else max(last, row["end"])
-    quarantine = sorted(
-        ({"file": p.name, "rows": max(sum(1 for _ in p.open(encoding="utf-8", errors="replace")) - 1, 0)}
-         for p in quarantine_dir.glob("*.csv")), key=lambda d: d["file"]
-    ) if quarantine_dir.is_dir() else []
+    quarantine = [
+        {"file": p.name, "rows": _data_rows(p)}
+        for p in sorted(quarantine_dir.glob("*.csv"))
+    ] if quarantine_dir.is_dir() else []
     return {
         "warehouse": warehouse.backend,
         "tables": tables,
@@ -51,3 +51,11 @@ def project_status(warehouse: Warehouse, quarantine_dir: Path) -> dict[str, Any]
         "imports": import_history(warehouse, limit=20),
         "quarantine": quarantine,
     }
+
+
+def _data_rows(path: Path) -> int:
+    """Rows in a quarantine CSV (a quoted field may span lines, so use the csv reader)."""
+    import csv
+
+    with path.open(newline="", encoding="utf-8", errors="replace") as f:
+        return max(sum(1 for _ in csv.reader(f)) - 1, 0)
