@@ -90,6 +90,22 @@ class CostSettings(Section):
 
 class TextSettings(Section):
     resolution_codes: list[str] = Field(default_factory=lambda: list(DEFAULT_RESOLUTION_CODES))
+    # Resolution codes learned from coded tickets (goodfit resolution train|apply|evaluate).
+    # Below this probability a ticket is labelled 'unknown' instead of guessed.
+    min_confidence: float = Field(default=0.5, ge=0, le=1)
+    # A model is used only when its cross-validated macro-F1 beats both the majority-class
+    # and the chance baseline by at least this much.
+    min_f1_gain: float = Field(default=0.1, ge=0, le=1)
+    min_training_tickets: int = Field(default=30, ge=2)
+    cv_folds: int = Field(default=5, ge=2, le=20)
+    # Knowledge base: a ticket without a resolution code counts as answerable by the docs
+    # when its best article covers at least this share of the ticket's search weight
+    # (0-1). Recalibrated from tickets coded 'documentation' when there are enough.
+    kb_answerable_score: float = Field(default=0.45, ge=0, le=1)
+    kb_min_calibration_tickets: int = Field(default=20, ge=2)
+    # Repeat topics: 0 picks the number of topics from the ticket count.
+    topic_count: int = Field(default=0, ge=0)
+    topic_min_tickets: int = Field(default=3, ge=1)
 
 
 class Config(Section):

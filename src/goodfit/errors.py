@@ -135,3 +135,32 @@ class WarehouseError(GoodfitError):
 class NotImplementedOnBackend(GoodfitError):
     code = "not_implemented_on_backend"
     exit_code = 5
+
+
+class NotEnoughTrainingData(GoodfitError):
+    """Too few coded tickets (or codes) to learn resolution codes from."""
+
+    code = "not_enough_training_data"
+    exit_code = 1
+
+
+class ModelNotTrained(GoodfitError):
+    code = "model_not_trained"
+    exit_code = 1
+
+    def __init__(self, what: str, command: str) -> None:
+        super().__init__(f"No {what} model in this project yet. Train one with: {command}")
+
+
+class ModelBelowBaseline(GoodfitError):
+    """The learned model does not beat guessing; applying it would mislabel tickets."""
+
+    code = "model_below_baseline"
+    exit_code = 1
+
+
+class UnsafeModelFile(GoodfitError):
+    """A model file is damaged or holds something other than plain arrays and JSON."""
+
+    code = "unsafe_model_file"
+    exit_code = 3
