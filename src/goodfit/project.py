@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis
 
@@ -20,6 +20,12 @@ from goodfit.progress import NO_PROGRESS, Progress
 from goodfit.schema import TABLES
 from goodfit.state.db import StateDB
 from goodfit.warehouse import Warehouse
+
+if TYPE_CHECKING:  # text models pull in scikit-learn: imported when first used
+    from goodfit.text.kb import KbMatches
+    from goodfit.text.pipeline import CustomerKb, ResolutionApplied
+    from goodfit.text.resolution import Evaluation, ResolutionModel
+    from goodfit.text.topics import TopicsResult
 
 
 class Project:
@@ -128,6 +134,47 @@ class Project:
     # -- metrics (cost to serve, concentration) -------------------------------
 
     # -- text (tone, resolution codes, KB, topics) ----------------------------
+    def train_resolution(self, progress: Progress = NO_PROGRESS) -> ResolutionModel:
+        """Learn resolution codes from coded tickets; saved under models/resolution/."""
+        from goodfit.text import pipeline as text_pipeline
+
+        return text_pipeline.train(self.warehouse, self.config, self.root, progress)
+
+    def evaluate_resolution(self, progress: Progress = NO_PROGRESS) -> Evaluation:
+        """Cross-validated macro-F1 and per-code precision/recall vs the baselines."""
+        from goodfit.text import pipeline as text_pipeline
+
+        return text_pipeline.evaluate(self.warehouse, self.config, progress)
+
+    def apply_resolution(self, progress: Progress = NO_PROGRESS) -> ResolutionApplied:
+        """Label uncoded tickets (or 'unknown'); writes the ticket_resolution table."""
+        from goodfit.text import pipeline as text_pipeline
+
+        return text_pipeline.apply(self.warehouse, self.config, self.root, progress)
+
+    def resolution_model(self) -> ResolutionModel:
+        from goodfit.text import pipeline as text_pipeline
+
+        return text_pipeline.load_resolution_model(self.root)
+
+    def match_kb(self, progress: Progress = NO_PROGRESS) -> KbMatches:
+        """Top-3 knowledge-base articles per ticket; writes the ticket_kb_match table."""
+        from goodfit.text import pipeline as text_pipeline
+
+        return text_pipeline.match_kb(self.warehouse, self.config, progress)
+
+    def kb_customer(self, customer_id: str) -> CustomerKb:
+        """Share of a customer's tickets the docs answer, and which articles."""
+        from goodfit.text import pipeline as text_pipeline
+
+        return text_pipeline.customer_kb(self.warehouse, customer_id)
+
+    def topics(self, progress: Progress = NO_PROGRESS) -> TopicsResult:
+        """Recurring topics ranked by staff minutes; writes topics and ticket_topic."""
+        from goodfit.text import pipeline as text_pipeline
+
+        return text_pipeline.topics(self.warehouse, self.config, progress)
+
 
     # -- scoring, snapshots, report -------------------------------------------
 

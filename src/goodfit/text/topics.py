@@ -139,7 +139,9 @@ def find_topics(texts: TicketTexts, settings: TextSettings, index: KbIndex | Non
                        bool(estimated[rows].any()), article_id, title))
     progress("finding topics", 3, 4)
     groups.sort(key=lambda g: (-g[0], -g[1], g[3]))
-    topics, tt_ids, tt_topic = [], [], []
+    topics: list[Topic] = []
+    tt_ids: list[str] = []
+    tt_topic: list[int] = []
     for rank, (mins, count, rows, label, examples, est, aid, title) in enumerate(groups, 1):
         topics.append(Topic(
             topic_id=rank, label=label, tickets=count, staff_minutes=mins,
