@@ -242,10 +242,9 @@ def coded_provider(per_code: int = 30, *, seed: int = 7, customers: int = 12,
     p = Provider()
     for c in range(customers):
         p.customer(f"C{c:03d}")
-    n = 0
     plan = [(code, True) for code in codes for _ in range(per_code)]
     plan += [(rng.choice(codes), False) for _ in range(uncoded)]
-    for code, coded in plan:
+    for n, (code, coded) in enumerate(plan):
         t = TEMPLATES[code]
         p.ticket(f"T{n:05d}", f"C{rng.randrange(customers):03d}",
                  _fill(rng.choice(t["subject"]), rng), _fill(rng.choice(t["body"]), rng),
@@ -256,5 +255,4 @@ def coded_provider(per_code: int = 30, *, seed: int = 7, customers: int = 12,
                  minutes=float(rng.choice([5, 10, 15, 30])))
         if not coded:
             p.truth[f"T{n:05d}"] = code
-        n += 1
     return p

@@ -145,7 +145,8 @@ def test_rare_codes_are_reported_as_left_out(make_project: MakeProject) -> None:
 def test_ticket_resolution_schema_matches_the_contract() -> None:
     from goodfit.text.resolution import RESOLUTION_SCHEMA
 
-    assert RESOLUTION_SCHEMA == pa.schema([
+    expected = pa.schema([
         ("ticket_id", pa.string()), ("customer_id", pa.string()),
         ("resolution_code", pa.string()), ("probability", pa.float64()),
         ("source", pa.string())])
+    assert expected == RESOLUTION_SCHEMA

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
-from sklearn.cluster import MiniBatchKMeans
+from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
@@ -30,6 +30,7 @@ from goodfit.text.corpus import TicketTexts
 from goodfit.text.kb import KbIndex
 
 MAX_AUTO_TOPICS = 40
+FULL_KMEANS_TICKETS = 20_000
 LABEL_TERMS = 4
 EXAMPLES = 3
 
@@ -116,8 +117,10 @@ def find_topics(texts: TicketTexts, settings: TextSettings, index: KbIndex | Non
     Z = normalize(TruncatedSVD(dims, random_state=0).fit_transform(X)) if dims >= 2 \
         else normalize(X.toarray())
     k = topic_count(n, settings)
-    km = MiniBatchKMeans(n_clusters=k, random_state=0, n_init=3,
-                         batch_size=min(4096, max(256, n)))
+    # Full k-means with restarts while it is cheap; mini-batches for large helpdesks.
+    km: KMeans | MiniBatchKMeans = (
+        KMeans(n_clusters=k, random_state=0, n_init=10) if n <= FULL_KMEANS_TICKETS
+        else MiniBatchKMeans(n_clusters=k, random_state=0, n_init=3, batch_size=4096))
     assign = km.fit_predict(Z)
     progress("finding topics", 2, 4)
     vocab = np.array(vec.get_feature_names_out())
@@ -130,7 +133,10 @@ def find_topics(texts: TicketTexts, settings: TextSettings, index: KbIndex | Non
         if len(rows) < settings.topic_min_tickets:
             continue
         weight = np.asarray(X[rows].mean(axis=0)).ravel()
-        top = [vocab[i] for i in np.argsort(-weight)[: LABEL_TERMS * 2] if weight[i] > 0]
+        # a label word must recur in the topic, not be one ticket's peculiarity
+        share = np.asarray((X[rows] > 0).mean(axis=0)).ravel()
+        ranked = [i for i in np.argsort(-weight)[: LABEL_TERMS * 4] if weight[i] > 0]
+        top = [vocab[i] for i in ranked if share[i] >= 0.3] or [vocab[i] for i in ranked]
         label = _label(top, forms)
         closeness = Z[rows] @ normalize(km.cluster_centers_[c:c + 1]).ravel()
         examples = _examples(rows[np.argsort(-closeness)], texts)
