@@ -96,6 +96,9 @@ class TextSettings(Section):
     # A model is used only when its cross-validated macro-F1 beats both the majority-class
     # and the chance baseline by at least this much.
     min_f1_gain: float = Field(default=0.1, ge=0, le=1)
+    # ...and its cross-validated accuracy must beat the majority code's beyond luck
+    # (one-sided binomial test), which matters when there are few coded tickets.
+    max_p_value: float = Field(default=0.01, gt=0, le=1)
     min_training_tickets: int = Field(default=30, ge=2)
     cv_folds: int = Field(default=5, ge=2, le=20)
     # Knowledge base: a ticket without a resolution code counts as answerable by the docs

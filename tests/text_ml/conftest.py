@@ -7,6 +7,8 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from goodfit.project import Project
@@ -22,7 +24,8 @@ def make_project(tmp_path: Path) -> MakeProject:
     """Project.init + import of the provider's tables (and the KB evaluation articles)."""
     made: list[Project] = []
 
-    def make(provider: Provider, *, kb: bool = False, **text: object) -> Project:
+    def make(provider: Provider, *, kb: bool = False,
+             articles: list[dict[str, str]] | None = None, **text: object) -> Project:
         """``text`` overrides keys of the [text] section of goodfit.toml."""
         root = tmp_path / f"p{len(made)}"
         project = Project.init(root)
@@ -38,6 +41,8 @@ def make_project(tmp_path: Path) -> MakeProject:
         data = provider.write(tmp_path / f"data{len(made)}")
         if kb:
             shutil.copy(KB_EVAL / "articles.csv", data / "kb_articles.csv")
+        if articles:
+            pq.write_table(pa.Table.from_pylist(articles), data / "kb_articles.parquet")
         results = project.import_directory(data)
         assert all(r.rejected == 0 for r in results), [r.to_dict() for r in results]
         made.append(project)

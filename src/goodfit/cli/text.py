@@ -31,7 +31,7 @@ app.add_typer(resolution_app, name="resolution")
 app.add_typer(kb_app, name="kb")
 
 
-def render_evaluation(ev: Evaluation, min_gain: float) -> None:
+def render_evaluation(ev: Evaluation, min_gain: float, max_p: float) -> None:
     table = RichTable(title=f"Resolution codes: {ev.folds}-fold cross-validation on "
                             f"{ev.tickets:,} coded tickets")
     for col in ("code", "tickets", "precision", "recall", "F1"):
@@ -41,19 +41,21 @@ def render_evaluation(ev: Evaluation, min_gain: float) -> None:
                       f"{c.f1:.2f}")
     console.print(table)
     console.print(Text(f"macro-F1 {ev.macro_f1:.3f}   accuracy {ev.accuracy:.3f}   "
-                       f"calibration error {ev.calibration_error:.3f}"))
+                       f"calibration error {ev.calibration_error:.3f}   "
+                       f"p-value vs baseline {ev.p_value:.2g}"))
     console.print(Text(f"baselines: always '{ev.baseline_code}' macro-F1 "
                        f"{ev.baseline_macro_f1:.3f} (accuracy {ev.baseline_accuracy:.3f}); "
                        f"chance macro-F1 {ev.chance_macro_f1:.3f}"))
     if ev.excluded:
         left_out = ", ".join(f"{c} ({n})" for c, n in sorted(ev.excluded.items()))
         console.print(Text(f"left out (too few tickets to learn): {left_out}", style="dim"))
-    if ev.beats_baseline(min_gain):
+    if ev.beats_baseline(min_gain, max_p):
         console.print(Text("The model beats the baselines: it can label uncoded tickets.",
                            style="green"))
     else:
-        console.print(Text(f"The model does not beat the baselines by {min_gain} "
-                           "([text] min_f1_gain): goodfit resolution apply will refuse it.",
+        console.print(Text(f"The model does not beat the baselines by {min_gain} macro-F1 "
+                           f"at p ≤ {max_p} ([text] min_f1_gain, max_p_value): "
+                           "goodfit resolution apply will refuse it.",
                            style="yellow"))
 
 
@@ -66,10 +68,12 @@ def resolution_train(project: ProjectOption = Path("."), json: JsonOption = Fals
     if json:
         print_json({"model": str(proj.root / "models" / "resolution"),
                     "codes": model.classes, "temperature": model.temperature,
-                    "usable": model.evaluation.beats_baseline(proj.config.text.min_f1_gain),
+                    "usable": model.evaluation.beats_baseline(proj.config.text.min_f1_gain,
+                                                              proj.config.text.max_p_value),
                     "evaluation": model.evaluation.to_dict()})
         return
-    render_evaluation(model.evaluation, proj.config.text.min_f1_gain)
+    render_evaluation(model.evaluation, proj.config.text.min_f1_gain,
+                      proj.config.text.max_p_value)
     console.print(Text(f"Model saved in {proj.root / 'models' / 'resolution'}"))
 
 
@@ -80,9 +84,10 @@ def resolution_evaluate(project: ProjectOption = Path("."), json: JsonOption = F
     with rich_progress(not json) as progress:
         ev = proj.evaluate_resolution(progress)
     if json:
-        print_json({**ev.to_dict(), "usable": ev.beats_baseline(proj.config.text.min_f1_gain)})
+        usable = ev.beats_baseline(proj.config.text.min_f1_gain, proj.config.text.max_p_value)
+        print_json({**ev.to_dict(), "usable": usable})
         return
-    render_evaluation(ev, proj.config.text.min_f1_gain)
+    render_evaluation(ev, proj.config.text.min_f1_gain, proj.config.text.max_p_value)
 
 
 @resolution_app.command("apply")

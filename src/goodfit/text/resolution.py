@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 from scipy.optimize import minimize_scalar
+from scipy.stats import binomtest
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 from sklearn.model_selection import StratifiedKFold
@@ -67,12 +68,16 @@ class Evaluation:
     calibration_error: float  # expected calibration error of the calibrated probabilities
     per_class: list[ClassScore]
     excluded: dict[str, int] = field(default_factory=dict)  # codes with too few tickets
+    # One-sided binomial test: the chance of this many right answers from a model that
+    # knows nothing (right as often as always answering the most common code).
+    p_value: float = 1.0
 
     def required_f1(self, min_gain: float) -> float:
         return max(self.baseline_macro_f1, self.chance_macro_f1) + min_gain
 
-    def beats_baseline(self, min_gain: float) -> bool:
-        return self.macro_f1 >= self.required_f1(min_gain)
+    def beats_baseline(self, min_gain: float, max_p_value: float = 0.01) -> bool:
+        """Better than both baselines by ``min_gain``, and not by luck on a small sample."""
+        return self.macro_f1 >= self.required_f1(min_gain) and self.p_value <= max_p_value
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -214,6 +219,9 @@ def _cross_validate(texts: list[str], labels: list[str], settings: TextSettings,
                                                  zero_division=0)
     majority = Counter(y.tolist()).most_common(1)[0][0]
     base = np.full_like(y, majority)
+    correct = int((pred == y).sum())
+    p_value = float(binomtest(correct, len(y), float((y == majority).mean()),
+                              alternative="greater").pvalue)
     evaluation = Evaluation(
         tickets=len(y), folds=settings.cv_folds,
         macro_f1=float(f1_score(y, pred, average="macro", zero_division=0)),
@@ -227,6 +235,7 @@ def _cross_validate(texts: list[str], labels: list[str], settings: TextSettings,
         per_class=[ClassScore(c, int(s[i]), float(p[i]), float(r[i]), float(f[i]))
                    for i, c in enumerate(classes)],
         excluded=excluded,
+        p_value=p_value,
     )
     return evaluation, temperature
 
@@ -259,12 +268,14 @@ def train_resolution(texts: TicketTexts, settings: TextSettings,
 def check_useful(model: ResolutionModel, settings: TextSettings) -> None:
     """Raise ModelBelowBaseline unless the model beats guessing by the configured margin."""
     ev = model.evaluation
-    if not ev.beats_baseline(settings.min_f1_gain):
+    if not ev.beats_baseline(settings.min_f1_gain, settings.max_p_value):
         raise ModelBelowBaseline(
             f"the resolution model is not better than guessing: cross-validated macro-F1 "
             f"{ev.macro_f1:.3f}, needed {ev.required_f1(settings.min_f1_gain):.3f} "
             f"(majority-class baseline {ev.baseline_macro_f1:.3f}, chance "
-            f"{ev.chance_macro_f1:.3f}, plus [text] min_f1_gain {settings.min_f1_gain}). "
+            f"{ev.chance_macro_f1:.3f}, plus [text] min_f1_gain {settings.min_f1_gain}); "
+            f"chance of doing this well by luck {ev.p_value:.3g} "
+            f"([text] max_p_value {settings.max_p_value}). "
             "Nothing was labelled. Check that tickets.resolution_code is filled in "
             "consistently, code more tickets, then run: goodfit resolution train")
 
