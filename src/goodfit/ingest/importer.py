@@ -33,8 +33,10 @@ from goodfit.ingest.source import (
     file_sha256,
     numbered_select,
     open_source,
-    reader_rejects as read_rejects,
     row_number_sql,
+)
+from goodfit.ingest.source import (
+    reader_rejects as read_rejects,
 )
 from goodfit.ingest.validate import derived_key_sql, parse_select, q, reasons_select, row_hash_sql
 from goodfit.progress import NO_PROGRESS, Progress
