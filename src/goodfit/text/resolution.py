@@ -35,7 +35,7 @@ from goodfit.text.model_store import load_model, save_model
 
 UNKNOWN = "unknown"
 FORMAT = "goodfit.resolution/1"
-_C = 10.0  # weak regularisation: ticket vocabularies are small and specific
+_C = 1.0  # scikit-learn default; best macro-F1 on our fixtures, and the fastest to fit
 _BATCH = 20_000
 
 RESOLUTION_SCHEMA = pa.schema([
@@ -171,7 +171,8 @@ def training_set(texts: TicketTexts, settings: TextSettings
 
 def _fit(texts: list[str], labels: list[str]) -> tuple[TextFeatures, LogisticRegression]:
     features = TextFeatures.fit(texts)
-    clf = LogisticRegression(C=_C, max_iter=2000, class_weight="balanced")
+    # newton-cg: few, exact steps; lbfgs needs many cheap ones and is slower here
+    clf = LogisticRegression(C=_C, max_iter=500, class_weight="balanced", solver="newton-cg")
     clf.fit(features.transform(texts), labels)
     return features, clf
 
