@@ -40,9 +40,10 @@ def render_evaluation(ev: Evaluation, min_gain: float, max_p: float) -> None:
         table.add_row(Text(c.code), f"{c.support:,}", f"{c.precision:.2f}", f"{c.recall:.2f}",
                       f"{c.f1:.2f}")
     console.print(table)
+    p_value = "< 1e-12" if ev.p_value < 1e-12 else f"{ev.p_value:.2g}"
     console.print(Text(f"macro-F1 {ev.macro_f1:.3f}   accuracy {ev.accuracy:.3f}   "
                        f"calibration error {ev.calibration_error:.3f}   "
-                       f"p-value vs baseline {ev.p_value:.2g}"))
+                       f"p-value vs baseline {p_value}"))
     console.print(Text(f"baselines: always '{ev.baseline_code}' macro-F1 "
                        f"{ev.baseline_macro_f1:.3f} (accuracy {ev.baseline_accuracy:.3f}); "
                        f"chance macro-F1 {ev.chance_macro_f1:.3f}"))
