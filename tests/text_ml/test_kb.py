@@ -128,3 +128,42 @@ def test_eval_files_are_what_the_scripts_write(tmp_path: Path) -> None:
         runpy.run_path(str(tmp_path / script))
     for name in ("articles.csv", "questions.csv"):
         assert (tmp_path / name).read_bytes() == (KB_EVAL / name).read_bytes()
+
+
+def test_customer_summary_tables_for_every_customer(make_project: MakeProject) -> None:
+    from goodfit.text.pipeline import kb_customer_articles, kb_customer_summary
+
+    p = Provider().customer("C1").customer("C2")
+    p.ticket("T1", "C1", "ftp", "forgot ftp password", ["kb"], code="documentation")
+    p.ticket("T2", "C1", "ftp", "ftp password lost", ["kb"], code="documentation")
+    p.ticket("T3", "C2", "disk", "raid degraded", ["swapped"], code="hardware_event")
+    project = make_project(p, kb=True)
+    project.match_kb()
+    matches = project.warehouse.table("ticket_kb_match")
+    summary = kb_customer_summary(matches).to_pyarrow().to_pylist()
+    assert [(r["customer_id"], r["tickets"], r["answerable_tickets"], r["answerable_share"])
+            for r in summary] == [("C1", 2, 2, 1.0), ("C2", 1, 0, 0.0)]
+    articles = kb_customer_articles(matches, project.warehouse.table("kb_articles"))
+    assert [(r["customer_id"], r["article_id"], r["tickets"])
+            for r in articles.to_pyarrow().to_pylist()] == [("C1", "KB-03", 2)]
+
+
+def test_kb_match_and_topics_run_on_postgres(postgres_url: str, tmp_path: Path) -> None:
+    from goodfit.project import Project
+
+    provider = coded_provider(6, seed=3, codes=("documentation", "hardware_event"))
+    project = Project.init(tmp_path / "pg", warehouse_url=postgres_url)
+    data = provider.write(tmp_path / "data")
+    import shutil
+
+    shutil.copy(KB_EVAL / "articles.csv", data / "kb_articles.csv")
+    project.import_directory(data)
+    try:
+        result = project.match_kb()
+        assert result.tickets == 12
+        assert project.warehouse.row_count("ticket_kb_match") == 36
+        topics = project.topics()
+        assert project.warehouse.row_count("ticket_topic") == 12 - topics.unassigned
+        assert project.kb_customer("C000").customer_id == "C000"
+    finally:
+        project.close()

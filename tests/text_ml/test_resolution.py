@@ -83,9 +83,8 @@ def test_uncertain_tickets_are_left_unknown(make_project: MakeProject) -> None:
     assert (rows["Q2"]["source"], rows["Q2"]["resolution_code"]) == ("predicted",
                                                                       "hardware_event")
     # the same model with no confidence floor guesses for every ticket
-    strict = make_project(provider, min_confidence=0.0)
-    strict.train_resolution()
-    assert strict.apply_resolution().unknown == 0
+    project.config.text.min_confidence = 0.0
+    assert project.apply_resolution().unknown == 0
 
 
 def test_a_model_that_does_not_beat_the_baseline_is_refused(make_project: MakeProject) -> None:

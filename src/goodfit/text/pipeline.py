@@ -102,7 +102,7 @@ def kb_customer_summary(matches: ibis.Table) -> ibis.Table:
     best = matches.filter(matches["rank"] == 1)
     return best.group_by("customer_id").aggregate(
         tickets=best.count(),
-        answerable_tickets=best.answerable.cast("int64").sum(),
+        answerable_tickets=best.count(where=best.answerable),
     ).mutate(answerable_share=lambda t: t.answerable_tickets.cast("float64") / t.tickets) \
         .order_by(ibis.desc("answerable_share"), "customer_id")
 
