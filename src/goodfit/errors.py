@@ -164,3 +164,12 @@ class UnsafeModelFile(GoodfitError):
 
     code = "unsafe_model_file"
     exit_code = 3
+
+
+class NoKnowledgeBase(GoodfitError):
+    code = "no_kb_articles"
+    exit_code = 1
+
+    def __init__(self) -> None:
+        super().__init__("The knowledge base is empty: import your articles first with "
+                         "goodfit import kb_articles FILE (columns article_id, title, body).")

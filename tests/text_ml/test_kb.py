@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from goodfit.config import TextSettings
-from goodfit.errors import UnknownCustomer
+from goodfit.errors import NoKnowledgeBase, UnknownCustomer
 from goodfit.text.kb import Article, KbIndex, calibrate, recall_at
 from tests.text_ml.conftest import KB_EVAL, MakeProject
 from tests.text_ml.fixtures import Provider, coded_provider
@@ -167,3 +167,9 @@ def test_kb_match_and_topics_run_on_postgres(postgres_url: str, tmp_path: Path) 
         assert project.kb_customer("C000").customer_id == "C000"
     finally:
         project.close()
+
+
+def test_matching_without_articles_says_what_to_import(make_project: MakeProject) -> None:
+    project = make_project(coded_provider(2, seed=1))
+    with pytest.raises(NoKnowledgeBase, match="goodfit import kb_articles"):
+        project.match_kb()

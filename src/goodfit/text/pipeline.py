@@ -12,7 +12,7 @@ from pathlib import Path
 import ibis
 
 from goodfit.config import Config
-from goodfit.errors import ModelNotTrained, UnknownCustomer, WarehouseError
+from goodfit.errors import ModelNotTrained, NoKnowledgeBase, UnknownCustomer, WarehouseError
 from goodfit.progress import NO_PROGRESS, Progress
 from goodfit.text.corpus import TicketTexts, ticket_texts
 from goodfit.text.kb import Article, KbIndex, KbMatches, calibrate, match_tickets
@@ -92,6 +92,8 @@ def kb_index(warehouse: Warehouse) -> KbIndex:
 def match_kb(warehouse: Warehouse, config: Config,
              progress: Progress = NO_PROGRESS) -> KbMatches:
     index = kb_index(warehouse)
+    if not len(index):
+        raise NoKnowledgeBase()
     result = match_tickets(index, load_texts(warehouse, config), config.text, progress)
     warehouse.write_table(TICKET_KB_MATCH, result.table)
     return result
