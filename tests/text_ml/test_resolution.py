@@ -26,6 +26,8 @@ def test_train_evaluate_apply_round_trip_through_a_duckdb_project(
     # 10 codes: guessing at base rates scores 1/10; the model must do far better
     assert ev.chance_macro_f1 == pytest.approx(0.1)
     assert ev.macro_f1 >= 0.8 > ev.baseline_macro_f1
+    assert ev.p_value < 1e-6  # far more right answers than the majority code could get
+    assert ev.calibration_error < 0.1  # probabilities close to observed accuracy
     assert {c.code for c in ev.per_class} == set(CODES)
     assert sum(c.support for c in ev.per_class) == 200
 
