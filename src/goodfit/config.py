@@ -103,6 +103,8 @@ class TextSettings(Section):
     # (one-sided binomial test), which matters when there are few coded tickets.
     max_p_value: float = Field(default=0.01, gt=0, le=1)
     min_training_tickets: int = Field(default=30, ge=2)
+    # Larger histories are sampled down (stratified by code) to keep training to minutes.
+    max_training_tickets: int = Field(default=20000, ge=100)
     cv_folds: int = Field(default=5, ge=2, le=20)
     # Knowledge base: a ticket without a resolution code counts as answerable by the docs
     # when its best article covers at least this share of the ticket's search weight

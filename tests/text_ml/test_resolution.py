@@ -151,3 +151,18 @@ def test_ticket_resolution_schema_matches_the_contract() -> None:
         ("resolution_code", pa.string()), ("probability", pa.float64()),
         ("source", pa.string())])
     assert expected == RESOLUTION_SCHEMA
+
+
+def test_large_histories_are_sampled_keeping_each_codes_share() -> None:
+    # 150 documentation + 50 other tickets, capped at 100: 75 + 25 keep the 3:1 share.
+    codes: list[str | None] = ["documentation"] * 150 + ["other"] * 50
+    n = len(codes)
+    texts = TicketTexts(
+        ticket_id=[str(i) for i in range(n)], customer_id=["c"] * n, resolution_code=codes,
+        subject=[""] * n, question=[""] * n, full=[f"t{i}" for i in range(n)],
+        staff_minutes=[0.0] * n, minutes_estimated=[False] * n)
+    from goodfit.text.resolution import training_set
+
+    docs, labels, _ = training_set(texts, TextSettings(max_training_tickets=100))
+    assert len(docs) == 100
+    assert (labels.count("documentation"), labels.count("other")) == (75, 25)

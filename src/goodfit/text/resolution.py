@@ -24,7 +24,7 @@ from scipy.optimize import minimize_scalar
 from scipy.stats import binomtest
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from goodfit.config import TextSettings
 from goodfit.errors import ModelBelowBaseline, NotEnoughTrainingData, UnsafeModelFile
@@ -166,7 +166,18 @@ def training_set(texts: TicketTexts, settings: TextSettings
             f" and 2 codes with {settings.cv_folds}+ tickets each are needed"
             " ([text] min_training_tickets, cv_folds). Codes come from tickets.resolution_code"
             f" and must be one of [text] resolution_codes: {', '.join(settings.resolution_codes)}.")
+    if len(keep) > settings.max_training_tickets:
+        keep, labels = _stratified_sample(keep, labels, settings.max_training_tickets)
     return [texts.full[i] for i in keep], labels, excluded
+
+
+def _stratified_sample(rows: list[int], labels: list[str], size: int
+                       ) -> tuple[list[int], list[str]]:
+    """``size`` rows keeping each code's share (fixed seed: the same data, the same sample)."""
+    picked, _ = train_test_split(np.arange(len(rows)), train_size=size, stratify=labels,
+                                 random_state=0)
+    picked = np.sort(picked)
+    return [rows[i] for i in picked], [labels[i] for i in picked]
 
 
 def _fit(texts: list[str], labels: list[str]) -> tuple[TextFeatures, LogisticRegression]:
