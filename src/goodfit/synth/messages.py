@@ -72,18 +72,21 @@ class MessageWriter:
             core = self._pick(("I have a question: ", "Quick one - ", "Sorry to bother you, ",
                                "I looked around but ", "Hi again, ", "")) + core
         parts = [core]
+        details = t.QUESTION_DETAILS if intent in t.QUESTION_INTENTS else t.DETAILS
         if r.random() < 0.55:
-            parts.append(self._pick(t.DETAILS).format_map(s))
+            parts.append(self._pick(details).format_map(s))
         if r.random() < 0.25:
-            parts.append(self._pick(t.DETAILS).format_map(s))
+            parts.append(self._pick(details).format_map(s))
         return self._wrap(" ".join(parts), s, abusive)
 
-    def customer_followup(self, s: _Slots, *, resolved: bool, abusive: bool,
+    def customer_followup(self, intent: str, s: _Slots, *, resolved: bool, abusive: bool,
                           quote: str | None, quote_at: int) -> str:
         r = self.r
-        body = self._pick(t.CUSTOMER_FOLLOWUPS["done" if resolved else "open"]).format_map(s)
-        if r.random() < 0.3:
-            body += " " + self._pick(t.DETAILS).format_map(s)
+        kind = "done" if resolved else "ask" if intent in t.QUESTION_INTENTS else "open"
+        body = self._pick(t.CUSTOMER_FOLLOWUPS[kind]).format_map(s)
+        if r.random() < 0.3 and not resolved:
+            details = t.QUESTION_DETAILS if intent in t.QUESTION_INTENTS else t.DETAILS
+            body += " " + self._pick(details).format_map(s)
         out = self._wrap(body, s, abusive, greet=r.random() < 0.4)
         if quote and r.random() < 0.45:
             out += "\n\n" + self._quote(quote, quote_at)
@@ -104,7 +107,8 @@ class MessageWriter:
         closing = self._pick(t.CLOSINGS)
         signature = self._pick(t.SIGNATURES).format_map(s)
         if closing:
-            lines += ["", closing + ("," if signature and r.random() < 0.5 else "")]
+            comma = signature and closing[-1].isalpha() and r.random() < 0.5
+            lines += ["", closing + ("," if comma else "")]
         if signature:
             lines.append(signature if closing else "\n" + signature)
         return "\n".join(lines)

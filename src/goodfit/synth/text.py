@@ -138,7 +138,7 @@ CORES: dict[str, tuple[str, ...]] = {
     ),
 }
 
-DETAILS: tuple[str, ...] = (
+DETAILS: tuple[str, ...] = (  # for problems
     "It worked fine yesterday.", "Nothing changed on our side.", "This is our production box.",
     "Customers are complaining.", "I already restarted it twice.",
     "We have a launch tomorrow.", "I attached a screenshot.", "Please check asap.",
@@ -146,6 +146,14 @@ DETAILS: tuple[str, ...] = (
     "Our monitoring started alerting at {since}.", "We are on the {plan} plan.",
     "The service id is {service}.", "IP is {ip}.", "Host name: {host}.",
 )
+QUESTION_DETAILS: tuple[str, ...] = (  # for questions and requests
+    "I couldn't find it in the panel.", "Sorry if this is a stupid question.",
+    "I'm new to this.", "My developer is on holiday.", "We are on the {plan} plan.",
+    "The service id is {service}.", "I need it for a client project.", "Thanks for your help.",
+    "Please explain step by step.", "It's for {domain}.", "Can you just do it for me?",
+    "I asked something similar before but forgot.", "No rush.", "Need this today if possible.",
+)
+QUESTION_INTENTS = frozenset({"howto", "info", "sales", "change", "billing"})
 
 SLOTS: dict[str, tuple[str, ...]] = {
     "since": ("09:10", "this morning", "last night", "about 2 hours ago", "14:30 UTC",
@@ -165,6 +173,14 @@ CUSTOMER_FOLLOWUPS: dict[str, tuple[str, ...]] = {
         "Hello? It has been {hours} hours.", "This happened again at {since}.",
         "Can someone look at this today please?", "Ok, but why did this happen in the first place?",
         "I did what you said but now I get a different error.",
+    ),
+    "ask": (
+        "Thanks, but I still don't understand where to click.", "Could you just do it for me?",
+        "Where exactly is that in the panel?", "The article does not cover my case I think.",
+        "Ok and what do I do after that?", "Sorry, I'm lost. Can you call me?",
+        "I tried but it asks for something I don't have.", "Any update on this?",
+        "Is there a video or something?", "Can you explain it again, simpler?",
+        "Hello? Waiting for {hours} hours now.", "What about the second part of my question?",
     ),
     "done": (
         "Thanks, that fixed it.", "Works now, thank you!", "Great, all good.",

@@ -80,7 +80,7 @@ class TicketMaker:
             "name": contact_name, "first": first, "company": a.company, "phone": a.phone,
             "initials": "".join(p[0] for p in contact_name.split(" ") if p).upper(),
             "ticket": ticket_id,
-            "tag": article.tags.split(",")[-1] if article else "my account",
+            "tag": _topic(article.tags) if article else "my account",
             "title": article.title if article else "",
             "url": article_url(article.article_id) if article else "",
             "step": article.body.split("\n")[2][3:] if article else "",
@@ -105,14 +105,14 @@ class TicketMaker:
             at += int(r.lognormvariate(math.log(5 * HOUR), 1.0))
             rude = abusive and r.random() < b.abusive_share
             thread.append((at, "customer", contact_email, self.writer.customer_followup(
-                s, resolved=False, abusive=rude, quote=thread[-1][3], quote_at=thread[-1][0])))
+                intent, s, resolved=False, abusive=rude, quote=thread[-1][3], quote_at=thread[-1][0])))
             at += int(r.lognormvariate(math.log(2 * HOUR), 0.8))
             thread.append((at, "staff", staff, self.writer.staff(intent, s, calm=rude)))
             staff_replies += 1
         if r.random() < 0.45:
             at += int(r.lognormvariate(math.log(3 * HOUR), 0.8))
             thread.append((at, "customer", contact_email, self.writer.customer_followup(
-                s, resolved=True, abusive=False, quote=thread[-1][3], quote_at=thread[-1][0])))
+                intent, s, resolved=True, abusive=False, quote=thread[-1][3], quote_at=thread[-1][0])))
             if r.random() < 0.3:
                 at += int(r.lognormvariate(math.log(HOUR), 0.7))
                 thread.append((at, "staff", staff, self.writer.staff(intent, s, closing=True)))
@@ -127,7 +127,7 @@ class TicketMaker:
             first_response_at = first_response
         codes, category = INTENT_CODES[intent]
         true_code = r.choices([c for c, _ in codes], [w for _, w in codes])[0]
-        given = 0.85 if intent == "howto" and a.persona == "hand_holder" else 0.68
+        given = 0.8 if intent == "howto" and a.persona == "hand_holder" else 0.62
         code = true_code if closed is not None and r.random() < given else None
         minutes = None
         if r.random() < 0.6:
@@ -153,3 +153,9 @@ class TicketMaker:
                                       author, text))
         self.truth.append((ticket_id, a.customer_id, intent, true_code,
                            article.article_id if article else ""))
+
+
+def _topic(tags: str) -> str:
+    """The article's subject word, not its product tag (for vague ticket subjects)."""
+    words = [w for w in tags.split(",") if w not in ("vps", "dedicated")]
+    return words[0] if words else tags
