@@ -104,7 +104,7 @@ def make_account(r: random.Random, customer_id: str, persona: str, pool_by_curre
     b = BEHAVIOURS[persona]
     currency = _weighted(r, CURRENCIES, CURRENCY_WEIGHTS)
     pool = pool_by_currency[currency]
-    company = r.choice(pool.companies)
+    company = pool.company(r)
     domain = f"{slug(company)}.{pool.tld}"
     if r.random() < b.long_tenure:
         signup = cal.window_start - r.randrange(30 * DAY, 5 * 365 * DAY)
@@ -126,7 +126,7 @@ def make_account(r: random.Random, customer_id: str, persona: str, pool_by_curre
         start = r.randrange(active_from, max(active_from + 1, cal.end - 30 * DAY))
         services.append(Service(f"S-{ids.next('service'):07d}", ADDON_PLAN, _price(ADDON_PLAN),
                                 start, cancelled))
-    people = [r.choice(pool.people) for _ in range(r.choice((1, 1, 2, 2, 3)))]
+    people = [pool.person(r) for _ in range(r.choice((1, 1, 2, 2, 3)))]
     contacts = [(p, email_for(p, domain, r)) for p in people]
     acct = Account(customer_id, persona, company, domain, currency, signup, active_from,
                    cancelled or cal.end, services, contacts, r.choice(pool.phones))
