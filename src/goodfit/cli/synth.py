@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -19,18 +20,22 @@ def synth(
     customers: Annotated[int, typer.Option("--customers", "-n", min=1,
                                            help="Number of customers.")] = 1500,
     months: Annotated[int, typer.Option("--months", "-m", min=1,
-                                        help="Months of history, ending 2026-10-31.")] = 24,
+                                        help="Months of history, ending with --end.")] = 24,
     seed: Annotated[int, typer.Option("--seed", "-s", min=0,
                                       help="Random seed: the same seed gives the same files.")] = 1,
+    end: Annotated[datetime, typer.Option(
+        "--end", formats=["%Y-%m-%d"], help="Last day of the history (the default is fixed, "
+        "never today, so a seed always gives the same files).")] = datetime(
+            DEFAULT_END.year, DEFAULT_END.month, DEFAULT_END.day),
     json_output: JsonOption = False,
 ) -> None:
     """Generate a synthetic provider (customers, billing, usage, tickets, KB) as Parquet.
 
-    Import it with `goodfit import OUT`. Persona labels go to OUT/ground_truth/ for
-    evaluation only.
+    Import it with `goodfit import OUT`. Persona labels go to OUT/ground_truth/,
+    for evaluation only.
     """
     with rich_progress(not json_output) as progress:
-        summary = generate(out, customers=customers, months=months, seed=seed, end=DEFAULT_END,
+        summary = generate(out, customers=customers, months=months, seed=seed, end=end.date(),
                            progress=progress)
     if json_output:
         print_json(summary.to_dict())

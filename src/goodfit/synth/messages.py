@@ -144,7 +144,6 @@ class MessageWriter:
         return header + "\n" + quoted
 
     def staff(self, intent: str, s: _Slots, *, calm: bool = False, closing: bool = False) -> str:
-        r = self.r
         lines = [self._pick(("Hi {first},", "Hello {first},", "Dear {first},", "Hi,"))
                  .format_map(s), ""]
         if calm:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 # intent → (resolution codes with weights, helpdesk category)
 INTENT_CODES: dict[str, tuple[tuple[tuple[str, float], ...], str]] = {
-    "network": ((("network_event", 0.85), ("one_time_event", 0.1), ("other", 0.05)), "network"),
+    "network": ((("network_event", 0.8), ("one_time_event", 0.1), ("hardware_event", 0.05),
+                 ("other", 0.05)), "network"),
     "hardware": ((("hardware_event", 0.9), ("one_time_event", 0.1)), "technical"),
     "bug": ((("software_bug_open", 0.45), ("software_bug_fixed", 0.45), ("other", 0.1)),
             "technical"),
-    "one_time": ((("one_time_event", 0.85), ("network_event", 0.1), ("other", 0.05)),
+    "one_time": ((("one_time_event", 0.8), ("network_event", 0.1), ("hardware_event", 0.05),
+                  ("other", 0.05)),
                  "technical"),
     "info": ((("information_request", 0.85), ("documentation", 0.15)), "sales"),
     "change": ((("customer_change_request", 0.9), ("reassigned", 0.1)), "technical"),
@@ -72,7 +74,7 @@ CORES: dict[str, tuple[str, ...]] = {
         "We think a disk is failing on {service}: writes hang and the kernel logs ata errors.",
         "After the reboot {host} fails with a kernel panic and disk read errors.",
         "Memory errors (EDAC) keep showing up in the logs of {host}, it then freezes.",
-        "my server is down and does not come back after a reboot",
+        "my server is down and I have no idea why",
     ),
     "bug": (
         "The control panel shows error 500 when I open {page}.",
