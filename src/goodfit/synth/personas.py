@@ -47,12 +47,12 @@ ORDINARY = {"network": 3.0, "hardware": 1.0, "bug": 2.0, "one_time": 1.5, "info"
             "change": 1.5, "billing": 1.0, "sales": 0.6, "howto": 1.2}
 
 BEHAVIOURS: dict[str, Behaviour] = {
-    "normal": Behaviour(0.03, 1.0, ORDINARY),
+    "normal": Behaviour(0.025, 1.0, ORDINARY),
     "ideal": Behaviour(0.0, 0.0, ORDINARY, late_payment=0.0, manual_orders=0.0,
                        extra_orders_per_year=0.6, long_tenure=0.65, cancel=0.02),
     "idle": Behaviour(0.0, 0.0, ORDINARY, late_payment=0.0, usage_level=0.0, manual_orders=0.0,
                       extra_orders_per_year=0.0, long_tenure=0.6, cancel=0.0),
-    "hand_holder": Behaviour(2.2, 1.2, {"howto": 10.0, "info": 1.0, "network": 0.5, "bug": 0.5},
+    "hand_holder": Behaviour(2.4, 1.3, {"howto": 10.0, "info": 1.0, "network": 0.5, "bug": 0.5},
                              priorities=(0.1, 0.6, 0.25, 0.05),
                              satisfaction=(0.02, 0.04, 0.14, 0.4, 0.4)),
     "priority_abuser": Behaviour(0.6, 0.8, {**ORDINARY, "info": 4.0},
