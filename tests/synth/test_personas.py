@@ -225,3 +225,22 @@ def test_money_follows_the_plan_price_list_and_currencies(db) -> None:
     assert scalar(db, "SELECT count(*) FROM invoices WHERE kind = 'recurring' "
                       "AND amount NOT IN (5, 12, 24, 48, 150, 20, 25, 32, 44, 68, 170)") == 0
     assert scalar(db, "SELECT count(*) FROM costs WHERE category = 'licence'") > 100
+
+
+def test_refunds_follow_heavy_support(db) -> None:
+    # tickets in the 30 days before a refund vs. an average 30 days of the same customers
+    before, typical = db.execute("""
+        WITH refunds AS (
+            SELECT customer_id, "at" FROM payments JOIN persona USING (customer_id)
+            WHERE persona = 'payment_trouble' AND outcome = 'refunded'),
+        burst AS (
+            SELECT r.customer_id, count(t.ticket_id) AS n FROM refunds r LEFT JOIN tickets t
+              ON t.customer_id = r.customer_id
+             AND t.opened_at BETWEEN r."at" - INTERVAL 30 DAY AND r."at"
+            GROUP BY 1),
+        usual AS (
+            SELECT r.customer_id, count(t.ticket_id) / 24.0 AS n FROM refunds r
+            LEFT JOIN tickets t USING (customer_id) GROUP BY 1)
+        SELECT avg(burst.n), avg(usual.n) FROM burst JOIN usual USING (customer_id)
+    """).fetchone()
+    assert before >= 4 * typical and before >= 3

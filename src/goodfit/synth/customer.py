@@ -6,6 +6,7 @@ infrastructure see. Times are epoch seconds (UTC), money integer cents.
 
 from __future__ import annotations
 
+import itertools
 import random
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -30,22 +31,15 @@ LICENCES: tuple[tuple[str, int], ...] = (("cPanel", 1500), ("Windows Server", 12
                                           ("Plesk", 900), ("Backup agent", 350))
 
 
-@dataclass
 class Counters:
     """Running ids, shared by all batches so ids are unique and stable for a seed."""
 
-    contact: int = 0
-    service: int = 0
-    invoice: int = 0
-    payment: int = 0
-    order: int = 0
-    ticket: int = 0
-    message: int = 0
+    def __init__(self) -> None:
+        self._counts = {name: itertools.count(1) for name in
+                        ("contact", "service", "invoice", "payment", "order", "ticket", "message")}
 
     def next(self, name: str) -> int:
-        value = getattr(self, name) + 1
-        setattr(self, name, value)
-        return value
+        return next(self._counts[name])
 
 
 @dataclass
@@ -74,7 +68,7 @@ class Account:
     phone: str
     invoice_ids: list[str] = field(default_factory=list)
     paid_events: list[int] = field(default_factory=list)  # invoice/order payment times
-    heavy_refund: bool = False
+    refund_at: int | None = None  # the refund that follows a burst of support
 
 
 class Calendar:
@@ -219,8 +213,10 @@ def billing(r: random.Random, a: Account, cal: Calendar, ids: Counters,
                 attempts.append((paid + r.randint(5, 40) * DAY, amount, "dispute"))
             elif i == refund_month:  # the refund after heavy support
                 status, refunded = "refunded", amount
-                attempts.append((paid + r.randint(3, 20) * DAY, amount, "refunded"))
-                a.heavy_refund = True
+                refund_at = paid + r.randint(3, 20) * DAY
+                attempts.append((refund_at, amount, "refunded"))
+                if refund_at <= cal.end:
+                    a.refund_at = refund_at
         if paid is not None and paid > cal.end:
             status, paid = "unpaid", None
         attempts = [x for x in attempts if x[0] <= cal.end]

@@ -47,6 +47,14 @@ class TicketMaker:
             intent = r.choices(intents, weights)[0]
             self.ticket(a, intent, opened, favourites)
             made += 1
+        if a.refund_at is not None:
+            # a burst of trouble in the weeks before the refund
+            for _ in range(_poisson(r, 5.0) + 2):
+                opened = a.refund_at - r.randint(1, 30) * DAY + r.randrange(DAY)
+                if a.active_from <= opened < self.cal.end:
+                    self.ticket(a, r.choice(("network", "hardware", "bug", "billing")), opened,
+                                favourites, priority=r.choice(("normal", "high", "urgent")))
+                    made += 1
         if a.persona == "priority_abuser":
             for paid in a.paid_events:
                 if r.random() < 0.3 and paid >= self.cal.window_start:

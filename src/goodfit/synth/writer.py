@@ -8,11 +8,12 @@ text as strings, timestamps naive UTC (given here as epoch seconds), money DECIM
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from goodfit.schema import TABLES, Kind
@@ -31,12 +32,27 @@ def arrow_schema(table: str) -> pa.Schema:
 
 def _column(kind: Kind, values: list[Any]) -> pa.Array:
     if kind is Kind.TIMESTAMP:
-        return pa.array([None if v is None else v * 1_000_000 for v in values],
-                        type=pa.timestamp("us"))
+        seconds = pa.array(values, type=pa.int64())
+        return pc.multiply(seconds, 1_000_000).cast(pa.timestamp("us"))
     if kind is Kind.MONEY:
-        return pa.array([None if v is None else Decimal(v).scaleb(-2) for v in values],
-                        type=pa.decimal128(18, 4))
+        return _decimal_from_cents(pa.array(values, type=pa.int64()))
     return pa.array(values, type=_ARROW[kind])
+
+
+def _decimal_from_cents(cents: pa.Int64Array) -> pa.Array:
+    """DECIMAL(18,4) straight from integer cents: the unscaled value is cents × 100.
+
+    A decimal128 is a 16-byte little-endian two's-complement integer; building the buffer
+    with numpy avoids a Python Decimal per value.
+    """
+    unscaled = cents.fill_null(0).to_numpy().astype(np.int64) * 100
+    words = np.empty((len(unscaled), 2), dtype="<i8")
+    words[:, 0] = unscaled
+    words[:, 1] = np.where(unscaled < 0, -1, 0)
+    validity = cents.buffers()[0] if cents.null_count else None
+    return pa.Array.from_buffers(pa.decimal128(18, 4), len(cents),
+                                 [validity, pa.py_buffer(words.tobytes())],
+                                 null_count=cents.null_count)
 
 
 class TableWriter:
