@@ -60,9 +60,9 @@ BEHAVIOURS: dict[str, Behaviour] = {
     "abusive": Behaviour(1.0, 0.9, ORDINARY, priorities=(0.02, 0.38, 0.35, 0.25),
                          abusive_share=0.6, satisfaction=(0.5, 0.25, 0.15, 0.07, 0.03)),
     "bandwidth_hog": Behaviour(0.06, 0.7, {**ORDINARY, "network": 4.0}, usage_level=8.0),
-    "payment_trouble": Behaviour(0.2, 0.8, {**ORDINARY, "billing": 8.0}, late_payment=0.3,
+    "payment_trouble": Behaviour(0.12, 0.8, {**ORDINARY, "billing": 8.0}, late_payment=0.3,
                                  cancel=0.2, satisfaction=(0.15, 0.15, 0.25, 0.25, 0.2)),
-    "manual_orderer": Behaviour(0.15, 0.8, {**ORDINARY, "change": 5.0, "sales": 2.0},
+    "manual_orderer": Behaviour(0.1, 0.8, {**ORDINARY, "change": 5.0, "sales": 2.0},
                                 manual_orders=0.9, extra_orders_per_year=4.0),
 }
 assert tuple(BEHAVIOURS) == PERSONAS

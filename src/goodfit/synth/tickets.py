@@ -49,7 +49,7 @@ class TicketMaker:
             made += 1
         if a.refund_at is not None:
             # a burst of trouble in the weeks before the refund
-            for _ in range(_poisson(r, 5.0) + 2):
+            for _ in range(_poisson(r, 3.0) + 2):
                 opened = a.refund_at - r.randint(1, 30) * DAY + r.randrange(DAY)
                 if a.active_from <= opened < self.cal.end:
                     self.ticket(a, r.choice(("network", "hardware", "bug", "billing")), opened,
