@@ -135,3 +135,10 @@ class WarehouseError(GoodfitError):
 class NotImplementedOnBackend(GoodfitError):
     code = "not_implemented_on_backend"
     exit_code = 5
+
+
+class SynthError(GoodfitError):
+    """Synthetic data cannot be generated as asked (sizes, persona mix, output folder)."""
+
+    code = "synth_error"
+    exit_code = 2

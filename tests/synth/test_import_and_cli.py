@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 from typer.testing import CliRunner
 
+import goodfit
 from goodfit.cli import app
+from goodfit.errors import SynthError
 from goodfit.project import Project
 from goodfit.schema import IMPORT_ORDER
 from goodfit.synth import generate
@@ -57,3 +63,23 @@ def test_progress_reports_customers_done_per_batch(tmp_path: Path) -> None:
     generate(tmp_path / "p", customers=50, months=2, seed=1, batch_size=20,
              progress=lambda stage, done, total=None: calls.append((stage, done, total)))
     assert calls == [("synth", 20, 50), ("synth", 40, 50), ("synth", 50, 50)]
+
+
+def test_synth_into_a_file_is_a_clear_error(tmp_path: Path) -> None:
+    target = tmp_path / "taken"
+    target.write_text("not a folder", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(Path(goodfit.__file__).parents[1])}
+    done = subprocess.run([sys.executable, "-m", "goodfit", "synth", str(target), "-n", "5",
+                           "--json"], capture_output=True, text=True, env=env)
+    assert done.returncode == 2
+    assert json.loads(done.stdout)["error"] == "synth_error"
+    assert target.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_a_persona_mix_can_be_chosen(tmp_path: Path) -> None:
+    summary = generate(tmp_path / "p", customers=40, months=2, seed=1,
+                       mix={"ideal": 1.0, "idle": 1.0})
+    assert set(k for k, v in summary.personas.items() if v) <= {"ideal", "idle"}
+    assert summary.rows["tickets"] == 0  # neither persona writes tickets
+    with pytest.raises(SynthError, match="unknown persona"):
+        generate(tmp_path / "q", customers=5, months=1, seed=1, mix={"angry": 1.0})

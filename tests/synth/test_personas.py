@@ -244,3 +244,14 @@ def test_refunds_follow_heavy_support(db) -> None:
         SELECT avg(burst.n), avg(usual.n) FROM burst JOIN usual USING (customer_id)
     """).fetchone()
     assert before >= 4 * typical and before >= 3
+
+
+def test_normal_customers_open_a_few_ordinary_tickets(db) -> None:
+    per = [n for persona, n in _per_customer(db).values() if persona == "normal"]
+    assert 0.2 <= sum(per) / len(per) <= 3
+    assert max(per) <= 20
+    reasons = dict(db.execute("""
+        SELECT resolution_code, count(*) FROM tickets JOIN persona USING (customer_id)
+        WHERE persona = 'normal' AND resolution_code IS NOT NULL GROUP BY 1""").fetchall())
+    assert len(reasons) >= 7  # outages, bugs, questions, changes, …
+    assert max(reasons.values()) / sum(reasons.values()) <= 0.5

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from goodfit.errors import SynthError
 from goodfit.progress import NO_PROGRESS, Progress
 from goodfit.synth.customer import Calendar, Counters, billing, make_account, usage_and_costs
 from goodfit.synth.kb import article_url, build_articles
@@ -28,6 +29,8 @@ from goodfit.synth.tickets import TicketMaker
 from goodfit.synth.writer import ProviderWriter
 
 BATCH = 2_000
+# Customer-months per batch: long histories get smaller batches so memory stays flat.
+BATCH_CUSTOMER_MONTHS = 48_000
 DEFAULT_END = date(2026, 10, 31)
 
 
@@ -59,14 +62,22 @@ def month_calendar(end: date, months: int) -> Calendar:
 
 
 def generate(out: Path, *, customers: int, months: int, seed: int, end: date = DEFAULT_END,
-             mix: Mapping[str, float] | None = None, batch_size: int = BATCH,
+             mix: Mapping[str, float] | None = None, batch_size: int | None = None,
              progress: Progress = NO_PROGRESS) -> SynthSummary:
     """Write OUT/<table>.parquet for every canonical table plus ground_truth/ and README.txt."""
     if customers < 1 or months < 1:
-        raise ValueError("customers and months must be at least 1")
-    started = time.perf_counter()
-    weights = check_mix(dict(mix or DEFAULT_MIX))
+        raise SynthError(f"cannot make {customers} customers over {months} months: "
+                         "both must be at least 1")
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise SynthError(f"{out} exists and is not a folder; give a folder to write into")
+    started = time.perf_counter()
+    if batch_size is None:
+        batch_size = max(50, min(BATCH, BATCH_CUSTOMER_MONTHS // months))
+    try:
+        weights = check_mix(dict(mix or DEFAULT_MIX))
+    except ValueError as exc:
+        raise SynthError(f"persona mix: {exc}") from None
     truth_dir = out / "ground_truth"
     truth_dir.mkdir(parents=True, exist_ok=True)
     cal = month_calendar(end, months)
