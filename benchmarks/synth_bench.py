@@ -2,7 +2,8 @@
 
     python benchmarks/synth_bench.py [--sizes 1500x24,20000x24] [--seed 1]
 
-Each size runs in its own process so peak RSS is its own. The baseline is the same run's
+Each size runs in its own process so peak RSS is its own; CPU seconds are printed beside
+wall-clock seconds because a busy machine stretches the latter. The baseline is the same run's
 time to write its ticket rows with pyarrow alone (no generation), so the ratio shows how
 much of the time is spent making the data rather than writing it.
 """
@@ -25,7 +26,10 @@ from pathlib import Path
 import duckdb, pyarrow.parquet as pq
 from goodfit.synth import generate
 out, customers, months, seed = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+before = resource.getrusage(resource.RUSAGE_SELF)
 summary = generate(out, customers=customers, months=months, seed=seed)
+after = resource.getrusage(resource.RUSAGE_SELF)
+cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 t = pq.read_table(out / "tickets.parquet")
 started = time.perf_counter()
 pq.write_table(t, out / "baseline.parquet", compression="zstd")
@@ -36,7 +40,7 @@ share = duckdb.sql(f'''
                  LEFT JOIN read_parquet('{out}/tickets.parquet') t USING (customer_id) GROUP BY 1),
          r AS (SELECT n, row_number() OVER (ORDER BY n DESC) rk, count(*) OVER () tot FROM per)
     SELECT sum(n) FILTER (WHERE rk <= tot / 10) / sum(n) FROM r''').fetchone()[0]
-print(json.dumps({"seconds": summary.seconds, "rows": summary.rows, "top10_share": share,
+print(json.dumps({"seconds": summary.seconds, "cpu_seconds": cpu, "rows": summary.rows, "top10_share": share,
                   "baseline_write_tickets": baseline,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
@@ -56,7 +60,8 @@ def main() -> None:
                 env={"PYTHONPATH": str(SRC), "PATH": ""})
         r = json.loads(done.stdout)
         total = sum(r["rows"].values())
-        print(f"{customers:>7} customers x {months} months: {r['seconds']:6.1f} s, "
+        print(f"{customers:>7} customers x {months} months: {r['seconds']:6.1f} s "
+              f"({r['cpu_seconds']:.1f} s CPU), "
               f"{total / r['seconds']:>9,.0f} rows/s, {r['rows']['tickets']:>9,} tickets, "
               f"{r['rows']['messages']:>10,} messages, top-10% ticket share "
               f"{r['top10_share']:.3f}, peak RSS {r['peak_rss_mb']:.0f} MB, "

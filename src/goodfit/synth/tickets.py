@@ -6,7 +6,16 @@ import math
 import random
 from typing import Any
 
-from goodfit.synth.customer import DAY, MINUTE, Account, Calendar, Counters, _daytime, _poisson
+from goodfit.synth.customer import (
+    DAY,
+    MINUTE,
+    Account,
+    Calendar,
+    Counters,
+    _daytime,
+    _poisson,
+    weighted,
+)
 from goodfit.synth.kb import Article, article_url
 from goodfit.synth.messages import MessageWriter
 from goodfit.synth.names import STAFF
@@ -36,15 +45,15 @@ class TicketMaker:
         b = BEHAVIOURS[a.persona]
         months = max(0.0, (a.active_until - a.active_from) / (30 * DAY))
         count = _poisson(r, b.tickets_per_month * multiplier * months)
-        intents = list(b.intents)
-        weights = list(b.intents.values())
+        intents = tuple(b.intents)
+        weights = tuple(b.intents.values())
         favourites = r.sample(self.answerable, 4)  # hand-holders ask about the same things
         made = 0
         for _ in range(count):
             opened = _daytime(r, r.randrange(a.active_from, a.active_until) // DAY * DAY)
             if opened >= self.cal.end:
                 continue
-            intent = r.choices(intents, weights)[0]
+            intent = weighted(r, intents, weights)
             self.ticket(a, intent, opened, favourites)
             made += 1
         if a.refund_at is not None:
@@ -134,7 +143,7 @@ class TicketMaker:
         else:
             first_response_at = first_response
         codes, category = INTENT_CODES[intent]
-        true_code = r.choices([c for c, _ in codes], [w for _, w in codes])[0]
+        true_code = weighted(r, [c for c, _ in codes], tuple(w for _, w in codes))
         given = 0.8 if intent == "howto" and a.persona == "hand_holder" else 0.62
         code = true_code if closed is not None and r.random() < given else None
         minutes = None
@@ -148,10 +157,10 @@ class TicketMaker:
             reopened = r.choice((1, 1, 1, 2, 3))
         csat = None
         if closed is not None and r.random() < 0.35:
-            csat = r.choices((1, 2, 3, 4, 5), b.satisfaction)[0]
+            csat = weighted(r, (1, 2, 3, 4, 5), b.satisfaction)
         if priority is None:
-            priority = r.choices(PRIORITIES, b.priorities)[0]
-        channel = r.choices(CHANNELS, CHANNEL_WEIGHTS)[0]
+            priority = weighted(r, PRIORITIES, b.priorities)
+        channel = weighted(r, CHANNELS, CHANNEL_WEIGHTS)
         subject = self.writer.subject(intent, s, question)
         self.out["tickets"].add((ticket_id, a.customer_id, opened, closed, priority, channel,
                                  subject, category, code, minutes, first_response_at, reopened,
