@@ -98,7 +98,7 @@ def weighted(r: random.Random, options: Sequence[T], weights: tuple[float, ...])
     return options[bisect_right(cum, r.random() * cum[-1])]
 
 
-def _daytime(r: random.Random, day_start: int) -> int:
+def daytime(r: random.Random, day_start: int) -> int:
     """A time of day, mostly office hours."""
     hour = r.choice((8, 9, 9, 10, 10, 11, 12, 13, 14, 14, 15, 16, 17, 18, 20, 22, 2))
     return day_start + hour * 3600 + r.randrange(3600)
@@ -115,7 +115,7 @@ def make_account(r: random.Random, customer_id: str, persona: str, pool_by_curre
         signup = cal.window_start - r.randrange(30 * DAY, 5 * 365 * DAY)
     else:
         signup = r.randrange(cal.window_start, cal.end - 20 * DAY)
-    signup = _daytime(r, signup - signup % DAY)
+    signup = daytime(r, signup - signup % DAY)
     active_from = max(signup, cal.window_start)
     cancelled = None
     if r.random() < b.cancel and cal.end - active_from > 120 * DAY:
@@ -182,9 +182,9 @@ def billing(r: random.Random, a: Account, cal: Calendar, ids: Counters,
 
     order(a.signup_at - r.randint(1, 20) * MINUTE, a.services[0].price, True)
     years = (a.active_until - a.active_from) / (365 * DAY)
-    extra = _poisson(r, b.extra_orders_per_year * years)
+    extra = poisson(r, b.extra_orders_per_year * years)
     for _ in range(extra):
-        at = _daytime(r, r.randrange(a.active_from, a.active_until) // DAY * DAY)
+        at = daytime(r, r.randrange(a.active_from, a.active_until) // DAY * DAY)
         if at < a.active_until:
             order(at, r.choice((500, 1200, 2000, 2400, 4800, 9900, 15000)), False)
 
@@ -202,7 +202,7 @@ def billing(r: random.Random, a: Account, cal: Calendar, ids: Counters,
         status, paid, refunded = "paid", None, 0
         attempts: list[tuple[int, int, str]] = []  # (at, amount, outcome)
         first_try = issued + r.randint(1, 90) * MINUTE if issued == a.signup_at else \
-            _daytime(r, issued + r.randint(0, 2) * DAY)
+            daytime(r, issued + r.randint(0, 2) * DAY)
         trouble = a.persona == "payment_trouble"
         roll = r.random()
         if trouble and roll < 0.07 and issued + 30 * DAY < cal.end:
@@ -276,7 +276,7 @@ def usage_and_costs(r: random.Random, a: Account, cal: Calendar, level: float,
                           "third_party"))
 
 
-def _poisson(r: random.Random, mean: float) -> int:
+def poisson(r: random.Random, mean: float) -> int:
     """Knuth's method; means here are small (a few dozen at most), so it is fast enough."""
     if mean <= 0:
         return 0

@@ -12,8 +12,8 @@ from goodfit.synth.customer import (
     Account,
     Calendar,
     Counters,
-    _daytime,
-    _poisson,
+    daytime,
+    poisson,
     weighted,
 )
 from goodfit.synth.kb import Article, article_url
@@ -44,13 +44,13 @@ class TicketMaker:
         r = self.r
         b = BEHAVIOURS[a.persona]
         months = max(0.0, (a.active_until - a.active_from) / (30 * DAY))
-        count = _poisson(r, b.tickets_per_month * multiplier * months)
+        count = poisson(r, b.tickets_per_month * multiplier * months)
         intents = tuple(b.intents)
         weights = tuple(b.intents.values())
         favourites = r.sample(self.answerable, 4)  # hand-holders ask about the same things
         made = 0
         for _ in range(count):
-            opened = _daytime(r, r.randrange(a.active_from, a.active_until) // DAY * DAY)
+            opened = daytime(r, r.randrange(a.active_from, a.active_until) // DAY * DAY)
             if opened >= self.cal.end:
                 continue
             intent = weighted(r, intents, weights)
@@ -58,7 +58,7 @@ class TicketMaker:
             made += 1
         if a.refund_at is not None:
             # a burst of trouble in the weeks before the refund
-            for _ in range(_poisson(r, 3.0) + 2):
+            for _ in range(poisson(r, 3.0) + 2):
                 opened = a.refund_at - r.randint(1, 30) * DAY + r.randrange(DAY)
                 if a.active_from <= opened < self.cal.end:
                     self.ticket(a, r.choice(("network", "hardware", "bug", "billing")), opened,
@@ -114,7 +114,7 @@ class TicketMaker:
         wait = r.lognormvariate(math.log(25 if urgent else 60), 0.9) * MINUTE
         at = opened + int(wait) + 1
         first_response = at
-        rounds = _poisson(r, {"hand_holder": 1.6, "abusive": 1.8,
+        rounds = poisson(r, {"hand_holder": 1.6, "abusive": 1.8,
                               "priority_abuser": 1.0}.get(a.persona, 0.6))
         thread.append((at, "staff", staff, self.writer.staff(intent, s, calm=rude)))
         staff_replies = 1
