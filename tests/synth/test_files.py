@@ -167,3 +167,14 @@ def test_files_do_not_depend_on_the_process(tmp_path: Path) -> None:
         if path.is_file():
             other = tmp_path / "there" / path.relative_to(here.out)
             assert path.read_bytes() == other.read_bytes(), path.name
+
+
+def test_only_the_generator_knows_where_ground_truth_lives() -> None:
+    """Scoring and metrics must never read persona labels: no other module names the folder."""
+    import goodfit
+
+    root = Path(goodfit.__file__).parent
+    readers = sorted(str(p.relative_to(root)) for p in root.rglob("*.py")
+                     if "ground_truth" in p.read_text(encoding="utf-8"))
+    assert readers, "the generator itself must mention ground_truth"
+    assert all(r.startswith("synth/") or r == "cli/synth.py" for r in readers), readers
