@@ -173,3 +173,10 @@ class NoKnowledgeBase(GoodfitError):
     def __init__(self) -> None:
         super().__init__("The knowledge base is empty: import your articles first with "
                          "goodfit import kb_articles FILE (columns article_id, title, body).")
+
+
+class SynthError(GoodfitError):
+    """Synthetic data cannot be generated as asked (sizes, persona mix, output folder)."""
+
+    code = "synth_error"
+    exit_code = 2

@@ -1,6 +1,10 @@
 """goodfit's command line. Each module registers its commands on ``app``."""
 
-from goodfit.cli import data, text  # noqa: F401  (registers commands)
+from goodfit.cli import (  # noqa: F401  (each module registers its commands)
+    data,
+    synth,
+    text,
+)
 from goodfit.cli.app import app, run
 
 __all__ = ["app", "main"]
