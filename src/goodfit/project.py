@@ -6,7 +6,7 @@ return. Nothing here prints or exits; problems are ``goodfit.errors`` exceptions
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +26,9 @@ if TYPE_CHECKING:  # text models pull in scikit-learn: imported when first used
     from goodfit.text.pipeline import CustomerKb, ResolutionApplied
     from goodfit.text.resolution import Evaluation, ResolutionModel
     from goodfit.text.topics import TopicsResult
+
+
+DEMO_MARKER = ".goodfit-demo"
 
 
 class Project:
@@ -182,3 +185,66 @@ class Project:
     # -- actions (cases, rewards, what-ifs, education, offboarding, outbox, audit)
 
     # -- connectors ------------------------------------------------------------
+
+    # -- everything at once -------------------------------------------------------
+    def analyze(self, progress: Progress = NO_PROGRESS) -> list[tuple[str, str]]:
+        """Run every derived step on the warehouse, in dependency order.
+
+        Returns (step, one-line outcome) pairs. A step that cannot run on this data (say,
+        too few coded tickets to learn from) is reported, not fatal: the others still run.
+        """
+        from goodfit.errors import GoodfitError
+
+        outcomes: list[tuple[str, str]] = []
+        for name, step in self._analysis_steps():
+            try:
+                outcomes.append((name, step(progress)))
+            except GoodfitError as exc:
+                outcomes.append((name, f"skipped: {exc.message}"))
+        return outcomes
+
+    def _analysis_steps(self) -> list[tuple[str, Callable[[Progress], str]]]:
+        def resolution(progress: Progress) -> str:
+            model = self.train_resolution(progress=progress)
+            applied = self.apply_resolution(progress=progress)
+            return (f"model macro-F1 {model.evaluation.macro_f1:.2f} (baseline "
+                    f"{model.evaluation.baseline_macro_f1:.2f}); {applied.given:,} coded, "
+                    f"{applied.predicted:,} labelled, {applied.unknown:,} left unknown")
+
+        def kb(progress: Progress) -> str:
+            matches = self.match_kb(progress=progress)
+            return (f"{matches.answerable:,} of {matches.tickets:,} tickets answerable from "
+                    "the knowledge base")
+
+        def topics(progress: Progress) -> str:
+            result = self.topics(progress=progress)
+            top = result.topics[0].label if result.topics else "none"
+            return f"{len(result.topics)} recurring topics; costliest: {top}"
+
+        return [("resolution codes", resolution), ("knowledge base", kb), ("topics", topics)]
+
+    @classmethod
+    def demo(cls, path: str | Path, *, customers: int = 1500, months: int = 24, seed: int = 42,
+             progress: Progress = NO_PROGRESS) -> tuple[Project, list[ImportResult],
+                                                       list[tuple[str, str]]]:
+        """A project filled with a synthetic provider, imported and analysed end to end.
+
+        The folder is created; a folder left by an earlier demo (it holds
+        ``.goodfit-demo``) is replaced, anything else is refused.
+        """
+        import shutil
+
+        from goodfit.errors import ProjectExists
+        from goodfit.synth import generate
+
+        root = Path(path).resolve()
+        if root.exists() and any(root.iterdir()):
+            if not (root / DEMO_MARKER).is_file():
+                raise ProjectExists(root)
+            shutil.rmtree(root)
+        project = cls.init(root)
+        (root / DEMO_MARKER).write_text("made by goodfit demo; safe to delete\n", encoding="utf-8")
+        data = root / "synthetic-data"
+        generate(data, customers=customers, months=months, seed=seed, progress=progress)
+        results = project.import_directory(data, progress=progress)
+        return project, results, project.analyze(progress=progress)
