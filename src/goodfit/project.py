@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis
 
@@ -20,6 +20,9 @@ from goodfit.progress import NO_PROGRESS, Progress
 from goodfit.schema import TABLES
 from goodfit.state.db import StateDB
 from goodfit.warehouse import Warehouse
+
+if TYPE_CHECKING:
+    from goodfit.actions.context import ActionContext
 
 
 class Project:
@@ -132,5 +135,10 @@ class Project:
     # -- scoring, snapshots, report -------------------------------------------
 
     # -- actions (cases, rewards, what-ifs, education, offboarding, outbox, audit)
+    def actions_context(self) -> ActionContext:
+        """State DB, config, folder and warehouse, as every action module takes them."""
+        from goodfit.actions.context import ActionContext
+
+        return ActionContext(self.state, self.config, self.root, warehouse=self.warehouse)
 
     # -- connectors ------------------------------------------------------------

@@ -433,11 +433,13 @@ def execute_files_step(ctx: ActionContext, case: Case, step: Step, actor: str,
 
 def execute_close_step(ctx: ActionContext, case: Case, step: Step, actor: str,
                        dry_run: bool) -> StepOutcome:
+    if dry_run:
+        return StepOutcome(False)
     waiting = [s.no for s in case.steps if s.kind != "close" and s.state != "executed"]
     if waiting:
         raise ActionError(f"case {case.id} cannot be closed yet: step(s) "
                           f"{', '.join(map(str, waiting))} are not executed")
-    return StepOutcome(not dry_run)
+    return StepOutcome(True)
 
 
 _BUILTIN = {"close": "goodfit.actions.cases:execute_close_step"}
