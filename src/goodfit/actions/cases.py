@@ -172,7 +172,8 @@ def _case_view(session: Session, row: CaseRow) -> Case:
                            .where(OutboxRow.case_id == row.id).order_by(OutboxRow.id)).all()
     by_step: dict[int, list[int]] = {}
     for mid, no in msgs:
-        by_step.setdefault(no, []).append(mid)
+        if no is not None:
+            by_step.setdefault(no, []).append(mid)
     return Case(row.id, row.kind, row.customer_id, row.title, row.state, json.loads(row.data),
                 row.created_by, row.created_at, row.updated_at, row.approved_by,
                 row.approved_at, row.executed_at, row.closed_by, row.closed_at,

@@ -274,6 +274,12 @@ class _Ambiguous(Exception):
     """The line broke while the server held the message: it may have been delivered."""
 
 
+def _quietly_close(smtp: smtplib.SMTP | None) -> None:
+    if smtp is not None:
+        with contextlib.suppress(OSError):
+            smtp.close()
+
+
 class _Connection:
     def __init__(self, ctx: ActionContext) -> None:
         self.ctx = ctx
@@ -283,6 +289,7 @@ class _Connection:
         if self.smtp is not None:
             return self.smtp
         s = self.ctx.config.smtp
+        smtp: smtplib.SMTP | None = None
         try:
             cls = smtplib.SMTP_SSL if s.ssl else smtplib.SMTP
             smtp = cls(s.host, s.port, timeout=s.timeout_seconds)
@@ -290,24 +297,38 @@ class _Connection:
             if s.starttls and not s.ssl:
                 smtp.starttls()
                 smtp.ehlo()
-            user, password = self.ctx.env.get(USER_ENV), self.ctx.env.get(PASSWORD_ENV)
-            if user and password:
-                try:
-                    smtp.login(user, password)
-                except smtplib.SMTPAuthenticationError as exc:
-                    raise SendError(f"the SMTP server {s.host}:{s.port} refused the login of "
-                                    f"{USER_ENV} (reply {exc.smtp_code}); check "
-                                    f"{USER_ENV} and {PASSWORD_ENV}") from None
+            self._login(smtp)
+        except SendError:
+            _quietly_close(smtp)
+            raise
         except (OSError, smtplib.SMTPException) as exc:
+            _quietly_close(smtp)
             raise _Transient(f"cannot reach SMTP server {s.host}:{s.port}: "
                              f"{type(exc).__name__}: {exc}") from None
         self.smtp = smtp
         return smtp
 
+    def _login(self, smtp: smtplib.SMTP) -> None:
+        s = self.ctx.config.smtp
+        user, password = self.ctx.env.get(USER_ENV), self.ctx.env.get(PASSWORD_ENV)
+        if not (user and password):
+            return
+        if not smtp.has_extn("auth"):
+            raise SendError(f"{USER_ENV}/{PASSWORD_ENV} are set but the SMTP server "
+                            f"{s.host}:{s.port} offers no login (AUTH)"
+                            + ("" if s.starttls or s.ssl else "; it may need [smtp] starttls"))
+        try:
+            smtp.login(user, password)
+        except smtplib.SMTPAuthenticationError as exc:
+            raise SendError(f"the SMTP server {s.host}:{s.port} refused the login of "
+                            f"{USER_ENV} (reply {exc.smtp_code}); check {USER_ENV} and "
+                            f"{PASSWORD_ENV}") from None
+
     def close(self) -> None:
         if self.smtp is not None:
             with contextlib.suppress(OSError, smtplib.SMTPException):
                 self.smtp.quit()
+            _quietly_close(self.smtp)
             self.smtp = None
 
     def send(self, sender: str, to: str, raw: str) -> None:
@@ -320,14 +341,14 @@ class _Connection:
             if code not in (250, 251):
                 self._refused(smtp, code, resp, f"RCPT TO {to}")
         except (OSError, smtplib.SMTPServerDisconnected) as exc:
-            self.smtp = None
+            self.close()
             raise _Transient(f"{type(exc).__name__}: {exc}") from None
         try:
             code, resp = smtp.data(raw)
         except smtplib.SMTPResponseException as exc:  # refused before the content was sent
             self._refused(smtp, exc.smtp_code, exc.smtp_error, "DATA")
         except (OSError, smtplib.SMTPException) as exc:
-            self.smtp = None
+            self.close()
             raise _Ambiguous(f"connection lost during DATA: {type(exc).__name__}: {exc}") \
                 from None
         if code != 250:  # the server answered: it did not take the message
