@@ -148,3 +148,12 @@ def test_credentials_come_from_env_and_never_appear_anywhere(
             assert secret.encode() not in path.read_bytes(), path
     assert secret not in repr(audit.events(ctx.db)) + repr(outbox.list_messages(ctx.db))
     assert secret not in outbox.raw_message(ctx.db, 1)
+
+
+def test_unreachable_server_stops_the_run_after_one_message(ctx: ActionContext) -> None:
+    ctx.config.smtp.port = free_port()
+    ctx.config.smtp.retries = 1
+    _approved(ctx, 3)
+    report = outbox.send(ctx)
+    assert report.retry == [1]  # the other two were not tried against a dead server
+    assert [m.attempts for m in outbox.list_messages(ctx.db)] == [2, 0, 0]
