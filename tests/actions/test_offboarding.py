@@ -172,3 +172,14 @@ def test_letter_is_not_sent_after_its_date(octx: ActionContext, mailbox: Mailbox
     with pytest.raises(ActionError, match="would shorten the notice"):
         cases.execute(octx, case.id, "carol", step=3)
     assert mailbox.messages == []
+
+
+def test_letter_font_keeps_non_latin_names(octx: ActionContext) -> None:
+    font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not font.is_file():
+        pytest.skip("DejaVu Sans (fonts-dejavu-core) is not installed")
+    shutil.copy(font, octx.root / "letter.ttf")
+    octx.config.offboarding.letter_font = "letter.ttf"
+    case = offboarding.start(octx, "C-1", reason="r", actor="carol", notice_date=NOTICE)
+    pdf = octx.root / case.data["folder"] / "notice-of-cancellation.pdf"
+    assert "Łódź Café GmbH" in PdfReader(pdf).pages[0].extract_text()
