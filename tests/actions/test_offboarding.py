@@ -131,8 +131,21 @@ def test_letter_renders_to_png(octx: ActionContext, tmp_path: Path) -> None:
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(pdf), str(out)],
                    check=True)
     png = out.with_suffix(".png")
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
-    shutil.copy(png, Path("/tmp/goodfit-letter.png"))  # for a person to look at
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    from PIL import Image  # fpdf2 depends on Pillow
+
+    with Image.open(png) as img:
+        gray = img.convert("L")
+        w, h = gray.size  # A4 at 60 dpi: 210 mm → 496.1 px, 297 mm → 701.6 px
+        assert abs(w - 496) <= 1 and abs(h - 702) <= 1
+
+        def ink(box: tuple[int, int, int, int]) -> int:
+            return sum(gray.crop(box).point(lambda v: 255 if v < 128 else 0).histogram()[255:])
+
+        margin = int(25 / 25.4 * 60)  # 25 mm margins
+        assert ink((0, 0, w, margin - 5)) == 0 and ink((0, 0, margin - 5, h)) == 0
+        assert ink((margin, margin, w - margin, h // 2)) > 2000  # letterhead, address, text
+        assert ink((0, h - margin + 5, w, h)) == 0  # one page, nothing in the bottom margin
 
 
 def test_billing_contact_is_used_when_customer_has_no_email(octx: ActionContext) -> None:
