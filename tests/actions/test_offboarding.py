@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from goodfit.actions import audit, cases, offboarding, users
+from goodfit.actions import audit, cases, offboarding, templates, users
 from goodfit.actions.context import ActionContext
 from goodfit.config import Alternative
 from goodfit.errors import ActionError, IllegalTransition, ToneLintBlocked, UnknownCustomer
@@ -159,7 +159,7 @@ def test_unknown_customer_suggests_close_ids(octx: ActionContext) -> None:
 
 
 def test_blaming_template_blocks_until_manager_overrides(octx: ActionContext) -> None:
-    offboarding.start(octx, "C-2", reason="r", actor="carol", notice_date=NOTICE)  # templates
+    templates.ensure_defaults(octx.root, "offboarding")
     path = octx.root / "templates" / "offboarding" / "notice_email.txt"
     path.write_text("Subject: Goodbye\n\nThis is your fault, {{ organisation }}.\n")
     case = offboarding.start(octx, "C-1", reason="r", actor="carol", notice_date=NOTICE)
@@ -196,3 +196,25 @@ def test_letter_font_keeps_non_latin_names(octx: ActionContext) -> None:
     case = offboarding.start(octx, "C-1", reason="r", actor="carol", notice_date=NOTICE)
     pdf = octx.root / case.data["folder"] / "notice-of-cancellation.pdf"
     assert "Łódź Café GmbH" in PdfReader(pdf).pages[0].extract_text()
+
+
+def test_one_open_offboarding_per_customer(octx: ActionContext) -> None:
+    first = offboarding.start(octx, "C-1", reason="r", actor="carol", notice_date=NOTICE)
+    with pytest.raises(ActionError, match=f"case {first.id} already offboards C-1"):
+        offboarding.start(octx, "C-1", reason="r", actor="carol", notice_date=NOTICE)
+    cases.cancel(octx, first.id, "bob", reason="they improved")
+    assert offboarding.start(octx, "C-1", reason="r", actor="carol",
+                             notice_date=NOTICE).state == "draft"
+
+
+def test_html_templates_are_autoescaped_text_ones_are_not(tmp_path: Path) -> None:
+    (tmp_path / "templates" / "g").mkdir(parents=True)
+    (tmp_path / "templates" / "g" / "a.html").write_text("<p>{{ name }}</p>")
+    (tmp_path / "templates" / "g" / "a.txt").write_text("{{ name }}")
+    name = "<script>x</script> & Co"
+    assert templates.render(tmp_path, "g", "a.html", name=name) == \
+        "<p>&lt;script&gt;x&lt;/script&gt; &amp; Co</p>"
+    assert templates.render(tmp_path, "g", "a.txt", name=name) == name
+    with pytest.raises(ActionError, match="'missing' is undefined"):
+        (tmp_path / "templates" / "g" / "b.txt").write_text("{{ missing }}")
+        templates.render(tmp_path, "g", "b.txt")
