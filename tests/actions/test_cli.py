@@ -83,6 +83,8 @@ def test_offboarding_from_the_command_line(tmp_path: Path, mailbox: Mailbox) -> 
     events = json.loads(run(root, "audit", "show", "C-1", "--json")[1])
     kinds = [e["kind"] for e in events]
     assert kinds[0] == "case_opened" and kinds[-1] == "case_closed"
+    assert events[0]["data"]["case_data"]["reason"] == "too costly to serve"
+    assert events[0]["actor"] == "carol"
     assert kinds.count("send") == 3 and "call_logged" in kinds
     code, out = run(root, "audit", "show", "C-1")
     assert "call_logged" in out

@@ -152,7 +152,8 @@ def open_case(ctx: ActionContext, *, kind: str, customer_id: str, title: str, ac
         session.flush()
         view = _case_view(session, row)
         audit.append_in(session, "case_opened", actor=actor, customer_id=customer_id,
-                        case_id=row.id, data={"kind": kind, "title": title, "steps": [
+                        case_id=row.id, data={"kind": kind, "title": title,
+                                              "case_data": data or {}, "steps": [
                             {"no": s.no, "kind": s.kind, "title": s.title,
                              "tone_findings": len(s.lint)} for s in view.steps]})
         return view
