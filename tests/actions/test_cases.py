@@ -149,3 +149,11 @@ def test_changed_file_refuses_export(ctx: ActionContext) -> None:
     (ctx.root / "reports" / "credit.csv").write_text("customer_id,amount\nC-1,-240.00\n")
     with pytest.raises(Exception, match="changed after it was drafted"):
         cases.execute(ctx, case.id, "carol")
+
+
+def test_approver_roles_come_from_config(ctx: ActionContext) -> None:
+    ctx.config.actions.approver_roles = ["owner"]
+    case = _open(ctx)
+    with pytest.raises(NotAllowed, match="bob is manager; approvals need one of: owner"):
+        cases.approve(ctx, case.id, "bob")
+    assert cases.approve(ctx, case.id, "alice").approved_by == "alice"
