@@ -1,6 +1,7 @@
 """goodfit's command line. Each module registers its commands on ``app``."""
 
 from goodfit.cli import (  # noqa: F401  (each module registers its commands)
+    actions,
     data,
     demo,
     synth,
