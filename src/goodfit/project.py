@@ -22,11 +22,6 @@ from goodfit.state.db import StateDB
 from goodfit.warehouse import Warehouse
 
 if TYPE_CHECKING:  # text models pull in scikit-learn: imported when first used
-    from goodfit.text.kb import KbMatches
-    from goodfit.text.pipeline import CustomerKb, ResolutionApplied
-    from goodfit.text.resolution import Evaluation, ResolutionModel
-    from goodfit.text.topics import TopicsResult
-
     from datetime import date
 
     from goodfit.actions.audit import AuditEvent, Verification
@@ -34,6 +29,10 @@ if TYPE_CHECKING:  # text models pull in scikit-learn: imported when first used
     from goodfit.actions.context import ActionContext
     from goodfit.actions.outbox import Message, SendReport
     from goodfit.actions.users import UserView
+    from goodfit.text.kb import KbMatches
+    from goodfit.text.pipeline import CustomerKb, ResolutionApplied
+    from goodfit.text.resolution import Evaluation, ResolutionModel
+    from goodfit.text.topics import TopicsResult
 
 
 DEMO_MARKER = ".goodfit-demo"
