@@ -92,6 +92,58 @@ class TextSettings(Section):
     resolution_codes: list[str] = Field(default_factory=lambda: list(DEFAULT_RESOLUTION_CODES))
 
 
+class ActionsSettings(Section):
+    """Who may approve what; the tone lint for outgoing text."""
+
+    approver_roles: list[str] = Field(default_factory=lambda: ["owner", "manager"])
+    # Roles that may approve text the tone lint blocked (with a written reason).
+    override_roles: list[str] = Field(default_factory=lambda: ["owner", "manager"])
+    four_eyes: bool = True  # the approver must not be the person who drafted
+    # Phrases that blame or bad-mouth the customer (case-insensitive, whole words).
+    blame_phrases: list[str] = Field(default_factory=lambda: [
+        "you are abusive", "you were abusive", "your fault", "you people", "your own fault",
+        "you failed to", "you refused to", "you are rude", "you were rude", "you are difficult",
+        "you are unreasonable", "you are a problem", "problem customer", "you caused",
+        "you broke", "you are to blame", "you always", "you never", "idiot", "stupid",
+        "incompetent", "pathetic", "ridiculous", "clueless", "moron", "useless",
+        "toxic", "nightmare customer", "waste of our time", "waste of time",
+    ])
+    allow_phrases: list[str] = Field(default_factory=list)  # exempt from the lint
+
+
+class SmtpSettings(Section):
+    """Outgoing mail. Credentials only from GOODFIT_SMTP_USER / GOODFIT_SMTP_PASSWORD."""
+
+    host: str = "localhost"
+    port: int = 25
+    starttls: bool = False
+    ssl: bool = False  # implicit TLS (port 465)
+    from_: str = Field(default="goodfit@localhost", alias="from")
+    timeout_seconds: float = 30.0
+    retries: int = 3  # extra attempts on transient errors (4xx, connection refused)
+    backoff_seconds: float = 2.0  # doubled after each attempt
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+
+
+class Alternative(Section):
+    name: str
+    url: str = ""
+    note: str = ""
+
+
+class OffboardingSettings(Section):
+    notice_days: int = Field(default=30, ge=0)
+    business_days: bool = False  # count only Monday–Friday
+    credit_final_month: bool = True  # the provider pays the last month
+    # Recommended providers listed in the transition pack.
+    alternatives: list[Alternative] = Field(default_factory=list)
+    # A TrueType font for letters with characters beyond Latin-1 (else they are
+    # transliterated). Relative to the project folder.
+    letter_font: str = ""
+    sender_address: str = ""  # printed under the provider name on letters
+
+
 class Config(Section):
     project: ProjectSettings = Field(default_factory=ProjectSettings)
     warehouse: WarehouseSettings = Field(default_factory=WarehouseSettings)
@@ -100,6 +152,9 @@ class Config(Section):
     mapping: dict[str, dict[str, str]] = Field(default_factory=dict)
     costs: CostSettings = Field(default_factory=CostSettings)
     text: TextSettings = Field(default_factory=TextSettings)
+    actions: ActionsSettings = Field(default_factory=ActionsSettings)
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    offboarding: OffboardingSettings = Field(default_factory=OffboardingSettings)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

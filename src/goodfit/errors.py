@@ -135,3 +135,68 @@ class WarehouseError(GoodfitError):
 class NotImplementedOnBackend(GoodfitError):
     code = "not_implemented_on_backend"
     exit_code = 5
+
+
+# -- actions (cases, approvals, outbox, audit) ----------------------------------
+class UnknownUser(GoodfitError):
+    code = "unknown_user"
+    exit_code = 2
+
+    def __init__(self, name: str, known: Iterable[str]) -> None:
+        known = list(known)
+        hint = _did_you_mean(name, known)
+        add = " Add people with: goodfit users add NAME --role owner|manager|agent"
+        super().__init__(f"No user '{name}'.{hint}{add}" if known else
+                         f"No user '{name}': there are no users yet.{add}")
+
+
+class NotAllowed(GoodfitError):
+    """The acting user's role does not allow this, or four-eyes forbids it."""
+
+    code = "not_allowed"
+    exit_code = 1
+
+
+class UnknownCase(GoodfitError):
+    code = "unknown_case"
+    exit_code = 2
+
+    def __init__(self, case_id: object, step: int | None = None) -> None:
+        what = f"step {step} in case {case_id}" if step is not None else f"case {case_id}"
+        super().__init__(f"No {what}. List cases with: goodfit cases list")
+
+
+class IllegalTransition(GoodfitError):
+    """A case or step cannot make this move from the state it is in."""
+
+    code = "illegal_transition"
+    exit_code = 1
+
+    def __init__(self, what: str, current: str, action: str, allowed: Iterable[str],
+                 hint: str = "") -> None:
+        moves = ", ".join(allowed) or "none (final state)"
+        super().__init__(f"cannot {action} {what}: it is {current}; allowed from {current}: "
+                         f"{moves}.{(' ' + hint) if hint else ''}")
+        self.current = current
+        self.allowed = list(allowed)
+
+
+class ToneLintBlocked(GoodfitError):
+    """Outgoing text blames or bad-mouths the customer; a manager may override with a reason."""
+
+    code = "tone_lint_blocked"
+    exit_code = 1
+
+
+class ActionError(GoodfitError):
+    """An action cannot be drafted or executed as asked (missing contact, call not logged…)."""
+
+    code = "action_error"
+    exit_code = 1
+
+
+class SendError(GoodfitError):
+    """Some e-mails were not sent; `goodfit outbox list` shows each one's state and error."""
+
+    code = "send_error"
+    exit_code = 1
