@@ -82,8 +82,8 @@ class Provider:
                 w.writerows(rows)
         return directory
 
-    def project(self, root: Path) -> Project:
-        proj = Project.init(root / "proj")
+    def project(self, root: Path, warehouse_url: str | None = None) -> Project:
+        proj = Project.init(root / "proj", warehouse_url=warehouse_url)
         proj.import_directory(self.write(root / "data"), strict=True)
         return proj
 

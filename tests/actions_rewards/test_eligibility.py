@@ -124,3 +124,20 @@ def test_whole_calendar_months() -> None:
     assert months_between(dt(2024, 1, 31), dt(2024, 3, 1)) == 1
     assert months_between(dt(2022, 6, 1, 10), dt(2025, 1, 1)) == 30
     assert rewards.minus_months(dt(2024, 3, 31), 1) == dt(2024, 2, 29)
+
+
+def test_the_same_plan_on_postgresql(tmp_path: Path, postgres_url: str) -> None:
+    proj = reward_world().project(tmp_path, warehouse_url=postgres_url)
+    try:
+        plan, _ = proj.rewards_plan(as_of=AS_OF, save=False)
+        assert [c.customer_id for c in plan.eligible] == ["C-EUR", "C-IDEAL", "C-IDEAL2"]
+        assert {c.customer_id: c.failed[0].rule for c in plan.near_misses} == {
+            "C-NEW": "tenure", "C-TICKET": "no_tickets", "C-CHEAP": "spend",
+            "C-LATE": "paid_on_time", "C-MANUAL": "self_service", "C-IDLE": "not_idle"}
+        assert [c.monthly_spend for c in plan.eligible] == [
+            Decimal("54.00"), Decimal("60.00"), Decimal("60.00")]
+        r = proj.whatif(as_of=AS_OF)
+        by = {c.customer_id: c for c in r.customers}
+        assert by["C-MANUAL"].fee_income["manual_order"] == Decimal("14.00")
+    finally:
+        proj.close()
