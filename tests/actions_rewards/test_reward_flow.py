@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -115,3 +116,21 @@ def test_the_reward_case_is_approved_by_another_person_then_executed(people: Pro
     assert len(emls) == 1
     text = emls[0].read_text()
     assert "Subject:" in text and "free month" in text
+
+
+def test_draws_are_kept_in_a_postgresql_state_db(tmp_path: Path, postgres_url: str) -> None:
+    from tests.actions_rewards.conftest import reward_world
+
+    proj = reward_world().project(tmp_path)
+    root = proj.root
+    proj.close()
+    cfg = (root / "goodfit.toml").read_text()
+    (root / "goodfit.toml").write_text(cfg.replace('url = "sqlite:///state.db"',
+                                                   f'url = "{postgres_url}"'))
+    with Project.open(root) as p:
+        assert p.state.engine.dialect.name == "postgresql"
+        add_user(p.state, "alice", "owner")
+        draw_id = _drawn(p)
+        assert p.rewards_verify(draw_id).ok
+        assert [d.state for d in p.rewards_draws()] == ["drawn"]
+        assert audit.verify(p.state).ok
