@@ -36,6 +36,9 @@ class ProjectSettings(Section):
 class WarehouseSettings(Section):
     # duckdb:///warehouse.duckdb (relative to the project folder) or postgresql://…
     url: str = "duckdb:///warehouse.duckdb"
+    # DuckDB only: memory it may use before spilling to disk (keeps big imports and
+    # scorecards inside small machines). Empty: DuckDB's default (80% of RAM).
+    memory_limit: str = "1GB"
 
 
 class StateSettings(Section):
@@ -162,7 +165,7 @@ class RewardsSettings(Section):
     # Credit per winner; 0 = a free month (the winner's average monthly spend).
     reward_amount: Decimal = Decimal("0")
     description: str = "Free month: thank you for being a great customer"
-    template: str = "reward_congratulations.txt"  # in the project's templates/ folder
+    template: str = "congratulations.txt"  # in the project's templates/rewards/ folder
 
 
 class WhatifSettings(Section):
@@ -184,7 +187,7 @@ class EducationSettings(Section):
     min_tickets: int = Field(default=1, ge=1)  # answerable tickets needed for a digest
     max_articles: int = Field(default=10, ge=1)
     min_score: float = Field(default=0.0, ge=0)  # ignore weaker KB matches
-    template: str = "education_digest.txt"  # in the project's templates/ folder
+    template: str = "digest.txt"  # in the project's templates/education/ folder
 
 
 class Config(Section):

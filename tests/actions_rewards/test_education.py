@@ -111,9 +111,9 @@ def test_the_email_quotes_their_questions_and_links_the_articles(kb: Project) ->
 
 
 def test_a_project_template_replaces_the_default(kb: Project) -> None:
-    (kb.root / "templates").mkdir(exist_ok=True)
-    (kb.root / "templates" / "education_digest.txt").write_text(
-        "Subject: Tips for {{ name }}\n\n{% for i in items %}{{ i.title }};{% endfor %}\n")
+    (kb.root / "templates" / "education").mkdir(parents=True, exist_ok=True)
+    (kb.root / "templates" / "education" / "digest.txt").write_text(
+        "Subject: Tips for {{ customer_name }}\n\n{% for i in items %}{{ i.title }};{% endfor %}\n")
     d = next(x for x in kb.education_plan(as_of=AS_OF) if x.customer_id == "C-ASK")
     mail = education.render(kb.actions_context(), d)
     assert mail.subject == "Tips for C-ASK Ltd"

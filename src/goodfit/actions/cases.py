@@ -366,6 +366,15 @@ def _close_row(session: Session, row: CaseRow, actor: str) -> None:
                     case_id=row.id, data={})
 
 
+def update_step_payload(session: Session, case_id: int, step: int, **changes: Any) -> None:
+    """Merge ``changes`` into a step's payload (e.g. the calls logged on a call step)."""
+    row = session.execute(select(StepRow).where(StepRow.case_id == case_id,
+                                                StepRow.no == step)).scalar_one_or_none()
+    if row is None:
+        raise UnknownCase(case_id, step)
+    row.payload = audit.canonical_json({**json.loads(row.payload), **changes})
+
+
 def complete_step(ctx: ActionContext, case_id: int, step: int, actor: str,
                   detail: dict[str, Any] | None = None) -> Case:
     """Mark an approved step executed (handlers that finish outside ``execute`` call this)."""
@@ -433,11 +442,13 @@ def execute_files_step(ctx: ActionContext, case: Case, step: Step, actor: str,
 
 def execute_close_step(ctx: ActionContext, case: Case, step: Step, actor: str,
                        dry_run: bool) -> StepOutcome:
+    if dry_run:
+        return StepOutcome(False)
     waiting = [s.no for s in case.steps if s.kind != "close" and s.state != "executed"]
     if waiting:
         raise ActionError(f"case {case.id} cannot be closed yet: step(s) "
                           f"{', '.join(map(str, waiting))} are not executed")
-    return StepOutcome(not dry_run)
+    return StepOutcome(True)
 
 
 _BUILTIN = {"close": "goodfit.actions.cases:execute_close_step"}

@@ -17,7 +17,7 @@ from typing import Any
 
 import ibis
 
-from goodfit.actions import cases, mail_templates, tone_lint
+from goodfit.actions import cases, templates, tone_lint
 from goodfit.actions.context import ActionContext
 from goodfit.actions.drafts import EmailDraft
 from goodfit.actions.rewards import billing_emails, minus_months, newest_timestamp
@@ -96,12 +96,14 @@ def plan(tables: Mapping[str, ibis.Table], kb_match: ibis.Table, config: Config,
 
 
 def render(ctx: ActionContext, digest: Digest) -> EmailDraft:
-    r = mail_templates.render(ctx.templates_dir, ctx.config.education.template, {
-        "provider": ctx.config.project.name, "name": digest.name,
-        "customer_id": digest.customer_id,
-        "items": [{**i.to_dict(), "opened": f"{i.opened_at:%d %B %Y}"} for i in digest.items]})
-    return EmailDraft(customer_id=digest.customer_id, to=digest.to, subject=r.subject,
-                      body=r.body, kind="education")
+    templates.ensure_defaults(ctx.root, "education")
+    subject, body = templates.render_email(
+        ctx.root, "education", ctx.config.education.template,
+        provider=ctx.config.project.name, customer_name=digest.name,
+        customer_id=digest.customer_id,
+        items=[{**i.to_dict(), "opened": f"{i.opened_at:%d %B %Y}"} for i in digest.items])
+    return EmailDraft(customer_id=digest.customer_id, to=digest.to, subject=subject,
+                      body=body, kind="education")
 
 
 def lint(ctx: ActionContext, draft: EmailDraft) -> list[tone_lint.Finding]:

@@ -106,7 +106,7 @@ def render(draft: EmailDraft, sender: str, root: Path) -> EmailMessage:
     msg["Subject"] = draft.subject
     msg["Date"] = format_datetime(datetime.now(UTC))
     domain = sender.rsplit("@", 1)[-1].strip("> ") or "goodfit.local"
-    msg["Message-ID"] = make_msgid(idstring=f"goodfit.{draft.kind}", domain=domain)
+    msg["Message-ID"] = make_msgid(domain=domain)
     for name, value in draft.headers.items():
         msg[name] = value
     msg.set_content(draft.body, cte="quoted-printable")
@@ -323,13 +323,15 @@ class _Connection:
             self.smtp = None
             raise _Transient(f"{type(exc).__name__}: {exc}") from None
         try:
-            smtp.data(raw)
-        except smtplib.SMTPResponseException as exc:
+            code, resp = smtp.data(raw)
+        except smtplib.SMTPResponseException as exc:  # refused before the content was sent
             self._refused(smtp, exc.smtp_code, exc.smtp_error, "DATA")
         except (OSError, smtplib.SMTPException) as exc:
             self.smtp = None
             raise _Ambiguous(f"connection lost during DATA: {type(exc).__name__}: {exc}") \
                 from None
+        if code != 250:  # the server answered: it did not take the message
+            self._refused(smtp, code, resp, "DATA")
 
     @staticmethod
     def _refused(smtp: smtplib.SMTP, code: int, resp: bytes | str, stage: str) -> None:

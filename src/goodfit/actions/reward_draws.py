@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from goodfit.actions import audit, cases, draw, mail_templates
+from goodfit.actions import audit, cases, draw, templates
 from goodfit.actions.context import ActionContext
 from goodfit.actions.drafts import EmailDraft
 from goodfit.actions.rewards import RewardPlan
@@ -230,13 +230,15 @@ def export(ctx: ActionContext, draw_id: int, actor: str) -> Export:
 
 def congratulation(ctx: ActionContext, plan: dict[str, Any], draw_id: int, row: RewardDrawRow,
                    cand: dict[str, Any]) -> EmailDraft:
-    r = mail_templates.render(ctx.templates_dir, ctx.config.rewards.template, {
-        "provider": ctx.config.project.name, "name": cand["name"] or cand["customer_id"],
-        "customer_id": cand["customer_id"], "amount": cand["reward"],
-        "currency": plan["currency"], "description": plan["rules"]["description"],
-        "draw_id": draw_id, "eligible": row.eligible_count, "list_sha256": row.list_sha256})
-    return EmailDraft(customer_id=cand["customer_id"], to=cand["email"], subject=r.subject,
-                      body=r.body, kind="reward",
+    templates.ensure_defaults(ctx.root, "rewards")
+    subject, body = templates.render_email(
+        ctx.root, "rewards", ctx.config.rewards.template,
+        provider=ctx.config.project.name, customer_name=cand["name"] or cand["customer_id"],
+        customer_id=cand["customer_id"], amount=cand["reward"], currency=plan["currency"],
+        description=plan["rules"]["description"], draw_id=draw_id,
+        eligible=row.eligible_count, list_sha256=row.list_sha256)
+    return EmailDraft(customer_id=cand["customer_id"], to=cand["email"], subject=subject,
+                      body=body, kind="reward",
                       headers={"X-Goodfit-Draw": str(draw_id)})
 
 

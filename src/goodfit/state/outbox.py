@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from goodfit.state.cases import CaseRow  # noqa: F401  (the table outbox.case_id refers to)
 from goodfit.state.db import Base
 
 
