@@ -174,14 +174,17 @@ class Project:
 
     def rewards_verify(self, draw_id: int | None = None, *,
                        directory: Path | None = None) -> Verification:
-        """Recompute a draw's winners from its published files alone."""
+        """Recompute a draw's winners from its published files alone.
+
+        With a draw id, also check the files are the ones this project recorded.
+        """
         from goodfit.actions import draw, reward_draws
 
-        if directory is None:
-            if draw_id is None:
-                raise ValueError("give a draw id or a directory")
-            directory = reward_draws.draw_dir(self.root, draw_id)
-        return draw.verify(directory)
+        if directory is not None:
+            return draw.verify(directory)
+        if draw_id is None:
+            raise ValueError("give a draw id or a directory")
+        return reward_draws.verify_recorded(self.actions_context(), draw_id)
 
     def rewards_export(self, draw_id: int, actor: str) -> Export:
         """Credit lines for billing and a reward case (congratulation e-mail) per winner."""

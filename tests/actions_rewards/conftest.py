@@ -9,6 +9,7 @@ Each near-miss differs from that in exactly one way.
 from __future__ import annotations
 
 import csv
+import shutil
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -111,8 +112,18 @@ def reward_world() -> Provider:
     return p
 
 
+@pytest.fixture(scope="session")
+def world_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Imported once per session; each test gets its own copy of the folder."""
+    proj = reward_world().project(tmp_path_factory.mktemp("world"))
+    proj.close()
+    return proj.root
+
+
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[Project]:
-    proj = reward_world().project(tmp_path)
+def world(tmp_path: Path, world_template: Path) -> Iterator[Project]:
+    root = tmp_path / "proj"
+    shutil.copytree(world_template, root)
+    proj = Project.open(root)
     yield proj
     proj.close()

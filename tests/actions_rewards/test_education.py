@@ -139,3 +139,15 @@ def test_without_kb_matches_the_command_says_what_to_run(tmp_path: Path) -> None
             proj.education_plan()
     finally:
         proj.close()
+
+
+def test_drafting_twice_never_sends_the_same_articles_again(kb: Project) -> None:
+    add_user(kb.state, "alice", "owner")
+    assert len(kb.education_draft("alice", as_of=AS_OF)) == 2
+    assert kb.education_draft("alice", as_of=AS_OF) == []
+    # a cancelled digest does not count as sent
+    first = cases.list_cases(kb.state, kind="education")[0]
+    add_user(kb.state, "bob", "manager", actor="alice")
+    cases.cancel(kb.actions_context(), first.id, "bob", reason="wrong wording")
+    again = kb.education_draft("alice", as_of=AS_OF)
+    assert [c.customer_id for c in again] == [first.customer_id]

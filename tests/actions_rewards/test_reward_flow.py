@@ -134,3 +134,39 @@ def test_draws_are_kept_in_a_postgresql_state_db(tmp_path: Path, postgres_url: s
         assert p.rewards_verify(draw_id).ok
         assert [d.state for d in p.rewards_draws()] == ["drawn"]
         assert audit.verify(p.state).ok
+
+
+def test_swapping_all_published_files_is_caught_by_the_project_record(people: Project) -> None:
+    from goodfit.actions import draw
+
+    draw_id = _drawn(people)
+    d = people.root / "rewards" / str(draw_id)
+    # a self-consistent forgery: another list, another seed, its own winners
+    for f in d.iterdir():
+        f.unlink()
+    _, seed = draw.commit(d, draw_id, ["C-IDLE", "C-LATE"], 1, "2025-01-01T00:00:00")
+    draw.reveal(d, seed, "2025-01-02T00:00:00")
+    assert draw.verify(d).ok  # the files agree with each other ...
+    v = people.rewards_verify(draw_id)  # ... but not with what the project committed
+    assert not v.ok
+    assert "eligible.txt is not the list this project committed" in v.problems
+    assert "the revealed seed is not the one this project committed" in v.problems
+
+
+def test_the_congratulation_email(people: Project) -> None:
+    draw_id = _drawn(people)
+    ex = people.rewards_export(draw_id, "alice")
+    rec = people.rewards_draws()[0]
+    by_customer = {}
+    for case_id in ex.case_ids:
+        (m,) = outbox.list_messages(people.state, case_id=case_id)
+        by_customer[m.customer_id] = m
+    m = by_customer["C-EUR"]
+    assert m.subject == "my provider: a free month, with our thanks"
+    assert m.body.startswith("Hello C-EUR Ltd,\n")
+    assert "a credit of 54.00 USD to your account" in m.body
+    assert '("Free month: thank you for being a great customer")' in m.body
+    assert f"draw {draw_id} published the list of eligible\naccounts (SHA-256 " \
+           f"{rec.list_sha256})" in m.body
+    assert "one of the 3 in this year's draw" in m.body
+    assert (people.root / "templates" / "rewards" / "congratulations.txt").is_file()

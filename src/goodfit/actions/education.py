@@ -111,10 +111,31 @@ def lint(ctx: ActionContext, draft: EmailDraft) -> list[tone_lint.Finding]:
     return tone_lint.lint(f"{draft.subject}\n{draft.body}", ctx.config.actions)
 
 
-def draft(ctx: ActionContext, digests: Sequence[Digest], actor: str) -> list[cases.Case]:
-    """One education case per digest: the e-mail (awaiting approval), then closing."""
-    opened = []
+def already_covered(ctx: ActionContext) -> set[str]:
+    """Tickets already in an education case that was not cancelled."""
+    return {t for c in cases.list_cases(ctx.db, kind="education") if c.state != "cancelled"
+            for t in c.data.get("tickets", [])}
+
+
+def without_covered(digests: Sequence[Digest], covered: set[str], min_tickets: int
+                    ) -> list[Digest]:
+    """Drop tickets a customer was already sent articles for; keep digests still worth it."""
+    out = []
     for d in digests:
+        items = tuple(i for i in d.items if i.ticket_id not in covered)
+        if len(items) >= min_tickets:
+            out.append(Digest(d.customer_id, d.name, d.to, items))
+    return out
+
+
+def draft(ctx: ActionContext, digests: Sequence[Digest], actor: str) -> list[cases.Case]:
+    """One education case per digest: the e-mail (awaiting approval), then closing.
+
+    Tickets already covered by an earlier education case (not cancelled) are left out,
+    so running ``draft`` twice never sends a customer the same articles twice.
+    """
+    opened = []
+    for d in without_covered(digests, already_covered(ctx), ctx.config.education.min_tickets):
         if not d.to:
             continue  # plan shows these; nothing can be sent without an address
         mail = render(ctx, d)

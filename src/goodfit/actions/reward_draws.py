@@ -160,6 +160,29 @@ def run_draw(ctx: ActionContext, draw_id: int, actor: str) -> DrawRecord:
         return _view(row)
 
 
+def verify_recorded(ctx: ActionContext, draw_id: int) -> draw.Verification:
+    """Verify the published files, and that they are the ones this project recorded.
+
+    The files alone prove the winners follow from list and seed; the state DB (and the
+    audit log) prove the files were not swapped for another list, seed and winners.
+    """
+    v = draw.verify(draw_dir(ctx.root, draw_id))
+    rec = get_draw(ctx, draw_id)
+    problems = list(v.problems)
+    if rec.state != "drawn":
+        problems.append(f"draw {draw_id} is {rec.state}, not drawn yet")
+    else:
+        if rec.list_sha256 != v.list_sha256:
+            problems.append("eligible.txt is not the list this project committed")
+        if rec.seed_sha256 != v.seed_sha256:
+            problems.append("the revealed seed is not the one this project committed")
+        if list(rec.winners) != list(v.winners):
+            problems.append(f"the recorded winners {list(rec.winners)} differ from the "
+                            f"published ones")
+    return draw.Verification(not problems, tuple(problems), v.winners, v.list_sha256,
+                             v.seed_sha256)
+
+
 def get_draw(ctx: ActionContext, draw_id: int) -> DrawRecord:
     with ctx.db.session() as session:
         row = session.get(RewardDrawRow, draw_id)
