@@ -160,6 +160,8 @@ class RewardsSettings(Section):
     # Idle rule used when the warehouse has no `flags` table (same rule as [flags.idle]).
     idle_max_usage_share: float = Field(default=0.02, ge=0)
     idle_min_paid_months: int = Field(default=2, ge=0)
+    # Winners of a draw whose as-of date lies this many months before are not eligible.
+    exclude_recent_winners_months: int = Field(default=12, ge=0)
     winners: int = Field(default=3, ge=1)
     budget: Decimal = Decimal("0")  # total credit allowed; 0 = no limit
     # Credit per winner; 0 = a free month (the winner's average monthly spend).

@@ -156,7 +156,12 @@ class Project:
         from goodfit.actions import reward_draws, rewards
 
         flags = self.warehouse.table("flags") if self.warehouse.has_table("flags") else None
-        result = rewards.plan(self.warehouse.tables(), self.config, as_of=as_of, flags=flags)
+        tables = self.warehouse.tables()
+        as_of = as_of or rewards.newest_timestamp(tables)
+        recent = reward_draws.recent_winners(self.actions_context(), as_of,
+                                             self.config.rewards.exclude_recent_winners_months)
+        result = rewards.plan(tables, self.config, as_of=as_of, flags=flags,
+                              recent_winners=recent)
         record = reward_draws.save_plan(self.actions_context(), result, actor) if save else None
         return result, record
 

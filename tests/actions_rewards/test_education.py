@@ -151,3 +151,19 @@ def test_drafting_twice_never_sends_the_same_articles_again(kb: Project) -> None
     cases.cancel(kb.actions_context(), first.id, "bob", reason="wrong wording")
     again = kb.education_draft("alice", as_of=AS_OF)
     assert [c.customer_id for c in again] == [first.customer_id]
+
+
+def test_a_condescending_template_is_held_by_the_tone_lint(kb: Project) -> None:
+    from goodfit.errors import ToneLintBlocked
+
+    add_user(kb.state, "alice", "owner")
+    add_user(kb.state, "bob", "manager", actor="alice")
+    (kb.root / "templates" / "education").mkdir(parents=True, exist_ok=True)
+    (kb.root / "templates" / "education" / "digest.txt").write_text(
+        "Subject: Read the docs\n\nIt is your fault you did not read these:\n"
+        "{% for i in items %}{{ i.title }}\n{% endfor %}")
+    opened = kb.education_draft("alice", as_of=AS_OF, customer_ids=["C-ONE"])
+    step = opened[0].steps[0]
+    assert [f["text"] for f in step.lint] == ["your fault"]
+    with pytest.raises(ToneLintBlocked):
+        cases.approve(kb.actions_context(), opened[0].id, "bob")

@@ -170,3 +170,19 @@ def test_the_congratulation_email(people: Project) -> None:
            f"{rec.list_sha256})" in m.body
     assert "one of the 3 in this year's draw" in m.body
     assert (people.root / "templates" / "rewards" / "congratulations.txt").is_file()
+
+
+def test_recent_winners_are_not_eligible_again(people: Project) -> None:
+    draw_id = _drawn(people)
+    winners = set(people.rewards_draws()[0].winners)
+    assert draw_id == 1 and winners == {"C-EUR", "C-IDEAL", "C-IDEAL2"}
+    plan, _ = people.rewards_plan(as_of=AS_OF, save=False)
+    assert plan.eligible == ()
+    assert {c.customer_id for c in plan.near_misses
+            if c.failed[0].rule == "not_recent_winner"} == winners
+    # a year later they may win again
+    plan, _ = people.rewards_plan(as_of=AS_OF.replace(year=2026), save=False)
+    assert not any(r.rule == "not_recent_winner" for c in plan.near_misses for r in c.failed)
+    people.config.rewards.exclude_recent_winners_months = 0
+    plan, _ = people.rewards_plan(as_of=AS_OF, save=False)
+    assert {c.customer_id for c in plan.eligible} == winners

@@ -18,6 +18,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from sqlalchemy import select
 from goodfit.actions import audit, cases, draw, templates
 from goodfit.actions.context import ActionContext
 from goodfit.actions.drafts import EmailDraft
-from goodfit.actions.rewards import RewardPlan
+from goodfit.actions.rewards import RewardPlan, minus_months
 from goodfit.actions.users import require_user
 from goodfit.errors import ActionError, IllegalTransition
 from goodfit.state.rewards import RewardDrawRow
@@ -181,6 +182,17 @@ def verify_recorded(ctx: ActionContext, draw_id: int) -> draw.Verification:
                             f"published ones")
     return draw.Verification(not problems, tuple(problems), v.winners, v.list_sha256,
                              v.seed_sha256)
+
+
+def recent_winners(ctx: ActionContext, as_of: datetime, months: int) -> set[str]:
+    """Winners of draws whose as-of date is within ``months`` before ``as_of`` (or later)."""
+    if months <= 0:
+        return set()
+    since = minus_months(as_of, months)
+    with ctx.db.session() as session:
+        rows = session.execute(select(RewardDrawRow).where(RewardDrawRow.state == "drawn"))
+        return {w for r in rows.scalars() if datetime.fromisoformat(r.as_of) > since
+                for w in json.loads(r.winners or "[]")}
 
 
 def get_draw(ctx: ActionContext, draw_id: int) -> DrawRecord:

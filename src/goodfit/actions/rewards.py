@@ -15,6 +15,7 @@ a person can see the rules are fair before anything is drawn. Rules, in order:
                     (an order without a channel counts as self-service)
 - ``not_idle``      not an idle account (pays but uses nothing): the scoring ``idle`` flag
                     when the warehouse has a ``flags`` table, else the same rule here
+- ``not_recent_winner``  did not win a draw in the last ``exclude_recent_winners_months``
 
 Inputs are the canonical tables as Ibis expressions; aggregation happens in the engine,
 the rules run on one small row per customer.
@@ -22,7 +23,7 @@ the rules run on one small row per customer.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -33,7 +34,8 @@ import ibis
 from goodfit.config import Config, RewardsSettings
 from goodfit.money import cents, convert
 
-RULES = ("active", "tenure", "no_tickets", "spend", "paid_on_time", "self_service", "not_idle")
+RULES = ("active", "tenure", "no_tickets", "spend", "paid_on_time", "self_service", "not_idle",
+         "not_recent_winner")
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,8 @@ def newest_timestamp(tables: Mapping[str, ibis.Table]) -> datetime:
 
 
 def plan(tables: Mapping[str, ibis.Table], config: Config, *, as_of: datetime | None = None,
-         flags: ibis.Table | None = None) -> RewardPlan:
+         flags: ibis.Table | None = None, recent_winners: Collection[str] = ()
+         ) -> RewardPlan:
     """Evaluate every rule for every customer; eligible, near-misses and the winner count."""
     s = config.rewards
     as_of = as_of or newest_timestamp(tables)
@@ -199,6 +202,10 @@ def plan(tables: Mapping[str, ibis.Table], config: Config, *, as_of: datetime | 
             RuleResult("not_idle", not (s.exclude_idle and is_idle),
                        "idle" if is_idle else "active use", "not idle",
                        "pays but uses nothing" if s.exclude_idle and is_idle else ""),
+            RuleResult("not_recent_winner", cid not in recent_winners,
+                       "won recently" if cid in recent_winners else "no recent win",
+                       f"no win in the last {s.exclude_recent_winners_months} months",
+                       "won a draw in that time" if cid in recent_winners else ""),
         )
         reward = cents(s.reward_amount) if s.reward_amount > 0 else monthly
         email = billing.get(cid) or str(c["email"] or "")
