@@ -174,4 +174,11 @@ def test_a_whatif_changes_no_data(world: Project) -> None:
     with Project.open(root) as p:
         r = p.whatif(prices=[parse_price("vps-2=+10%")], churn=0.1, behaviour_change=0.3)
         assert r.totals.customers == 10
+    from typer.testing import CliRunner
+
+    from goodfit.cli import app
+
+    out = CliRunner().invoke(app, ["whatif", "-p", str(root), "--price", "vps-2=+10%",
+                                   "--churn", "0.1", "--behaviour-change", "0.3", "--json"])
+    assert out.exit_code == 0, out.output
     assert _fingerprint(root) == before
