@@ -177,11 +177,12 @@ class Project:
 
         return reward_draws.run_draw(self.actions_context(), draw_id, actor)
 
-    def rewards_verify(self, draw_id: int | None = None, *,
-                       directory: Path | None = None) -> Verification:
+    def rewards_verify(self, draw_id: int | None = None, *, directory: Path | None = None,
+                       actor: str | None = None) -> Verification:
         """Recompute a draw's winners from its published files alone.
 
-        With a draw id, also check the files are the ones this project recorded.
+        With a draw id, also check the files are the ones this project recorded, and
+        record the outcome (state DB and audit log).
         """
         from goodfit.actions import draw, reward_draws
 
@@ -189,7 +190,7 @@ class Project:
             return draw.verify(directory)
         if draw_id is None:
             raise ValueError("give a draw id or a directory")
-        return reward_draws.verify_recorded(self.actions_context(), draw_id)
+        return reward_draws.verify_recorded(self.actions_context(), draw_id, actor)
 
     def rewards_export(self, draw_id: int, actor: str) -> Export:
         """Credit lines for billing and a reward case (congratulation e-mail) per winner."""

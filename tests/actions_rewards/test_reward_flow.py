@@ -46,10 +46,11 @@ def test_a_draw_moves_through_its_states_and_leaves_artefacts(people: Project) -
     assert sorted(drawn.winners) == ["C-EUR", "C-IDEAL", "C-IDEAL2"]
     reveal = json.loads((d / "reveal.json").read_text())
     assert reveal["seed"] == drawn.seed and reveal["winners"] == list(drawn.winners)
-    assert people.rewards_verify(rec.id).ok
+    assert people.rewards_verify(rec.id, actor="alice").ok
     kinds = [e.kind for e in audit.events(people.state)]
-    assert kinds[-6:] == ["rewards_planned", "rewards_committed", "rewards_drawn",
-                          "reward_won", "reward_won", "reward_won"]
+    assert kinds[-7:] == ["rewards_planned", "rewards_committed", "rewards_drawn",
+                          "reward_won", "reward_won", "reward_won", "rewards_verified"]
+    assert people.rewards_draws()[0].verified_ok is True
     assert audit.verify(people.state).ok
 
 
@@ -151,6 +152,9 @@ def test_swapping_all_published_files_is_caught_by_the_project_record(people: Pr
     assert not v.ok
     assert "eligible.txt is not the list this project committed" in v.problems
     assert "the revealed seed is not the one this project committed" in v.problems
+    assert people.rewards_draws()[0].verified_ok is False
+    last = audit.events(people.state)[-1]
+    assert (last.kind, last.data["ok"]) == ("rewards_verified", False)
 
 
 def test_the_congratulation_email(people: Project) -> None:
@@ -186,3 +190,15 @@ def test_recent_winners_are_not_eligible_again(people: Project) -> None:
     people.config.rewards.exclude_recent_winners_months = 0
     plan, _ = people.rewards_plan(as_of=AS_OF, save=False)
     assert {c.customer_id for c in plan.eligible} == winners
+
+
+def test_credit_files_never_carry_a_spreadsheet_formula() -> None:
+    from goodfit.actions.reward_draws import _csv
+
+    text = _csv(("customer_id", "amount", "description"), [
+        {"customer_id": "=HYPERLINK(\"x\")", "amount": "-5.00", "description": "@SUM(A1)"},
+        {"customer_id": "-C1", "amount": "60.00", "description": "+1 month"}])
+    assert text.splitlines() == [
+        "customer_id,amount,description",
+        "\"'=HYPERLINK(\"\"x\"\")\",-5.00,'@SUM(A1)",
+        "'-C1,60.00,'+1 month"]

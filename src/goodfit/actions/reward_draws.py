@@ -54,6 +54,8 @@ class DrawRecord:
     committed_at: str | None
     drawn_at: str | None
     exported_at: str | None
+    verified_at: str | None
+    verified_ok: bool | None
 
     def to_dict(self) -> dict[str, Any]:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
@@ -84,7 +86,8 @@ def _view(row: RewardDrawRow) -> DrawRecord:
     return DrawRecord(row.id, row.state, row.as_of, row.eligible_count, row.winners_wanted,
                       row.list_sha256, row.seed_sha256, row.seed if row.state == "drawn" else None,
                       tuple(json.loads(row.winners or "[]")), f"rewards/{row.id}",
-                      row.created_at, row.committed_at, row.drawn_at, row.exported_at)
+                      row.created_at, row.committed_at, row.drawn_at, row.exported_at,
+                      row.verified_at, row.verified_ok)
 
 
 def _load(session: Any, draw_id: int, expected: str, action: str) -> RewardDrawRow:
@@ -161,11 +164,13 @@ def run_draw(ctx: ActionContext, draw_id: int, actor: str) -> DrawRecord:
         return _view(row)
 
 
-def verify_recorded(ctx: ActionContext, draw_id: int) -> draw.Verification:
+def verify_recorded(ctx: ActionContext, draw_id: int, actor: str | None = None
+                    ) -> draw.Verification:
     """Verify the published files, and that they are the ones this project recorded.
 
     The files alone prove the winners follow from list and seed; the state DB (and the
-    audit log) prove the files were not swapped for another list, seed and winners.
+    audit log) prove the files were not swapped for another list, seed and winners. The
+    outcome is recorded on the draw and in the audit log.
     """
     v = draw.verify(draw_dir(ctx.root, draw_id))
     rec = get_draw(ctx, draw_id)
@@ -180,8 +185,15 @@ def verify_recorded(ctx: ActionContext, draw_id: int) -> draw.Verification:
         if list(rec.winners) != list(v.winners):
             problems.append(f"the recorded winners {list(rec.winners)} differ from the "
                             f"published ones")
-    return draw.Verification(not problems, tuple(problems), v.winners, v.list_sha256,
-                             v.seed_sha256)
+    result = draw.Verification(not problems, tuple(problems), v.winners, v.list_sha256,
+                               v.seed_sha256)
+    with ctx.db.session() as session:
+        row = session.get(RewardDrawRow, draw_id)
+        assert row is not None
+        row.verified_at, row.verified_ok = audit.now_iso(), result.ok
+        audit.append_in(session, "rewards_verified", actor=actor, data={
+            "draw_id": draw_id, "ok": result.ok, "problems": list(problems)})
+    return result
 
 
 def recent_winners(ctx: ActionContext, as_of: datetime, months: int) -> set[str]:

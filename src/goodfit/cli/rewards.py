@@ -114,7 +114,8 @@ def rewards_verify(draw_id: Annotated[int | None, typer.Argument(help="Draw id."
                    directory: Annotated[Path | None, typer.Option(
                        "--dir", help="A folder with eligible.txt, commitment.json and "
                        "reveal.json (no project needed).")] = None,
-                   project: ProjectOption = Path("."), json_: JsonOption = False) -> None:
+                   project: ProjectOption = Path("."), actor: AsUser = None,
+                   json_: JsonOption = False) -> None:
     """Recompute the winners from the published files alone. Exit 1 when they disagree."""
     if directory is not None:
         from goodfit.actions import draw
@@ -122,7 +123,7 @@ def rewards_verify(draw_id: Annotated[int | None, typer.Argument(help="Draw id."
         v = draw.verify(directory)
     elif draw_id is not None:
         with open_project(project) as p:
-            v = p.rewards_verify(draw_id)
+            v = p.rewards_verify(draw_id, actor=actor)
     else:
         raise typer.BadParameter("give a draw id or --dir FOLDER")
     if json_:
@@ -165,11 +166,13 @@ def rewards_list(project: ProjectOption = Path("."), json_: JsonOption = False) 
         print_json([d.to_dict() for d in draws])
         return
     t = RichTable(title="Reward draws")
-    for col in ("draw", "state", "as of", "eligible", "winners"):
+    for col in ("draw", "state", "as of", "eligible", "winners", "exported", "verified"):
         t.add_column(col)
     for d in draws:
+        verified = "" if d.verified_ok is None else ("ok" if d.verified_ok else "FAILED")
         t.add_row(str(d.id), d.state, d.as_of[:10], str(d.eligible_count),
-                  Text(", ".join(d.winners) or str(d.winners_wanted)))
+                  Text(", ".join(d.winners) or str(d.winners_wanted)),
+                  (d.exported_at or "")[:10], verified)
     console.print(t)
 
 

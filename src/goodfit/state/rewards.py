@@ -9,7 +9,7 @@ PostgreSQL.
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import Boolean, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from goodfit.state.db import Base
@@ -38,3 +38,6 @@ class RewardDrawRow(Base):
     drawn_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
     drawn_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     exported_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # The last verification run inside the project, and whether it passed.
+    verified_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    verified_ok: Mapped[bool | None] = mapped_column(Boolean, nullable=True)

@@ -37,6 +37,8 @@ def upgrade() -> None:
         sa.Column("drawn_at", TS),
         sa.Column("drawn_by", sa.String(100)),
         sa.Column("exported_at", TS),
+        sa.Column("verified_at", TS),
+        sa.Column("verified_ok", sa.Boolean),
     )
 
 
