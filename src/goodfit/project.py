@@ -23,13 +23,18 @@ from goodfit.state.db import StateDB
 from goodfit.warehouse import Warehouse
 
 if TYPE_CHECKING:
+    from datetime import date
     from decimal import Decimal
 
+    from goodfit.actions.audit import AuditEvent, Verification
+    from goodfit.actions.cases import Case, Execution
     from goodfit.actions.context import ActionContext
-    from goodfit.actions.draw import Verification
+    from goodfit.actions.draw import Verification as DrawVerification
     from goodfit.actions.education import Digest
+    from goodfit.actions.outbox import Message, SendReport
     from goodfit.actions.reward_draws import DrawRecord, Export
     from goodfit.actions.rewards import RewardPlan
+    from goodfit.actions.users import UserView
     from goodfit.actions.whatif import PriceChange, WhatIf
 
 
@@ -145,10 +150,115 @@ class Project:
 
     # -- actions (cases, rewards, what-ifs, education, offboarding, outbox, audit)
     def actions_context(self) -> ActionContext:
-        """State DB, config, folder and warehouse, as every action module takes them."""
+        """State DB, config, folder and (opened on first use) warehouse, for action modules."""
         from goodfit.actions.context import ActionContext
 
-        return ActionContext(self.state, self.config, self.root, warehouse=self.warehouse)
+        return ActionContext(self.state, self.config, self.root,
+                             load_warehouse=lambda: self.warehouse)
+
+    def add_user(self, name: str, role: str, *, actor: str | None = None) -> UserView:
+        """Add a person (owner, manager, agent); the first must be an owner."""
+        from goodfit.actions.users import add_user
+
+        return add_user(self.state, name, role, actor=actor)
+
+    def users(self) -> list[UserView]:
+        from goodfit.actions.users import list_users
+
+        return list_users(self.state)
+
+    def cases(self, *, state: str | None = None, kind: str | None = None,
+              customer_id: str | None = None) -> list[Case]:
+        from goodfit.actions.cases import list_cases
+
+        return list_cases(self.state, state=state, kind=kind, customer_id=customer_id)
+
+    def case(self, case_id: int) -> Case:
+        from goodfit.actions.cases import get_case
+
+        return get_case(self.state, case_id)
+
+    def approve_case(self, case_id: int, actor: str, *, step: int | None = None,
+                     override_reason: str | None = None) -> Case:
+        from goodfit.actions.cases import approve
+
+        return approve(self.actions_context(), case_id, actor, step=step,
+                       override_reason=override_reason)
+
+    def execute_case(self, case_id: int, actor: str, *, step: int | None = None,
+                     dry_run: bool = False) -> Execution:
+        from goodfit.actions.cases import execute
+
+        return execute(self.actions_context(), case_id, actor, step=step, dry_run=dry_run)
+
+    def cancel_case(self, case_id: int, actor: str, reason: str) -> Case:
+        from goodfit.actions.cases import cancel
+
+        return cancel(self.actions_context(), case_id, actor, reason)
+
+    def close_case(self, case_id: int, actor: str) -> Case:
+        from goodfit.actions.cases import close
+
+        return close(self.actions_context(), case_id, actor)
+
+    def offboard(self, customer_id: str, *, reason: str, actor: str,
+                 notice_date: date | None = None) -> Case:
+        """Draft a courteous offboarding case for an organisation (nothing is sent yet)."""
+        from goodfit.actions.offboarding import start
+
+        return start(self.actions_context(), customer_id, reason=reason, actor=actor,
+                     notice_date=notice_date)
+
+    def log_call(self, case_id: int, *, outcome: str, notes: str, actor: str) -> Case:
+        from goodfit.actions.offboarding import log_call
+
+        return log_call(self.actions_context(), case_id, outcome=outcome, notes=notes,
+                        actor=actor)
+
+    def outbox(self, *, state: str | None = None, case_id: int | None = None) -> list[Message]:
+        from goodfit.actions.outbox import list_messages
+
+        return list_messages(self.state, state=state, case_id=case_id)
+
+    def outbox_message(self, message: int) -> tuple[Message, str]:
+        """A stored message and its complete raw text (RFC 5322)."""
+        from goodfit.actions.outbox import get_message, raw_message
+
+        return get_message(self.state, message), raw_message(self.state, message)
+
+    def send_outbox(self, *, actor: str | None, dry_run: bool = False) -> SendReport:
+        from goodfit.actions.outbox import send
+
+        return send(self.actions_context(), dry_run=dry_run, actor=actor)
+
+    def confirm_message(self, message: int, *, sent: bool, actor: str) -> Message:
+        from goodfit.actions.outbox import confirm
+
+        return confirm(self.actions_context(), message, sent=sent, actor=actor)
+
+    def retry_message(self, message: int, *, actor: str) -> Message:
+        from goodfit.actions.outbox import retry
+
+        return retry(self.actions_context(), message, actor=actor)
+
+    def audit(self, kind: str, *, actor: str | None = None, customer_id: str | None = None,
+              case_id: int | None = None, data: dict[str, Any] | None = None) -> AuditEvent:
+        """Append one event to the hash-chained audit log."""
+        from goodfit.actions.audit import append
+
+        return append(self.state, kind, actor=actor, customer_id=customer_id, case_id=case_id,
+                      data=data)
+
+    def verify_audit(self, expect_head: str | None = None) -> Verification:
+        from goodfit.actions.audit import verify
+
+        return verify(self.state, expect_head)
+
+    def audit_events(self, *, customer_id: str | None = None, case_id: int | None = None,
+                     kind: str | None = None) -> list[AuditEvent]:
+        from goodfit.actions.audit import events
+
+        return events(self.state, customer_id=customer_id, case_id=case_id, kind=kind)
 
     def rewards_plan(self, *, as_of: datetime | None = None, save: bool = True,
                      actor: str | None = None) -> tuple[RewardPlan, DrawRecord | None]:
@@ -178,7 +288,7 @@ class Project:
         return reward_draws.run_draw(self.actions_context(), draw_id, actor)
 
     def rewards_verify(self, draw_id: int | None = None, *, directory: Path | None = None,
-                       actor: str | None = None) -> Verification:
+                       actor: str | None = None) -> DrawVerification:
         """Recompute a draw's winners from its published files alone.
 
         With a draw id, also check the files are the ones this project recorded, and

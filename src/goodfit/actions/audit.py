@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from goodfit.state.audit import AuditRow
@@ -114,7 +114,7 @@ def append(db: StateDB | Session, kind: str, *, actor: str | None = None,
             with db.session() as session:
                 return append_in(session, kind, actor=actor, customer_id=customer_id,
                                  case_id=case_id, data=data)
-        except IntegrityError:
+        except (IntegrityError, OperationalError):  # lost the race for the next seq
             if attempt == 19:
                 raise
     raise AssertionError("unreachable")

@@ -58,17 +58,19 @@ class Organisation:
 
 
 def _rows(ctx: ActionContext, table: str, customer_id: str) -> list[dict[str, Any]]:
-    assert ctx.warehouse is not None
-    t = ctx.warehouse.table(table)
+    wh = ctx.customer_data()
+    assert wh is not None
+    t = wh.table(table)
     return list(t.filter(t.customer_id == customer_id).to_pyarrow().to_pylist())
 
 
 def load_organisation(ctx: ActionContext, customer_id: str, notice: date) -> Organisation:
-    if ctx.warehouse is None:
+    wh = ctx.customer_data()
+    if wh is None:
         raise ActionError("offboarding needs the warehouse (customer name, contacts, services)")
     found = _rows(ctx, "customers", customer_id)
     if not found:
-        t = ctx.warehouse.table("customers")
+        t = wh.table("customers")
         known = [r["customer_id"] for r in t.select("customer_id").limit(10000)
                  .to_pyarrow().to_pylist()]
         raise UnknownCustomer(customer_id, known)

@@ -22,10 +22,8 @@ written anywhere.
 
 from __future__ import annotations
 
-import contextlib
 import mimetypes
 import os
-import smtplib
 import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -41,6 +39,7 @@ from sqlalchemy.orm import Session
 from goodfit.actions import audit
 from goodfit.actions.context import ActionContext
 from goodfit.actions.drafts import EmailDraft
+from goodfit.actions.smtp import Ambiguous, Connection, Permanent, Transient
 from goodfit.errors import ActionError, IllegalTransition, SendError
 from goodfit.state.db import StateDB
 from goodfit.state.outbox import OutboxRow
@@ -49,7 +48,6 @@ if TYPE_CHECKING:
     from goodfit.actions.cases import Case, Step, StepOutcome
 
 STATES = ("draft", "approved", "sending", "sent", "failed", "unknown", "withdrawn")
-USER_ENV, PASSWORD_ENV = "GOODFIT_SMTP_USER", "GOODFIT_SMTP_PASSWORD"
 # A live sender finishes one message well within this; older "sending" rows are stale.
 LEASE = timedelta(minutes=15)
 
@@ -262,87 +260,6 @@ def retry(ctx: ActionContext, id: int, *, actor: str) -> Message:
 
 
 # -- sending -------------------------------------------------------------------
-class _Transient(Exception):
-    """The server did not take the message: safe to try again."""
-
-
-class _Permanent(Exception):
-    """The server refused the message for good (5xx)."""
-
-
-class _Ambiguous(Exception):
-    """The line broke while the server held the message: it may have been delivered."""
-
-
-class _Connection:
-    def __init__(self, ctx: ActionContext) -> None:
-        self.ctx = ctx
-        self.smtp: smtplib.SMTP | None = None
-
-    def open(self) -> smtplib.SMTP:
-        if self.smtp is not None:
-            return self.smtp
-        s = self.ctx.config.smtp
-        try:
-            cls = smtplib.SMTP_SSL if s.ssl else smtplib.SMTP
-            smtp = cls(s.host, s.port, timeout=s.timeout_seconds)
-            smtp.ehlo()
-            if s.starttls and not s.ssl:
-                smtp.starttls()
-                smtp.ehlo()
-            user, password = self.ctx.env.get(USER_ENV), self.ctx.env.get(PASSWORD_ENV)
-            if user and password:
-                try:
-                    smtp.login(user, password)
-                except smtplib.SMTPAuthenticationError as exc:
-                    raise SendError(f"the SMTP server {s.host}:{s.port} refused the login of "
-                                    f"{USER_ENV} (reply {exc.smtp_code}); check "
-                                    f"{USER_ENV} and {PASSWORD_ENV}") from None
-        except (OSError, smtplib.SMTPException) as exc:
-            raise _Transient(f"cannot reach SMTP server {s.host}:{s.port}: "
-                             f"{type(exc).__name__}: {exc}") from None
-        self.smtp = smtp
-        return smtp
-
-    def close(self) -> None:
-        if self.smtp is not None:
-            with contextlib.suppress(OSError, smtplib.SMTPException):
-                self.smtp.quit()
-            self.smtp = None
-
-    def send(self, sender: str, to: str, raw: str) -> None:
-        smtp = self.open()
-        try:
-            code, resp = smtp.mail(sender)
-            if code != 250:
-                self._refused(smtp, code, resp, "MAIL FROM")
-            code, resp = smtp.rcpt(to)
-            if code not in (250, 251):
-                self._refused(smtp, code, resp, f"RCPT TO {to}")
-        except (OSError, smtplib.SMTPServerDisconnected) as exc:
-            self.smtp = None
-            raise _Transient(f"{type(exc).__name__}: {exc}") from None
-        try:
-            code, resp = smtp.data(raw)
-        except smtplib.SMTPResponseException as exc:  # refused before the content was sent
-            self._refused(smtp, exc.smtp_code, exc.smtp_error, "DATA")
-        except (OSError, smtplib.SMTPException) as exc:
-            self.smtp = None
-            raise _Ambiguous(f"connection lost during DATA: {type(exc).__name__}: {exc}") \
-                from None
-        if code != 250:  # the server answered: it did not take the message
-            self._refused(smtp, code, resp, "DATA")
-
-    @staticmethod
-    def _refused(smtp: smtplib.SMTP, code: int, resp: bytes | str, stage: str) -> None:
-        text = resp.decode("utf-8", "replace") if isinstance(resp, bytes) else str(resp)
-        with contextlib.suppress(OSError, smtplib.SMTPException):
-            smtp.rset()
-        if 400 <= code < 500:
-            raise _Transient(f"{stage}: {code} {text}")
-        raise _Permanent(f"{stage}: {code} {text}")
-
-
 def _claim(session: Session, id: int) -> bool:
     """approved → sending, committed before SMTP sees the message. One sender wins."""
     result = session.execute(update(OutboxRow).where(
@@ -398,7 +315,7 @@ def send(ctx: ActionContext, *, ids: Iterable[int] | None = None, dry_run: bool 
             report.files.append(str(path.relative_to(ctx.root)))
         return report
     s = ctx.config.smtp
-    conn = _Connection(ctx)
+    conn = Connection(ctx)
     try:
         for m in queue:
             with ctx.db.session() as session:
@@ -414,15 +331,15 @@ def send(ctx: ActionContext, *, ids: Iterable[int] | None = None, dry_run: bool 
                                         .values(attempts=OutboxRow.attempts + 1))
                 try:
                     conn.send(s.from_, m.to_addr, m.raw)
-                except _Transient as exc:
+                except Transient as exc:
                     error = str(exc)
                     conn.close()
                     continue
-                except _Permanent as exc:
+                except Permanent as exc:
                     _finish(ctx, m.id, "failed", str(exc), actor, "send_failed")
                     report.failed.append(m.id)
                     break
-                except _Ambiguous as exc:
+                except Ambiguous as exc:
                     _finish(ctx, m.id, "unknown", f"{exc}; check the mailbox, then run "
                             f"goodfit outbox confirm {m.id} --sent (or --not-sent)", actor,
                             "send_unknown")
