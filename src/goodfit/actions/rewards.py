@@ -172,7 +172,7 @@ def plan(tables: Mapping[str, ibis.Table], config: Config, *, as_of: datetime | 
         cid = str(c["customer_id"])
         signup = _py(c["signup_at"])
         tenure = months_between(signup, as_of)
-        months_present = max(1, min(s.window_months, months_between(signup, as_of) or 1))
+        months_present = max(1, min(s.window_months, tenure))
         monthly = cents(spend.get(cid, Decimal(0)) / months_present)
         n_tickets = tickets.get(cid, 0)
         n_manual = manual.get(cid, 0)
