@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import delete, select, update
 
 from goodfit.actions import audit
@@ -111,3 +114,25 @@ def test_events_for_a_customer_include_their_cases(db: StateDB) -> None:
     audit.append(db, "send", actor="bob", case_id=77, data={})
     assert [e.seq for e in audit.events(db, customer_id="C-2")] == [2]
     assert [e.kind for e in audit.events(db, case_id=77)] == ["send"]
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(perm=st.permutations(range(1, 7)))
+def test_any_reordering_is_detected(tmp_path_factory: pytest.TempPathFactory,
+                                    perm: list[int]) -> None:
+    db = StateDB.open(f"sqlite:///{tmp_path_factory.mktemp('a') / 's.db'}")
+    try:
+        _fill(db, 6)
+        with db.session() as s:  # record at position i moves to position perm[i-1]
+            for old in range(1, 7):
+                s.execute(update(AuditRow).where(AuditRow.seq == old).values(seq=-old))
+            for old, new in zip(range(1, 7), perm, strict=True):
+                s.execute(update(AuditRow).where(AuditRow.seq == -old).values(seq=new))
+        moved = [i for i, p in zip(range(1, 7), perm, strict=True) if i != p]
+        result = audit.verify(db)
+        assert result.ok == (not moved)
+        if moved:
+            assert result.bad_seq == min(moved)  # the first position holding a wrong record
+    finally:
+        db.close()

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from goodfit.actions import audit, cases, offboarding, users
+from goodfit.actions import audit, cases, offboarding, templates, users
 from goodfit.actions.context import ActionContext
 from goodfit.config import Alternative
 from goodfit.errors import ActionError, IllegalTransition, ToneLintBlocked, UnknownCustomer
@@ -131,8 +131,21 @@ def test_letter_renders_to_png(octx: ActionContext, tmp_path: Path) -> None:
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(pdf), str(out)],
                    check=True)
     png = out.with_suffix(".png")
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
-    shutil.copy(png, Path("/tmp/goodfit-letter.png"))  # for a person to look at
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    from PIL import Image  # fpdf2 depends on Pillow
+
+    with Image.open(png) as img:
+        gray = img.convert("L")
+        w, h = gray.size  # A4 at 60 dpi: 210 mm → 496.1 px, 297 mm → 701.6 px
+        assert abs(w - 496) <= 1 and abs(h - 702) <= 1
+
+        def ink(box: tuple[int, int, int, int]) -> int:
+            return sum(gray.crop(box).point(lambda v: 255 if v < 128 else 0).histogram()[255:])
+
+        margin = int(25 / 25.4 * 60)  # 25 mm margins
+        assert ink((0, 0, w, margin - 5)) == 0 and ink((0, 0, margin - 5, h)) == 0
+        assert ink((margin, margin, w - margin, h // 2)) > 2000  # letterhead, address, text
+        assert ink((0, h - margin + 5, w, h)) == 0  # one page, nothing in the bottom margin
 
 
 def test_billing_contact_is_used_when_customer_has_no_email(octx: ActionContext) -> None:
@@ -146,7 +159,7 @@ def test_unknown_customer_suggests_close_ids(octx: ActionContext) -> None:
 
 
 def test_blaming_template_blocks_until_manager_overrides(octx: ActionContext) -> None:
-    offboarding.start(octx, "C-2", reason="r", actor="carol", notice_date=NOTICE)  # templates
+    templates.ensure_defaults(octx.root, "offboarding")
     path = octx.root / "templates" / "offboarding" / "notice_email.txt"
     path.write_text("Subject: Goodbye\n\nThis is your fault, {{ organisation }}.\n")
     case = offboarding.start(octx, "C-1", reason="r", actor="carol", notice_date=NOTICE)
@@ -172,3 +185,36 @@ def test_letter_is_not_sent_after_its_date(octx: ActionContext, mailbox: Mailbox
     with pytest.raises(ActionError, match="would shorten the notice"):
         cases.execute(octx, case.id, "carol", step=3)
     assert mailbox.messages == []
+
+
+def test_letter_font_keeps_non_latin_names(octx: ActionContext) -> None:
+    font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not font.is_file():
+        pytest.skip("DejaVu Sans (fonts-dejavu-core) is not installed")
+    shutil.copy(font, octx.root / "letter.ttf")
+    octx.config.offboarding.letter_font = "letter.ttf"
+    case = offboarding.start(octx, "C-1", reason="r", actor="carol", notice_date=NOTICE)
+    pdf = octx.root / case.data["folder"] / "notice-of-cancellation.pdf"
+    assert "Łódź Café GmbH" in PdfReader(pdf).pages[0].extract_text()
+
+
+def test_one_open_offboarding_per_customer(octx: ActionContext) -> None:
+    first = offboarding.start(octx, "C-1", reason="r", actor="carol", notice_date=NOTICE)
+    with pytest.raises(ActionError, match=f"case {first.id} already offboards C-1"):
+        offboarding.start(octx, "C-1", reason="r", actor="carol", notice_date=NOTICE)
+    cases.cancel(octx, first.id, "bob", reason="they improved")
+    assert offboarding.start(octx, "C-1", reason="r", actor="carol",
+                             notice_date=NOTICE).state == "draft"
+
+
+def test_html_templates_are_autoescaped_text_ones_are_not(tmp_path: Path) -> None:
+    (tmp_path / "templates" / "g").mkdir(parents=True)
+    (tmp_path / "templates" / "g" / "a.html").write_text("<p>{{ name }}</p>")
+    (tmp_path / "templates" / "g" / "a.txt").write_text("{{ name }}")
+    name = "<script>x</script> & Co"
+    assert templates.render(tmp_path, "g", "a.html", name=name) == \
+        "<p>&lt;script&gt;x&lt;/script&gt; &amp; Co</p>"
+    assert templates.render(tmp_path, "g", "a.txt", name=name) == name
+    with pytest.raises(ActionError, match="'missing' is undefined"):
+        (tmp_path / "templates" / "g" / "b.txt").write_text("{{ missing }}")
+        templates.render(tmp_path, "g", "b.txt")

@@ -148,3 +148,74 @@ def test_credentials_come_from_env_and_never_appear_anywhere(
             assert secret.encode() not in path.read_bytes(), path
     assert secret not in repr(audit.events(ctx.db)) + repr(outbox.list_messages(ctx.db))
     assert secret not in outbox.raw_message(ctx.db, 1)
+
+
+def test_unreachable_server_stops_the_run_after_one_message(ctx: ActionContext) -> None:
+    ctx.config.smtp.port = free_port()
+    ctx.config.smtp.retries = 1
+    _approved(ctx, 3)
+    report = outbox.send(ctx)
+    assert report.retry == [1]  # the other two were not tried against a dead server
+    assert [m.attempts for m in outbox.list_messages(ctx.db)] == [2, 0, 0]
+
+
+def test_line_broken_during_data_is_unknown_not_resent(ctx: ActionContext) -> None:
+    """A server that reads the whole message, then drops the line without a reply."""
+    import socket
+    import threading
+
+    received: list[bytes] = []
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+
+    def serve() -> None:
+        conn, _ = srv.accept()
+        with conn, conn.makefile("rwb") as f:
+            def reply(line: str) -> None:
+                f.write(line.encode() + b"\r\n")
+                f.flush()
+            reply("220 test ESMTP")
+            while True:
+                line = f.readline()
+                cmd = line[:4].upper()
+                if cmd in (b"EHLO", b"HELO"):
+                    reply("250 test")
+                elif cmd in (b"MAIL", b"RCPT"):
+                    reply("250 ok")
+                elif cmd == b"DATA":
+                    reply("354 go ahead")
+                    body = b""
+                    while not body.endswith(b"\r\n.\r\n"):
+                        body += f.readline()
+                    received.append(body)
+                    return  # hang up without "250": did it get delivered? nobody knows
+                else:
+                    return
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    ctx.config.smtp.port = srv.getsockname()[1]
+    _approved(ctx)
+    report = outbox.send(ctx)
+    thread.join(5)
+    srv.close()
+    assert report.unknown == [1] and len(received) == 1
+    m = outbox.list_messages(ctx.db)[0]
+    assert m.state == "unknown" and "goodfit outbox confirm 1" in (m.last_error or "")
+    assert outbox.send(ctx).sent == []  # never resent blindly
+    outbox.confirm(ctx, 1, sent=False, actor="bob")  # the mailbox shows nothing
+    assert outbox.list_messages(ctx.db)[0].state == "approved"
+
+
+def test_a_live_sender_keeps_its_message(ctx: ActionContext, mailbox: Mailbox) -> None:
+    from sqlalchemy import update
+
+    from goodfit.state.outbox import OutboxRow
+
+    _approved(ctx)
+    with ctx.db.session() as s:  # as if another thread of this process were sending it
+        s.execute(update(OutboxRow).values(state="sending", sending_owner=outbox._owner(),
+                                           sending_at=audit.now_iso()))
+    assert outbox.recover(ctx) == []
+    assert outbox.send(ctx).sent == [] and mailbox.messages == []

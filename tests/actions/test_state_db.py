@@ -13,7 +13,7 @@ TABLES = {"users", "cases", "case_steps", "outbox", "audit_log"}
 
 
 def test_migration_creates_and_drops_the_actions_tables(db: StateDB) -> None:
-    assert TABLES <= set(inspect(db.engine).get_table_names())
+    assert set(inspect(db.engine).get_table_names()) >= TABLES
     from alembic import command
     from alembic.config import Config as AlembicConfig
 
@@ -26,7 +26,7 @@ def test_migration_creates_and_drops_the_actions_tables(db: StateDB) -> None:
         command.downgrade(cfg, "0000_base")
     assert not TABLES & set(inspect(db.engine).get_table_names())
     db.upgrade()
-    assert TABLES <= set(inspect(db.engine).get_table_names())
+    assert set(inspect(db.engine).get_table_names()) >= TABLES
 
 
 def test_concurrent_writers_keep_one_valid_chain(db: StateDB) -> None:

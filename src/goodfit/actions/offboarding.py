@@ -112,6 +112,10 @@ def start(ctx: ActionContext, customer_id: str, *, reason: str, actor: str,
                           "not sent to the customer")
     with ctx.db.session() as session:
         require_user(session, actor)
+    for other in cases.list_cases(ctx.db, kind=KIND, customer_id=customer_id):
+        if other.state in ("draft", "approved", "executed"):
+            raise ActionError(f"case {other.id} already offboards {customer_id} (it is "
+                              f"{other.state}); see goodfit offboard show {other.id}")
     settings, provider = ctx.config.offboarding, ctx.config.project.name
     notice = notice_date or ctx.today()
     effective = effective_date(notice, settings.notice_days, settings.business_days)

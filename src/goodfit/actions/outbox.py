@@ -354,6 +354,8 @@ def send(ctx: ActionContext, *, ids: Iterable[int] | None = None, dry_run: bool 
                 _finish(ctx, m.id, "approved", f"{error} (after {s.retries + 1} attempts; "
                         "goodfit outbox send tries again)", actor, "send_failed")
                 report.retry.append(m.id)
+                if conn.unreachable:  # the others would only wait for the same server
+                    break
     except SendError:
         with ctx.db.session() as session:  # the login failed: nothing was handed over
             session.execute(update(OutboxRow).where(OutboxRow.state == "sending",

@@ -39,6 +39,7 @@ class Connection:
     def __init__(self, ctx: ActionContext) -> None:
         self.ctx = ctx
         self.smtp: smtplib.SMTP | None = None
+        self.unreachable = False  # the last attempt could not even connect
 
     def open(self) -> smtplib.SMTP:
         if self.smtp is not None:
@@ -58,9 +59,10 @@ class Connection:
             raise
         except (OSError, smtplib.SMTPException) as exc:
             _quietly_close(smtp)
+            self.unreachable = True
             raise Transient(f"cannot reach SMTP server {s.host}:{s.port}: "
                              f"{type(exc).__name__}: {exc}") from None
-        self.smtp = smtp
+        self.smtp, self.unreachable = smtp, False
         return smtp
 
     def _login(self, smtp: smtplib.SMTP) -> None:

@@ -39,14 +39,14 @@ def _env(root: Path) -> SandboxedEnvironment:
         undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=False)
 
 
-def render(root: Path, group: str, name: str, **values: Any) -> str:
+def render(root: Path, group: str, name: str, /, **values: Any) -> str:
     try:
         return _env(root).get_template(f"{group}/{name}").render(**values)
     except TemplateError as exc:
         raise ActionError(f"template templates/{group}/{name}: {exc}") from None
 
 
-def render_email(root: Path, group: str, name: str, **values: Any) -> tuple[str, str]:
+def render_email(root: Path, group: str, name: str, /, **values: Any) -> tuple[str, str]:
     """(subject, body) from a template whose first line is ``Subject: …``."""
     text = render(root, group, name, **values)
     first, _, rest = text.partition("\n")

@@ -147,7 +147,7 @@ def case_execute(case: CaseArg, step: StepOption = None, as_: AsOption = None,
                     "files": list(result.files), "dry_run": result.dry_run})
         return
     for f in result.files:
-        console.print(_t(f"wrote {f}"))
+        console.print(_t(f"{'dry run: ' if dry_run else ''}{f}"))
     if not dry_run:
         console.print(_t(f"executed step(s): {', '.join(map(str, result.executed)) or 'none'}"))
     render_case(result.case)
