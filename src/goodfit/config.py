@@ -168,6 +168,51 @@ class OffboardingSettings(Section):
     sender_address: str = ""  # printed under the provider name on letters
 
 
+class RewardsSettings(Section):
+    """Who may win a reward (seed: a free month drawn among time-efficient customers)."""
+
+    window_months: int = Field(default=12, ge=1)  # look-back for tickets, spend, payments
+    min_tenure_months: int = Field(default=12, ge=0)
+    max_tickets: int = Field(default=0, ge=0)  # tickets opened in the window
+    min_monthly_spend: Decimal = Decimal("50")  # paid per month, project currency
+    grace_days: int = Field(default=0, ge=0)  # paid_at may be this many days after due_at
+    max_manual_orders: int = Field(default=0, ge=0)  # orders not via self-service
+    exclude_idle: bool = True  # pays but uses nothing: never rewarded
+    # Idle rule used when the warehouse has no `flags` table (same rule as [flags.idle]).
+    idle_max_usage_share: float = Field(default=0.02, ge=0)
+    idle_min_paid_months: int = Field(default=2, ge=0)
+    # Winners of a draw whose as-of date lies this many months before are not eligible.
+    exclude_recent_winners_months: int = Field(default=12, ge=0)
+    winners: int = Field(default=3, ge=1)
+    budget: Decimal = Decimal("0")  # total credit allowed; 0 = no limit
+    # Credit per winner; 0 = a free month (the winner's average monthly spend).
+    reward_amount: Decimal = Decimal("0")
+    description: str = "Free month: thank you for being a great customer"
+    template: str = "congratulations.txt"  # in the project's templates/rewards/ folder
+
+
+class WhatifSettings(Section):
+    """Fee and pricing what-ifs. Fees in the project currency."""
+
+    fees: dict[str, Decimal] = Field(default_factory=lambda: {
+        "manual_order": Decimal("7"), "support_hour": Decimal("100"),
+        "custom_setup": Decimal("50"),
+    })
+    churn: float = Field(default=0.0, ge=0, le=1)  # share of customers paying more who leave
+    # Share of fee-triggering behaviour that stops once it costs a fee.
+    behaviour_change: float = Field(default=0.0, ge=0, le=1)
+
+
+class EducationSettings(Section):
+    """Education digests: the articles that answer what a customer asked."""
+
+    window_months: int = Field(default=12, ge=1)
+    min_tickets: int = Field(default=1, ge=1)  # answerable tickets needed for a digest
+    max_articles: int = Field(default=10, ge=1)
+    min_score: float = Field(default=0.0, ge=0)  # ignore weaker KB matches
+    template: str = "digest.txt"  # in the project's templates/education/ folder
+
+
 class Config(Section):
     project: ProjectSettings = Field(default_factory=ProjectSettings)
     warehouse: WarehouseSettings = Field(default_factory=WarehouseSettings)
@@ -179,6 +224,9 @@ class Config(Section):
     actions: ActionsSettings = Field(default_factory=ActionsSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     offboarding: OffboardingSettings = Field(default_factory=OffboardingSettings)
+    rewards: RewardsSettings = Field(default_factory=RewardsSettings)
+    whatif: WhatifSettings = Field(default_factory=WhatifSettings)
+    education: EducationSettings = Field(default_factory=EducationSettings)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

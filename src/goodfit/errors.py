@@ -243,3 +243,22 @@ class SendError(GoodfitError):
 
     code = "send_error"
     exit_code = 1
+
+
+# -- rewards, what-ifs, education ------------------------------------------------
+class WhatifError(GoodfitError):
+    """A fee or price change given to `goodfit whatif` cannot be understood."""
+
+    code = "whatif_error"
+    exit_code = 2
+
+
+class MissingDerivedTable(GoodfitError):
+    """An action needs a table another command writes (e.g. ticket_kb_match)."""
+
+    code = "missing_derived_table"
+    exit_code = 3
+
+    def __init__(self, table: str, command: str) -> None:
+        super().__init__(f"the warehouse has no '{table}' table yet; create it with: {command}")
+        self.table = table

@@ -7,6 +7,7 @@ return. Nothing here prints or exits; problems are ``goodfit.errors`` exceptions
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,12 +24,18 @@ from goodfit.warehouse import Warehouse
 
 if TYPE_CHECKING:  # text models pull in scikit-learn: imported when first used
     from datetime import date
+    from decimal import Decimal
 
     from goodfit.actions.audit import AuditEvent, Verification
     from goodfit.actions.cases import Case, Execution
     from goodfit.actions.context import ActionContext
+    from goodfit.actions.draw import Verification as DrawVerification
+    from goodfit.actions.education import Digest
     from goodfit.actions.outbox import Message, SendReport
+    from goodfit.actions.reward_draws import DrawRecord, Export
+    from goodfit.actions.rewards import RewardPlan
     from goodfit.actions.users import UserView
+    from goodfit.actions.whatif import PriceChange, WhatIf
     from goodfit.text.kb import KbMatches
     from goodfit.text.pipeline import CustomerKb, ResolutionApplied
     from goodfit.text.resolution import Evaluation, ResolutionModel
@@ -300,6 +307,110 @@ class Project:
         from goodfit.actions.audit import events
 
         return events(self.state, customer_id=customer_id, case_id=case_id, kind=kind)
+
+    def rewards_plan(self, *, as_of: datetime | None = None, save: bool = True,
+                     actor: str | None = None) -> tuple[RewardPlan, DrawRecord | None]:
+        """Who is eligible for a reward (and the near-misses); saved as a draw to commit."""
+        from goodfit.actions import reward_draws, rewards
+
+        flags = self.warehouse.table("flags") if self.warehouse.has_table("flags") else None
+        tables = self.warehouse.tables()
+        as_of = as_of or rewards.newest_timestamp(tables)
+        recent = reward_draws.recent_winners(self.actions_context(), as_of,
+                                             self.config.rewards.exclude_recent_winners_months)
+        result = rewards.plan(tables, self.config, as_of=as_of, flags=flags,
+                              recent_winners=recent)
+        record = reward_draws.save_plan(self.actions_context(), result, actor) if save else None
+        return result, record
+
+    def rewards_commit(self, draw_id: int, actor: str) -> DrawRecord:
+        """Publish the eligible list and the hash of a secret seed (PROJECT/rewards/<id>/)."""
+        from goodfit.actions import reward_draws
+
+        return reward_draws.commit(self.actions_context(), draw_id, actor)
+
+    def rewards_draw(self, draw_id: int, actor: str) -> DrawRecord:
+        """Reveal the seed and draw the winners from seed + committed list."""
+        from goodfit.actions import reward_draws
+
+        return reward_draws.run_draw(self.actions_context(), draw_id, actor)
+
+    def rewards_verify(self, draw_id: int | None = None, *, directory: Path | None = None,
+                       actor: str | None = None) -> DrawVerification:
+        """Recompute a draw's winners from its published files alone.
+
+        With a draw id, also check the files are the ones this project recorded, and
+        record the outcome (state DB and audit log).
+        """
+        from goodfit.actions import draw, reward_draws
+
+        if directory is not None:
+            return draw.verify(directory)
+        if draw_id is None:
+            raise ValueError("give a draw id or a directory")
+        return reward_draws.verify_recorded(self.actions_context(), draw_id, actor)
+
+    def rewards_export(self, draw_id: int, actor: str) -> Export:
+        """Credit lines for billing and a reward case (congratulation e-mail) per winner."""
+        from goodfit.actions import reward_draws
+
+        return reward_draws.export(self.actions_context(), draw_id, actor)
+
+    def rewards_draws(self) -> list[DrawRecord]:
+        from goodfit.actions import reward_draws
+
+        return reward_draws.list_draws(self.actions_context())
+
+    def whatif(self, *, fees: dict[str, Decimal] | None = None,
+               prices: list[PriceChange] | None = None, churn: float | None = None,
+               behaviour_change: float | None = None, as_of: datetime | None = None
+               ) -> WhatIf:
+        """Revenue and profit per customer if these fees and prices applied. Read-only."""
+        from goodfit.actions import rewards, whatif
+        from goodfit.actions.whatif_inputs import basic_scorecard
+
+        w = self.config.whatif
+        tables = self.warehouse.tables()
+        until = as_of or rewards.newest_timestamp(tables)
+        since = rewards.minus_months(until, 12)
+        metrics_scorecard = getattr(self, "scorecard", None)
+        if callable(metrics_scorecard):  # the metrics package's full cost model
+            card = metrics_scorecard(as_of=until, since=since, until=until)
+            note: tuple[str, ...] = ()
+        else:
+            card = basic_scorecard(tables, self.config, since, until)
+            note = ("cost to serve from goodfit's basic cost model (support, manual orders, "
+                    "custom work, direct costs)",)
+        a = whatif.Assumptions(churn=w.churn if churn is None else churn,
+                               behaviour_change=(w.behaviour_change if behaviour_change is None
+                                                 else behaviour_change))
+        result = whatif.whatif(card, tables["orders"], tables["services"],
+                               fees if fees is not None else dict(w.fees), prices or [], a,
+                               since=since, until=until, currency=self.config.project.currency)
+        if note:
+            from dataclasses import replace
+
+            result = replace(result, notes=result.notes + note)
+        return result
+
+    def education_plan(self, *, as_of: datetime | None = None,
+                       customer_ids: list[str] | None = None) -> list[Digest]:
+        """Customers whose tickets the knowledge base answers, with the articles."""
+        from goodfit.actions import education
+        from goodfit.errors import MissingDerivedTable
+
+        if not self.warehouse.has_table("ticket_kb_match"):
+            raise MissingDerivedTable("ticket_kb_match", "goodfit kb match")
+        return education.plan(self.warehouse.tables(), self.warehouse.table("ticket_kb_match"),
+                              self.config, as_of=as_of, customer_ids=customer_ids)
+
+    def education_draft(self, actor: str, *, as_of: datetime | None = None,
+                        customer_ids: list[str] | None = None) -> list[Any]:
+        """One education case per digest, its e-mail in the outbox awaiting approval."""
+        from goodfit.actions import education
+
+        digests = self.education_plan(as_of=as_of, customer_ids=customer_ids)
+        return education.draft(self.actions_context(), digests, actor)
 
     # -- connectors ------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from goodfit.cli import (  # noqa: F401  (each module registers its commands)
     actions,
     data,
     demo,
+    rewards,
     synth,
     text,
 )
