@@ -13,7 +13,7 @@ import json
 import tomllib
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -95,6 +95,19 @@ class TextSettings(Section):
     resolution_codes: list[str] = Field(default_factory=lambda: list(DEFAULT_RESOLUTION_CODES))
 
 
+CONNECTOR_TYPES = ("whmcs", "stripe", "zendesk", "freshdesk", "django-helpdesk")
+
+
+class ConnectorSettings(Section):
+    """One source goodfit syncs from. Credentials never live here: they come from
+    environment variables or a secrets file outside the project (docs/connectors)."""
+
+    type: Literal["whmcs", "stripe", "zendesk", "freshdesk", "django-helpdesk"]
+    url: str = ""  # API base URL; empty means the vendor's public API (Stripe)
+    # Source-specific settings, validated by the connector (docs/connectors/<type>.md).
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
 class Config(Section):
     project: ProjectSettings = Field(default_factory=ProjectSettings)
     warehouse: WarehouseSettings = Field(default_factory=WarehouseSettings)
@@ -103,6 +116,7 @@ class Config(Section):
     mapping: dict[str, dict[str, str]] = Field(default_factory=dict)
     costs: CostSettings = Field(default_factory=CostSettings)
     text: TextSettings = Field(default_factory=TextSettings)
+    connectors: dict[str, ConnectorSettings] = Field(default_factory=dict)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
