@@ -140,12 +140,15 @@ class DjangoHelpdeskConnector:
                                  "author": t.get("submitter_email"),
                                  "body": t.get("description") or f.get("comment")})
                 continue
+            # django-helpdesk records the user only on staff follow-ups (update_ticket:
+            # ``if is_helpdesk_staff(user): f.user = user``); e-mailed replies have none.
             staff = f.get("user") is not None
             if staff and f.get("public") and first_response is None:
                 first_response = sent
             messages.append({"message_id": f"{tid}-{f['id']}", "ticket_id": tid,
                              "sent_at": sent, "author_role": "staff" if staff else "customer",
-                             "author": f"user-{f['user']}" if staff else t.get("submitter_email"),
+                             "author": f"user-{f['user']}" if f.get("user") is not None
+                             else t.get("submitter_email"),
                              "body": f.get("comment")})
         status = int(t.get("status") or OPEN)
         return {
