@@ -56,6 +56,8 @@ def run_sync(ctx: ConnectorContext, *, state: StateDB, staging_root: Path,
         s.add(SyncRun(run_id=run_id, connector=ctx.name, started_at=_now(), full=int(full),
                       status="running", rows="{}"))
     result = SyncResult(ctx.name, run_id, full=cursor is None)
+    # Staging left by an interrupted run is stale: its rows are fetched again below.
+    shutil.rmtree(staging_root / ctx.name, ignore_errors=True)
     directory = staging_root / ctx.name / run_id
     try:
         connector = make_connector(ctx)
