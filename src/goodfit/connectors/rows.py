@@ -30,8 +30,8 @@ FOUR = Decimal("0.0001")
 
 # ISO 4217 exponents that are not 2 (Stripe's "zero-decimal" and three-decimal lists).
 ZERO_DECIMAL = frozenset(
-    "BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF".split())
-THREE_DECIMAL = frozenset("BHD IQD JOD KWD LYD OMR TND".split())
+    ["BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"])
+THREE_DECIMAL = frozenset(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"])
 
 
 def arrow_schema(table: str) -> pa.Schema:

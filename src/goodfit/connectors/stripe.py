@@ -70,15 +70,13 @@ class StripeConnector:
         # The cursor is taken before listing: whatever changes while we list is
         # picked up again by the next incremental sync (re-fetching is harmless).
         since = now
-        batches: list[tuple[str, str, dict[str, Any]]] = [
-            ("customers", "/v1/customers", {}),
-            ("services", "/v1/subscriptions", {"status": "all"}),
-            ("invoices", "/v1/invoices", {}),
-            ("charges", "/v1/charges", {}),
-            ("refunds", "/v1/refunds", {}),
-            ("disputes", "/v1/disputes", {}),
+        # Parents first, so each mapped batch can name its customer.
+        lists: list[tuple[str, dict[str, Any]]] = [
+            ("/v1/customers", {}), ("/v1/subscriptions", {"status": "all"}),
+            ("/v1/invoices", {}), ("/v1/charges", {}), ("/v1/refunds", {}),
+            ("/v1/disputes", {}),
         ]
-        for kind, path, params in batches:
+        for path, params in lists:
             page: list[dict[str, Any]] = []
             for obj in self._list(path, params):
                 page.append(obj)
