@@ -43,7 +43,7 @@ def connect_add(
     as_json: JsonOption = False,
 ) -> None:
     """Add a connector to goodfit.toml: its type, URL and options — never credentials."""
-    from goodfit.connectors.credentials import env_name
+    from goodfit.connectors.credentials import NEEDS, env_name
     from goodfit.connectors.setup import parse_option
 
     options = dict(parse_option(o) for o in option or [])
@@ -53,7 +53,9 @@ def connect_add(
         print_json({"name": name, **settings.model_dump()})
         return
     console.print(Text(f"Added connector {name} ({settings.type}) to goodfit.toml"))
-    console.print(Text(f"Credentials: set {env_name(name, 'token')} (or _USER / _SECRET, see "
+    names = " and ".join(env_name(name, f) for f in NEEDS[settings.type])
+    console.print(Text(f"Credentials: set {names} (or put them under [{name}] in "
+                       "~/.config/goodfit/secrets.toml; see "
                        f"docs/connectors/{settings.type}.md), then run: goodfit sync {name}"))
 
 
