@@ -41,11 +41,15 @@ class StagingWriter:
     def _raw(self, table: str) -> Path:
         return self.directory / f"_raw_{table}.parquet"
 
-    def finish(self) -> dict[str, Path]:
-        """Deduplicated <table>.parquet per table that received rows, in import order."""
+    def close(self) -> None:
+        """Close the raw files (after a failed fetch; finish() closes them itself)."""
         for writer in self._writers.values():
             writer.close()
         self._writers.clear()
+
+    def finish(self) -> dict[str, Path]:
+        """Deduplicated <table>.parquet per table that received rows, in import order."""
+        self.close()
         out: dict[str, Path] = {}
         con = duckdb.connect()
         try:

@@ -61,8 +61,8 @@ def run_sync(ctx: ConnectorContext, *, state: StateDB, staging_root: Path,
     directory = staging_root / ctx.name / run_id
     try:
         connector = make_connector(ctx)
+        writer = StagingWriter(directory)
         try:
-            writer = StagingWriter(directory)
             fetch = connector.fetch(cursor)
             while True:
                 try:
@@ -73,6 +73,9 @@ def run_sync(ctx: ConnectorContext, *, state: StateDB, staging_root: Path,
                 writer.add(batch.table, batch.rows)
                 progress(f"fetch {ctx.name}: {batch.table}", writer.counts.get(batch.table, 0))
             result.requests = getattr(connector, "requests", 0)
+        except BaseException:
+            writer.close()
+            raise
         finally:
             connector.close()
         files = writer.finish()
