@@ -47,19 +47,27 @@ def to_arrow(table: str, rows: Iterable[dict[str, Any]]) -> pa.Table:
         raise ValueError(f"{table}: not canonical columns: {sorted(unknown)}")
     columns = {}
     for f in schema:
-        values = [_arrow_value(r.get(f.name), f.type) for r in rows]
+        convert = _converter(f.type)  # chosen once per column, not per value
+        values = [None if (v := r.get(f.name)) is None or v == "" else convert(v)
+                  for r in rows]
         columns[f.name] = pa.array(values, type=f.type)
     return pa.table(columns, schema=schema)
 
 
-def _arrow_value(value: Any, typ: pa.DataType) -> Any:
-    if value is None or value == "":
-        return None
-    if pa.types.is_decimal(typ):
-        return Decimal(value).quantize(FOUR, rounding=ROUND_HALF_EVEN)
-    if pa.types.is_string(typ):
-        return str(value)
+def _decimal(value: Any) -> Decimal:
+    return Decimal(value).quantize(FOUR, rounding=ROUND_HALF_EVEN)
+
+
+def _same(value: Any) -> Any:
     return value
+
+
+def _converter(typ: pa.DataType) -> Any:
+    if pa.types.is_decimal(typ):
+        return _decimal
+    if pa.types.is_string(typ):
+        return str
+    return _same
 
 
 def exponent(currency: str | None) -> int:
