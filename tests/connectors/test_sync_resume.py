@@ -7,11 +7,13 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from goodfit.errors import ConnectorError
 from goodfit.project import Project
 from tests.connectors.conftest import FAST, snapshot
 from tests.connectors.fakes import WHMCS_ID, WHMCS_SECRET, whmcs_api, whmcs_data
@@ -34,7 +36,8 @@ def _change_ticket(data: dict[str, Any]) -> None:
          "message": "See the KB.", "admin": "Sam Support", "rating": 0})
 
 
-def _killed_sync(project_dir: Path, stop_at: str) -> None:
+def _killed_sync(project_dir: Path, stop_at: str,
+                 while_parked: Callable[[], None] | None = None) -> None:
     env = {**os.environ, "GOODFIT_BILLING_USER": WHMCS_ID,
            "GOODFIT_BILLING_SECRET": WHMCS_SECRET,
            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
@@ -46,6 +49,8 @@ def _killed_sync(project_dir: Path, stop_at: str) -> None:
             assert child.stdout is not None
             line = child.stdout.readline().strip()
             assert line == "STOP", f"child did not reach {stop_at}: {line} {errors.read_text()}"
+            if while_parked:
+                while_parked()
             os.kill(child.pid, signal.SIGKILL)
         finally:
             child.wait(timeout=30)
@@ -99,3 +104,23 @@ def test_a_killed_sync_rerun_equals_an_uninterrupted_one(
     assert got == expected
     # the cursor did not move past the killed run: the changed ticket was read again
     assert result.fetched["tickets"] == 1 and runs == ["ok"]
+
+
+@pytest.mark.slow
+def test_a_second_sync_of_the_same_connector_waits_its_turn(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOODFIT_BILLING_USER", WHMCS_ID)
+    monkeypatch.setenv("GOODFIT_BILLING_SECRET", WHMCS_SECRET)
+    with serve(whmcs_api(whmcs_data())) as api:
+        _project(tmp_path / "p", api.url).close()
+
+        def second_sync() -> None:
+            with Project.open(tmp_path / "p") as other, \
+                    pytest.raises(ConnectorError, match="already running"):
+                other.sync("billing", policy=FAST)
+
+        _killed_sync(tmp_path / "p", "fetch billing: tickets#1", while_parked=second_sync)
+        # the lock died with the killed process: the next sync runs
+        with Project.open(tmp_path / "p") as p:
+            [result] = p.sync("billing", policy=FAST)
+    assert result.fetched["tickets"] == 2

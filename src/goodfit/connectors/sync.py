@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import shutil
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 from goodfit.connectors.base import ConnectorContext
 from goodfit.connectors.registry import make_connector
 from goodfit.connectors.staging import StagingWriter
+from goodfit.errors import ConnectorError
 from goodfit.ingest import ImportResult
 from goodfit.progress import NO_PROGRESS, Progress
 from goodfit.state.db import StateDB
@@ -47,9 +49,37 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+@contextmanager
+def _exclusive(staging_root: Path, name: str) -> Iterator[None]:
+    """One sync per connector at a time. An OS lock, so a killed sync never leaves it held."""
+    staging_root.mkdir(parents=True, exist_ok=True)
+    with (staging_root / f"{name}.lock").open("a+b") as handle:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks here; run one sync at a time
+            yield
+            return
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise ConnectorError(f"a sync of '{name}' is already running in this project; "
+                                 "wait for it to finish") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
 def run_sync(ctx: ConnectorContext, *, state: StateDB, staging_root: Path,
              import_file: ImportFile, full: bool = False,
              progress: Progress = NO_PROGRESS) -> SyncResult:
+    with _exclusive(staging_root, ctx.name):
+        return _run(ctx, state=state, staging_root=staging_root, import_file=import_file,
+                    full=full, progress=progress)
+
+
+def _run(ctx: ConnectorContext, *, state: StateDB, staging_root: Path,
+         import_file: ImportFile, full: bool, progress: Progress) -> SyncResult:
     run_id = _now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     with state.session() as s:
         cursor = None if full else load_cursor(s, ctx.name)
