@@ -87,3 +87,12 @@ def test_the_same_sync_into_a_postgresql_warehouse(
     assert [r["payment_id"] for r in rows(p, "payments", "payment_id")][:2] == [
         "ch_3FailedChargeA2", "ch_3KuwaitDinarA3"]
     p.close()
+
+
+def test_an_unknown_host_is_a_url_error() -> None:
+    from goodfit.errors import ConnectorUrlError
+
+    # .invalid never resolves (RFC 6761)
+    with HttpClient("Test", "http://billing.does-not-exist.invalid", policy=FAST) as http, \
+            pytest.raises(ConnectorUrlError, match="host name not found"):
+        http.get("/includes/api.php")
