@@ -13,7 +13,7 @@ import json
 import tomllib
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -213,6 +213,19 @@ class EducationSettings(Section):
     template: str = "digest.txt"  # in the project's templates/education/ folder
 
 
+CONNECTOR_TYPES = ("whmcs", "stripe", "zendesk", "freshdesk", "django-helpdesk")
+
+
+class ConnectorSettings(Section):
+    """One source goodfit syncs from. Credentials never live here: they come from
+    environment variables or a secrets file outside the project (docs/connectors)."""
+
+    type: Literal["whmcs", "stripe", "zendesk", "freshdesk", "django-helpdesk"]
+    url: str = ""  # API base URL; empty means the vendor's public API (Stripe)
+    # Source-specific settings, validated by the connector (docs/connectors/<type>.md).
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
 class Config(Section):
     project: ProjectSettings = Field(default_factory=ProjectSettings)
     warehouse: WarehouseSettings = Field(default_factory=WarehouseSettings)
@@ -227,6 +240,7 @@ class Config(Section):
     rewards: RewardsSettings = Field(default_factory=RewardsSettings)
     whatif: WhatifSettings = Field(default_factory=WhatifSettings)
     education: EducationSettings = Field(default_factory=EducationSettings)
+    connectors: dict[str, ConnectorSettings] = Field(default_factory=dict)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

@@ -262,3 +262,63 @@ class MissingDerivedTable(GoodfitError):
     def __init__(self, table: str, command: str) -> None:
         super().__init__(f"the warehouse has no '{table}' table yet; create it with: {command}")
         self.table = table
+
+
+class ConnectorError(GoodfitError):
+    """A connector could not fetch from its source. Never carries a credential."""
+
+    code = "connector_error"
+    exit_code = 7
+
+
+class UnknownConnector(ConnectorError):
+    code = "unknown_connector"
+    exit_code = 2
+
+    def __init__(self, name: str, known: Iterable[str]) -> None:
+        known = list(known)
+        listed = ", ".join(known) if known else "(none yet: add one with goodfit connect add)"
+        super().__init__(f"No connector '{name}'.{_did_you_mean(name, known)} Connectors: {listed}")
+
+
+class ConnectorExists(ConnectorError):
+    code = "connector_exists"
+    exit_code = 2
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"A connector named '{name}' is already in goodfit.toml; pick another "
+                         "name or edit [connectors." + name + "] there.")
+
+
+class MissingCredentials(ConnectorError):
+    code = "missing_credentials"
+    exit_code = 3
+
+
+class SecretsFileError(ConnectorError):
+    code = "secrets_file_error"
+    exit_code = 3
+
+
+class ConnectorAuthError(ConnectorError):
+    """401/403: the source refused the credentials."""
+
+    code = "connector_auth_error"
+
+
+class ConnectorUrlError(ConnectorError):
+    """Wrong URL: DNS, connection refused, 404 on the API, or not the expected API at all."""
+
+    code = "connector_url_error"
+
+
+class ConnectorUnavailable(ConnectorError):
+    """Rate limits, server errors or timeouts that outlasted every retry."""
+
+    code = "connector_unavailable"
+
+
+class ConnectorResponseError(ConnectorError):
+    """The source answered, but not in the shape its API documents."""
+
+    code = "connector_response_error"

@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import ibis
 
-from goodfit.config import CONFIG_FILE, Config, default_config_text, load_config
+from goodfit.config import (
+    CONFIG_FILE,
+    Config,
+    ConnectorSettings,
+    default_config_text,
+    load_config,
+)
 from goodfit.errors import ProjectExists, ProjectNotFound
 from goodfit.ingest import ImportResult, import_directory, import_file, import_history
 from goodfit.progress import NO_PROGRESS, Progress
@@ -476,3 +482,57 @@ class Project:
         generate(data, customers=customers, months=months, seed=seed, progress=progress)
         results = project.import_directory(data, progress=progress)
         return project, results, project.analyze(progress=progress)
+    def connect_add(self, name: str, type_: str, url: str = "",
+                    options: Mapping[str, Any] | None = None) -> ConnectorSettings:
+        """Add [connectors.NAME] to goodfit.toml (type, url, options; never credentials)."""
+        from goodfit.connectors.setup import add_connector
+
+        settings = add_connector(self.root / CONFIG_FILE, self.config.connectors, name, type_,
+                                 url, dict(options or {}))
+        self.config = load_config(self.root / CONFIG_FILE)
+        return settings
+
+    def connectors(self) -> list[dict[str, Any]]:
+        """Configured connectors with where their last sync stands."""
+        from goodfit.state.sync import SyncCursor, last_runs
+
+        out = []
+        with self.state.session() as s:
+            for name, c in self.config.connectors.items():
+                runs = last_runs(s, name, limit=1)
+                cursor = s.get(SyncCursor, name)
+                out.append({
+                    "name": name, "type": c.type, "url": c.url, "options": c.options,
+                    "last_sync": runs[0].started_at if runs else None,
+                    "last_status": runs[0].status if runs else None,
+                    "last_error": runs[0].error if runs else None,
+                    "cursor_at": cursor.updated_at if cursor else None,
+                })
+        return out
+
+    def sync(self, name: str | None = None, *, full: bool = False,
+             secrets_file: str | Path | None = None, progress: Progress = NO_PROGRESS,
+             policy: Any = None) -> list[Any]:
+        """Fetch from one connector (or all), import through the file importer, then
+        move the stored cursor. Returns one SyncResult per connector."""
+        from goodfit.connectors.base import ConnectorContext
+        from goodfit.connectors.credentials import load_credentials
+        from goodfit.connectors.http import RetryPolicy
+        from goodfit.connectors.sync import run_sync
+        from goodfit.errors import UnknownConnector
+
+        known = self.config.connectors
+        if name is not None and name not in known:
+            raise UnknownConnector(name, known)
+        if not known:
+            raise UnknownConnector(name or "(any)", known)
+        results = []
+        for cname in [name] if name else list(known):
+            creds = load_credentials(cname, self.root,
+                                     Path(secrets_file) if secrets_file else None)
+            ctx = ConnectorContext(cname, known[cname], creds, policy or RetryPolicy())
+            results.append(run_sync(
+                ctx, state=self.state, staging_root=self.root / ".sync", full=full,
+                import_file=lambda table, path: self.import_file(table, path, progress=progress),
+                progress=progress))
+        return results

@@ -2,6 +2,7 @@
 
 from goodfit.cli import (  # noqa: F401  (each module registers its commands)
     actions,
+    connect,
     data,
     demo,
     rewards,
