@@ -135,3 +135,23 @@ class WarehouseError(GoodfitError):
 class NotImplementedOnBackend(GoodfitError):
     code = "not_implemented_on_backend"
     exit_code = 5
+
+
+class InvalidWindow(GoodfitError):
+    """--since/--until/--as-of that do not make a window."""
+
+    code = "invalid_window"
+    exit_code = 2
+
+
+class MissingCurrencyRate(GoodfitError):
+    code = "missing_currency_rate"
+    exit_code = 3
+
+    def __init__(self, currencies: Iterable[str], project_currency: str) -> None:
+        names = ", ".join(sorted(currencies))
+        super().__init__(
+            f"amounts in {names} cannot be converted to {project_currency}: add "
+            f"[costs] currency_rates = {{ {names.split(', ')[0]} = … }} to goodfit.toml "
+            f"(units of {project_currency} per one unit of that currency)"
+        )
