@@ -155,3 +155,13 @@ class MissingCurrencyRate(GoodfitError):
             f"[costs] currency_rates = {{ {names.split(', ')[0]} = … }} to goodfit.toml "
             f"(units of {project_currency} per one unit of that currency)"
         )
+
+
+class InvalidChoice(GoodfitError):
+    code = "invalid_choice"
+    exit_code = 2
+
+    def __init__(self, option: str, value: str, choices: Iterable[str]) -> None:
+        choices = list(choices)
+        super().__init__(f"{option} must be one of {', '.join(choices)}, not '{value}'."
+                         f"{_did_you_mean(value, choices)}")
