@@ -14,7 +14,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from goodfit.config import Config
-from goodfit.metrics.common import MONEY, TABLES, money, zero
+from goodfit.metrics.common import MONEY, TABLES, money, number, zero
 from goodfit.metrics.costs import direct_cost_rows
 from goodfit.metrics.orders import order_rows
 from goodfit.metrics.payments import friction_rows
@@ -35,7 +35,7 @@ def monthly_trend(tables: TABLES, config: Config, window: Window) -> ir.Table:
             customer_id=t.customer_id, month=t.month,
             revenue=money(revenue) if revenue is not None else zero(),
             tickets=(tickets if tickets is not None else ibis.literal(0)).cast("int64"),
-            minutes=(minutes if minutes is not None else ibis.literal(0.0)).cast("float64"),
+            minutes=(minutes if minutes is not None else number(0)).cast("float64"),
             support_cost=money(support) if support is not None else zero(),
             other_cost=money(other) if other is not None else zero(),
         )

@@ -40,10 +40,26 @@ def to_project(amount: ir.DecimalValue, currency: ir.StringValue, config: Config
     return ibis.cases(*cases, else_=ibis.null(MONEY))
 
 
+def number(value: float) -> ir.FloatingValue:
+    """A DOUBLE literal on every backend. (A bare 6.0 is NUMERIC to PostgreSQL, and Ibis
+    drops a cast to the type it already infers, so go through an exact decimal.)"""
+    return ibis.literal(Decimal(str(value)), type=RATE).cast("float64")
+
+
 def labour_cost(minutes: ir.NumericValue, config: Config) -> ir.DecimalValue:
     """Minutes of staff time × [costs] staff_hourly_rate / 60, rounded to cents per row."""
     rate = float(config.costs.staff_hourly_rate)
     return money((minutes.cast("float64") * rate / 60.0).round(2))
+
+
+def labour_cents(minutes: ir.NumericValue, config: Config) -> ir.IntegerValue:
+    """The same cost as ``labour_cost`` in whole cents: integer sums are exact and fast."""
+    rate = float(config.costs.staff_hourly_rate)
+    return (minutes.cast("float64") * (rate * 100.0 / 60.0)).round(0).cast("int64")
+
+
+def from_cents(cents: ir.IntegerValue) -> ir.DecimalValue:
+    return money(money(cents) * ibis.literal(Decimal("0.01"), type=MONEY))
 
 
 def month(at: ir.TimestampValue) -> ir.TimestampValue:

@@ -88,7 +88,7 @@ def concentration(card: ir.Table, by: str = "tickets", points: int = 100,
 
     before = r.cum_load - r.load  # load carried by heavier customers
     tops = r.aggregate(**{
-        f"c{i}": (before < p * total).cast("int64").sum() for i, p in enumerate(TOP_SHARES)
+        f"c{i}": ibis.ifelse(before < p * total, 1, 0).sum() for i, p in enumerate(TOP_SHARES)
     }, **{
         f"r{i}": ibis.ifelse(before < p * total, r.revenue, 0.0).sum()
         for i, p in enumerate(TOP_SHARES)
@@ -99,7 +99,8 @@ def concentration(card: ir.Table, by: str = "tickets", points: int = 100,
         rev = float(tops[f"r{i}"][0].as_py() or 0.0)
         top.append(TopSet(p, k, k / n, rev / revenue if revenue else 0.0))
 
-    gap = r.cum_load / total - r.rank.cast("float64") / n
+    # cum/total − rank/n, scaled by n·total so integer loads compare exactly (ties → fewer)
+    gap = r.cum_load * n - r.rank.cast("float64") * total
     knee_row = r.mutate(gap=gap).order_by([ibis.desc("gap"), "rank"]).limit(1).to_pyarrow()
     k = int(knee_row["rank"][0].as_py())
     knee = Knee(k, k / n, float(knee_row["cum_load"][0].as_py()) / total)

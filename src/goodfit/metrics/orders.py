@@ -14,7 +14,7 @@ import ibis
 import ibis.expr.types as ir
 
 from goodfit.config import Config
-from goodfit.metrics.common import TABLES, labour_cost, month
+from goodfit.metrics.common import TABLES, labour_cost, month, number
 from goodfit.metrics.window import Window
 
 SELF_SERVICE = ("self_service", "api")
@@ -24,18 +24,17 @@ def order_rows(tables: TABLES, config: Config, window: Window) -> ir.Table:
     o = tables["orders"]
     o = o.filter(window.contains(o.placed_at))
     manual = o.channel.notnull() & ~o.channel.isin(SELF_SERVICE)
-    default = ibis.ifelse(manual, ibis.literal(float(config.costs.manual_order_minutes)),
-                          ibis.literal(0.0))
+    default = ibis.ifelse(manual, number(config.costs.manual_order_minutes), number(0))
     handling = o.handling_minutes.cast("float64").coalesce(default)
     custom = o.custom.coalesce(False)
-    custom_minutes = ibis.ifelse(custom, ibis.literal(float(config.costs.custom_request_minutes)),
-                                 ibis.literal(0.0))
+    custom_minutes = ibis.ifelse(custom, number(config.costs.custom_request_minutes), number(0))
     rows = o.select(customer_id=o.customer_id, order_id=o.order_id, placed_at=o.placed_at,
                     channel=o.channel, manual=manual, custom=custom,
                     handling_minutes=handling, custom_minutes=custom_minutes,
-                    month=month(o.placed_at))
-    return rows.mutate(handling_cost=labour_cost(rows.handling_minutes, config),
-                       custom_cost=labour_cost(rows.custom_minutes, config))
+                    month=month(o.placed_at),
+                    handling_cost=labour_cost(handling, config),
+                    custom_cost=labour_cost(custom_minutes, config))
+    return rows
 
 
 def orders_by_customer(tables: TABLES, config: Config, window: Window) -> ir.Table:

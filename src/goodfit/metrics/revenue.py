@@ -54,8 +54,9 @@ def invoice_rows(tables: TABLES, config: Config, window: Window) -> ir.Table:
         status=j.status, kind=j.kind, currency=j.currency, amount=j.amount,
         gross=gross, deducted=deducted,
         chargebacks=j.chargebacks.coalesce(0).cast("int64"),
+        net=money(gross - deducted), month=month(recognised_at),
     )
-    return rows.mutate(net=money(rows.gross - rows.deducted), month=month(rows.at))
+    return rows
 
 
 def unlinked_return_rows(tables: TABLES, config: Config, window: Window) -> ir.Table:
@@ -75,9 +76,11 @@ def revenue_rows(tables: TABLES, config: Config, window: Window) -> ir.Table:
     inv = invoice_rows(tables, config, window)
     pay = unlinked_return_rows(tables, config, window)
     cols = ("customer_id", "source", "id", "at", "month", "net")
-    a = inv.mutate(source=ibis.literal("invoice"), id=inv.invoice_id).select(*cols)
-    b = pay.mutate(source=ibis.literal("payment"), id=pay.payment_id).select(*cols)
-    return a.union(b)
+    a = inv.select(customer_id=inv.customer_id, source=ibis.literal("invoice"),
+                   id=inv.invoice_id, at=inv.at, month=inv.month, net=inv.net)
+    b = pay.select(customer_id=pay.customer_id, source=ibis.literal("payment"),
+                   id=pay.payment_id, at=pay.at, month=pay.month, net=pay.net)
+    return a.union(b).select(*cols)
 
 
 def revenue_by_customer(tables: TABLES, config: Config, window: Window) -> ir.Table:

@@ -80,31 +80,36 @@ def scorecard(tables: TABLES, config: Config, window: Window) -> ir.Table:
         tenure_months=tenure_months(cust.signup_at, window),
         months_in_window=months_in_window(cust.signup_at, cust.cancelled_at, window),
     )
-    joined = base
-    for part in parts:
-        part = part.rename(_cid="customer_id")
-        joined = joined.left_join(part, joined.customer_id == part._cid).drop("_cid")
-    j = joined
+    # One join chain and one projection: a flat query compiles fast and every engine
+    # plans it well (each part is already one row per customer).
+    j = base
+    for i, part in enumerate(parts):
+        part = part.rename(**{f"_k{i}": "customer_id"})
+        j = j.left_join(part, j.customer_id == part[f"_k{i}"])
     filled = {c: money(j[c]).coalesce(zero()) for c in MONEY_COLUMNS if c in j.columns}
-    card = j.mutate(
-        tickets=j.tickets.coalesce(0).cast("int64"),
-        support_minutes=j.support_minutes.coalesce(0.0).cast("float64"),
-        minutes_estimated=j.minutes_estimated.coalesce(False),
-        **filled,
-    )
-    cost = card.support_cost
+    cost = filled["support_cost"]
     for part_name in COST_PARTS[1:]:
-        cost = cost + card[part_name]
-    card = card.mutate(cost_to_serve=money(cost))
-    card = card.mutate(profit=money(card.revenue - card.cost_to_serve))
-    card = card.mutate(
-        margin=_ratio(card.profit, card.revenue),
-        support_cost_per_dollar=_ratio(card.support_cost, card.revenue),
-        tickets_per_month=(card.tickets.cast("float64")
-                           / ibis.greatest(card.months_in_window, 1.0)).round(4),
-        ticket_share=_share(card.tickets),
-        minutes_share=_share(card.support_minutes),
-        cost_share=_share(card.cost_to_serve),
-        revenue_share=_share(card.revenue),
+        cost = cost + filled[part_name]
+    cost = money(cost)
+    revenue = filled["revenue"]
+    profit = money(revenue - cost)
+    tickets = j.tickets.coalesce(0).cast("int64")
+    minutes = j.support_minutes.coalesce(0.0).cast("float64")
+    card = j.select(
+        customer_id=j.customer_id, name=j.name, plan=j.plan, signup_at=j.signup_at,
+        tenure_months=j.tenure_months, months_in_window=j.months_in_window,
+        revenue=revenue, support_minutes=minutes,
+        minutes_estimated=j.minutes_estimated.coalesce(False),
+        **{c: filled[c] for c in COST_PARTS},
+        cost_to_serve=cost, profit=profit,
+        margin=_ratio(profit, revenue),
+        support_cost_per_dollar=_ratio(filled["support_cost"], revenue),
+        tickets=tickets,
+        tickets_per_month=(tickets.cast("float64")
+                           / ibis.greatest(j.months_in_window, 1.0)).round(4),
+        ticket_share=_share(tickets),
+        minutes_share=_share(minutes),
+        cost_share=_share(cost),
+        revenue_share=_share(revenue),
     )
     return card.select(*COLUMNS).order_by("customer_id")

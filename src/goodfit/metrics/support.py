@@ -13,17 +13,15 @@ import ibis
 import ibis.expr.types as ir
 
 from goodfit.config import Config
-from goodfit.metrics.common import TABLES, labour_cost, month
+from goodfit.metrics.common import TABLES, from_cents, labour_cents, labour_cost, month, number
 from goodfit.metrics.window import Window
 
 
 def reply_minutes(channel: ir.StringValue, config: Config) -> ir.FloatingValue:
     table = dict(config.costs.reply_minutes)
     default = float(table.pop("default", 10.0))
-    cases = [(channel == name, ibis.literal(float(mins))) for name, mins in sorted(table.items())]
-    if not cases:
-        return ibis.literal(default)
-    return ibis.cases(*cases, else_=ibis.literal(default))
+    cases = [(channel == name, number(mins)) for name, mins in sorted(table.items())]
+    return ibis.cases(*cases, else_=number(default)) if cases else number(default)
 
 
 def ticket_rows(tables: TABLES, config: Config, window: Window) -> ir.Table:
@@ -43,8 +41,9 @@ def ticket_rows(tables: TABLES, config: Config, window: Window) -> ir.Table:
         channel=j.channel, priority=j.priority, subject=j.subject,
         staff_minutes=j.staff_minutes, staff_replies=n_replies,
         minutes=minutes, estimated=estimated, month=month(j.opened_at),
+        cost=labour_cost(minutes, config),
     )
-    return rows.mutate(cost=labour_cost(rows.minutes, config))
+    return rows
 
 
 def support_by_customer(tables: TABLES, config: Config, window: Window) -> ir.Table:
@@ -53,5 +52,5 @@ def support_by_customer(tables: TABLES, config: Config, window: Window) -> ir.Ta
         tickets=rows.count(),
         support_minutes=rows.minutes.sum(),
         minutes_estimated=rows.estimated.any(),
-        support_cost=rows.cost.sum(),
+        support_cost=from_cents(labour_cents(rows.minutes, config).sum()),
     )

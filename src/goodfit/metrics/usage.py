@@ -12,7 +12,7 @@ import ibis
 import ibis.expr.types as ir
 
 from goodfit.config import Config
-from goodfit.metrics.common import TABLES, dec, money, month
+from goodfit.metrics.common import TABLES, dec, money, month, number
 from goodfit.metrics.window import Window
 
 
@@ -26,14 +26,15 @@ def configured_unit_cost(metric: ir.StringValue, config: Config) -> ir.Value:
 def usage_rows(tables: TABLES, config: Config, window: Window) -> ir.Table:
     u = tables["usage"]
     u = u.filter(window.contains(u.period_start))
-    allowance = u.allowance.cast("float64").coalesce(0.0)
-    excess = ibis.greatest(u.quantity.cast("float64") - allowance, ibis.literal(0.0))
+    allowance = u.allowance.cast("float64").coalesce(number(0))
+    excess = ibis.greatest(u.quantity.cast("float64") - allowance, number(0))
     unit = money(u.unit_cost).coalesce(configured_unit_cost(u.metric, config))
     rows = u.select(customer_id=u.customer_id, service_id=u.service_id,
                     period_start=u.period_start, metric=u.metric, quantity=u.quantity,
                     allowance=u.allowance, excess=excess, unit_cost=unit,
-                    month=month(u.period_start))
-    return rows.mutate(cost=money((money(rows.excess.round(4)) * rows.unit_cost).round(2)))
+                    month=month(u.period_start),
+                    cost=money((money(excess.round(4)) * unit).round(2)))
+    return rows
 
 
 def usage_by_customer(tables: TABLES, config: Config, window: Window) -> ir.Table:
