@@ -7,8 +7,8 @@ return. Nothing here prints or exits; problems are ``goodfit.errors`` exceptions
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cached_property
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 

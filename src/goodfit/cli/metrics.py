@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import math
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,21 +29,21 @@ Until = Annotated[str | None, typer.Option("--until", help="Last day of the wind
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-class Sort(str, Enum):
+class Sort(StrEnum):
     profit = "profit"
     cost_per_dollar = "cost_per_dollar"
     tickets = "tickets"
     minutes = "minutes"
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     csv = "csv"
     parquet = "parquet"
     json = "json"
 
 
-class By(str, Enum):
+class By(StrEnum):
     tickets = "tickets"
     minutes = "minutes"
     cost = "cost"
