@@ -14,7 +14,12 @@ from typing import ClassVar
 
 
 def close_matches(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
-    return difflib.get_close_matches(word, list(candidates), n=n, cutoff=0.6)
+    """Likely meant names, ignoring case ('acme-01' finds 'ACME-01')."""
+    by_lower: dict[str, str] = {}
+    for cand in candidates:
+        by_lower.setdefault(cand.lower(), cand)
+    hits = difflib.get_close_matches(word.lower(), list(by_lower), n=n, cutoff=0.6)
+    return [by_lower[h] for h in hits]
 
 
 def _did_you_mean(word: str, candidates: Iterable[str]) -> str:

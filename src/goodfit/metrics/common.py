@@ -74,10 +74,9 @@ def currency_columns() -> tuple[tuple[str, str], ...]:
 def missing_rates(tables: TABLES, config: Config) -> set[str]:
     """Currencies present in the data that [costs] currency_rates cannot convert."""
     known = {k.upper() for k in config.costs.currency_rates} | {config.project.currency.upper()}
-    found: set[str] = set()
-    for name, col in currency_columns():
-        if name in tables:
-            codes = tables[name][col].strip().upper()
-            found |= {c for c in codes.name("c").as_table().distinct().to_pyarrow()
-                      .column("c").to_pylist() if c}
-    return found - known
+    parts = [tables[name].select(c=tables[name][col].strip().upper()).distinct()
+             for name, col in currency_columns() if name in tables]
+    if not parts:
+        return set()
+    codes = ibis.union(*parts).to_pyarrow().column("c").to_pylist()
+    return {c for c in codes if c} - known

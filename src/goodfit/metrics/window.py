@@ -104,15 +104,13 @@ class Window:
 
 def newest_data(tables: dict[str, ir.Table]) -> datetime:
     """End of the day of the newest timestamp in the data (today when there is no data)."""
-    maxima = [tables[name][col].max().name("m") for name, col in DATA_TIMESTAMPS
-              if name in tables and col in tables[name].columns]
+    maxima = [tables[name].aggregate(m=tables[name][col].cast("timestamp").max())
+              for name, col in DATA_TIMESTAMPS if name in tables and col in tables[name].columns]
     newest: datetime | None = None
-    for expr in maxima:
-        value = expr.execute()
-        if value is not None and value == value:  # NaT compares unequal to itself
-            moment = value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
-            moment = moment.replace(tzinfo=None)
-            newest = moment if newest is None or moment > newest else newest
+    if maxima:  # one query, one row per table, whatever the backend
+        values = ibis.union(*maxima).to_pyarrow().column("m").to_pylist()
+        moments = [v.replace(tzinfo=None) for v in values if v is not None]
+        newest = max(moments) if moments else None
     if newest is None:
         newest = datetime.now().replace(tzinfo=None)
     return _start_of_next_day(newest)
