@@ -89,8 +89,7 @@ def test_csv_for_spreadsheets_neutralises_formulas(project: Path, tmp_path: Path
 
 def test_parquet_output(project: Path, tmp_path: Path) -> None:
     out_file = tmp_path / "card.parquet"
-    code, out = invoke("scorecard", "-p", str(project), *WINDOW, "--format", "parquet",
-                       "--out", str(out_file))
+    code, out = invoke("scorecard", "-p", str(project), *WINDOW, "--out", str(out_file))
     assert code == 0, out
     assert pq.read_table(out_file).num_rows == 3
 

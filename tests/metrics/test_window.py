@@ -30,6 +30,8 @@ def test_dates_are_whole_days_and_until_sets_as_of() -> None:
                                            datetime(2025, 1, 1))
     w = Window.resolve({}, as_of=date(2024, 2, 29))
     assert (w.since, w.until) == (datetime(2023, 3, 1), datetime(2024, 3, 1))
+    w = Window.resolve({}, since="2024-01-01 10:00+02:00", until="2024-01-02")
+    assert w.since == datetime(2024, 1, 1, 8, 0)  # naive UTC, like the warehouse
     w = Window.resolve({}, as_of="2024-03-31", until="2024-02-29")
     assert w.since == datetime(2023, 3, 1)  # one year before 2024-03-01
 

@@ -103,7 +103,9 @@ def scorecard(
     top: Annotated[int | None, typer.Option("--top", help="Only the first N rows.")] = None,
     sort: Annotated[Sort, typer.Option("--sort", help="Worst first by this.")] = Sort.profit,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
-    out: Annotated[Path | None, typer.Option("--out", help="Write to this file.")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write to this file (format from --format, else from the suffix: "
+        ".csv, .parquet, .json).")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Cost to serve, profit and support load per customer (one row per customer)."""
@@ -114,6 +116,9 @@ def scorecard(
     data = card.to_pyarrow()
     if as_json:
         fmt = Format.json
+    elif fmt is Format.table and out is not None:  # --out card.csv: the suffix says how
+        fmt = {".csv": Format.csv, ".parquet": Format.parquet, ".json": Format.json}.get(
+            out.suffix.lower(), Format.csv)
     if fmt is Format.parquet:
         if out is None:
             raise GoodfitError("--format parquet needs --out FILE")

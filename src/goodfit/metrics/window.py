@@ -9,7 +9,7 @@ same numbers even after new data arrives.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import ibis
 import ibis.expr.types as ir
@@ -39,8 +39,10 @@ def _as_moment(value: date | datetime | str, *, end_of_day: bool) -> datetime:
             raise InvalidWindow(f"'{value}' is not a date (use YYYY-MM-DD)") from None
         if len(value.strip()) <= 10:  # a bare date
             return _start_of_next_day(parsed) if end_of_day else parsed
-        return parsed.replace(tzinfo=None)
+        value = parsed
     if isinstance(value, datetime):
+        if value.tzinfo is not None:  # the warehouse holds naive UTC
+            value = value.astimezone(UTC)
         return value.replace(tzinfo=None)
     moment = datetime(value.year, value.month, value.day)
     return moment + timedelta(days=1) if end_of_day else moment
