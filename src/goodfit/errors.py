@@ -14,7 +14,12 @@ from typing import ClassVar
 
 
 def close_matches(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
-    return difflib.get_close_matches(word, list(candidates), n=n, cutoff=0.6)
+    """Likely meant names, ignoring case ('acme-01' finds 'ACME-01')."""
+    by_lower: dict[str, str] = {}
+    for cand in candidates:
+        by_lower.setdefault(cand.lower(), cand)
+    hits = difflib.get_close_matches(word.lower(), list(by_lower), n=n, cutoff=0.6)
+    return [by_lower[h] for h in hits]
 
 
 def _did_you_mean(word: str, candidates: Iterable[str]) -> str:
@@ -322,3 +327,33 @@ class ConnectorResponseError(ConnectorError):
     """The source answered, but not in the shape its API documents."""
 
     code = "connector_response_error"
+
+
+class InvalidWindow(GoodfitError):
+    """--since/--until/--as-of that do not make a window."""
+
+    code = "invalid_window"
+    exit_code = 2
+
+
+class MissingCurrencyRate(GoodfitError):
+    code = "missing_currency_rate"
+    exit_code = 3
+
+    def __init__(self, currencies: Iterable[str], project_currency: str) -> None:
+        names = ", ".join(sorted(currencies))
+        super().__init__(
+            f"amounts in {names} cannot be converted to {project_currency}: add "
+            f"[costs] currency_rates = {{ {names.split(', ')[0]} = … }} to goodfit.toml "
+            f"(units of {project_currency} per one unit of that currency)"
+        )
+
+
+class InvalidChoice(GoodfitError):
+    code = "invalid_choice"
+    exit_code = 2
+
+    def __init__(self, option: str, value: str, choices: Iterable[str]) -> None:
+        choices = list(choices)
+        super().__init__(f"{option} must be one of {', '.join(choices)}, not '{value}'."
+                         f"{_did_you_mean(value, choices)}")

@@ -7,13 +7,14 @@ return. Nothing here prints or exits; problems are ``goodfit.errors`` exceptions
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ibis
 
+from goodfit import metrics
 from goodfit.config import (
     CONFIG_FILE,
     Config,
@@ -21,15 +22,23 @@ from goodfit.config import (
     default_config_text,
     load_config,
 )
-from goodfit.errors import ProjectExists, ProjectNotFound
+from goodfit.errors import (
+    InvalidChoice,
+    MissingCurrencyRate,
+    ProjectExists,
+    ProjectNotFound,
+    UnknownCustomer,
+)
 from goodfit.ingest import ImportResult, import_directory, import_file, import_history
+from goodfit.metrics import Concentration, CustomerBreakdown, Window
+from goodfit.metrics.common import missing_rates
+from goodfit.metrics.concentration import LOADS
 from goodfit.progress import NO_PROGRESS, Progress
 from goodfit.schema import TABLES
 from goodfit.state.db import StateDB
 from goodfit.warehouse import Warehouse
 
 if TYPE_CHECKING:  # text models pull in scikit-learn: imported when first used
-    from datetime import date
     from decimal import Decimal
 
     from goodfit.actions.audit import AuditEvent, Verification
@@ -49,6 +58,7 @@ if TYPE_CHECKING:  # text models pull in scikit-learn: imported when first used
 
 
 DEMO_MARKER = ".goodfit-demo"
+When = date | datetime | str | None  # a date means the whole day (see Window.resolve)
 
 
 class Project:
@@ -156,6 +166,44 @@ class Project:
         return list(TABLES)
 
     # -- metrics (cost to serve, concentration) -------------------------------
+    def window(self, as_of: When = None, since: When = None, until: When = None) -> Window:
+        """The metric window: defaults as_of = end of the newest data's day, until = as_of,
+        since = until − 12 months (see docs/cost-model.md)."""
+        return Window.resolve(self.warehouse.tables(), as_of=as_of, since=since, until=until)
+
+    def _metric_tables(self) -> dict[str, ibis.Table]:
+        tables = self.warehouse.tables()
+        missing = missing_rates(tables, self.config)
+        if missing:
+            raise MissingCurrencyRate(missing, self.config.project.currency)
+        return tables
+
+    def scorecard(self, as_of: When = None, since: When = None, until: When = None, *,
+                  window: Window | None = None) -> ibis.Table:
+        """One row per customer: revenue, cost to serve, profit, shares (an Ibis table:
+        keep composing, or ``.to_pandas()`` / ``.to_pyarrow()``)."""
+        tables = self._metric_tables()
+        window = window or Window.resolve(tables, as_of=as_of, since=since, until=until)
+        return metrics.scorecard(tables, self.config, window)
+
+    def customer(self, customer_id: str, as_of: When = None, since: When = None,
+                 until: When = None) -> CustomerBreakdown:
+        """One customer's figures with the rows behind each and a monthly trend."""
+        tables = self._metric_tables()
+        cust = tables["customers"]
+        found = cust.filter(cust.customer_id == customer_id).count().to_pyarrow().as_py()
+        if not found:
+            ids = cust.select("customer_id").to_pyarrow().column(0).to_pylist()
+            raise UnknownCustomer(customer_id, [i for i in ids if i is not None])
+        window = Window.resolve(tables, as_of=as_of, since=since, until=until)
+        return CustomerBreakdown.collect(tables, self.config, window, customer_id)
+
+    def concentration(self, by: str = "tickets", as_of: When = None, since: When = None,
+                      until: When = None) -> Concentration:
+        """Lorenz curve, Gini, top sets and knee of tickets, minutes or cost."""
+        if by not in LOADS:
+            raise InvalidChoice("by", by, list(LOADS))
+        return metrics.concentration(self.scorecard(as_of, since, until), by)
 
     # -- text (tone, resolution codes, KB, topics) ----------------------------
     def train_resolution(self, progress: Progress = NO_PROGRESS) -> ResolutionModel:
