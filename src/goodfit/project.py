@@ -421,30 +421,18 @@ class Project:
                ) -> WhatIf:
         """Revenue and profit per customer if these fees and prices applied. Read-only."""
         from goodfit.actions import rewards, whatif
-        from goodfit.actions.whatif_inputs import basic_scorecard
 
         w = self.config.whatif
         tables = self.warehouse.tables()
         until = as_of or rewards.newest_timestamp(tables)
         since = rewards.minus_months(until, 12)
-        metrics_scorecard = getattr(self, "scorecard", None)
-        if callable(metrics_scorecard):  # the metrics package's full cost model
-            card = metrics_scorecard(as_of=until, since=since, until=until)
-            note: tuple[str, ...] = ()
-        else:
-            card = basic_scorecard(tables, self.config, since, until)
-            note = ("cost to serve from goodfit's basic cost model (support, manual orders, "
-                    "custom work, direct costs)",)
+        card = self.scorecard(as_of=until, since=since, until=until)
         a = whatif.Assumptions(churn=w.churn if churn is None else churn,
                                behaviour_change=(w.behaviour_change if behaviour_change is None
                                                  else behaviour_change))
         result = whatif.whatif(card, tables["orders"], tables["services"],
                                fees if fees is not None else dict(w.fees), prices or [], a,
                                since=since, until=until, currency=self.config.project.currency)
-        if note:
-            from dataclasses import replace
-
-            result = replace(result, notes=result.notes + note)
         return result
 
     def education_plan(self, *, as_of: datetime | None = None,
