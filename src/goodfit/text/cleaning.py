@@ -1,0 +1,75 @@
+"""Blank out quoted replies and signatures without moving a single character.
+
+E-mail replies quote the staff's own words ("> please do not file a chargeback") and end
+in signatures and disclaimers written in capitals. Neither is the customer speaking to
+staff, so neither may raise a tone label. Instead of cutting them out (which would shift
+every offset), we replace them with spaces and keep newlines: the cleaned text has the
+same length as the original, so a span found in it indexes the original text directly.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Cheap gate: a message without any of these cannot contain a quote or signature we strip.
+_MAYBE = re.compile(
+    r"^\s*>|wrote:|original message|^\s*--\s*$|^from:|^sent from|regards|cheers|sincerely"
+    r"|^thanks,?\s*$|^thank you,?\s*$|^best,?\s*$|^-{2,}\s*forwarded|^_{5,}",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+# A line that starts a quoted reply: everything from it to the end is the earlier thread.
+_REPLY_HEADER = re.compile(
+    r"^\s*(?:on\b.{0,200}?\bwrote:\s*$"  # On Tue, 3 Mar 2026, Support <s@x> wrote:
+    r"|-{2,}\s*original message\s*-{2,}"  # -----Original Message-----
+    r"|-{2,}\s*forwarded message\s*-{2,}"
+    r"|_{5,}\s*$"  # Outlook's underscore rule
+    r"|from:\s.+$)",  # Outlook header block (From: / Sent: / To: / Subject:)
+    re.IGNORECASE,
+)
+_QUOTED_LINE = re.compile(r"^\s*>")
+# Lines after which the rest is a signature.
+_SIG_DELIMITER = re.compile(r"^--\s*$")
+_SIGN_OFF = re.compile(
+    r"^\s*(?:best|kind|warm|many)?\s*(?:regards|wishes|cheers|sincerely|thanks|thank you"
+    r"|best|all the best|yours(?: truly| sincerely)?|br|rgds)\s*[,.!]?\s*$",
+    re.IGNORECASE,
+)
+_SENT_FROM = re.compile(r"^\s*sent from my\b.*$|^\s*get outlook for\b.*$", re.IGNORECASE)
+# A sign-off only ends the message when little follows it (a name, a title, a phone).
+_MAX_SIGNATURE_LINES = 6
+
+
+def strip_quotes_and_signatures(text: str) -> str:
+    """``text`` with quoted replies and signatures replaced by spaces (same length)."""
+    if not _MAYBE.search(text):
+        return text
+    lines = text.splitlines(keepends=True)
+    keep = [True] * len(lines)
+    cut_from: int | None = None
+    for i, line in enumerate(lines):
+        body = line.rstrip("\r\n")
+        if _REPLY_HEADER.match(body) and (i > 0 or len(lines) > 1):
+            cut_from = i
+            break
+        if _QUOTED_LINE.match(body):
+            keep[i] = False
+        elif _SENT_FROM.match(body):
+            keep[i] = False
+        elif _SIG_DELIMITER.match(body) or (
+            _SIGN_OFF.match(body) and len(lines) - i - 1 <= _MAX_SIGNATURE_LINES and i > 0
+        ):
+            # A sign-off line itself is polite text; blanking it changes no label.
+            cut_from = i
+            break
+    if cut_from is not None:
+        for i in range(cut_from, len(lines)):
+            keep[i] = False
+    if all(keep):
+        return text
+    return "".join(line if k else _blank(line) for line, k in zip(lines, keep, strict=True))
+
+
+def _blank(line: str) -> str:
+    """Spaces for every character but line breaks, so offsets and line numbers survive."""
+    return "".join(c if c in "\r\n" else " " for c in line)

@@ -1,0 +1,208 @@
+"""The tone lexicon: what counts as profanity, an insult, a threat or a demand.
+
+Patterns run on the lower-cased, quote-stripped text. Each entry is (weight, regex);
+the weight is how sure a single match makes the label (0–1). Label definitions and
+what is deliberately *not* flagged are in docs/tone.md; change both together.
+
+Design rules that keep the hard negatives clean:
+- Insult words need a target among the staff ("you", "your support", "this company")
+  unless the word is only ever said of people ("moron"); self-directed uses ("I was an
+  idiot") are excluded.
+- Violent verbs are never flagged on their own ("kill -9", "this bug is killing me");
+  only aimed at a person ("I'll hurt you").
+- Chargebacks, disputes and lawyers are threats only with first-person intent
+  ("I'll file a chargeback"), not as topics ("how do I dispute a charge?").
+- Mild expletives (damn, hell, crap, heck, bloody) are not profanity.
+"""
+
+from __future__ import annotations
+
+# -- building blocks ----------------------------------------------------------
+_F = r"f(?:u|\*|#|@)?(?:c|\*|#|@)?(?:k|\*|#|@)[*#@]*"  # fuck, f*ck, f***, fck
+PROFANE_CORE = (
+    rf"(?:{_F}(?:ing|in|ed|er|ers|s|wit|tard)?\b|motherf\w*|(?:bull|horse|dip)?"
+    r"(?:sh[i*]t|s\*\*t)(?:ty|e|s|show|head|-for-brains)?\b|wtf\b|ffs\b|stfu\b|"
+    r"a(?:ss|rse)holes?\b|dumbass\w*|jackass\w*|bastards?\b|bitch\w*|cunts?\b|dickheads?\b|"
+    r"pricks?\b|piss(?:ed|ing|-up)?\b|bollocks\b|wankers?\b|twats?\b|god ?damn\w*)"
+)
+PROFANE_WORD = rf"\b{PROFANE_CORE}"
+# People on the provider's side: who an insult can be aimed at.
+_STAFF_NOUN = (
+    r"(?:support(?: team| staff| agents?| reps?| people| department| desk)?|team|staff|"
+    r"techs?|technicians?|engineers?|agents?|reps?|representatives?|help ?desk|noc|"
+    r"people|guys|folks|company|department|employees|admins?|sysadmins?|developers|devs|"
+    r"service desk|customer service|level 1|l1|account manager|management|crew|lot|"
+    r"firm|outfit|operators?|workers)"
+)
+_TARGET = (
+    rf"(?:\byou(?: guys| people| lot| all)?|\by'?all|\byour (?:[\w\"'-]+ ){{0,2}}?"
+    rf"{_STAFF_NOUN}|\bthis company|\bthe (?:support|helpdesk|staff|techs?|technicians?|"
+    rf"engineers?|agents?)|\bsupport (?:team|staff|agents?|reps?))\b"
+)
+# Words said only of people: an insult wherever they appear (unless said of oneself).
+INHERENT_INSULT = (
+    r"\b(?:idiot(?:s|ic)?|moron(?:s|ic)?|imbeciles?|clowns?|muppets?|dumbass(?:es)?|"
+    r"jackass(?:es)?|halfwits?|dimwits?|nitwits?|cretins?|retard(?:s|ed)?|buffoons?|"
+    r"numpty|numpties|nincompoops?|dipshits?|a(?:ss|rse)holes?|pricks?|bastards|wankers?|"
+    r"twats|dickheads?|jerks|scumbags?|scammers?|"
+    r"fraudsters?|crooks|liars|thieves|con artists?|charlatans|amateurs|amateur hour|"
+    r"incompetent|clueless|inept|brainless|brain ?dead|shit-for-brains|"
+    r"(?:team|bunch) of (?:geniuses|experts)|, geniuses)\b"
+)
+# Words that insult only when aimed at staff ("useless support", not "useless docs").
+_NEG = (
+    r"(?:useless|pathetic|worthless|lazy|stupid|dumb|incompetent|clueless|unprofessional|"
+    r"arrogant|rude|hopeless|a joke|joke|a scam|scam|garbage|rubbish|trash|shite?|crap|"
+    r"crappy|shitty|a disgrace|disgrace|a waste|the worst|worst|full of shit|liars|crooks|"
+    r"(?:a )?bunch of \w+|waste of (?:oxygen|space|air)|monkeys|incapable|an embarrassment|"
+    r"(?:absolute|complete|total|utter) (?:shit|garbage|rubbish|joke|disgrace))"
+)
+_NEG_ADJ = r"(?:useless|pathetic|worthless|lazy|stupid|incompetent|clueless|arrogant|lying|f\w*ing)"
+_PERSON_AFTER = (
+    r"(?:support|people|staff|team|techs?|technicians?|engineers?|agents?|reps?|helpdesk|"
+    r"company|bastards|pricks|monkeys|idiots|morons|excuse|company|crooks|lot|guys)"
+)
+
+INSULT: tuple[tuple[float, str], ...] = (
+    (0.8, rf"{_TARGET}(?:'re|\s+(?:is|are|were|was|has been|have been|seems?|remains?))\s+"
+          rf"(?:[\w,]+\s+){{0,3}}?{_NEG}\b"),
+    (0.75, r"\bstop being (?:so |such )?(?:an? )?(?:arrogant|rude|lazy|useless|condescending|"
+           r"patroni[sz]ing|incompetent|idiots?|jerks?|clowns?)\b"),
+    (0.8, rf"\bare (?:you|your [\w ]{{0,20}}?{_STAFF_NOUN})\s+(?:\w+\s+){{0,2}}?{_NEG}\b"),
+    (0.75, rf"\b{_NEG_ADJ}\s+(?:[\w-]+\s+)?{_PERSON_AFTER}\b"),
+    (0.9, rf"\b(?:{_F}\s*(?:you|off|yourselves|yourself)|go {_F}\s*your\w*|piss off|"
+          r"screw (?:you|your)|go to hell|shame on you|damn you)\b"),
+    (0.8, r"\bdo your (?:\w+ )?job\b|\blearn (?:how )?to (?:read|do your)|"
+          r"\bread what i (?:wrote|said|asked)\b|\bwho(?:ever)? trained (?:you|your)\b|"
+          r"\bdo you (?:\w+ )?(?:even|actually) (?:know|read|test|employ|understand|care)\b|"
+          r"\bdo you (?:\w+ )?hire (?:people|anyone|anybody)\b|"
+          r"\banyone (?:[\w ]{0,30})with a (?:\w+ )?brain\b|\bmore clue than\b|"
+          r"\b(?:a|an) (?:child|student|intern|monkey|toddler|chimp|trained monkey)\s+could\b|"
+          r"\bhire someone (?:competent|who)\b|\bany competent\b|"
+          r"\bsomeone who (?:actually )?knows what (?:they'?re|they are) doing\b|"
+          r"\bstop pretending\b|\bget your act together\b|\bembarrass\w* yourselves\b|"
+          r"\basleep at the wheel\b|\bwhat are (?:we|i) paying (?:you|for)\b|\bso-?called\b|"
+          r"\bwrong with you\b|\bpiss-up in a brewery\b|"
+          r"\b(?:great|nice|brilliant|good|another brilliant|another great) (?:job|fix|work)"
+          r"\b[^.!?\n]{0,40}\b(?:again|geniuses|experts)\b"),
+    (0.75, rf"\b(?:you|whoever|nobody|no one|they|he|she|your \w+)\s+(?:\w+\s+){{0,2}}?"
+           r"(?:didn'?t|can'?t|cannot|doesn'?t|don'?t|never)\s+(?:even\s+|bother to\s+)?"
+           r"read\b"),
+    (0.8, rf"\b{PROFANE_CORE}\s+(?:\w+\s+)?(?:staff|team|support|techs?|people|guys|"
+          r"agents?|engineers?)\b"),
+)
+# A match preceded by this (within the same clause) is said of oneself: "I was an idiot".
+SELF_BEFORE = (
+    r"(?:\bi(?:'m| am| was| feel like| felt like|'ve been| have been| must be)|\bmyself|"
+    r"\bcall me|\bim)\s+(?:[\w,]+\s+){0,3}$"
+)
+SELF_AFTER = r"^[^.!?\n]{0,25}(?:\(me\)|\bmyself\b|\bon my part\b)"
+
+_INTENT = (
+    r"(?:\b(?:i|we)(?:'ll|'m|'re| will| am| are| shall| have already| '?d rather|'ve already|"
+    r" have no choice but to| intend to| plan to)\b|\bgoing to\b|\bgonna\b|\bor (?:i|we)\b|"
+    r"\bunless\b|\bbefore (?:i|we)\b|\bexpect\b|\bmy bank (?:is|will)\b|\benjoy\b|"
+    r"\bnext stop\b|\bfine\.|\bsee you\b|\bconsider this\b)"
+)
+# Threat actions that need first-person intent in the same sentence.
+THREAT_WITH_INTENT: tuple[tuple[float, str], ...] = (
+    (0.9, r"\bcharge ?backs?\b"),
+    (0.9, r"\bdisput\w*\s+(?:(?:the|this|that|every|each|all|my|our|your|these|those|single|a)"
+          r"\s+){0,3}(?:charges?|payments?|transactions?|invoices?|bills?|billing)\b"),
+    (0.85, r"\bdisput\w* (?:this|it) with\b"),
+    (0.85, r"\b(?:reverse|reversing) (?:the|my|this|that|it|all)\b|\bcancel (?:the|my) "
+           r"(?:payments?|charges?)\b"),
+    (0.85, r"\b(?:contact|call|calling|contacting|ring|phone) (?:my|our|the) (?:bank|credit card"
+           r" company|card (?:issuer|company)|card provider)\b"),
+    (0.85, r"\breport(?:ing)? (?:you|this|it|your company|them)?\s*(?:to|with) (?:the )?"
+           r"(?:bbb|better business|ftc|fcc|ico|visa|mastercard|amex|paypal|regulator|"
+           r"ombudsman|trading standards|police|consumer|data protection|authorit)"),
+    (0.85, r"\bcomplaint (?:to|with) (?:the )?(?:ftc|fcc|ico|consumer|data protection|"
+           r"regulator|ombudsman|bbb|better business|trading standards|authorit)"),
+    (0.85, r"\bgo(?:ing)? (?:straight )?to the (?:consumer )?(?:ombudsman|regulator|ftc|bbb|"
+           r"press|media|police)\b"),
+    (0.85, r"\b(?:bad|negative|terrible|scathing|honest|1[- ]star|one[- ]star|0[- ]star|"
+           r"zero[- ]star) reviews?\b"),
+    (0.85, r"\breviews? on every\b|\b(?:post|posting|share|sharing|put|putting|publish|"
+           r"publishing|write|writing|blog|blogging|tweet|tweeting)\b[^.!?\n]{0,50}\b(?:on|to) "
+           r"(?:reddit|twitter|x\.com|facebook|linkedin|hacker ?news|hn|youtube|tiktok|"
+           r"instagram|my blog|(?:the )?forums?|social media|webhostingtalk|lowendtalk|"
+           r"trustpilot|google|yelp|g2|capterra)\b"),
+    (0.85, r"\bmake sure (?:everyone|everybody|people|the world|nobody|no one|all)\b|"
+           r"\btell(?:ing)? (?:everyone|everybody|every (?:client|customer|friend)|all my)\b"),
+)
+# Threats whatever the grammar: the words themselves are aimed at the provider.
+THREAT_ALWAYS: tuple[tuple[float, str], ...] = (
+    (0.9, r"\bhear(?:ing)? from (?:my|our) (?:lawyers?|attorneys?|solicitors?|legal (?:team|"
+          r"department|counsel))\b"),
+    (0.9, r"\b(?:talk|talking|speak|speaking|contact|contacting|call|calling|consult|consulting|"
+          r"get|getting) (?:to |with )?(?:my|our) (?:lawyers?|attorneys?|solicitors?|legal team)"
+          r"\b"),
+    (0.9, r"\b(?:my|our) (?:lawyers?|attorneys?|solicitors?|legal (?:team|department|counsel))"
+          r" (?:will|has been|have been|are|is)\s+(?:be\s+)?(?:in touch|contact\w*|informed|"
+          r"notified|looking into|hear)"),
+    (0.9, r"\blegal action\b|\bsee you in (?:small claims )?court\b|\bsmall claims\b|"
+          r"\blawsuit\b|\bclass action\b|\b(?:take|taking) (?:you|this|your company) to court\b"),
+    (0.9, r"\bsu(?:e|ing) (?:you|your|u)\b|\b(?:i|we)(?:'ll| will|'m going to| am going to| are "
+          r"going to|'re going to) (?:be )?su(?:e|ing)\b|\bi'?ll sue\b"),
+    (0.9, r"\b(?:destroy|ruin|trash) your (?:reputation|business|name|company)\b|"
+          r"\bexpose (?:you|your company)\b|\bgo(?:ing)? public\b"),
+    (0.95, r"\b(?:kill|hurt|beat|punch|find|hunt down|smash) (?:you|your (?:staff|team|techs?|"
+           r"family|face))\b|\bteach you a lesson\b|\bknow where (?:you|your \w+) (?:live|work|"
+           r"is|are)\b|\bcome (?:down )?to your office\b|\byou'?ll regret\b|\bwatch your back\b"),
+)
+# Third parties and questions: "a customer of ours is threatening a chargeback".
+THREAT_NOT = (
+    r"\bhow (?:do|can|should|would) (?:i|we)\b|\bhow to\b|\bprocess\b|\bsomeone else\b|"
+    r"\bthreaten\w*\b|\bcustomers? of ours\b|\bour (?:customer|client)s?\b|\ba (?:user|customer|"
+    r"client) (?:is|has)\b|\brespond to\b|\bonce\b"
+)
+
+_DAYS = (r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a few|many|"
+         r"over (?:a|an|\d+|two|three)|more than (?:a|an|\d+|two|three))")
+_UNITS = r"(?:days?|hours?|weeks?|months?|hrs?)"
+_WHEN = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|last \w+|"
+         r"this morning|the \d+\w*|\d+\w*)")
+_IMPERATIVE = (r"(?:fix|fixed|do|done|sort|sorted|solve|solved|resolve|resolved|answer|reply|"
+               r"respond|call|refund|restore|escalate|look|act|get|send|need|want|expect|"
+               r"expecting|working)")
+DEMAND: tuple[tuple[float, str], ...] = (
+    (0.8, r"\bstill (?:waiting|no (?:reply|response|answer|update|word|news|fix|one)|nothing|"
+          r"not (?:fixed|resolved|done|sorted|answered)|haven'?t (?:heard|received|got|gotten)|"
+          r"hasn'?t been (?:fixed|resolved|answered)|no update)\b"),
+    (0.8, rf"\bwaiting (?:for |since |over |on you )?(?:{_DAYS} {_UNITS}|{_WHEN}\b|ages|forever|"
+          r"an? (?:answer|reply|response|update|callback|call back)|(?:a|any) (?:tech|technician)|"
+          r"someone|anyone)"),
+    (0.75, rf"\b(?:it'?s|it has|has|have|i'?ve|we'?ve|that'?s) been {_DAYS} {_UNITS}\b"),
+    (0.8, rf"\b{_DAYS} {_UNITS} (?:and|with|without) (?:no|any) (?:reply|response|answer|update|"
+          r"word)\b|\bno(?: ?one|body) (?:has )?(?:replied|responded|answered|got back|gotten back|"
+          r"called back|come|bothered)\b"),
+    (0.85, r"\basap\b|\ba\.s\.a\.p\b"),
+    (0.8, rf"\b{_IMPERATIVE}\b[^.!?\n]{{0,40}}\b(?:immediately|right away|right now|straight away|"
+          r"at once|without delay|urgently)\b"),
+    (0.8, r"\b(?:fix|do|sort|answer|reply|respond|refund|call|send|restore|give)\b (?:it|this|"
+          r"that|me|us|my \w+|the \w+) (?:right )?now\b"),
+    (0.8, rf"\b{_IMPERATIVE}\b[^.!?\n]{{0,40}}\b(?:today|tonight|by (?:the )?end of (?:the )?"
+          r"(?:day|business)|by eod|by tomorrow|by tonight|within (?:the|an|one|\d+|two) "
+          r"(?:hour|hours|minutes|day))\b"),
+    (0.8, r"\b(?:why|when)\b[^.?!\n]{0,50}\byet\b|\b(?:done|fixed|ready|finished) yet\b"),
+    (0.75, r"\bhow (?:much )?longer\b|\bhow long (?:do|must|should|will) (?:i|we) (?:have to )?"
+           r"wait\b|\bwhy does it take \S+ (?:days|hours|weeks)\b"),
+    (0.8, r"\b(?:my|the|this is (?:my|the)) (?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))"
+          r" (?:email|e-mail|message|ticket|request|call|follow[- ]up|time (?:asking|i'?ve asked|"
+          r"i'?m asking|i have asked))\b|\b(?:second|third|fourth|fifth|\d+(?:nd|rd|th)) time "
+          r"asking\b"),
+    (0.8, r"\b(?:asked|emailed|e-mailed|called|written|chased|raised this|reported this|phoned)\b"
+          r"[^.!?\n]{0,30}\b(?:twice|three times|four times|\d+ times|several times|multiple "
+          r"times|again and again|repeatedly|in (?:two|three|four|five|\d+|multiple|several) "
+          r"(?:separate )?tickets)\b"),
+    (0.75, r"\bfollow(?:ing)?[- ]up again\b|\bbump\b|\bchasing (?:this )?(?:up )?again\b|"
+           r"\bask(?:ing)? again\b|\bchase you\b|\btick[ ,-]?tock\b|\b(?:wait|waiting) forever\b|"
+           r"\bshould have been (?:fixed|done|resolved|sorted|answered) (?:hours|days|weeks|by now|"
+           r"ages)\b|\bescalate (?:this|my|the)\b|\bprioriti[sz]e (?:this|my)\b|"
+           r"\bwhere (?:the hell|the fuck|on earth) is\b"),
+    (0.75, r"\bis (?:any(?:one|body)) (?:there|reading|home|alive|going to|working on)\b|"
+           r"\bhello\s*\?+|\bany(?:one|body)\s*\?{2,}|\bany (?:update|news|progress|word)s?\s*"
+           r"(?:on this\s*)?\?{2,}"),
+    (0.7, r"(?:^|[.!?]\s+)(?:respond|reply|answer) (?:to (?:me|my|this)|asap|immediately|now|the)\b"),
+)
