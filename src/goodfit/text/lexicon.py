@@ -55,7 +55,8 @@ _NEG = (
     r"arrogant|rude|hopeless|a joke|joke|a scam|scam|garbage|rubbish|trash|shite?|crap|"
     r"crappy|shitty|a disgrace|disgrace|a waste|the worst|worst|full of shit|liars|crooks|"
     r"(?:a )?bunch of \w+|waste of (?:oxygen|space|air)|monkeys|incapable|an embarrassment|"
-    r"(?:absolute|complete|total|utter) (?:shit|garbage|rubbish|joke|disgrace))"
+    r"(?:absolute|complete|total|utter) (?:shit|garbage|rubbish|joke|disgrace)|a circus|a zoo|"
+    r"a shambles|a clown show|a shitshow)"
 )
 _NEG_ADJ = r"(?:useless|pathetic|worthless|lazy|stupid|incompetent|clueless|arrogant|lying|f\w*ing)"
 _PERSON_AFTER = (
@@ -69,12 +70,15 @@ INSULT: tuple[tuple[float, str], ...] = (
     (0.75, r"\bstop being (?:so |such )?(?:an? )?(?:arrogant|rude|lazy|useless|condescending|"
            r"patroni[sz]ing|incompetent|idiots?|jerks?|clowns?)\b"),
     (0.8, rf"\bare (?:you|your [\w ]{{0,20}}?{_STAFF_NOUN})\s+(?:\w+\s+){{0,2}}?{_NEG}\b"),
-    (0.75, rf"\b{_NEG_ADJ}\s+(?:[\w-]+\s+)?{_PERSON_AFTER}\b"),
+    (0.75, rf"\b{_NEG_ADJ}\s+(?:[\w-]+\s+){{0,2}}{_PERSON_AFTER}\b"),
     (0.9, rf"\b(?:{_F}\s*(?:you|off|yourselves|yourself)|go {_F}\s*your\w*|piss off|"
           r"screw (?:you|your)|go to hell|shame on you|damn you)\b"),
     (0.8, r"\bdo your (?:\w+ )?job\b|\blearn (?:how )?to (?:read|do your)|"
           r"\bread what i (?:wrote|said|asked)\b|\bwho(?:ever)? trained (?:you|your)\b|"
-          r"\bdo you (?:\w+ )?(?:even|actually) (?:know|read|test|employ|understand|care)\b|"
+          r"\b(?:do|did|does|can|can't) you (?:\w+ )?(?:even|actually|ever) (?:know|read|test|"
+          r"employ|understand|care|listen|look)\b|\bno (?:idea|clue) what (?:he|she|they|you|"
+          r"your \w+) (?:was|were|is|are|'re) doing\b|\btalking to a (?:brick )?wall\b|"
+          r"\b(?:should|ought to|needs? to) be fired\b|\biq of an? \w+|"
           r"\bdo you (?:\w+ )?hire (?:people|anyone|anybody)\b|"
           r"\banyone (?:[\w ]{0,30})with a (?:\w+ )?brain\b|\bmore clue than\b|"
           r"\b(?:a|an) (?:child|student|intern|monkey|toddler|chimp|trained monkey)\s+could\b|"
@@ -109,8 +113,12 @@ THREAT_WITH_INTENT: tuple[tuple[float, str], ...] = (
     (0.9, r"\bcharge ?backs?\b"),
     (0.9, r"\bdisput\w*\s+(?:(?:the|this|that|every|each|all|my|our|your|these|those|single|a)"
           r"\s+){0,3}(?:charges?|payments?|transactions?|invoices?|bills?|billing)\b"),
-    (0.85, r"\bdisput\w* (?:this|it) with\b"),
-    (0.85, r"\b(?:reverse|reversing) (?:the|my|this|that|it|all)\b|\bcancel (?:the|my) "
+    (0.85, r"\bdisput\w* (?:this|it) with (?:my |the |our )?(?:bank|card|credit card|paypal|visa|"
+           r"mastercard|amex|stripe)"),
+    (0.85, r"\b(?:refund|claim|money back) (?:through|via|with|from) (?:my|our|the) (?:bank|card|"
+           r"credit card)"),
+    (0.85, r"\b(?:reverse|reversing|claw(?:ing)? back|pull(?:ing)? back) (?:the|my|this|that|it|"
+           r"all|last)\b|\bcancel (?:the|my) "
            r"(?:payments?|charges?)\b"),
     (0.85, r"\b(?:contact|call|calling|contacting|ring|phone) (?:my|our|the) (?:bank|credit card"
            r" company|card (?:issuer|company)|card provider)\b"),
@@ -127,7 +135,8 @@ THREAT_WITH_INTENT: tuple[tuple[float, str], ...] = (
            r"publishing|write|writing|blog|blogging|tweet|tweeting)\b[^.!?\n]{0,50}\b(?:on|to) "
            r"(?:reddit|twitter|x\.com|facebook|linkedin|hacker ?news|hn|youtube|tiktok|"
            r"instagram|my blog|(?:the )?forums?|social media|webhostingtalk|lowendtalk|"
-           r"trustpilot|google|yelp|g2|capterra)\b"),
+           r"trustpilot|google|yelp|g2|capterra|(?:every|all) (?:\w+ )?(?:forums?|sites?|platforms?))\b|"
+           r"\b(?:twitter|reddit|linkedin|facebook|tiktok|youtube) (?:thread|post|video)\b"),
     (0.85, r"\bmake sure (?:everyone|everybody|people|the world|nobody|no one|all)\b|"
            r"\btell(?:ing)? (?:everyone|everybody|every (?:client|customer|friend)|all my)\b"),
 )
@@ -141,7 +150,7 @@ THREAT_ALWAYS: tuple[tuple[float, str], ...] = (
     (0.9, r"\b(?:my|our) (?:lawyers?|attorneys?|solicitors?|legal (?:team|department|counsel))"
           r" (?:will|has been|have been|are|is)\s+(?:be\s+)?(?:in touch|contact\w*|informed|"
           r"notified|looking into|hear)"),
-    (0.9, r"\blegal action\b|\bsee you in (?:small claims )?court\b|\bsmall claims\b|"
+    (0.9, r"\blegal (?:action|options|steps|proceedings)\b|\bsee you in (?:small claims )?court\b|\bsmall claims\b|"
           r"\blawsuit\b|\bclass action\b|\b(?:take|taking) (?:you|this|your company) to court\b"),
     (0.9, r"\bsu(?:e|ing) (?:you|your|u)\b|\b(?:i|we)(?:'ll| will|'m going to| am going to| are "
           r"going to|'re going to) (?:be )?su(?:e|ing)\b|\bi'?ll sue\b"),
@@ -155,7 +164,8 @@ THREAT_ALWAYS: tuple[tuple[float, str], ...] = (
 THREAT_NOT = (
     r"\bhow (?:do|can|should|would) (?:i|we)\b|\bhow to\b|\bprocess\b|\bsomeone else\b|"
     r"\bthreaten\w*\b|\bcustomers? of ours\b|\bour (?:customer|client)s?\b|\ba (?:user|customer|"
-    r"client) (?:is|has)\b|\brespond to\b|\bonce\b"
+    r"client) (?:is|has)\b|\brespond to\b|\bonce\b|\bdid (?:really |very )?well\b|\brecommend|"
+    r"\bimpressed\b|\bgreat job\b"
 )
 
 _DAYS = (r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a few|many|"
@@ -164,11 +174,11 @@ _UNITS = r"(?:days?|hours?|weeks?|months?|hrs?)"
 _WHEN = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|last \w+|"
          r"this morning|the \d+\w*|\d+\w*)")
 _IMPERATIVE = (r"(?:fix|fixed|do|done|sort|sorted|solve|solved|resolve|resolved|answer|reply|"
-               r"respond|call|refund|restore|escalate|look|act|get|send|need|want|expect|"
+               r"respond|call|refund|restore|escalate|act|get|send|need|want|expect|"
                r"expecting|working)")
 DEMAND: tuple[tuple[float, str], ...] = (
     (0.8, r"\bstill (?:waiting|no (?:reply|response|answer|update|word|news|fix|one)|nothing|"
-          r"not (?:fixed|resolved|done|sorted|answered)|haven'?t (?:heard|received|got|gotten)|"
+          r"not (?:fixed|resolved|done|sorted|answered)|broken|haven'?t (?:heard|received|got|gotten)|"
           r"hasn'?t been (?:fixed|resolved|answered)|no update)\b"),
     (0.8, rf"\bwaiting (?:for |since |over |on you )?(?:{_DAYS} {_UNITS}|{_WHEN}\b|ages|forever|"
           r"an? (?:answer|reply|response|update|callback|call back)|(?:a|any) (?:tech|technician)|"
@@ -183,7 +193,7 @@ DEMAND: tuple[tuple[float, str], ...] = (
     (0.8, r"\b(?:fix|do|sort|answer|reply|respond|refund|call|send|restore|give)\b (?:it|this|"
           r"that|me|us|my \w+|the \w+) (?:right )?now\b"),
     (0.8, rf"\b{_IMPERATIVE}\b[^.!?\n]{{0,40}}\b(?:today|tonight|by (?:the )?end of (?:the )?"
-          r"(?:day|business)|by eod|by tomorrow|by tonight|within (?:the|an|one|\d+|two) "
+          r"(?:day|business|week)|this week|by eod|by tomorrow|by tonight|within (?:the|an|one|\d+|two) "
           r"(?:hour|hours|minutes|day))\b"),
     (0.8, r"\b(?:why|when)\b[^.?!\n]{0,50}\byet\b|\b(?:done|fixed|ready|finished) yet\b"),
     (0.75, r"\bhow (?:much )?longer\b|\bhow long (?:do|must|should|will) (?:i|we) (?:have to )?"
@@ -200,7 +210,13 @@ DEMAND: tuple[tuple[float, str], ...] = (
            r"\bask(?:ing)? again\b|\bchase you\b|\btick[ ,-]?tock\b|\b(?:wait|waiting) forever\b|"
            r"\bshould have been (?:fixed|done|resolved|sorted|answered) (?:hours|days|weeks|by now|"
            r"ages)\b|\bescalate (?:this|my|the)\b|\bprioriti[sz]e (?:this|my)\b|"
-           r"\bwhere (?:the hell|the fuck|on earth) is\b"),
+           r"\bwhere (?:the hell|the fuck|on earth) is\b|\btaking (?:so|this) long\b|"
+           r"\btake so long\b|\bwhen (?:will|is) (?:it|this|someone)\b[^.?!\n]{0,20}\b(?:actually|"
+           r"finally|ever)\b|\byou have (?:until|till|\d+ (?:hours|days)|one (?:hour|day))\b"),
+    (0.75, r"\bsent (?:you )?(?:two|three|four|five|\d+|several|multiple) (?:emails|e-mails|"
+           r"messages|tickets)\b|\b(?:promised|supposed to|said (?:it|you) would)\b[^.!?\n]{0,40}"
+           r"\b(?:hours|days|weeks) ago\b|\b(?:ticket|request|case|issue) (?:has been|was|is) "
+           r"(?:open|opened|outstanding|unresolved) (?:for|since)\b"),
     (0.75, r"\bis (?:any(?:one|body)) (?:there|reading|home|alive|going to|working on)\b|"
            r"\bhello\s*\?+|\bany(?:one|body)\s*\?{2,}|\bany (?:update|news|progress|word)s?\s*"
            r"(?:on this\s*)?\?{2,}"),
