@@ -23,7 +23,7 @@ PROFANE_CORE = (
     rf"(?:{_F}(?:ing|in|ed|er|ers|s|wit|tard)?\b|motherf\w*|(?:bull|horse|dip)?"
     r"(?:sh[i*]t|s\*\*t)(?:ty|e|s|show|head|-for-brains)?\b|wtf\b|ffs\b|stfu\b|"
     r"a(?:ss|rse)holes?\b|dumbass\w*|jackass\w*|bastards?\b|bitch\w*|cunts?\b|dickheads?\b|"
-    r"pricks?\b|piss(?:ed|ing|-up)?\b|bollocks\b|wankers?\b|twats?\b|god ?damn\w*)"
+    r"pricks?\b|piss(?:ed|ing|-up|-poor)?\b|shitting\b|bellends?\b|knobheads?\b|bollocks\b|wankers?\b|twats?\b|god ?damn\w*)"
 )
 PROFANE_WORD = rf"\b{PROFANE_CORE}"
 # People on the provider's side: who an insult can be aimed at.
@@ -44,7 +44,9 @@ INHERENT_INSULT = (
     r"\b(?:idiot(?:s|ic)?|moron(?:s|ic)?|imbeciles?|clowns?|muppets?|dumbass(?:es)?|"
     r"jackass(?:es)?|halfwits?|dimwits?|nitwits?|cretins?|retard(?:s|ed)?|buffoons?|"
     r"numpty|numpties|nincompoops?|dipshits?|a(?:ss|rse)holes?|pricks?|bastards|wankers?|"
-    r"twats|dickheads?|jerks|scumbags?|scammers?|"
+    r"twats|dickheads?|jerks|cowboys|jokers|tossers|dunces|dolts|bozos|goons|lowlifes|parasites|"
+    r"leeches|frauds|con men|cheats|swindlers|shysters|rip-?off merchants|good-for-nothings?|"
+    r"pieces? of shit|bellends?|knobheads?|chocolate teapot|scumbags?|scammers?|"
     r"fraudsters?|crooks|liars|thieves|con artists?|charlatans|amateurs|amateur hour|"
     r"incompetent|clueless|inept|brainless|brain ?dead|shit-for-brains|"
     r"(?:team|bunch) of (?:geniuses|experts)|, geniuses)\b"
@@ -56,7 +58,8 @@ _NEG = (
     r"crappy|shitty|a disgrace|disgrace|a waste|the worst|worst|full of shit|liars|crooks|"
     r"(?:a )?bunch of \w+|waste of (?:oxygen|space|air)|monkeys|incapable|an embarrassment|"
     r"(?:absolute|complete|total|utter) (?:shit|garbage|rubbish|joke|disgrace)|a circus|a zoo|"
-    r"a shambles|a clown show|a shitshow)"
+    r"a shambles|a clown show|a shitshow|ignorant|inept|a liability|a farce|shameful|"
+    r"disgraceful|brainless|thick|slow-witted)"
 )
 _NEG_ADJ = r"(?:useless|pathetic|worthless|lazy|stupid|incompetent|clueless|arrogant|lying|f\w*ing)"
 _PERSON_AFTER = (
@@ -76,9 +79,17 @@ INSULT: tuple[tuple[float, str], ...] = (
     (0.8, r"\bdo your (?:\w+ )?job\b|\blearn (?:how )?to (?:read|do your)|"
           r"\bread what i (?:wrote|said|asked)\b|\bwho(?:ever)? trained (?:you|your)\b|"
           r"\b(?:do|did|does|can|can't) you (?:\w+ )?(?:even|actually|ever) (?:know|read|test|"
-          r"employ|understand|care|listen|look)\b|\bno (?:idea|clue) what (?:he|she|they|you|"
+          r"employ|understand|care|listen|look|use|check|try)\b|\bno (?:idea|clue) what (?:he|she|they|you|"
           r"your \w+) (?:was|were|is|are|'re) doing\b|\btalking to a (?:brick )?wall\b|"
           r"\b(?:should|ought to|needs? to) be fired\b|\biq of an? \w+|"
+          r"\bwho (?:hired|trained|employs|lets|let|allowed) (?:these|those|this|you|your)\b|"
+          r"\b(?:nobody|no one|none of you|noone)\b[^.!?\n]{0,25}\b(?:knows?|has a clue|understands?)"
+          r"\b|\byou (?:people |guys |lot )?(?:clearly )?(?:don'?t|do not|have no|haven'?t got a) "
+          r"(?:know what|clue|idea)\b|\babout as (?:useful|helpful|competent) as\b|"
+          r"\bare you (?:\w+ )?(?:incapable|unable) of\b|\bshouldn'?t be (?:allowed )?(?:anywhere )?"
+          r"near\b|\btoo (?:stupid|dumb|lazy|incompetent|thick) to\b|\bup your (?:ass|arse)\b|"
+          r"\bshove (?:it|your|them)\b|\beat shit\b|\bkiss my (?:ass|arse)\b|\b(?:sod|bugger) off\b|"
+          r"\bf\w*k your \w+|"
           r"\bdo you (?:\w+ )?hire (?:people|anyone|anybody)\b|"
           r"\banyone (?:[\w ]{0,30})with a (?:\w+ )?brain\b|\bmore clue than\b|"
           r"\b(?:a|an) (?:child|student|intern|monkey|toddler|chimp|trained monkey)\s+could\b|"
@@ -129,6 +140,14 @@ THREAT_WITH_INTENT: tuple[tuple[float, str], ...] = (
            r"regulator|ombudsman|bbb|better business|trading standards|authorit)"),
     (0.85, r"\bgo(?:ing)? (?:straight )?to the (?:consumer )?(?:ombudsman|regulator|ftc|bbb|"
            r"press|media|police)\b"),
+    (0.85, r"\b(?:contact\w*|report\w*|complain\w*|writ\w* to|escalat\w* to|inform\w*|"
+           r"tell\w*|alert\w*|call\w*|going to) (?:the )?(?:information commissioner|ico|attorney "
+           r"general|consumer (?:protection|rights|affairs)|ombudsman|trading standards|fca|ofcom|"
+           r"cnil|data protection|regulators?|authorities|police|ftc|bbb|press|media|newspapers?|"
+           r"journalists?)\b"),
+    (0.8, r"\b(?:withhold\w*|stop\w*|block\w*|cancel\w*) (?:the |all |any |my |further |future )?"
+          r"payments?\b|\b(?:legal (?:advice|counsel)|pursu\w+ (?:this|legal|damages|compensation))"
+          r"\b|\b(?:dispute|chargeback|claim) (?:goes|will go|is going|going) to (?:my|the) bank\b"),
     (0.85, r"\b(?:bad|negative|terrible|scathing|honest|1[- ]star|one[- ]star|0[- ]star|"
            r"zero[- ]star) reviews?\b"),
     (0.85, r"\breviews? on every\b|\b(?:post|posting|share|sharing|put|putting|publish|"
@@ -148,10 +167,12 @@ THREAT_ALWAYS: tuple[tuple[float, str], ...] = (
           r"get|getting) (?:to |with )?(?:my|our) (?:lawyers?|attorneys?|solicitors?|legal team)"
           r"\b"),
     (0.9, r"\b(?:my|our) (?:lawyers?|attorneys?|solicitors?|legal (?:team|department|counsel))"
-          r" (?:will|has been|have been|are|is)\s+(?:be\s+)?(?:in touch|contact\w*|informed|"
-          r"notified|looking into|hear)"),
+          r" (?:will|has been|have been|are|is|'ll)\s+(?:be\s+)?(?:in touch|contact\w*|informed|"
+          r"notified|looking into|hear|writing|sending|send|writing to|pursu\w+)"),
     (0.9, r"\blegal (?:action|options|steps|proceedings)\b|\bsee you in (?:small claims )?court\b|\bsmall claims\b|"
-          r"\blawsuit\b|\bclass action\b|\b(?:take|taking) (?:you|this|your company) to court\b"),
+          r"\blawsuit\b|\bclass action\b|\bthrough the courts\b|\bcourt (?:action|case|proceedings)\b|"
+          r"\b(?:go|going) to court\b|\bcease and desist\b|\bletter before action\b|"
+          r"\bclaim\w* (?:for )?damages\b|\b(?:take|taking) (?:you|this|your company) to court\b"),
     (0.9, r"\bsu(?:e|ing) (?:you|your|u)\b|\b(?:i|we)(?:'ll| will|'m going to| am going to| are "
           r"going to|'re going to) (?:be )?su(?:e|ing)\b|\bi'?ll sue\b"),
     (0.9, r"\b(?:destroy|ruin|trash) your (?:reputation|business|name|company)\b|"
@@ -183,7 +204,13 @@ DEMAND: tuple[tuple[float, str], ...] = (
     (0.8, rf"\bwaiting (?:for |since |over |on you )?(?:{_DAYS} {_UNITS}|{_WHEN}\b|ages|forever|"
           r"an? (?:answer|reply|response|update|callback|call back)|(?:a|any) (?:tech|technician)|"
           r"someone|anyone)"),
-    (0.75, rf"\b(?:it'?s|it has|has|have|i'?ve|we'?ve|that'?s) been {_DAYS} {_UNITS}\b"),
+    (0.75, rf"\b(?:it'?s|it has|has|have|i'?ve|we'?ve|that'?s) (?:now |already |almost |nearly )?"
+           rf"been {_DAYS} {_UNITS}\b"),
+    (0.75, r"\bon hold for\b|\bhurry up\b|\bget a move on\b|\bchop[ -]chop\b|\bpick up the phone\b|"
+           r"\bday (?:two|three|four|five|six|seven|\d+) of\b|\bwhen will you (?:\w+ )?(?:fix|sort|"
+           r"answer|reply|respond|send|get|call|resolve)\b|\bhow many more (?:days|hours|weeks|times)"
+           r"\b|\btake (?:a|an|\d+|two|three|four|five) (?:days?|weeks?|hours?) to (?:get )?(?:a )?"
+           r"(?:respon|repl|answer|fix)|\bactually (?:send|fix|do|answer|reply|respond|call|read)\b"),
     (0.8, rf"\b{_DAYS} {_UNITS} (?:and|with|without) (?:no|any) (?:reply|response|answer|update|"
           r"word)\b|\bno(?: ?one|body) (?:has )?(?:replied|responded|answered|got back|gotten back|"
           r"called back|come|bothered)\b"),
