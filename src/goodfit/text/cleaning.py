@@ -11,12 +11,8 @@ from __future__ import annotations
 
 import re
 
-# Cheap gate: a message without any of these cannot contain a quote or signature we strip.
-_MAYBE = re.compile(
-    r"^\s*>|wrote:|original message|^\s*--\s*$|^from:|^sent from|regards|cheers|sincerely"
-    r"|^thanks,?\s*$|^thank you,?\s*$|^best,?\s*$|^-{2,}\s*forwarded|^_{5,}",
-    re.IGNORECASE | re.MULTILINE,
-)
+# Single-line messages can only be a quote if they start with ">" or carry these.
+_ONE_LINE_MARKERS = ("wrote:", "sent from", "original message", "from:")
 
 # A line that starts a quoted reply: everything from it to the end is the earlier thread.
 _REPLY_HEADER = re.compile(
@@ -42,8 +38,10 @@ _MAX_SIGNATURE_LINES = 6
 
 def strip_quotes_and_signatures(text: str) -> str:
     """``text`` with quoted replies and signatures replaced by spaces (same length)."""
-    if not _MAYBE.search(text):
-        return text
+    if "\n" not in text and not text.lstrip().startswith(">"):
+        low = text.lower()
+        if not any(m in low for m in _ONE_LINE_MARKERS):
+            return text
     lines = text.splitlines(keepends=True)
     keep = [True] * len(lines)
     cut_from: int | None = None

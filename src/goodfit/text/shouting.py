@@ -40,32 +40,33 @@ _TOKEN = re.compile(r"\S+")
 _STRIP = "\"'“”‘’()[]{}<>,.;:!?*-–—…"
 _CAPS_WORD = re.compile(r"[A-Z][A-Z']*[A-Z]")
 _BANG = re.compile(r"!{3,}|[!?]*(?:!\?|\?!)[!?]*")
-_ANY = re.compile(r"[A-Z]{2}|!!|\?!|!\?")
+# Two capitalised words in a row: the least a shouted run needs (acronyms checked later).
+_TWO_CAPS = re.compile(r"[A-Z][A-Z']*[A-Z][^a-z0-9\n]{1,6}[A-Z][A-Z']*[A-Z]")
 _THANKFUL = re.compile(
     r"\b(?:thanks?|thank you|thx|great|awesome|love|loving|yay|congrat\w*|perfect|amazing|"
     r"brilliant|excellent|appreciated?|happy|wow|fantastic|wonderful|best|cool|nice|"
-    r"lifesavers?|cheers|hooray|woo+|well done|kudos|beautiful)\b",
-    re.IGNORECASE,
+    r"lifesavers?|cheers|hooray|woo+|well done|kudos|beautiful)\b"
 )
 
 
 def find_shouting(text: str, *, min_caps_words: int = 3, min_exclamations: int = 3,
                   extra_acronyms: Iterable[str] = ()) -> list[tuple[int, int, float]]:
     """(start, end, weight) of every shouted stretch of ``text`` (already quote-stripped)."""
-    if not _ANY.search(text):
+    caps = _TWO_CAPS.search(text) is not None
+    if not caps and "!!" not in text and "?!" not in text and "!?" not in text:
         return []
     acronyms = ACRONYMS.union(a.upper() for a in extra_acronyms) if extra_acronyms else ACRONYMS
     found: list[tuple[int, int, float]] = []
     pos = 0
-    for line in text.splitlines(keepends=True):
-        if not _TECH_LINE.search(line):
+    for line in text.splitlines(keepends=True) if caps else ():
+        if _TWO_CAPS.search(line) and not _TECH_LINE.search(line):
             found.extend(_caps_runs(text, line, pos, min_caps_words, acronyms))
         pos += len(line)
     for m in _BANG.finditer(text):
         n = m.end() - m.start()
         if "!" not in m.group() or (n < min_exclamations and not _is_mixed(m.group(), n)):
             continue
-        if _THANKFUL.search(_sentence_before(text, m.start())):
+        if _THANKFUL.search(_sentence_before(text, m.start()).lower()):
             continue
         found.append((m.start(), m.end(), min(0.95, 0.55 + 0.1 * (n - 2))))
     return found
@@ -90,7 +91,7 @@ def _caps_runs(text: str, line: str, offset: int, min_words: int,
         if len(run) >= min_words or (len(run) >= 2 and _followed_by_marks(text, run[-1][1])):
             if run_start_word.upper() not in LOG_LEVELS and not _after_tech_verb(text, run[0][0]):
                 s, e = run[0][0], run[-1][1]
-                if not _THANKFUL.search(text[s:e]):
+                if not _THANKFUL.search(text[s:e].lower()):
                     out.append((s, e, min(0.95, 0.6 + 0.08 * (len(run) - min_words + 1))))
         run.clear()
 

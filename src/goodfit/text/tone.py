@@ -63,16 +63,19 @@ class ToneResult:
 CLEAN = ToneResult()
 UNSUPPORTED = ToneResult(language_supported=False)
 
-_Pattern = tuple[float, re.Pattern[str]]
+_WORDS = re.compile(r"[a-z0-9]+")
 
 
-def _compile(entries: Iterable[tuple[float, str]]) -> list[_Pattern]:
-    return [(w, re.compile(p)) for w, p in entries]
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    label: str
+    weight: float
+    pattern: re.Pattern[str]
+    kind: str = "plain"  # "inherent": not said of oneself; "intent": first person in sentence
 
 
-def _phrases(words: Iterable[str], weight: float = 0.8) -> list[_Pattern]:
-    """Extra phrases from goodfit.toml: matched literally, as whole words, any case."""
-    return [(weight, re.compile(r"\b" + re.escape(w.lower()) + r"\b")) for w in words if w]
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_WORDS.findall(text.lower()))
 
 
 class ToneScorer:
@@ -80,16 +83,42 @@ class ToneScorer:
 
     def __init__(self, settings: ToneSettings | None = None) -> None:
         self.settings = s = settings or ToneSettings()
-        self._profanity = _compile([(0.8, lexicon.PROFANE_WORD)]) + _phrases(s.extra_profanity)
-        self._insult = _compile(lexicon.INSULT) + _phrases(s.extra_insult_phrases)
-        self._inherent = re.compile(lexicon.INHERENT_INSULT)
-        self._self_before = re.compile(lexicon.SELF_BEFORE)
-        self._self_after = re.compile(lexicon.SELF_AFTER)
-        self._threat_intent = _compile(lexicon.THREAT_WITH_INTENT)
-        self._threat_always = _compile(lexicon.THREAT_ALWAYS) + _phrases(s.extra_threat_phrases)
-        self._intent = re.compile(lexicon._INTENT)
-        self._threat_not = re.compile(lexicon.THREAT_NOT)
-        self._demand = _compile(lexicon.DEMAND) + _phrases(s.extra_demand_phrases)
+        L = lexicon
+        entries: list[tuple[_Rule, frozenset[str]]] = []
+
+        def add(label: str, patterns: Iterable[tuple[float, str]], anchors: Iterable[str],
+                kind: str = "plain") -> None:
+            for (w, p), a in zip(patterns, anchors, strict=True):
+                entries.append((_Rule(label, w, re.compile(p), kind), _words(a)))
+
+        def add_phrases(label: str, phrases: Iterable[str]) -> None:
+            for phrase in phrases:
+                words = _WORDS.findall(phrase.lower())
+                if words:  # matched literally, as whole words, any case
+                    rule = _Rule(label, 0.8, re.compile(r"\b" + re.escape(phrase.lower()) + r"\b"))
+                    entries.append((rule, frozenset(words[:1])))
+
+        add("profanity", [(0.8, L.PROFANE_WORD)], [L.PROFANITY_ANCHORS])
+        add("insult", L.INSULT, L.INSULT_ANCHORS)
+        add("insult", [(0.85, L.INHERENT_INSULT)], [L.INHERENT_ANCHORS], "inherent")
+        add("threat", L.THREAT_ALWAYS, L.THREAT_ALWAYS_ANCHORS)
+        add("threat", L.THREAT_WITH_INTENT, L.THREAT_WITH_INTENT_ANCHORS, "intent")
+        add("demand", L.DEMAND, L.DEMAND_ANCHORS)
+        add_phrases("profanity", s.extra_profanity)
+        add_phrases("insult", s.extra_insult_phrases)
+        add_phrases("threat", s.extra_threat_phrases)
+        add_phrases("demand", s.extra_demand_phrases)
+        self._rules = [rule for rule, _ in entries]
+        index: dict[str, list[int]] = {}
+        for i, (_, anchors) in enumerate(entries):
+            for word in anchors:
+                index.setdefault(word, []).append(i)
+        self._index = {word: tuple(ids) for word, ids in index.items()}
+        self._anchors = frozenset(index)
+        self._self_before = re.compile(L.SELF_BEFORE)
+        self._self_after = re.compile(L.SELF_AFTER)
+        self._intent = re.compile(L.INTENT)
+        self._threat_not = re.compile(L.THREAT_NOT)
 
     # -- one message ------------------------------------------------------------
     def score(self, text: str) -> ToneResult:
@@ -100,22 +129,13 @@ class ToneScorer:
             return UNSUPPORTED
         low = _lower_same_length(cleaned)
         hits: list[tuple[str, int, int, float]] = []
-        for w, p in self._profanity:
-            hits.extend(("profanity", m.start(), m.end(), w) for m in p.finditer(low))
-        for w, p in self._insult:
-            hits.extend(("insult", m.start(), m.end(), w) for m in p.finditer(low))
-        for m in self._inherent.finditer(low):
-            if not self._said_of_oneself(low, m.start(), m.end()):
-                hits.append(("insult", m.start(), m.end(), 0.85))
-        for w, p in self._threat_always:
-            hits.extend(("threat", m.start(), m.end(), w) for m in p.finditer(low))
-        for w, p in self._threat_intent:
-            for m in p.finditer(low):
-                sentence = _sentence(low, m.start(), m.end())
-                if self._intent.search(sentence) and not self._threat_not.search(sentence):
-                    hits.append(("threat", m.start(), m.end(), w))
-        for w, p in self._demand:
-            hits.extend(("demand", m.start(), m.end(), w) for m in p.finditer(low))
+        present = self._anchors.intersection(_WORDS.findall(low))
+        if present:
+            ids: set[int] = set()
+            for word in present:
+                ids.update(self._index[word])
+            for i in sorted(ids):
+                self._apply(self._rules[i], low, hits)
         s = self.settings
         hits.extend(("shouting", a, b, w) for a, b, w in find_shouting(
             cleaned, min_caps_words=s.shouting_min_caps_words,
@@ -123,6 +143,26 @@ class ToneScorer:
         if not hits:
             return CLEAN
         return self._result(text, hits)
+
+    def _apply(self, rule: _Rule, low: str, hits: list[tuple[str, int, int, float]]) -> None:
+        for m in rule.pattern.finditer(low):
+            a, b = m.start(), m.end()
+            if rule.kind == "inherent" and self._said_of_oneself(low, a, b):
+                continue
+            if rule.kind == "intent":
+                sentence = _sentence(low, a, b)
+                if not self._intent.search(sentence) or self._threat_not.search(sentence):
+                    continue
+            hits.append((rule.label, a, b, rule.weight))
+
+    def score_ungated(self, text: str) -> ToneResult:
+        """Every pattern on every text: the reference the word gate must agree with (tests)."""
+        saved = self._anchors
+        try:
+            self._anchors = _AllWords(self._index)  # type: ignore[assignment]
+            return self.score(text)
+        finally:
+            self._anchors = saved
 
     def score_many(self, texts: Iterable[str | None]) -> list[ToneResult]:
         score = self.score
@@ -160,6 +200,16 @@ class ToneScorer:
                           spans=tuple(spans), language_supported=True)
 
 
+class _AllWords:
+    """Stands in for the anchor set: every pattern is 'present'."""
+
+    def __init__(self, index: dict[str, tuple[int, ...]]) -> None:
+        self._all = set(index)
+
+    def intersection(self, _words: object) -> set[str]:
+        return self._all
+
+
 def _merge(found: list[tuple[int, int, float]]) -> list[tuple[int, int]]:
     """Overlapping spans of one label become one, so evidence is quoted once."""
     out: list[tuple[int, int]] = []
@@ -181,9 +231,9 @@ def _sentence(low: str, start: int, end: int) -> str:
 def _lower_same_length(text: str) -> str:
     """Lower-case without moving offsets (a few characters lower-case to two)."""
     low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    if len(low) != len(text):
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return low.replace("\u2019", "'")  # typographic apostrophe: "don’t" reads as "don't"
 
 
 @lru_cache(maxsize=8)
@@ -201,7 +251,30 @@ def score_tone(text: str, settings: ToneSettings | None = None) -> ToneResult:
     return scorer(settings).score(text)
 
 
-def score_tone_batch(texts: Sequence[str | None],
-                     settings: ToneSettings | None = None) -> list[ToneResult]:
-    """``score_tone`` for many messages (None and empty texts are clean)."""
-    return scorer(settings).score_many(texts)
+def score_tone_batch(texts: Sequence[str | None], settings: ToneSettings | None = None, *,
+                     workers: int = 1) -> list[ToneResult]:
+    """``score_tone`` for many messages (None and empty texts are clean).
+
+    ``workers`` > 1 splits large batches over that many processes (scoring is pure
+    Python, so processes, not threads, use more cores).
+    """
+    if workers <= 1 or len(texts) < 4 * _CHUNK:
+        return scorer(settings).score_many(texts)
+    import multiprocessing as mp
+
+    settings_json = (settings or ToneSettings()).model_dump_json()
+    chunks = [(settings_json, list(texts[i:i + _CHUNK])) for i in range(0, len(texts), _CHUNK)]
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    with ctx.Pool(workers) as pool:
+        parts = pool.map(_score_chunk, chunks)
+    # Clean results travel as None (cheap to send between processes) and are shared here.
+    return [r if r is not None else CLEAN for part in parts for r in part]
+
+
+_CHUNK = 5_000
+
+
+def _score_chunk(job: tuple[str, list[str | None]]) -> list[ToneResult | None]:
+    settings_json, texts = job
+    results = _scorer_for(settings_json).score_many(texts)
+    return [None if r is CLEAN else r for r in results]
