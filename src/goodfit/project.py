@@ -19,6 +19,8 @@ from goodfit.ingest import ImportResult, import_directory, import_file, import_h
 from goodfit.progress import NO_PROGRESS, Progress
 from goodfit.schema import TABLES
 from goodfit.state.db import StateDB
+from goodfit.text.tone import ToneResult, score_tone_batch
+from goodfit.text.tone_table import MESSAGE_TONE, ToneAnalysis, analyze_tone
 from goodfit.warehouse import Warehouse
 
 
@@ -128,6 +130,19 @@ class Project:
     # -- metrics (cost to serve, concentration) -------------------------------
 
     # -- text (tone, resolution codes, KB, topics) ----------------------------
+    def tone(self, texts: list[str]) -> list[ToneResult]:
+        """Tone toward staff for arbitrary texts, with this project's [tone] settings."""
+        return score_tone_batch(texts, self.config.tone)
+
+    def analyze_tone(self, progress: Progress = NO_PROGRESS, *, workers: int = 1) -> ToneAnalysis:
+        """Score every customer message in the warehouse and write ``message_tone``."""
+        summary = ToneAnalysis()
+        table = analyze_tone(self.warehouse.table("messages"), self.warehouse.table("tickets"),
+                             self.config.tone, progress=progress, workers=workers,
+                             summary=summary)
+        self.warehouse.write_table(MESSAGE_TONE, table)
+        return summary
+
 
     # -- scoring, snapshots, report -------------------------------------------
 

@@ -32,7 +32,8 @@ cette depuis plus êtes sont mais ou très votre vos leur aux du au à s'il c'es
 el los las y es que por para con una mi desde pero esto está están nadie hola muy sus tengo
 llevo esperando ayer puedo pueden gracias
 het een en niet ik je jullie wij zijn van op met voor dat deze werkt meer kunnen wordt ben
-nog ook maar wanneer keer zat
+nog ook maar wanneer keer zat mijn waarom dan vorige hallo groeten bedankt graag alstublieft
+jij wat hoe waar geen heb hebben
 o os as e é não um uma com meu minha está podem obrigado também ontem
 il di che è non per sono questo questa mese ci della del gli delle buongiorno grazie
 """
