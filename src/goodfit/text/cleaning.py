@@ -50,9 +50,7 @@ def strip_quotes_and_signatures(text: str) -> str:
         if _REPLY_HEADER.match(body) and (i > 0 or len(lines) > 1):
             cut_from = i
             break
-        if _QUOTED_LINE.match(body):
-            keep[i] = False
-        elif _SENT_FROM.match(body):
+        if _QUOTED_LINE.match(body) or _SENT_FROM.match(body):
             keep[i] = False
         elif _SIG_DELIMITER.match(body) or (
             _SIGN_OFF.match(body) and len(lines) - i - 1 <= _MAX_SIGNATURE_LINES and i > 0

@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import re
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
-ENGLISH = frozenset("""
+ENGLISH = _words("""
 a about after again all also am an and any are as at be been before but by can can't could
 did didn't do does doesn't don't for from get got had has hasn't have haven't he her here
 him his how i i'm i've if in into is isn't it it's its just me my no not now of on one or
 our out please she so some still than thanks that the their them then there they this to
 too up us very was wasn't we we're were what when where which who why will with won't would
 you you're your yours yet since been anyone someone nobody
-""".split())
+""")
 
 # Function words of other languages, minus anything that is also an English word.
 _FOREIGN_WORDS = """
@@ -37,7 +41,7 @@ jij wat hoe waar geen heb hebben
 o os as e é não um uma com meu minha está podem obrigado também ontem
 il di che è non per sono questo questa mese ci della del gli delle buongiorno grazie
 """
-FOREIGN = frozenset(_FOREIGN_WORDS.split()) - ENGLISH
+FOREIGN = _words(_FOREIGN_WORDS) - ENGLISH
 
 
 def language_supported(text: str) -> bool:

@@ -106,7 +106,7 @@ INSULT: tuple[tuple[float, str], ...] = (
           r"\bwrong with you\b|\bpiss-up in a brewery\b|"
           r"\b(?:great|nice|brilliant|good|another brilliant|another great) (?:job|fix|work)"
           r"\b[^.!?\n]{0,40}\b(?:again|geniuses|experts)\b"),
-    (0.75, rf"\b(?:you|whoever|nobody|no one|they|he|she|your \w+)\s+(?:\w+\s+){{0,2}}?"
+    (0.75, r"\b(?:you|whoever|nobody|no one|they|he|she|your \w+)\s+(?:\w+\s+){0,2}?"
            r"(?:didn'?t|can'?t|cannot|doesn'?t|don'?t|never)\s+(?:even\s+|bother to\s+)?"
            r"read\b"),
     (0.8, rf"\b{PROFANE_CORE}\s+(?:\w+\s+)?(?:staff|team|support|techs?|people|guys|"

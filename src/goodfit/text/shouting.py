@@ -13,8 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Technical acronyms and words written in capitals by convention, never shouting.
-ACRONYMS = frozenset("""
+ACRONYMS = _words("""
 DNS SSL TLS HTTP HTTPS FTP SFTP SSH SMTP IMAP POP API APIS URL URLS URI CPU CPUS RAM SSD SSDS
 HDD NVME VPS VPN LAN WAN WIFI IP IPS IPV TCP UDP ICMP CDN WAF DDOS DOS CMS PHP SQL MYSQL CSV
 PDF JSON XML YAML HTML CSS JS AWS GCP ISP NAS SAN RAID UPS PSU BIOS UEFI IPMI KVM LXC OS VM
@@ -26,11 +31,11 @@ SPAM NTP ACL OOM PID TOS AUP MSP SAAS PAAS IAAS LTS RHEL SUSE NDA DMCA FTC BBB I
 CORS JWT OAUTH CAPTCHA MSSQL SMART ASAP RSVP AKA TBD TBA N/A NA IOS SSID WPA WPS NIC POE
 SFP ISO ZFS LVM EXT NTFS FAT GPU GPUS ARM AMD CVE CVES PCI DSS HIPAA SOX SMTPS POPS IMAPS GET
 POST PUT PATCH DELETE HEAD OPTIONS CRUD REST RPC GRPC TCPIP DMZ SIEM EDR XDR AV MDM RMM PSA
-""".split())
-LOG_LEVELS = frozenset("ERROR ERR WARN WARNING FATAL CRITICAL PANIC INFO DEBUG TRACE NOTICE".split())
-TECH_VERBS = frozenset(
+""")
+LOG_LEVELS = _words("ERROR ERR WARN WARNING FATAL CRITICAL PANIC INFO DEBUG TRACE NOTICE")
+TECH_VERBS = _words(
     "says say said shows show showing displays display reads reading returns returned "
-    "throws threw reports printed prints logs logged get gets getting got status".split()
+    "throws threw reports printed prints logs logged get gets getting got status"
 )
 _TECH_LINE = re.compile(
     r"\d{1,2}:\d{2}:\d{2}|\b[Ee]rror:|\b[Ee]xception\b|\berrno\b|\b0x[0-9a-fA-F]+|"
@@ -88,11 +93,13 @@ def _caps_runs(text: str, line: str, offset: int, min_words: int,
     in_quote = False
 
     def close() -> None:
-        if len(run) >= min_words or (len(run) >= 2 and _followed_by_marks(text, run[-1][1])):
-            if run_start_word.upper() not in LOG_LEVELS and not _after_tech_verb(text, run[0][0]):
-                s, e = run[0][0], run[-1][1]
-                if not _THANKFUL.search(text[s:e].lower()):
-                    out.append((s, e, min(0.95, 0.6 + 0.08 * (len(run) - min_words + 1))))
+        long_enough = len(run) >= min_words or (
+            len(run) >= 2 and _followed_by_marks(text, run[-1][1]))
+        if (long_enough and run_start_word.upper() not in LOG_LEVELS
+                and not _after_tech_verb(text, run[0][0])):
+            s, e = run[0][0], run[-1][1]
+            if not _THANKFUL.search(text[s:e].lower()):
+                out.append((s, e, min(0.95, 0.6 + 0.08 * (len(run) - min_words + 1))))
         run.clear()
 
     run_start_word = ""
