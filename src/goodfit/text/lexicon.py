@@ -82,16 +82,18 @@ INSULT: tuple[tuple[float, str], ...] = (
     (0.75, rf"\b{_NEG_ADJ}\s+(?:[\w-]+\s+){{0,2}}{_PERSON_AFTER}\b"),
     (0.9, rf"\b(?:{_F}\s*(?:you|off|yourselves|yourself)|go {_F}\s*your\w*|piss off|"
           r"screw (?:you|your)|go to hell|shame on you|damn you)\b"),
-    (0.8, r"\bdo your (?:\w+ )?job\b|\blearn (?:how )?to (?:read|do your)|"
+    (0.8, r"\bdo your (?:\w+ )?job\b|\blearn (?:how )?to (?:read|do your)|\bno (?:idea|clue) "
+          r"what (?:he|she|they|you|your \w+) (?:was|were|is|are|'re) doing\b|\byou (?:people |"
+          r"guys |lot )?(?:clearly )?(?:don'?t|do not|have no|haven'?t got a) (?:know what|clue|"
+          r"idea)\b"),
+    (0.8, r""
           r"\bread what i (?:wrote|said|asked)\b|\bwho(?:ever)? trained (?:you|your)\b|"
           r"\b(?:do|did|does|can|can't) you (?:\w+ )?(?:even|actually|ever) (?:know|read|test|"
-          r"employ|understand|care|listen|look|use|check|try)\b|\bno (?:idea|clue) what (?:he|she|they|you|"
-          r"your \w+) (?:was|were|is|are|'re) doing\b|\btalking to a (?:brick )?wall\b|"
+          r"employ|understand|care|listen|look|use|check|try)\b|\btalking to a (?:brick )?wall\b|"
           r"\b(?:should|ought to|needs? to) be fired\b|\biq of an? \w+|"
           r"\bwho (?:hired|trained|employs|lets|let|allowed) (?:these|those|this|you|your)\b|"
           r"\b(?:nobody|no one|none of you|noone)\b[^.!?\n]{0,25}\b(?:knows?|has a clue|understands?)"
-          r"\b|\byou (?:people |guys |lot )?(?:clearly )?(?:don'?t|do not|have no|haven'?t got a) "
-          r"(?:know what|clue|idea)\b|\babout as (?:useful|helpful|competent) as\b|"
+          r"\b|\babout as (?:useful|helpful|competent) as\b|"
           r"\bare you (?:\w+ )?(?:incapable|unable) of\b|\bshouldn'?t be (?:allowed )?(?:anywhere )?"
           r"near\b|\btoo (?:stupid|dumb|lazy|incompetent|thick) to\b|\bup your (?:ass|arse)\b|"
           r"\bshove (?:it|your|them)\b|\beat shit\b|\bkiss my (?:ass|arse)\b|\b(?:sod|bugger) off\b|"
@@ -291,8 +293,9 @@ INSULT_ANCHORS: tuple[str, ...] = (
     _NEG_WORDS,
     "useless pathetic worthless lazy stupid incompetent clueless arrogant lying " + _PROF,
     _PROF + " off piss screw hell shame damn yourselves yourself",
-    "job learn read trained hired employs lets let allowed even actually ever idea clue wall "
-    "fired iq knows know understands understand useful helpful competent incapable unable near "
+    "job learn idea clue know",
+    "read trained hired employs lets let allowed even actually ever wall clue "
+    "fired iq knows understands understand useful helpful competent incapable unable near "
     "stupid dumb lazy incompetent thick ass arse shove shit kiss sod bugger hire brain child "
     "student intern monkey toddler chimp someone pretending act embarrass embarrassing "
     "embarrassed asleep paying called wrong brewery again geniuses experts " + _PROF,
@@ -341,7 +344,7 @@ DEMAND_ANCHORS: tuple[str, ...] = (
     "yet",
     "longer long take",
     "second third fourth fifth sixth 1st 2nd 3rd 4th 5th 6th 7th 8th 9th 10th nth",
-    "twice times again repeatedly tickets",
+    "asked emailed mailed called written chased raised reported phoned",
     "again bump chase tick tock forever should escalate prioritise prioritize where taking take "
     "actually finally ever until till hours days hour day",
     "emails mails messages tickets ago open opened outstanding unresolved",

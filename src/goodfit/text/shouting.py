@@ -57,10 +57,12 @@ _THANKFUL = re.compile(
 def find_shouting(text: str, *, min_caps_words: int = 3, min_exclamations: int = 3,
                   extra_acronyms: Iterable[str] = ()) -> list[tuple[int, int, float]]:
     """(start, end, weight) of every shouted stretch of ``text`` (already quote-stripped)."""
-    caps = _TWO_CAPS.search(text) is not None
+    acronyms = ACRONYMS.union(a.upper() for a in extra_acronyms) if extra_acronyms else ACRONYMS
+    caps = any(
+        any(w not in acronyms for w in _CAPS_WORD.findall(m.group()))
+        for m in _TWO_CAPS.finditer(text))
     if not caps and "!!" not in text and "?!" not in text and "!?" not in text:
         return []
-    acronyms = ACRONYMS.union(a.upper() for a in extra_acronyms) if extra_acronyms else ACRONYMS
     found: list[tuple[int, int, float]] = []
     pos = 0
     for line in text.splitlines(keepends=True) if caps else ():
