@@ -10,6 +10,7 @@ least any lexicon scorer must do), their ratio, and the peak RSS of the process.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import resource
@@ -65,6 +66,13 @@ def rate(fn: Callable[[list[str]], object], texts: list[str]) -> float:
     return len(texts) / (time.perf_counter() - start)
 
 
+def cpu_rate(fn: Callable[[list[str]], object], texts: list[str]) -> float:
+    """Messages per CPU-second of this process: stable when other programs share the cores."""
+    start = time.process_time()
+    fn(texts)
+    return len(texts) / (time.process_time() - start)
+
+
 def peak_rss_mb() -> float:
     kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -83,9 +91,14 @@ def tone_section(messages: int, workers: int) -> None:
 
     base = rate(baseline, texts)
     single = rate(scorer.score_many, texts)
-    print(f"tone: {messages:,} synthetic messages")
+    cpu = cpu_rate(scorer.score_many, texts)
+    base_cpu = cpu_rate(baseline, texts)
+    print(f"tone: {messages:,} synthetic messages; load average {os.getloadavg()[0]:.1f} "
+          f"on {os.cpu_count()} cores")
     print(f"  baseline (lower + one regex)   {base:12,.0f} msgs/s")
-    print(f"  goodfit tone, 1 process       {single:12,.0f} msgs/s  ({single / base:.2f}x baseline)")
+    print(f"  goodfit tone, 1 process       {single:12,.0f} msgs/s  ({single / base:.3f}x baseline)")
+    print(f"  per CPU-second: goodfit {cpu:,.0f} msgs, baseline {base_cpu:,.0f} msgs "
+          f"({cpu / base_cpu:.3f}x); {1e6 / cpu:.1f} µs of CPU per message")
     if workers > 1:
         par = rate(lambda b: score_tone_batch(b, workers=workers), texts)
         print(f"  goodfit tone, {workers} processes     {par:12,.0f} msgs/s  ({par / base:.2f}x baseline)")

@@ -23,7 +23,6 @@ _REPLY_HEADER = re.compile(
     r"|from:\s.+$)",  # Outlook header block (From: / Sent: / To: / Subject:)
     re.IGNORECASE,
 )
-_QUOTED_LINE = re.compile(r"^\s*>")
 # Lines after which the rest is a signature.
 _SIG_DELIMITER = re.compile(r"^--\s*$")
 _SIGN_OFF = re.compile(
@@ -47,13 +46,21 @@ def strip_quotes_and_signatures(text: str) -> str:
     cut_from: int | None = None
     for i, line in enumerate(lines):
         body = line.rstrip("\r\n")
-        if _REPLY_HEADER.match(body) and (i > 0 or len(lines) > 1):
+        head = body.lstrip()[:40].lower()
+        if not head:
+            continue
+        # Cheap string tests first; the regular expressions only confirm.
+        if (("wrote:" in body or "original message" in head or "forwarded" in head
+             or head.startswith(("from:", "_____")))
+                and _REPLY_HEADER.match(body) and (i > 0 or len(lines) > 1)):
             cut_from = i
             break
-        if _QUOTED_LINE.match(body) or _SENT_FROM.match(body):
+        if head[0] == ">" or (head.startswith(("sent from", "get outlook"))
+                              and _SENT_FROM.match(body)):
             keep[i] = False
-        elif _SIG_DELIMITER.match(body) or (
-            _SIGN_OFF.match(body) and len(lines) - i - 1 <= _MAX_SIGNATURE_LINES and i > 0
+        elif (head.startswith("--") and _SIG_DELIMITER.match(body)) or (
+            len(head) < 30 and i > 0 and len(lines) - i - 1 <= _MAX_SIGNATURE_LINES
+            and _SIGN_OFF.match(body)
         ):
             # A sign-off line itself is polite text; blanking it changes no label.
             cut_from = i
