@@ -75,4 +75,5 @@ def strip_quotes_and_signatures(text: str) -> str:
 
 def _blank(line: str) -> str:
     """Spaces for every character but line breaks, so offsets and line numbers survive."""
-    return "".join(c if c in "\r\n" else " " for c in line)
+    body = line.rstrip("\r\n")
+    return " " * len(body) + line[len(body):]

@@ -46,7 +46,7 @@ _STRIP = "\"'“”‘’()[]{}<>,.;:!?*-–—…"
 _CAPS_WORD = re.compile(r"[A-Z][A-Z']*[A-Z]")
 _BANG = re.compile(r"!{3,}|[!?]*(?:!\?|\?!)[!?]*")
 # Two capitalised words in a row: the least a shouted run needs (acronyms checked later).
-_TWO_CAPS = re.compile(r"[A-Z][A-Z']*[A-Z][^a-z0-9\n]{1,6}[A-Z][A-Z']*[A-Z]")
+_TWO_CAPS = re.compile(r"[A-Z][A-Z']*[A-Z][^A-Za-z0-9\n]{1,6}[A-Z][A-Z']*[A-Z]")
 _THANKFUL = re.compile(
     r"\b(?:thanks?|thank you|thx|great|awesome|love|loving|yay|congrat\w*|perfect|amazing|"
     r"brilliant|excellent|appreciated?|happy|wow|fantastic|wonderful|best|cool|nice|"
