@@ -36,6 +36,9 @@ class ProjectSettings(Section):
 class WarehouseSettings(Section):
     # duckdb:///warehouse.duckdb (relative to the project folder) or postgresql://…
     url: str = "duckdb:///warehouse.duckdb"
+    # DuckDB only: memory it may use before spilling to disk (keeps big imports and
+    # scorecards inside small machines). Empty: DuckDB's default (80% of RAM).
+    memory_limit: str = "1GB"
 
 
 class StateSettings(Section):

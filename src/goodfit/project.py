@@ -73,7 +73,8 @@ class Project:
 
     @cached_property
     def warehouse(self) -> Warehouse:
-        return Warehouse.connect(self.config.warehouse.url, self.root)
+        return Warehouse.connect(self.config.warehouse.url, self.root,
+                                 memory_limit=self.config.warehouse.memory_limit)
 
     @cached_property
     def state(self) -> StateDB:
