@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from goodfit.text.evaluation import Example, evaluate
 from goodfit.text.tone import LABELS, ToneScorer
 
@@ -64,3 +66,11 @@ def test_word_gate_never_changes_a_result(examples: list[Example]) -> None:
     scorer = ToneScorer()
     for e in examples:
         assert scorer.score(e.text) == scorer.score_ungated(e.text), e.id
+
+
+@pytest.mark.slow
+def test_batch_over_processes_equals_one_process(examples: list[Example]) -> None:
+    from goodfit.text.tone import score_tone_batch
+
+    texts = [e.text for e in examples] * 30  # enough to be split over processes
+    assert score_tone_batch(texts, workers=2) == score_tone_batch(texts)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -71,7 +72,7 @@ def tone(
         _render(t, r)
 
 
-def _scorer(project: Path | None):  # type: ignore[no-untyped-def]
+def _scorer(project: Path | None) -> Callable[[list[str]], list[ToneResult]]:
     """The project's [tone] settings when there is a project; goodfit's defaults otherwise."""
     if project is not None or (Path(".") / CONFIG_FILE).is_file():
         return open_project(project).tone
