@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,9 +45,23 @@ MESSAGES = [
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Project:
-    p = Project.init(tmp_path / "proj")
+def project(tmp_path: Path) -> Iterator[Project]:
+    p = _project(tmp_path / "duckdb", None)
+    yield p
+    p.close()
+
+
+@pytest.fixture
+def postgres_project(tmp_path: Path, postgres_url: str) -> Iterator[Project]:
+    p = _project(tmp_path / "postgres", postgres_url)
+    yield p
+    p.close()
+
+
+def _project(tmp_path: Path, warehouse_url: str | None) -> Project:
+    p = Project.init(tmp_path / "proj", warehouse_url=warehouse_url)
     d = tmp_path / "data"
+    d.parent.mkdir(parents=True, exist_ok=True)
     d.mkdir()
     _write(d / "customers.csv", ["customer_id", "name", "signup_at"],
            [["C-1", "Acme", "2025-01-01 00:00:00"], ["C-2", "Beta", "2025-02-01 00:00:00"]])

@@ -32,6 +32,19 @@ def test_analyze_tone_writes_one_row_per_customer_message(project: Project) -> N
     assert seen[0] == ("tone", 0, 5) and seen[-1] == ("tone", 5, 5)
 
 
+def test_analyze_tone_on_postgres_gives_the_same_rows(project: Project,
+                                                      postgres_project: Project) -> None:
+    project.analyze_tone()
+    postgres_project.analyze_tone()
+
+    def rows(p: Project) -> list[dict[str, object]]:
+        t = p.warehouse.table(MESSAGE_TONE).to_pyarrow().to_pylist()
+        return sorted(t, key=lambda r: str(r["message_id"]))
+
+    assert rows(postgres_project) == rows(project)
+    assert len(rows(project)) == 5
+
+
 def test_message_tone_has_the_contract_columns(project: Project) -> None:
     table = analyze_tone(project.warehouse.table("messages"), project.warehouse.table("tickets"))
     assert table.schema == MESSAGE_TONE_SCHEMA
