@@ -60,3 +60,12 @@ def test_tone_analyze_writes_message_tone(project: Project) -> None:
     assert out["messages"] == 5 and out["abusive"] == 2 and out["table"] == "message_tone"
     human = runner.invoke(app, ["tone", "--analyze", "-p", str(project.root)])
     assert human.exit_code == 0 and "message_tone written" in human.output
+
+
+def test_tone_file_dash_reads_standard_input(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["tone", "--file", "-", "--json"], input="I will sue you\nhi\n")
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [x["labels"] for x in lines] == [["threat"], []]
+    assert lines[0]["spans"] == [{"label": "threat", "start": 0, "end": 10, "text": "I will sue"}]
