@@ -81,3 +81,14 @@ def test_config_adds_phrases_and_acronyms() -> None:
 def test_min_score_hides_weak_labels() -> None:
     assert score_tone("Hello?? anyone?").labels == ("demand",)
     assert score_tone("Hello?? anyone?", ToneSettings(min_score=0.9)).labels == ()
+
+
+def test_pasted_floods_cost_linear_time_and_bounded_evidence() -> None:
+    import time
+
+    flood = "I will file a chargeback and you idiots " * 8000  # 320 kB, one run-on sentence
+    start = time.process_time()
+    r = score_tone(flood)
+    # Quadratic work here takes minutes; linear takes well under a second.
+    assert time.process_time() - start < 20
+    assert r.abusive and len(r.spans) <= 2 * 50

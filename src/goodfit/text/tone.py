@@ -149,7 +149,10 @@ class ToneScorer:
         return self._result(text, hits)
 
     def _apply(self, rule: _Rule, low: str, hits: list[tuple[str, int, int, float]]) -> None:
+        found = 0
         for m in rule.pattern.finditer(low):
+            if found == _MAX_HITS_PER_RULE:  # enough evidence; keeps pasted floods linear
+                return
             a, b = m.start(), m.end()
             if rule.kind == "inherent" and self._said_of_oneself(low, a, b):
                 continue
@@ -158,6 +161,7 @@ class ToneScorer:
                 if not self._intent.search(sentence) or self._threat_not.search(sentence):
                     continue
             hits.append((rule.label, a, b, rule.weight))
+            found += 1
 
     def score_ungated(self, text: str) -> ToneResult:
         """Every pattern on every text: the reference the word gate must agree with (tests)."""
@@ -175,7 +179,7 @@ class ToneScorer:
     # -- helpers ----------------------------------------------------------------
     def _said_of_oneself(self, low: str, start: int, end: int) -> bool:
         before = low[max(0, start - 40):start]
-        return bool(self._self_before.search(before) or self._self_after.search(low[end:]))
+        return bool(self._self_before.search(before) or self._self_after.search(low[end:end + 40]))
 
     def _result(self, text: str, hits: list[tuple[str, int, int, float]]) -> ToneResult:
         by_label: dict[str, list[tuple[int, int, float]]] = {}
@@ -225,11 +229,17 @@ def _merge(found: list[tuple[int, int, float]]) -> list[tuple[int, int]]:
     return out
 
 
+_MAX_HITS_PER_RULE = 50
+_SENTENCE_REACH = 300  # characters looked at on each side: bounded work on run-on text
+
+
 def _sentence(low: str, start: int, end: int) -> str:
     """The sentence around a match: intent ("I'll …") must be in the same sentence."""
-    s = max(low.rfind(c, 0, start) for c in ".!?\n") + 1
-    ends = [i for i in (low.find(c, end) for c in ".!?\n") if i != -1]
-    return low[s:min(ends) if ends else len(low)]
+    lo = max(0, start - _SENTENCE_REACH)
+    hi = min(len(low), end + _SENTENCE_REACH)
+    s = max(low.rfind(c, lo, start) for c in ".!?\n") + 1 or lo
+    ends = [i for i in (low.find(c, end, hi) for c in ".!?\n") if i != -1]
+    return low[max(s, lo):min(ends) if ends else hi]
 
 
 def _lower_same_length(text: str) -> str:
