@@ -39,6 +39,16 @@ HARD_NEGATIVES = [
     "The firewall is killing legitimate connections from our office.",
     "The docs are a bit useless on floating IPs, could you point me to an example?",
     "Thanks for the quick fix yesterday, the site works perfectly now.",
+    # Threat words used about technology, colleagues or third parties.
+    "We will reverse the migration tomorrow if the tests fail.",
+    "I am going to cancel the payment method on file and add a new card.",
+    "We will stop all payments processing on the old gateway next week.",
+    "I will post the logs on the forum thread you linked.",
+    "I will tell everyone in the team to use the new VPN.",
+    "We have a lawsuit against a former vendor, unrelated, just FYI.",
+    "I expect a chargeback notification from Stripe for order 1123.",
+    "Can you block payments from this card? It was stolen.",
+    "I will report this bug to the plugin developer.",
     "",
     "   ",
 ]

@@ -136,9 +136,10 @@ THREAT_WITH_INTENT: tuple[tuple[float, str], ...] = (
            r"mastercard|amex|stripe)"),
     (0.85, r"\b(?:refund|claim|money back) (?:through|via|with|from) (?:my|our|the) (?:bank|card|"
            r"credit card)"),
-    (0.85, r"\b(?:reverse|reversing|claw(?:ing)? back|pull(?:ing)? back) (?:the|my|this|that|it|"
-           r"all|last)\b|\bcancel (?:the|my) "
-           r"(?:payments?|charges?)\b"),
+    (0.85, r"\b(?:reverse|reversing|claw(?:ing)? back|pull(?:ing)? back) (?:(?:the|my|this|that|"
+           r"all|last|your) )*(?:payments?|charges?|transactions?|money)\b|\b(?:reverse|reversing|"
+           r"claw(?:ing)? back) (?:it|this|that) (?:with|through|via) (?:my|our|the) (?:bank|card)|"
+           r"\bcancel (?:the|my) (?:payments?|charges?)\b(?! (?:method|details|info|card))"),
     (0.85, r"\b(?:contact|call|calling|contacting|ring|phone) (?:my|our|the) (?:bank|credit card"
            r" company|card (?:issuer|company)|card provider)\b"),
     (0.85, r"\breport(?:ing)? (?:you|this|it|your company|them)?\s*(?:to|with) (?:the )?"
@@ -153,19 +154,23 @@ THREAT_WITH_INTENT: tuple[tuple[float, str], ...] = (
            r"general|consumer (?:protection|rights|affairs)|ombudsman|trading standards|fca|ofcom|"
            r"cnil|data protection|regulators?|authorities|police|ftc|bbb|press|media|newspapers?|"
            r"journalists?)\b"),
-    (0.8, r"\b(?:withhold\w*|stop\w*|block\w*|cancel\w*) (?:the |all |any |my |further |future )?"
-          r"payments?\b|\b(?:legal (?:advice|counsel)|pursu\w+ (?:this|legal|damages|compensation))"
+    (0.8, r"\bwithhold\w* (?:the |all |any |my |further |future |your )?(?:payments?|invoices?|"
+          r"fees?)\b|\bstop\w* paying\b|\b(?:block|cancel|stop)\w* (?:the |all |any |my |further |"
+          r"future )?payments? (?:to|for) you\b|\b(?:legal (?:advice|counsel)|pursu\w+ (?:this|legal|damages|compensation))"
           r"\b|\b(?:dispute|chargeback|claim) (?:goes|will go|is going|going) to (?:my|the) bank\b"),
     (0.85, r"\b(?:bad|negative|terrible|scathing|honest|1[- ]star|one[- ]star|0[- ]star|"
            r"zero[- ]star) reviews?\b"),
     (0.85, r"\breviews? on every\b|\b(?:post|posting|share|sharing|put|putting|publish|"
-           r"publishing|write|writing|blog|blogging|tweet|tweeting)\b[^.!?\n]{0,50}\b(?:on|to) "
+           r"publishing|write|writing|blog|blogging|tweet|tweeting)\b(?! (?:the |my |our |some |a )?"
+           r"(?:logs?|benchmarks?|results|outputs?|solutions?|questions?|code|configs?|fix|answer))"
+           r"[^.!?\n]{0,50}\b(?:on|to) "
            r"(?:reddit|twitter|x|facebook|linkedin|hacker ?news|hn|youtube|tiktok|"
            r"instagram|my blog|(?:the )?forums?|social media|webhostingtalk|lowendtalk|"
            r"trustpilot|google|yelp|g2|capterra|(?:every|all) (?:\w+ )?(?:forums?|sites?|platforms?))\b|"
            r"\b(?:twitter|reddit|linkedin|facebook|tiktok|youtube) (?:thread|post|video)\b"),
     (0.85, r"\bmake sure (?:everyone|everybody|people|the world|nobody|no one|all)\b|"
-           r"\btell(?:ing)? (?:everyone|everybody|every (?:client|customer|friend)|all my)\b"),
+           r"\btell(?:ing)? (?:everyone|everybody|every (?:client|customer|friend)|all my)\b"
+           r"(?! (?:in|at|on|from) (?:the|our|my) (?:team|office|company|department|staff))"),
 )
 # Threats whatever the grammar: the words themselves are aimed at the provider.
 THREAT_ALWAYS: tuple[tuple[float, str], ...] = (
@@ -178,7 +183,8 @@ THREAT_ALWAYS: tuple[tuple[float, str], ...] = (
           r" (?:will|has been|have been|are|is|'ll)\s+(?:be\s+)?(?:in touch|contact\w*|informed|"
           r"notified|looking into|hear|writing|sending|send|writing to|pursu\w+)"),
     (0.9, r"\blegal (?:action|options|steps|proceedings)\b|\bsee you in (?:small claims )?court\b|\bsmall claims\b|"
-          r"\blawsuit\b|\bclass action\b|\bthrough the courts\b|\bcourt (?:action|case|proceedings)\b|"
+          r"\b(?:lawsuit|class action)\b(?=[^.!?\n]{0,40}\b(?:you|your)\b)|\b(?:file|filing|start|"
+          r"starting|bring|bringing|launch|join)\w* (?:a )?(?:lawsuit|class action)\b|\bthrough the courts\b|\bcourt (?:action|case|proceedings)\b|"
           r"\b(?:go|going) to court\b|\bcease and desist\b|\bletter before action\b|"
           r"\bclaim\w* (?:for )?damages\b|\b(?:take|taking) (?:you|this|your company) to court\b"),
     (0.9, r"\bsu(?:e|ing) (?:you|your|u)\b|\b(?:i|we)(?:'ll| will|'m going to| am going to| are "
@@ -186,7 +192,7 @@ THREAT_ALWAYS: tuple[tuple[float, str], ...] = (
     (0.9, r"\b(?:destroy|ruin|trash) your (?:reputation|business|name|company)\b|"
           r"\bexpose (?:you|your company)\b|\bgo(?:ing)? public\b"),
     (0.95, r"\b(?:kill|hurt|beat|punch|find|hunt down|smash) (?:you|your (?:staff|team|techs?|"
-           r"family|face))\b|\bteach you a lesson\b|\bknow where (?:you|your \w+) (?:live|work|"
+           r"family|face))\b(?! know)|\bteach you a lesson\b|\bknow where (?:you|your \w+) (?:live|work|"
            r"is|are)\b|\bcome (?:down )?to your office\b|\byou'?ll regret\b|\bwatch your back\b"),
 )
 # Third parties and questions: "a customer of ours is threatening a chargeback".
@@ -194,7 +200,8 @@ THREAT_NOT = (
     r"\bhow (?:do|can|should|would) (?:i|we)\b|\bhow to\b|\bprocess\b|\bsomeone else\b|"
     r"\bthreaten\w*\b|\bcustomers? of ours\b|\bour (?:customer|client)s?\b|\ba (?:user|customer|"
     r"client) (?:is|has)\b|\brespond to\b|\bonce\b|\bdid (?:really |very )?well\b|\brecommend|"
-    r"\bimpressed\b|\bgreat job\b"
+    r"\bimpressed\b|\bgreat job\b|\bnotifications?\b|\bbuyers?\b|\bthe (?:buyer|customer|user) "
+    r"(?:was|is)\b"
 )
 
 _DAYS = (r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a few|many|"
@@ -314,7 +321,7 @@ THREAT_WITH_INTENT_ANCHORS: tuple[str, ...] = (
     "ombudsman regulator ftc bbb press media police",
     "commissioner ico attorney consumer ombudsman trading fca ofcom cnil protection regulator "
     "regulators authorities police ftc bbb press media newspaper newspapers journalist journalists",
-    "payment payments legal pursue pursuing pursued bank",
+    "payment payments paying legal pursue pursuing pursued bank",
     "review reviews",
     "review reviews reddit twitter facebook linkedin hacker hackernews hn youtube tiktok "
     "instagram blog forum forums social webhostingtalk lowendtalk trustpilot google yelp g2 "
