@@ -1,6 +1,16 @@
 """goodfit's command line. Each module registers its commands on ``app``."""
 
-from goodfit.cli import data, tone  # noqa: F401  (registers commands)
+from goodfit.cli import (  # noqa: F401  (each module registers its commands)
+    actions,
+    connect,
+    data,
+    demo,
+    metrics,
+    rewards,
+    synth,
+    text,
+    tone,
+)
 from goodfit.cli.app import app, run
 
 __all__ = ["app", "main"]

@@ -37,7 +37,8 @@ err_console = Console(stderr=True)
 
 # Exit codes (documented in docs/cli.md): 0 ok, 1 generic goodfit error, 2 usage / unknown
 # name, 3 project or configuration problem, 4 bad input data, 5 warehouse problem,
-# 6 import finished but rows were quarantined and --fail-on-reject was given,
+# 6 import finished but rows were quarantined and --fail-on-reject was given, 7 a connector
+# could not fetch (credentials refused, wrong URL, source unavailable after retries),
 # 70 a bug in goodfit (please report it).
 EXIT_BUG = 70
 
@@ -78,7 +79,10 @@ def rich_progress(enabled: bool = True) -> Iterator[Progress]:
 def run() -> None:
     """Entry point: GoodfitError → one clear line and its exit code; anything else is a bug."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        # Without standalone mode click *returns* the code of typer.Exit(n) instead of exiting.
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except GoodfitError as exc:
         if "--json" in sys.argv:
             print_json(exc.to_dict())

@@ -24,6 +24,7 @@ EXIT_CODES = """## Exit codes
 | 4 | bad input data (unreadable file, missing columns, a bad row under `--strict`) |
 | 5 | warehouse problem (cannot connect, backend cannot do this) |
 | 6 | `import --fail-on-reject`: rows were quarantined |
+| 7 | a connector could not fetch: credentials refused, wrong URL, source unavailable after retries |
 | 70 | a bug in goodfit: the traceback is printed, please report it |
 
 With `--json`, errors are printed as `{"error": CODE, "message": …}`; `CODE` is stable.

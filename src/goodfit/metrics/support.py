@@ -1,0 +1,56 @@
+"""Support minutes and cost per ticket: logged when present, else estimated.
+
+A ticket's minutes are its ``staff_minutes`` when logged. Otherwise they are estimated as
+the number of staff replies (messages with author_role = staff sent before ``as_of``) ×
+``[costs] reply_minutes`` for the ticket's channel (the ``default`` key for a channel not
+listed, or no channel); such tickets carry ``estimated = true``. Only tickets opened in
+the window count.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from goodfit.config import Config
+from goodfit.metrics.common import TABLES, from_cents, labour_cents, labour_cost, month, number
+from goodfit.metrics.window import Window
+
+
+def reply_minutes(channel: ir.StringValue, config: Config) -> ir.FloatingValue:
+    table = dict(config.costs.reply_minutes)
+    default = float(table.pop("default", 10.0))
+    cases = [(channel == name, number(mins)) for name, mins in sorted(table.items())]
+    return ibis.cases(*cases, else_=number(default)) if cases else number(default)
+
+
+def ticket_rows(tables: TABLES, config: Config, window: Window) -> ir.Table:
+    """One row per ticket opened in the window: replies, minutes, estimated flag, cost."""
+    tickets = tables["tickets"]
+    tickets = tickets.filter(window.contains(tickets.opened_at))
+    msgs = tables["messages"]
+    staff = msgs.filter(msgs.author_role == "staff", window.known(msgs.sent_at))
+    replies = staff.group_by(_tid=staff.ticket_id).aggregate(staff_replies=staff.count())
+    j = tickets.left_join(replies, tickets.ticket_id == replies._tid)
+    n_replies = j.staff_replies.coalesce(0).cast("int64")
+    estimated = j.staff_minutes.isnull()
+    minutes = ibis.ifelse(estimated, n_replies.cast("float64") * reply_minutes(j.channel, config),
+                          j.staff_minutes.cast("float64"))
+    rows = j.select(
+        customer_id=j.customer_id, ticket_id=j.ticket_id, opened_at=j.opened_at,
+        channel=j.channel, priority=j.priority, subject=j.subject,
+        staff_minutes=j.staff_minutes, staff_replies=n_replies,
+        minutes=minutes, estimated=estimated, month=month(j.opened_at),
+        cost=labour_cost(minutes, config),
+    )
+    return rows
+
+
+def support_by_customer(tables: TABLES, config: Config, window: Window) -> ir.Table:
+    rows = ticket_rows(tables, config, window)
+    return rows.group_by("customer_id").aggregate(
+        tickets=rows.count(),
+        support_minutes=rows.minutes.sum(),
+        minutes_estimated=rows.estimated.any(),
+        support_cost=from_cents(labour_cents(rows.minutes, config).sum()),
+    )

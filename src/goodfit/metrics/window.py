@@ -1,0 +1,118 @@
+"""The window every metric is computed for: reproducible figures need fixed dates.
+
+A window is half-open: an event belongs to it when ``since <= at < until``. ``as_of`` is
+the moment the figures are "as of": anything recorded at or after it (a late chargeback,
+a staff reply written later) is ignored, so re-running with the same window gives the
+same numbers even after new data arrives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import ibis
+import ibis.expr.types as ir
+
+from goodfit.errors import InvalidWindow
+
+# (table, timestamp column) pairs that say how recent the data is.
+DATA_TIMESTAMPS: tuple[tuple[str, str], ...] = (
+    ("tickets", "opened_at"), ("messages", "sent_at"), ("invoices", "issued_at"),
+    ("invoices", "paid_at"), ("payments", "at"), ("orders", "placed_at"),
+    ("usage", "period_start"), ("costs", "at"),
+)
+DEFAULT_MONTHS = 12
+
+
+def _start_of_next_day(moment: datetime) -> datetime:
+    day = datetime(moment.year, moment.month, moment.day)
+    return day + timedelta(days=1)
+
+
+def _as_moment(value: date | datetime | str, *, end_of_day: bool) -> datetime:
+    """A date means a whole day: as a start it is midnight, as an end the next midnight."""
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            raise InvalidWindow(f"'{value}' is not a date (use YYYY-MM-DD)") from None
+        if len(value.strip()) <= 10:  # a bare date
+            return _start_of_next_day(parsed) if end_of_day else parsed
+        value = parsed
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:  # the warehouse holds naive UTC
+            value = value.astimezone(UTC)
+        return value.replace(tzinfo=None)
+    moment = datetime(value.year, value.month, value.day)
+    return moment + timedelta(days=1) if end_of_day else moment
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """Same day and time ``months`` earlier (the 31st falls back to the month's last day)."""
+    total = moment.year * 12 + (moment.month - 1) - months
+    year, month = divmod(total, 12)
+    day = moment.day
+    while True:
+        try:
+            return moment.replace(year=year, month=month + 1, day=day)
+        except ValueError:
+            day -= 1
+
+
+@dataclass(frozen=True)
+class Window:
+    as_of: datetime
+    since: datetime
+    until: datetime
+
+    def __post_init__(self) -> None:
+        if not self.since < self.until:
+            raise InvalidWindow(f"since ({self.since}) must be before until ({self.until})")
+        if self.until > self.as_of:
+            raise InvalidWindow(f"until ({self.until}) cannot be after as-of ({self.as_of})")
+
+    @classmethod
+    def resolve(cls, tables: dict[str, ir.Table], as_of: date | datetime | str | None = None,
+                since: date | datetime | str | None = None,
+                until: date | datetime | str | None = None) -> Window:
+        """Fill in defaults: as_of = end of the newest data's day, until = as_of,
+        since = until − 12 months. Dates (no time) for until/as_of mean the end of that day."""
+        until_m = _as_moment(until, end_of_day=True) if until is not None else None
+        if as_of is not None:
+            as_of_m = _as_moment(as_of, end_of_day=True)
+        elif until_m is not None:
+            as_of_m = until_m
+        else:
+            as_of_m = newest_data(tables)
+        until_m = until_m or as_of_m
+        since_m = (_as_moment(since, end_of_day=False) if since is not None
+                   else months_before(until_m, DEFAULT_MONTHS))
+        return cls(as_of=as_of_m, since=since_m, until=until_m)
+
+    # -- expressions ------------------------------------------------------------
+    def contains(self, at: ir.TimestampValue) -> ir.BooleanValue:
+        return (at >= ibis.literal(self.since, type="timestamp")) & (
+            at < ibis.literal(self.until, type="timestamp"))
+
+    def known(self, at: ir.TimestampValue) -> ir.BooleanValue:
+        """Recorded before as_of (rows without a time are taken as known)."""
+        return at.isnull() | (at < ibis.literal(self.as_of, type="timestamp"))
+
+    def to_dict(self) -> dict[str, str]:
+        return {"as_of": self.as_of.isoformat(sep=" "), "since": self.since.isoformat(sep=" "),
+                "until": self.until.isoformat(sep=" ")}
+
+
+def newest_data(tables: dict[str, ir.Table]) -> datetime:
+    """End of the day of the newest timestamp in the data (today when there is no data)."""
+    maxima = [tables[name].aggregate(m=tables[name][col].cast("timestamp").max())
+              for name, col in DATA_TIMESTAMPS if name in tables and col in tables[name].columns]
+    newest: datetime | None = None
+    if maxima:  # one query, one row per table, whatever the backend
+        values = ibis.union(*maxima).to_pyarrow().column("m").to_pylist()
+        moments = [v.replace(tzinfo=None) for v in values if v is not None]
+        newest = max(moments) if moments else None
+    if newest is None:
+        newest = datetime.now().replace(tzinfo=None)
+    return _start_of_next_day(newest)
