@@ -501,6 +501,11 @@ class Project:
         return outcomes
 
     def _analysis_steps(self) -> list[tuple[str, Callable[[Progress], str]]]:
+        def tone(progress: Progress) -> str:
+            found = self.analyze_tone(progress)
+            return (f"{found.flagged:,} of {found.messages:,} customer messages flagged, "
+                    f"{found.abusive:,} abusive toward staff")
+
         def resolution(progress: Progress) -> str:
             model = self.train_resolution(progress=progress)
             applied = self.apply_resolution(progress=progress)
@@ -518,7 +523,8 @@ class Project:
             top = result.topics[0].label if result.topics else "none"
             return f"{len(result.topics)} recurring topics; costliest: {top}"
 
-        return [("resolution codes", resolution), ("knowledge base", kb), ("topics", topics)]
+        return [("tone", tone), ("resolution codes", resolution), ("knowledge base", kb),
+                ("topics", topics)]
 
     @classmethod
     def demo(cls, path: str | Path, *, customers: int = 1500, months: int = 24, seed: int = 42,

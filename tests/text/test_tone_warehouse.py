@@ -72,3 +72,9 @@ def test_project_tone_uses_the_project_settings(project: Project) -> None:
     project.config.tone.extra_demand_phrases = ["need it yesterday"]
     project.config.tone.min_score = 0.5
     assert project.tone(["need it yesterday"])[0].labels == ("demand",)
+
+
+def test_analyze_everything_includes_tone(project: Project) -> None:
+    outcomes = dict(project.analyze())
+    assert outcomes["tone"] == "2 of 5 customer messages flagged, 2 abusive toward staff"
+    assert project.warehouse.has_table(MESSAGE_TONE)
