@@ -226,6 +226,26 @@ class ConnectorSettings(Section):
     options: dict[str, Any] = Field(default_factory=dict)
 
 
+class ToneSettings(Section):
+    """Tone toward staff (docs/tone.md): flags for a person to read, never a verdict."""
+
+    # A label is given only when its score (0-1) reaches this.
+    min_score: float = Field(default=0.5, ge=0, le=1)
+    # Shouting: this many consecutive words in capitals (acronyms and error codes excluded).
+    shouting_min_caps_words: int = Field(default=3, ge=2)
+    # Shouting: this many exclamation marks in a row ("!!!"), outside a thankful sentence.
+    shouting_min_exclamations: int = Field(default=3, ge=2)
+    # More words that are written in capitals by convention in your trade (never shouting).
+    acronyms: list[str] = Field(default_factory=list)
+    # Extra phrases, matched as whole words in any case, that raise a label.
+    extra_demand_phrases: list[str] = Field(default_factory=list)
+    extra_insult_phrases: list[str] = Field(default_factory=list)
+    extra_threat_phrases: list[str] = Field(default_factory=list)
+    extra_profanity: list[str] = Field(default_factory=list)
+    # Messages read from the warehouse per batch by analyze-tone.
+    batch_size: int = Field(default=20_000, ge=100)
+
+
 class Config(Section):
     project: ProjectSettings = Field(default_factory=ProjectSettings)
     warehouse: WarehouseSettings = Field(default_factory=WarehouseSettings)
@@ -234,6 +254,7 @@ class Config(Section):
     mapping: dict[str, dict[str, str]] = Field(default_factory=dict)
     costs: CostSettings = Field(default_factory=CostSettings)
     text: TextSettings = Field(default_factory=TextSettings)
+    tone: ToneSettings = Field(default_factory=ToneSettings)
     actions: ActionsSettings = Field(default_factory=ActionsSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     offboarding: OffboardingSettings = Field(default_factory=OffboardingSettings)

@@ -36,6 +36,8 @@ from goodfit.metrics.concentration import LOADS
 from goodfit.progress import NO_PROGRESS, Progress
 from goodfit.schema import TABLES
 from goodfit.state.db import StateDB
+from goodfit.text.tone import ToneResult, score_tone_batch
+from goodfit.text.tone_table import MESSAGE_TONE, ToneAnalysis, analyze_tone
 from goodfit.warehouse import Warehouse
 
 if TYPE_CHECKING:  # text models pull in scikit-learn: imported when first used
@@ -206,6 +208,19 @@ class Project:
         return metrics.concentration(self.scorecard(as_of, since, until), by)
 
     # -- text (tone, resolution codes, KB, topics) ----------------------------
+    def tone(self, texts: list[str]) -> list[ToneResult]:
+        """Tone toward staff for arbitrary texts, with this project's [tone] settings."""
+        return score_tone_batch(texts, self.config.tone)
+
+    def analyze_tone(self, progress: Progress = NO_PROGRESS, *, workers: int = 1) -> ToneAnalysis:
+        """Score every customer message in the warehouse and write ``message_tone``."""
+        summary = ToneAnalysis()
+        table = analyze_tone(self.warehouse.table("messages"), self.warehouse.table("tickets"),
+                             self.config.tone, progress=progress, workers=workers,
+                             summary=summary)
+        self.warehouse.write_table(MESSAGE_TONE, table)
+        return summary
+
     def train_resolution(self, progress: Progress = NO_PROGRESS) -> ResolutionModel:
         """Learn resolution codes from coded tickets; saved under models/resolution/."""
         from goodfit.text import pipeline as text_pipeline
@@ -474,6 +489,11 @@ class Project:
         return outcomes
 
     def _analysis_steps(self) -> list[tuple[str, Callable[[Progress], str]]]:
+        def tone(progress: Progress) -> str:
+            found = self.analyze_tone(progress)
+            return (f"{found.flagged:,} of {found.messages:,} customer messages flagged, "
+                    f"{found.abusive:,} abusive toward staff")
+
         def resolution(progress: Progress) -> str:
             model = self.train_resolution(progress=progress)
             applied = self.apply_resolution(progress=progress)
@@ -491,7 +511,8 @@ class Project:
             top = result.topics[0].label if result.topics else "none"
             return f"{len(result.topics)} recurring topics; costliest: {top}"
 
-        return [("resolution codes", resolution), ("knowledge base", kb), ("topics", topics)]
+        return [("tone", tone), ("resolution codes", resolution), ("knowledge base", kb),
+                ("topics", topics)]
 
     @classmethod
     def demo(cls, path: str | Path, *, customers: int = 1500, months: int = 24, seed: int = 42,

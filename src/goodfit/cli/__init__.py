@@ -9,6 +9,7 @@ from goodfit.cli import (  # noqa: F401  (each module registers its commands)
     rewards,
     synth,
     text,
+    tone,
 )
 from goodfit.cli.app import app, run
 

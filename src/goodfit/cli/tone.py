@@ -1,0 +1,128 @@
+"""``goodfit tone``: try the tone scorer on any text, or label every message in the warehouse."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from goodfit.cli.app import ProjectOption, app, console, open_project, rich_progress
+from goodfit.config import CONFIG_FILE, Config
+from goodfit.errors import GoodfitError
+from goodfit.text.tone import ToneResult, score_tone_batch
+
+# One colour per label for highlighted evidence.
+STYLE = {"profanity": "magenta", "insult": "bold red", "threat": "bold yellow",
+         "shouting": "cyan", "demand": "blue"}
+
+
+class ToneInputError(GoodfitError):
+    code = "tone_input"
+    exit_code = 2
+
+
+@app.command()
+def tone(
+    text: Annotated[str | None, typer.Argument(
+        help="A message to score (customer text; quotes and signatures are ignored).")] = None,
+    file: Annotated[Path | None, typer.Option(
+        "--file", "-f", help="Score every line of this file as one message ('-' reads stdin).",
+        show_default=False)] = None,
+    analyze: Annotated[bool, typer.Option(
+        "--analyze", help="Label every customer message in the project's warehouse "
+        "(writes the message_tone table).")] = False,
+    workers: Annotated[int, typer.Option(help="Processes for --analyze.")] = 1,
+    json_out: Annotated[bool, typer.Option("--json", help="One JSON object per message.")] = False,
+    project: ProjectOption = None,  # type: ignore[assignment]
+) -> None:
+    """Tone toward staff: profanity, insult, threat, shouting, demand, with the exact words.
+
+    Flags for a person to read, never a verdict. English only for now: other languages
+    are reported as not supported rather than guessed at.
+    """
+    if analyze:
+        _analyze(project, workers, json_out)
+        return
+    if (text is None) == (file is None):
+        raise ToneInputError("give either a TEXT to score or --file F (one message per line), "
+                             "or --analyze to label the warehouse")
+    if file is not None:
+        stream = sys.stdin if str(file) == "-" else None
+        try:
+            raw = stream.read() if stream else file.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ToneInputError(f"cannot read {file}: {exc.strerror}") from None
+        texts = raw.splitlines()
+    else:
+        texts = [text or ""]
+    results = _scorer(project)(texts)
+    if json_out:
+        for r in results:
+            sys.stdout.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
+        return
+    for i, (t, r) in enumerate(zip(texts, results, strict=True)):
+        if i:
+            console.print()
+        _render(t, r)
+
+
+def _scorer(project: Path | None) -> Callable[[list[str]], list[ToneResult]]:
+    """The project's [tone] settings when there is a project; goodfit's defaults otherwise."""
+    if project is not None or (Path(".") / CONFIG_FILE).is_file():
+        return open_project(project).tone
+    settings = Config().tone
+    return lambda texts: score_tone_batch(texts, settings)
+
+
+def _render(text: str, r: ToneResult) -> None:
+    if not r.language_supported:
+        console.print(Text("language not supported (English only): no labels given", "yellow"))
+        console.print(Text(text))
+        return
+    if not r.labels:
+        console.print(Text("clean: no tone labels", "green"))
+        console.print(Text(text))
+        return
+    head = Text.assemble(("abusive toward staff" if r.abusive else "not abusive",
+                          "bold red" if r.abusive else "green"), f"   score {r.score:.2f}   ")
+    for label in r.labels:
+        head.append(f"{label} {r.scores[label]:.2f}  ", STYLE[label])
+    console.print(head)
+    body = Text(text)  # customer text: never parsed as markup
+    for span in r.spans:
+        body.stylize(f"{STYLE[span.label]} underline", span.start, span.end)
+    console.print(body)
+    for span in r.spans:
+        console.print(Text.assemble(f"  {span.label:<9} {span.start:>5}-{span.end:<5} ",
+                                    (span.text, STYLE[span.label])))
+
+
+def _analyze(project: Path | None, workers: int, json_out: bool) -> None:
+    with rich_progress(not json_out) as progress:
+        summary = open_project(project).analyze_tone(progress, workers=workers)
+    if json_out:
+        sys.stdout.write(json.dumps({
+            "messages": summary.messages, "flagged": summary.flagged,
+            "abusive": summary.abusive, "unsupported_language": summary.unsupported_language,
+            "by_label": summary.by_label, "table": "message_tone"}) + "\n")
+        return
+    table = RichTable(title="message_tone written", show_header=True)
+    table.add_column("customer messages")
+    table.add_column("flagged", justify="right")
+    table.add_column("abusive toward staff", justify="right")
+    table.add_column("not English", justify="right")
+    table.add_row(str(summary.messages), str(summary.flagged), str(summary.abusive),
+                  str(summary.unsupported_language))
+    console.print(table)
+    labels = RichTable(show_header=True)
+    labels.add_column("label")
+    labels.add_column("messages", justify="right")
+    for label, n in summary.by_label.items():
+        labels.add_row(label, str(n))
+    console.print(labels)
