@@ -1,0 +1,76 @@
+"""The 0-100 fit score: a sum of components, each contribution kept so it can be shown.
+
+profitability   margin against [fit] good_margin (no revenue: no points)
+support_load    support cost per dollar against [fit] bad_support_cost_per_dollar
+behaviour       points lost per behaviour flag by severity (money flags are already in
+                profitability; heavy_load and idle are information)
+tenure          months as a customer against [fit] full_tenure_months
+payment         share of payment attempts that succeeded, less disputes and chargebacks
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pandas as pd
+
+from goodfit.config import FitSettings
+from goodfit.scoring.evidence import Flag
+from goodfit.scoring.inputs import money
+
+COMPONENTS = ("profitability", "support_load", "behaviour", "tenure", "payment_reliability")
+# Flags whose cost is already counted by another component.
+NOT_BEHAVIOUR = frozenset({"unprofitable", "low_margin", "heavy_load", "idle"})
+
+
+@dataclass(frozen=True)
+class PaymentStats:
+    attempts: int = 0
+    failed: int = 0
+    disputes: int = 0  # disputes and chargebacks
+
+
+def _clip(x: float) -> float:
+    return max(0.0, min(1.0, x))
+
+
+def components(row: dict[str, object], flags: list[Flag], pay: PaymentStats,
+               cfg: FitSettings) -> dict[str, float]:
+    """Points per component for one scorecard row; they sum to the score."""
+    w = cfg.weights
+    revenue = money(row.get("revenue"))
+    margin = row.get("margin")
+    has_margin = revenue > 0 and margin is not None and not pd.isna(margin)  # type: ignore[call-overload]
+    profit = w["profitability"] * _clip(float(margin) / cfg.good_margin) \
+        if has_margin and cfg.good_margin > 0 else 0.0  # type: ignore[arg-type]
+    support_cost = money(row.get("support_cost"))
+    if revenue > 0:
+        support = w["support_load"] * _clip(
+            1.0 - (support_cost / revenue) / cfg.bad_support_cost_per_dollar)
+    else:
+        support = w["support_load"] if support_cost == 0 else 0.0
+    penalty = sum(cfg.severity_penalty.get(f.severity.value, 0.0)
+                  for f in flags if f.code not in NOT_BEHAVIOUR)
+    behaviour = max(0.0, w["behaviour"] - penalty)
+    tenure = w["tenure"] * _clip(money(row.get("tenure_months")) / cfg.full_tenure_months)
+    if pay.attempts:
+        ok = 1.0 - pay.failed / pay.attempts - cfg.dispute_penalty * pay.disputes
+        payment = w["payment_reliability"] * _clip(ok)
+    else:
+        payment = w["payment_reliability"] * _clip(1.0 - cfg.dispute_penalty * pay.disputes)
+    return {"profitability": round(profit, 2), "support_load": round(support, 2),
+            "behaviour": round(behaviour, 2), "tenure": round(tenure, 2),
+            "payment_reliability": round(payment, 2)}
+
+
+def payment_stats(payments: pd.DataFrame) -> dict[str, PaymentStats]:
+    """From rows (customer_id, outcome) of payment attempts in the window."""
+    out: dict[str, PaymentStats] = defaultdict(PaymentStats)
+    for cid, g in payments.groupby("customer_id"):
+        outcomes = g["outcome"].fillna("succeeded")
+        out[str(cid)] = PaymentStats(
+            attempts=int(outcomes.isin(["succeeded", "failed"]).sum()),
+            failed=int((outcomes == "failed").sum()),
+            disputes=int(outcomes.isin(["dispute", "chargeback"]).sum()))
+    return out

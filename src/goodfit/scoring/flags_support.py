@@ -1,0 +1,181 @@
+"""Flags about how a customer uses support: priority misuse, impatience, hand-holding,
+abusive language toward staff, and carrying the bulk of the load."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+import ibis
+import pandas as pd
+
+from goodfit.config import (
+    AbusiveLanguageFlag,
+    HandHoldingFlag,
+    HeavyLoadFlag,
+    ImpatienceFlag,
+    PriorityMisuseFlag,
+)
+from goodfit.scoring.evidence import EvidenceRef, Flag, Severity
+from goodfit.scoring.inputs import ScoringInputs, frame
+
+
+def _tickets(ids: pd.Series) -> list[EvidenceRef]:
+    return [EvidenceRef("ticket", str(i)) for i in ids]
+
+
+def priority_misuse(inp: ScoringInputs, cfg: PriorityMisuseFlag) -> list[Flag]:
+    t = inp.tickets()
+    hi = frame(t.filter(t.priority.isin(cfg.priorities)).select(
+        "ticket_id", "customer_id", "resolution"))
+    out = []
+    for cid, g in hi.groupby("customer_id", sort=True):
+        bad = g[g["resolution"].isin(cfg.resolution_codes)]
+        if len(bad) >= cfg.min_tickets and len(bad) / len(g) >= cfg.min_share:
+            out.append(Flag(str(cid), "priority_misuse", Severity(cfg.severity),
+                            tuple(_tickets(bad["ticket_id"])),
+                            f"{len(bad)} of {len(g)} high/urgent tickets were "
+                            f"{' or '.join(cfg.resolution_codes)}",
+                            {"misused": len(bad), "high_priority": len(g)}))
+    return out
+
+
+def impatience(inp: ScoringInputs, cfg: ImpatienceFlag) -> list[Flag]:
+    """Two kinds of event: a high/urgent ticket soon after paying or ordering, and a
+    customer follow-up minutes after their own previous message with no reply between."""
+    events: dict[str, list[EvidenceRef]] = defaultdict(list)
+    counts: dict[str, int] = defaultdict(int)
+    t = inp.tickets()
+    hi = frame(t.filter(t.priority.isin(cfg.priorities)).select(
+        "ticket_id", "customer_id", "opened_at")).sort_values("opened_at")
+    p = inp.in_window("payments", "at")
+    p = p.filter(p.outcome.isnull() | (p.outcome == "succeeded"))
+    pay = frame(p.select(p.customer_id, p.payment_id.name("ref_id"), p.at.name("event_at")))
+    pay["kind"] = "payment"
+    o = inp.in_window("orders", "placed_at")
+    orders = frame(o.select(o.customer_id, o.order_id.name("ref_id"),
+                            o.placed_at.name("event_at")))
+    orders["kind"] = "order"
+    before = pd.concat([pay, orders], ignore_index=True)
+    if len(hi) and len(before):
+        before = before.dropna(subset=["event_at", "ref_id"]).sort_values("event_at")
+        hi["opened_at"] = hi["opened_at"].astype("datetime64[us]")
+        before["event_at"] = before["event_at"].astype("datetime64[us]")
+        near = pd.merge_asof(hi, before, left_on="opened_at", right_on="event_at",
+                             by="customer_id", direction="backward",
+                             tolerance=pd.Timedelta(minutes=cfg.after_payment_minutes))
+        for row in near.dropna(subset=["ref_id"]).itertuples():
+            cid = str(row.customer_id)
+            events[cid] += [EvidenceRef("ticket", str(row.ticket_id)),
+                            EvidenceRef(str(row.kind), str(row.ref_id))]
+            counts[cid] += 1
+    m = inp.messages()
+    m = m.filter(m.author_role.isin(["customer", "staff"]))
+    w = ibis.window(group_by=m.ticket_id, order_by=[m.sent_at, m.message_id])
+    m = m.mutate(prev_role=m.author_role.lag().over(w), prev_at=m.sent_at.lag().over(w))
+    gap = ibis.interval(seconds=int(cfg.followup_minutes * 60))
+    follow = frame(m.filter((m.author_role == "customer") & (m.prev_role == "customer")
+                            & (m.sent_at <= m.prev_at + gap))
+                   .select("customer_id", "message_id"))
+    for row in follow.itertuples():
+        cid = str(row.customer_id)
+        events[cid].append(EvidenceRef("message", str(row.message_id)))
+        counts[cid] += 1
+    return [Flag(cid, "impatience", Severity(cfg.severity), tuple(dict.fromkeys(events[cid])),
+                 f"{n} impatient events (urgent tickets right after paying or ordering, "
+                 f"follow-ups within {cfg.followup_minutes:g} minutes)", {"events": n})
+            for cid, n in sorted(counts.items()) if n >= cfg.min_events]
+
+
+def answerable_tickets(inp: ScoringInputs, cfg: HandHoldingFlag) -> pd.DataFrame:
+    """Tickets in the window and whether the docs answer them: the KB match says so, or
+    (either way) they were resolved with a documentation code."""
+    t = inp.tickets()
+    answered = t.resolution.isin(cfg.resolution_codes)
+    if inp.ticket_kb_match is not None:
+        k = inp.ticket_kb_match
+        k = k.filter((k["rank"] == 1) & k.answerable).select(
+            k.ticket_id.name("_kid"), k.article_id)
+        t = t.left_join(k, t.ticket_id == k._kid)
+        answered = t.resolution.isin(cfg.resolution_codes) | t._kid.notnull()
+    else:
+        t = t.mutate(article_id=ibis.null(str))
+    df = frame(t.select("ticket_id", "customer_id", "article_id",
+                        answered.fill_null(False).name("answered")))
+    df["answered"] = df["answered"].astype(bool)
+    return df
+
+
+def hand_holding(inp: ScoringInputs, cfg: HandHoldingFlag,
+                 answerable: pd.DataFrame | None = None) -> list[Flag]:
+    df = answerable_tickets(inp, cfg) if answerable is None else answerable
+    out = []
+    for cid, g in df.groupby("customer_id", sort=True):
+        hit = g[g["answered"]]
+        if len(hit) >= cfg.min_tickets and len(hit) / len(g) >= cfg.min_share:
+            refs = _tickets(hit["ticket_id"])
+            refs += [EvidenceRef("kb_article", str(a))
+                     for a in dict.fromkeys(hit["article_id"].dropna())]
+            out.append(Flag(str(cid), "hand_holding", Severity(cfg.severity), tuple(refs),
+                            f"{len(hit)} of {len(g)} tickets are answered by the "
+                            "documentation", {"answerable": len(hit), "tickets": len(g)}))
+    return out
+
+
+def abusive_language(inp: ScoringInputs, cfg: AbusiveLanguageFlag) -> list[Flag]:
+    if inp.message_tone is None:
+        return []  # no tone analysis: say nothing rather than guess
+    tone = inp.message_tone
+    tone = tone.filter(tone.abusive & (tone.sent_at >= inp.since) & (tone.sent_at <= inp.until))
+    df = frame(tone.select("message_id", "customer_id", "sent_at", "labels", "spans"))
+    out = []
+    for cid, g in df.groupby("customer_id", sort=True):
+        if len(g) < cfg.min_messages:
+            continue
+        refs: list[EvidenceRef] = []
+        for row in g.sort_values("sent_at").itertuples():
+            spans = json.loads(row.spans) if isinstance(row.spans, str) and row.spans else []
+            if not spans:
+                refs.append(EvidenceRef("message", str(row.message_id)))
+            for s in spans:
+                refs.append(EvidenceRef("message", str(row.message_id),
+                                        (int(s["start"]), int(s["end"])), str(s.get("text", ""))))
+        last = pd.Timestamp(g["sent_at"].max()).date().isoformat()
+        out.append(Flag(str(cid), "abusive_language", Severity(cfg.severity), tuple(refs),
+                        f"{len(g)} messages aimed at staff (last {last})",
+                        {"messages": len(g)}))
+    return out
+
+
+LOAD_COLUMNS = {"support_minutes": "support_minutes", "tickets": "tickets",
+                "support_cost": "support_cost"}
+
+
+def heavy_load(inp: ScoringInputs, cfg: HeavyLoadFlag) -> list[Flag]:
+    """The smallest set of customers carrying ``share`` of the load (ties broken by id)."""
+    col = LOAD_COLUMNS[cfg.load]
+    card = frame(inp.scorecard.select("customer_id", col))
+    card[col] = card[col].astype(float).fillna(0.0)
+    card = card[card[col] > 0].sort_values([col, "customer_id"], ascending=[False, True])
+    total = card[col].sum()
+    if len(card) < cfg.min_customers or total <= 0:
+        return []
+    before = (card[col].cumsum() - card[col]) / total
+    heavy = card[before < cfg.share]
+    t = inp.tickets()
+    tickets = frame(t.filter(t.customer_id.isin(list(heavy["customer_id"])))
+                    .select("customer_id", "ticket_id", "staff_minutes"))
+    by_customer = {cid: g.sort_values("staff_minutes", ascending=False)
+                   for cid, g in tickets.groupby("customer_id")}
+    out = []
+    for row in heavy.itertuples():
+        g = by_customer.get(row.customer_id)
+        if g is None or g.empty:
+            continue  # no rows to show: no flag
+        share = getattr(row, col) / total
+        out.append(Flag(str(row.customer_id), "heavy_load", Severity(cfg.severity),
+                        tuple(_tickets(g["ticket_id"])),
+                        f"carries {share:.1%} of all {cfg.load.replace('_', ' ')}; in the "
+                        f"{len(heavy)} customers carrying {cfg.share:.0%} of the load",
+                        {"share": share, "set_size": len(heavy)}))
+    return out
