@@ -135,3 +135,14 @@ class WarehouseError(GoodfitError):
 class NotImplementedOnBackend(GoodfitError):
     code = "not_implemented_on_backend"
     exit_code = 5
+
+
+class UnknownSnapshot(GoodfitError):
+    code = "unknown_snapshot"
+    exit_code = 2
+
+    def __init__(self, snapshot_id: int, known: Iterable[int]) -> None:
+        known = list(known)
+        listed = ", ".join(str(k) for k in known[-10:]) or "none yet (goodfit score --snapshot)"
+        super().__init__(f"No snapshot {snapshot_id}. Snapshots: {listed}")
+
