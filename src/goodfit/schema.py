@@ -8,10 +8,10 @@ generator and the metrics all read it; nothing else declares a column.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """Logical column types; the warehouse type follows from the kind."""
 
     STRING = "string"
@@ -30,7 +30,7 @@ SQL_TYPES: dict[Kind, str] = {
     Kind.DATE: "DATE",
     Kind.MONEY: "DECIMAL(18,4)",
     Kind.INTEGER: "BIGINT",
-    Kind.NUMBER: "DOUBLE",
+    Kind.NUMBER: "DOUBLE PRECISION",  # spelled so DuckDB and PostgreSQL both accept it
     Kind.BOOLEAN: "BOOLEAN",
     Kind.ENUM: "VARCHAR",
 }
@@ -47,6 +47,7 @@ class Column:
     min_value: float | None = None  # inclusive lower bound for numbers/money
     max_value: float | None = None
     example: str = ""
+    max_length: int = 10_000  # strings longer than this are rejected, not truncated
 
     @property
     def sql_type(self) -> str:
@@ -199,7 +200,8 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         _r("sent_at", T, "When it was sent", example="2024-02-01 10:00:00"),
         _r("author_role", E, "Who wrote it", values=AUTHOR_ROLES, example="customer"),
         _c("author", S, "Author name or e-mail", example="ada@acme.example"),
-        _c("body", S, "Message text (plain text)", example="My VPS does not answer ping."),
+        _c("body", S, "Message text (plain text)", example="My VPS does not answer ping.",
+           max_length=500_000),
     ), key=("message_id",), references=(("ticket_id", "tickets", "ticket_id"),)),
     Table("usage", "Metered usage per period (e.g. egress GB per month).", (
         _r("customer_id", S, "Customer", example="C-1001"),
@@ -228,7 +230,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     Table("kb_articles", "Knowledge-base articles; goodfit matches tickets to them.", (
         _r("article_id", S, "Article id", example="KB-1"),
         _r("title", S, "Title", example="How to reset your VPS root password"),
-        _c("body", S, "Article text", example="Open the control panel, …"),
+        _c("body", S, "Article text", example="Open the control panel, …", max_length=500_000),
         _c("url", S, "Public URL", example="https://help.example/kb/1"),
         _c("tags", S, "Comma-separated tags", example="vps,password"),
     ), key=("article_id",)),

@@ -1,0 +1,182 @@
+"""Commands that set up a project and get data in: init, templates, import, status."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from goodfit.cli.app import (
+    JsonOption,
+    ProjectOption,
+    app,
+    console,
+    open_project,
+    print_json,
+    rich_progress,
+)
+from goodfit.errors import GoodfitError
+from goodfit.ingest import ImportResult
+from goodfit.ingest.templates import data_model_markdown, write_templates
+from goodfit.project import Project
+
+EXIT_REJECTED = 6
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder to create the project in.")],
+    warehouse: Annotated[str | None, typer.Option(
+        "--warehouse", help="Warehouse URL: duckdb:///warehouse.duckdb (default) or "
+        "postgresql://user@host/db.")] = None,
+) -> None:
+    """Create a project folder: goodfit.toml with commented defaults and an empty warehouse."""
+    project = Project.init(directory, warehouse_url=warehouse)
+    console.print(Text(f"Created goodfit project in {project.root}"))
+    console.print(Text(f"  configuration: {project.root / 'goodfit.toml'}"))
+    console.print(Text(f"  warehouse:     {project.config.warehouse.url}"))
+    console.print(Text("Next: goodfit templates DIR, then goodfit import DIR"))
+
+
+@app.command()
+def templates(
+    directory: Annotated[Path, typer.Argument(help="Folder to write the CSV templates to.")],
+    docs: Annotated[Path | None, typer.Option(
+        "--docs", help="Also write the data-model reference (markdown) to this file.")] = None,
+) -> None:
+    """Write one CSV template per canonical table (header and one example row)."""
+    for path in write_templates(directory):
+        console.print(Text(str(path)))
+    if docs:
+        docs.parent.mkdir(parents=True, exist_ok=True)
+        docs.write_text(data_model_markdown() + "\n", encoding="utf-8")
+        console.print(Text(str(docs)))
+
+
+def _parse_map(pairs: list[str]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise typer.BadParameter(f"'{pair}': expected their_column=our_column",
+                                     param_hint="--map")
+        theirs, ours = pair.split("=", 1)
+        mapping[theirs.strip()] = ours.strip()
+    return mapping
+
+
+def render_import(results: list[ImportResult]) -> None:
+    table = RichTable(title="Import", show_lines=False)
+    for col in ("table", "file", "read", "inserted", "updated", "unchanged", "rejected"):
+        table.add_column(col, justify="right" if col not in ("table", "file") else "left")
+    for r in results:
+        table.add_row(r.table, Text(Path(r.file).name), f"{r.rows_read:,}", f"{r.inserted:,}",
+                      f"{r.updated:,}", f"{r.unchanged:,}",
+                      Text(f"{r.rejected:,}", style="red" if r.rejected else ""))
+    console.print(table)
+    for r in results:
+        if r.rejected:
+            console.print(Text(f"{r.table}: {r.rejected:,} row(s) quarantined in "
+                               f"{r.quarantine_file}", style="yellow"))
+            for reason, n in r.rejected_by_reason.items():
+                console.print(Text(f"  {n:>8,}  {reason}"))
+        if r.ignored_columns:
+            console.print(Text(f"{r.table}: ignored column(s) not in the table: "
+                               f"{', '.join(r.ignored_columns)}", style="dim"))
+
+
+@app.command("import")
+def import_(
+    target: Annotated[str, typer.Argument(
+        help="Table name (then FILE), or a folder whose files are named after tables.")],
+    file: Annotated[Path | None, typer.Argument(help="CSV (.csv, .csv.gz) or Parquet file.")] = None,
+    map_: Annotated[list[str] | None, typer.Option(
+        "--map", help="their_column=our_column (repeatable); overrides [mapping.TABLE].")] = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Reject the whole file if any row is bad.")] = False,
+    encoding: Annotated[str | None, typer.Option(
+        help="File encoding: utf-8 (default, BOM or not), latin-1, utf-16.")] = None,
+    delimiter: Annotated[str | None, typer.Option(help="Field delimiter (default: detect).")] = None,
+    decimal_comma: Annotated[bool | None, typer.Option(
+        "--decimal-comma/--decimal-point", help="Read 1.234,50 as 1234.50.")] = None,
+    fail_on_reject: Annotated[bool, typer.Option(
+        "--fail-on-reject", help=f"Exit with {EXIT_REJECTED} when rows were quarantined.")] = False,
+    project: ProjectOption = Path("."),
+    json: JsonOption = False,
+) -> None:
+    """Import a file into a table, or every table-named file in a folder.
+
+    Bad rows go to quarantine/ with file, row, field and reason; the rest lands in one
+    transaction. Re-importing the same file changes nothing.
+    """
+    proj = open_project(project)
+    settings = proj.config.import_
+    if encoding:
+        settings.encoding = encoding
+    if delimiter:
+        settings.delimiter = delimiter
+    if decimal_comma is not None:
+        settings.decimal_comma = decimal_comma
+    with rich_progress(not json) as progress:
+        if file is None:
+            path = Path(target)
+            if not path.is_dir():
+                raise GoodfitError(f"'{target}' is not a folder; to import one file give the "
+                                   "table and the file: goodfit import TABLE FILE")
+            if map_:
+                raise typer.BadParameter("--map needs a single table: goodfit import TABLE FILE",
+                                         param_hint="--map")
+            results = proj.import_directory(path, strict=strict or None, progress=progress)
+        else:
+            results = [proj.import_file(target, file, mapping=_parse_map(map_ or []),
+                                        strict=strict or None, progress=progress)]
+    if json:
+        print_json([r.to_dict() for r in results])
+    else:
+        render_import(results)
+    if fail_on_reject and any(r.rejected for r in results):
+        raise typer.Exit(EXIT_REJECTED)
+
+
+@app.command()
+def status(project: ProjectOption = Path("."), json: JsonOption = False) -> None:
+    """Tables, row counts, data window, import history and quarantine files."""
+    info = open_project(project).status()
+    if json:
+        print_json(info)
+        return
+    render_status(info)
+
+
+def render_status(info: dict[str, object]) -> None:
+    tables = RichTable(title=f"Warehouse ({info['warehouse']})")
+    for col in ("table", "rows", "from", "to"):
+        tables.add_column(col, justify="right" if col == "rows" else "left")
+    for t in info["tables"]:  # type: ignore[attr-defined]
+        tables.add_row(t["table"], f"{t['rows']:,}", _day(t["from"]), _day(t["to"]))
+    console.print(tables)
+    window = info["data_window"]
+    console.print(Text(f"Data window: {_day(window['from'])} … {_day(window['to'])}"))  # type: ignore[index]
+    imports = info["imports"]
+    if imports:
+        hist = RichTable(title="Recent imports")
+        for col in ("when", "table", "file", "read", "inserted", "updated", "rejected"):
+            hist.add_column(col)
+        for r in imports[:10]:  # type: ignore[index]
+            hist.add_row(str(r["started_at"])[:19], r["table_name"], Text(Path(r["file"]).name),
+                         f"{r['rows_read']:,}", f"{r['inserted']:,}", f"{r['updated']:,}",
+                         f"{r['rejected']:,}")
+        console.print(hist)
+    quarantine = info["quarantine"]
+    if quarantine:
+        total = sum(q["rows"] for q in quarantine)  # type: ignore[attr-defined]
+        console.print(Text(f"Quarantine: {total:,} row(s) in {len(quarantine)} file(s) "  # type: ignore[arg-type]
+                           "under quarantine/", style="yellow"))
+    else:
+        console.print(Text("Quarantine: empty"))
+
+
+def _day(value: object) -> str:
+    return "" if value is None else str(value)[:10]

@@ -1,0 +1,247 @@
+"""Import one file into one canonical table: validate, quarantine, upsert — atomically.
+
+The steps, each a few set-based SQL statements in DuckDB (the warehouse itself when it
+is DuckDB, an in-memory DuckDB in front of PostgreSQL):
+
+1. read the file as text columns with spreadsheet row numbers (``source``);
+2. parse every field and find the first problem per row (``validate``); duplicate keys
+   within the file and orphans (unknown parent ids) are problems too;
+3. write the rejected rows to quarantine/<table>-<time>.csv with file, row, field, reason;
+4. in ONE transaction: delete rows whose key is re-imported with different content,
+   insert new and changed rows, record the import. Killed anywhere, the warehouse is the
+   before- or the after-state; re-importing the same file changes nothing.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from goodfit.config import Config
+from goodfit.errors import InputFileError, InvalidRow, MissingColumns
+from goodfit.ingest.loader import DuckDBLoader, Loader, PostgresLoader
+from goodfit.ingest.result import ImportResult
+from goodfit.ingest.source import RAW, Source, file_kind, file_sha256, materialise_raw, open_source
+from goodfit.ingest.validate import derived_key_sql, parse_select, q, row_hash_sql
+from goodfit.progress import NO_PROGRESS, Progress
+from goodfit.schema import IMPORT_ORDER, ROW_HASH, Table
+from goodfit.schema import table as lookup_table
+from goodfit.warehouse import Warehouse
+
+PARSED = "_gf_parsed"
+STAGE = "_gf_stage"
+
+
+def _resolve_columns(source: Source, tbl: Table, mapping: Mapping[str, str]) -> tuple[
+        dict[str, tuple[str, bool]], list[str]]:
+    """Match file columns to canonical ones: explicit mapping first, then same name."""
+    present: dict[str, tuple[str, bool]] = {}
+    ignored: list[str] = []
+    lowered_map = {k.strip().lower(): v for k, v in mapping.items()}
+    for i, col in enumerate(source.columns):
+        name = col.name.strip().lstrip("\ufeff")
+        ours = mapping.get(name) or lowered_map.get(name.lower()) or name.lower()
+        if ours in tbl.columns_by_name and ours not in present:
+            present[ours] = (f'"c{i}"', col.native)
+        else:
+            ignored.append(col.name)
+    missing = [c for c in tbl.required if c not in present]
+    if missing:
+        raise MissingColumns(source.file, tbl.name, missing, [c.name for c in source.columns])
+    return present, ignored
+
+
+def _engine_for(warehouse: Warehouse) -> tuple[duckdb.DuckDBPyConnection, Loader]:
+    if warehouse.backend == "duckdb":
+        raw = warehouse.raw
+        return raw, DuckDBLoader(raw)
+    if warehouse.backend == "postgres":
+        engine = duckdb.connect()
+        return engine, PostgresLoader(warehouse.raw, engine)
+    raise InputFileError("", f"importing into a {warehouse.backend} warehouse is not supported; "
+                             "import into DuckDB or PostgreSQL")
+
+
+def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Path, *,
+                mapping: Mapping[str, str] | None = None, strict: bool | None = None,
+                quarantine_dir: Path, progress: Progress = NO_PROGRESS) -> ImportResult:
+    tbl = lookup_table(table_name)
+    strict = config.import_.strict if strict is None else strict
+    # Mapping from goodfit.toml, overridden by the command line.
+    effective_map = {**config.mapping.get(tbl.name, {}), **(mapping or {})}
+    started = datetime.now(UTC).replace(tzinfo=None)
+    t0 = time.monotonic()
+    file = file.resolve()
+    file_kind(file)
+    if not file.is_file():
+        raise InputFileError(file, "no such file")
+    progress("read " + file.name, 0, 3)
+    file_hash = file_sha256(file)
+    engine, loader = _engine_for(warehouse)
+    try:
+        source = open_source(engine, file, config.import_)
+        present, ignored = _resolve_columns(source, tbl, effective_map)
+        reader_rejects = materialise_raw(engine, source)
+        progress("read " + file.name, 1, 3)
+
+        engine.execute(f"CREATE OR REPLACE TEMP TABLE {PARSED} AS SELECT _n AS _row, "
+                       f"{parse_select(tbl, present, config)} FROM {RAW}")
+        _derive_keys(engine, tbl)
+        _mark_duplicates(engine, tbl)
+        loader.mark_orphans(PARSED, tbl)
+        rows_read = _scalar(engine, f"SELECT count(*) FROM {PARSED}") + len(reader_rejects)
+        rejected = _scalar(engine, f"SELECT count(*) FROM {PARSED} WHERE _field IS NOT NULL") \
+            + len(reader_rejects)
+        by_reason = _reasons(engine, reader_rejects)
+        progress("read " + file.name, 2, 3)
+
+        if strict and rejected:
+            row, field, reason = _first_problem(engine, reader_rejects)
+            raise InvalidRow(file, row, field, reason, rejected=rejected)
+
+        quarantine_file = None
+        if rejected:
+            quarantine_file = _write_quarantine(engine, source, tbl, quarantine_dir,
+                                                reader_rejects, started)
+        engine.execute(
+            f"CREATE OR REPLACE TEMP TABLE {STAGE} AS SELECT "
+            + ", ".join(q(c) for c in tbl.column_names)
+            + f", {row_hash_sql(tbl)} AS {q(ROW_HASH)} FROM {PARSED} WHERE _field IS NULL"
+        )
+        accepted = rows_read - rejected
+        import_id = uuid.uuid4().hex[:12]
+        record: dict[str, Any] = {
+            "import_id": import_id, "table_name": tbl.name, "file": str(file),
+            "file_hash": file_hash, "started_at": started, "rows_read": rows_read,
+            "accepted": accepted, "rejected": rejected,
+            "quarantine_file": str(quarantine_file) if quarantine_file else None,
+        }
+        counts = loader.upsert(STAGE, tbl, record)
+        progress("read " + file.name, 3, 3)
+    except duckdb.Error as exc:
+        raise InputFileError(file, f"cannot be imported: {str(exc).splitlines()[0][:300]}") \
+            from None
+    finally:
+        _cleanup(engine)
+        if engine is not warehouse.raw:
+            engine.close()
+    return ImportResult(
+        import_id=import_id, table=tbl.name, file=str(file), file_hash=file_hash,
+        rows_read=rows_read, accepted=accepted, inserted=counts.inserted,
+        updated=counts.updated, unchanged=counts.unchanged, rejected=rejected,
+        rejected_by_reason=by_reason, quarantine_file=str(quarantine_file) if quarantine_file
+        else None, ignored_columns=ignored, seconds=round(time.monotonic() - t0, 3),
+    )
+
+
+def _scalar(engine: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = engine.execute(sql).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def _derive_keys(engine: duckdb.DuckDBPyConnection, tbl: Table) -> None:
+    for key, expr in derived_key_sql(tbl).items():
+        engine.execute(f"UPDATE {PARSED} SET {q(key)} = {expr} WHERE _field IS NULL")
+
+
+def _mark_duplicates(engine: duckdb.DuckDBPyConnection, tbl: Table) -> None:
+    """Later rows repeating a key already seen in the same file are rejected, not merged."""
+    keys = ", ".join(q(k) for k in tbl.key)
+    engine.execute(
+        f"UPDATE {PARSED} SET _field = {_lit(tbl.key[0])}, _problem = 'duplicate key', "
+        f"_reason = 'duplicate key: same {'/'.join(tbl.key)} as row ' || d.first_row "
+        f"FROM (SELECT _row AS r, min(_row) OVER (PARTITION BY {keys}) AS first_row "
+        f"      FROM {PARSED} WHERE _field IS NULL) d "
+        f"WHERE {PARSED}._row = d.r AND d.first_row < d.r"
+    )
+
+
+def _lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _reasons(engine: duckdb.DuckDBPyConnection,
+             reader_rejects: list[tuple[Any, ...]]) -> dict[str, int]:
+    counts = {
+        f"{field}: {problem}": int(n)
+        for field, problem, n in engine.execute(
+            f"SELECT _field, _problem, count(*) FROM {PARSED} WHERE _field IS NOT NULL "
+            "GROUP BY ALL ORDER BY 3 DESC, 1, 2").fetchall()
+    }
+    for _row, _col, _msg, _raw in reader_rejects:
+        counts["(line): unreadable"] = counts.get("(line): unreadable", 0) + 1
+    return counts
+
+
+def _first_problem(engine: duckdb.DuckDBPyConnection,
+                   reader_rejects: list[tuple[Any, ...]]) -> tuple[int, str, str]:
+    row = engine.execute(f"SELECT _row, _field, _reason FROM {PARSED} WHERE _field IS NOT NULL "
+                         "ORDER BY _row LIMIT 1").fetchone()
+    candidates = [(int(r[0]), str(r[1]), str(r[2]))] if (r := row) else []
+    candidates += [(line, col or "(line)", msg) for line, col, msg, _raw in reader_rejects]
+    return min(candidates)
+
+
+def _write_quarantine(engine: duckdb.DuckDBPyConnection, source: Source, tbl: Table,
+                      directory: Path, reader_rejects: list[tuple[Any, ...]],
+                      started: datetime) -> Path:
+    """Rejected rows, exactly as they were in the file, plus where and why."""
+    directory.mkdir(parents=True, exist_ok=True)
+    stamp = started.strftime("%Y%m%dT%H%M%S")
+    out = directory / f"{tbl.name}-{stamp}-{uuid.uuid4().hex[:6]}.csv"
+    raw_cols = ", ".join(f'r."c{i}" AS {q(c.name)}' for i, c in enumerate(source.columns))
+    engine.execute("CREATE OR REPLACE TEMP TABLE _gf_quarantine (_file VARCHAR, _row BIGINT, "
+                   "_field VARCHAR, _reason VARCHAR, _raw_line VARCHAR)")
+    if reader_rejects:
+        engine.executemany("INSERT INTO _gf_quarantine VALUES (?, ?, ?, ?, ?)",
+                           [(source.file.name, line, col or "(line)", msg, raw)
+                            for line, col, msg, raw in reader_rejects])
+    null_raw = ", ".join(f"CAST(NULL AS VARCHAR) AS {q(c.name)}" for c in source.columns)
+    engine.execute(
+        f"COPY (SELECT * FROM (SELECT _file, _row, _field, _reason, _raw_line, {null_raw} "
+        f"FROM _gf_quarantine UNION ALL "
+        f"SELECT {_lit(source.file.name)}, p._row, p._field, p._reason, NULL, {raw_cols} "
+        f"FROM {PARSED} p JOIN {RAW} r ON r._n = p._row WHERE p._field IS NOT NULL) "
+        f"ORDER BY _row) TO {_lit(str(out))} (HEADER, DELIMITER ',')"
+    )
+    return out
+
+
+def _cleanup(engine: duckdb.DuckDBPyConnection) -> None:
+    for name in (RAW, PARSED, STAGE, "_gf_quarantine", "_gf_rej_pos", "_gf_parents"):
+        engine.execute(f"DROP TABLE IF EXISTS {name}")
+    engine.execute("DROP VIEW IF EXISTS _gf_file")
+
+
+def import_directory(warehouse: Warehouse, config: Config, directory: Path, *,
+                     strict: bool | None = None, quarantine_dir: Path,
+                     progress: Progress = NO_PROGRESS) -> list[ImportResult]:
+    """Import every file named after a table (tickets.csv, tickets.parquet, …), parents first."""
+    if not directory.is_dir():
+        raise InputFileError(directory, "no such folder")
+    found: dict[str, Path] = {}
+    for path in sorted(directory.iterdir()):
+        if not path.is_file():
+            continue
+        stem = path.name.lower().split(".", 1)[0]
+        if stem in IMPORT_ORDER:
+            try:
+                file_kind(path)
+            except InputFileError:
+                continue
+            if stem in found:
+                raise InputFileError(path, f"two files for table {stem}: {found[stem].name} "
+                                           f"and {path.name}; keep one")
+            found[stem] = path
+    if not found:
+        raise InputFileError(directory, "no file named after a goodfit table "
+                                        f"({', '.join(IMPORT_ORDER)}) with .csv or .parquet")
+    return [import_file(warehouse, config, name, found[name], strict=strict,
+                        quarantine_dir=quarantine_dir, progress=progress)
+            for name in IMPORT_ORDER if name in found]

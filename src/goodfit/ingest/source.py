@@ -1,0 +1,147 @@
+"""Reading an input file as text columns with spreadsheet row numbers.
+
+DuckDB's readers stream CSV (any delimiter, gzip, UTF-8 with or without BOM, Latin-1,
+UTF-16) and Parquet without loading the file into Python. Lines the CSV reader cannot
+split into the header's columns (truncated rows, stray quotes, invalid bytes) are kept
+by DuckDB's ``store_rejects`` and go to quarantine like any other bad row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from goodfit.config import ImportSettings
+from goodfit.errors import InputFileError
+
+CSV_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt", ".txt.gz")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+SUFFIXES = CSV_SUFFIXES + PARQUET_SUFFIXES
+
+RAW = "_gf_raw"  # temp view: file columns as text + _row
+REJECTS = "_gf_rejects"  # lines the CSV reader could not parse
+
+
+@dataclass(frozen=True)
+class SourceColumn:
+    name: str  # as in the file
+    native: bool  # typed (Parquet number/date) rather than text: no notation parsing
+
+
+@dataclass(frozen=True)
+class Source:
+    file: Path
+    columns: tuple[SourceColumn, ...]
+    is_csv: bool
+
+
+def file_kind(path: Path) -> str:
+    name = path.name.lower()
+    if name.endswith(PARQUET_SUFFIXES):
+        return "parquet"
+    if name.endswith(CSV_SUFFIXES):
+        return "csv"
+    raise InputFileError(path, f"unsupported file type; use one of {', '.join(SUFFIXES)}")
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _csv_call(path: Path, settings: ImportSettings, *, rejects: bool) -> str:
+    opts = [_quote(str(path)), "all_varchar=true", "header=true", "auto_detect=true",
+            f"encoding={_quote(settings.encoding)}", "sample_size=20480"]
+    if settings.delimiter:
+        opts.append(f"delim={_quote(settings.delimiter)}")
+    if rejects:
+        opts += ["store_rejects=true", f"rejects_table={_quote(REJECTS)}",
+                 f"rejects_scan={_quote(REJECTS + '_scan')}", "rejects_limit=0"]
+    return f"read_csv({', '.join(opts)})"
+
+
+def open_source(engine: duckdb.DuckDBPyConnection, path: Path, settings: ImportSettings) -> Source:
+    """Create the temp view RAW over ``path``; returns its columns."""
+    if not path.is_file():
+        raise InputFileError(path, "no such file")
+    if path.stat().st_size == 0:
+        raise InputFileError(path, "the file is empty")
+    kind = file_kind(path)
+    try:
+        if kind == "csv":
+            for t in (REJECTS, REJECTS + "_scan"):
+                engine.execute(f"DROP TABLE IF EXISTS {t}")
+            call = _csv_call(path, settings, rejects=True)
+            engine.execute(f"CREATE OR REPLACE TEMP VIEW _gf_file AS SELECT * FROM {call}")
+            described = engine.execute("DESCRIBE _gf_file").fetchall()
+            columns = tuple(SourceColumn(str(r[0]), native=False) for r in described)
+        else:
+            engine.execute("CREATE OR REPLACE TEMP VIEW _gf_file AS SELECT * FROM "
+                           f"read_parquet({_quote(str(path))})")
+            described = engine.execute("DESCRIBE _gf_file").fetchall()
+            columns = tuple(
+                SourceColumn(str(r[0]), native=not str(r[1]).upper().startswith("VARCHAR"))
+                for r in described
+            )
+    except duckdb.Error as exc:
+        raise InputFileError(path, f"cannot be read as {kind.upper()}: {_first_line(exc)}") \
+            from None
+    if kind == "csv" and len(columns) == 1 and columns[0].name.startswith("column"):
+        raise InputFileError(path, "no header row found (the first line must name the columns)")
+    return Source(path, columns, is_csv=kind == "csv")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:300] if text else type(exc).__name__
+
+
+def materialise_raw(engine: duckdb.DuckDBPyConnection, source: Source) -> list[tuple[Any, ...]]:
+    """Read the file once into RAW with spreadsheet row numbers (header = row 1).
+
+    Returns the reader-level rejects as (row, column, reason, raw line).
+    """
+    casts = ", ".join(
+        f'CAST("{c.name.replace(chr(34), chr(34) * 2)}" AS VARCHAR) AS "c{i}"'
+        for i, c in enumerate(source.columns)
+    )
+    try:
+        engine.execute(
+            f"CREATE OR REPLACE TEMP TABLE {RAW} AS "
+            f"SELECT row_number() OVER () AS _n, {casts} FROM _gf_file"
+        )
+    except duckdb.Error as exc:
+        raise InputFileError(source.file, f"cannot be read: {_first_line(exc)}") from None
+    if not source.is_csv:
+        engine.execute(f"UPDATE {RAW} SET _n = _n + 1")  # header is row 1 in a spreadsheet
+        return []
+    # One line can break several rules (e.g. each extra field): keep its first error.
+    rejects = engine.execute(
+        f"SELECT line, first(column_name ORDER BY column_idx), first(error_message ORDER BY "
+        f"column_idx), first(csv_line) FROM {REJECTS} GROUP BY line ORDER BY line"
+    ).fetchall()
+    if not rejects:
+        engine.execute(f"UPDATE {RAW} SET _n = _n + 1")
+        return []
+    # Accepted row k (1-based) sits after every rejected line that precedes it. With
+    # rejected data positions p_i (sorted, 1-based), v_i = p_i - i accepted rows precede
+    # reject i, so row k's data position is k + #{i : v_i < k}.
+    engine.execute("CREATE OR REPLACE TEMP TABLE _gf_rej_pos AS SELECT "
+                   "(line - 1) - row_number() OVER (ORDER BY line) AS v "
+                   f"FROM (SELECT DISTINCT line FROM {REJECTS})")
+    engine.execute(
+        f"UPDATE {RAW} SET _n = _n + 1 + (SELECT count(*) FROM _gf_rej_pos WHERE v < {RAW}._n)"
+    )
+    return [(int(line), str(col or ""), str(msg).splitlines()[0] if msg else "unreadable line",
+             str(raw or "")) for line, col, msg, raw in rejects]

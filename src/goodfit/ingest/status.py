@@ -1,0 +1,61 @@
+"""What is in the warehouse: row counts, data window, import history, quarantine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from goodfit.schema import IMPORTS_TABLE, TABLES, Kind
+from goodfit.warehouse import IMPORTS_COLUMNS, Warehouse
+
+
+def import_history(warehouse: Warehouse, limit: int = 50) -> list[dict[str, Any]]:
+    t = warehouse.con.table(IMPORTS_TABLE)
+    rows = t.order_by(t.started_at.desc()).limit(limit).to_pyarrow().to_pylist()
+    names = [n for n, _ in IMPORTS_COLUMNS]
+    return [{n: r[n] for n in names} for r in rows]
+
+
+def _window_column(name: str) -> str | None:
+    """The timestamp that says when a row happened (the first required timestamp)."""
+    for col in TABLES[name].columns:
+        if col.kind is Kind.TIMESTAMP and col.required:
+            return col.name
+    return None
+
+
+def project_status(warehouse: Warehouse, quarantine_dir: Path) -> dict[str, Any]:
+    tables = []
+    first, last = None, None
+    for name in TABLES:
+        t = warehouse.table(name)
+        when = _window_column(name)
+        if when:
+            row = t.aggregate(rows=t.count(), start=t[when].min(), end=t[when].max()) \
+                .to_pyarrow().to_pylist()[0]
+        else:
+            row = {"rows": int(t.count().execute()), "start": None, "end": None}
+        tables.append({"table": name, "rows": int(row["rows"]), "from": row["start"],
+                       "to": row["end"]})
+        if row["start"] is not None:
+            first = row["start"] if first is None else min(first, row["start"])
+            last = row["end"] if last is None else max(last, row["end"])
+    quarantine = [
+        {"file": p.name, "rows": _data_rows(p)}
+        for p in sorted(quarantine_dir.glob("*.csv"))
+    ] if quarantine_dir.is_dir() else []
+    return {
+        "warehouse": warehouse.backend,
+        "tables": tables,
+        "data_window": {"from": first, "to": last},
+        "imports": import_history(warehouse, limit=20),
+        "quarantine": quarantine,
+    }
+
+
+def _data_rows(path: Path) -> int:
+    """Rows in a quarantine CSV (a quoted field may span lines, so use the csv reader)."""
+    import csv
+
+    with path.open(newline="", encoding="utf-8", errors="replace") as f:
+        return max(sum(1 for _ in csv.reader(f)) - 1, 0)

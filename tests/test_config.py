@@ -1,0 +1,45 @@
+"""goodfit.toml: the commented file equals the defaults; mistakes are named."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from goodfit.config import Config, default_config_text, load_config
+from goodfit.errors import ConfigError
+
+
+def test_commented_config_file_equals_the_defaults() -> None:
+    from_file = Config.model_validate(tomllib.loads(default_config_text()))
+    assert from_file == Config()
+
+
+def test_unknown_key_is_an_error_with_a_suggestion(tmp_path: Path) -> None:
+    path = tmp_path / "goodfit.toml"
+    path.write_text("[costs]\nstaff_hourly_rat = 80\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert "costs.staff_hourly_rat" in str(err.value)
+    assert "did you mean 'staff_hourly_rate'" in str(err.value)
+
+
+def test_mapping_to_unknown_column_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "goodfit.toml"
+    path.write_text('[mapping.tickets]\nTicketID = "tiket_id"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="did you mean 'ticket_id'"):
+        load_config(path)
+
+
+def test_invalid_toml_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "goodfit.toml"
+    path.write_text("[costs\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(path)
+
+
+def test_config_hash_changes_with_any_value() -> None:
+    a, b = Config(), Config()
+    b.costs.staff_hourly_rate = b.costs.staff_hourly_rate + 1
+    assert a.hash() == Config().hash() and a.hash() != b.hash()
