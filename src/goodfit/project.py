@@ -7,6 +7,7 @@ return. Nothing here prints or exits; problems are ``goodfit.errors`` exceptions
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,17 @@ from goodfit.errors import ProjectExists, ProjectNotFound
 from goodfit.ingest import ImportResult, import_directory, import_file, import_history
 from goodfit.progress import NO_PROGRESS, Progress
 from goodfit.schema import TABLES
+from goodfit.scoring.explain import Explanation, ScoringRun
+from goodfit.scoring.history import (
+    SnapshotDiff,
+    SnapshotInfo,
+    diff_snapshots,
+    list_snapshots,
+    save_snapshot,
+)
+from goodfit.scoring.inputs import ScoringInputs
+from goodfit.scoring.risk import RiskReport, early_risk
+from goodfit.scoring.score import score_customers
 from goodfit.state.db import StateDB
 from goodfit.warehouse import Warehouse
 
@@ -130,6 +142,82 @@ class Project:
     # -- text (tone, resolution codes, KB, topics) ----------------------------
 
     # -- scoring, snapshots, report -------------------------------------------
+    def _scoring_inputs(self, as_of: datetime | None = None, since: datetime | None = None,
+                        until: datetime | None = None) -> tuple[ScoringInputs, datetime]:
+        """Canonical tables, the metrics scorecard for the window and the text tables."""
+        from goodfit.metrics.window import Window
+
+        wh = self.warehouse
+        tables = wh.tables()
+        window = Window.resolve(tables, as_of=as_of, since=since, until=until)
+        card = self.scorecard(as_of=window.as_of, since=window.since, until=window.until)
+        text = {n: wh.table(n) for n in ("message_tone", "ticket_resolution", "ticket_kb_match")
+                if wh.has_table(n)}
+        return (ScoringInputs(tables=tables, scorecard=card, since=window.since,
+                              until=window.until, **text), window.as_of)
+
+    def score(self, *, as_of: datetime | None = None, since: datetime | None = None,
+              until: datetime | None = None, progress: Progress = NO_PROGRESS) -> ScoringRun:
+        """Flags, fit scores and segments for every customer; writes the warehouse tables
+        ``flags`` and ``fit_scores``."""
+        progress("score", 0, 3)
+        inp, as_of_ = self._scoring_inputs(as_of, since, until)
+        card = inp.scorecard.to_pandas()
+        progress("score", 1, 3)
+        result = score_customers(inp, self.config)
+        progress("score", 2, 3)
+        self.warehouse.write_table("flags", result.flags_table())
+        self.warehouse.write_table("fit_scores", result.scores_table())
+        progress("score", 3, 3)
+        return ScoringRun(result, card, as_of_, inp.since, inp.until, inp)
+
+    def explain(self, customer_id: str, run: ScoringRun | None = None) -> Explanation:
+        """A customer's score contributions, flags with evidence and segment reason."""
+        return (run or self.score()).explain(customer_id)
+
+    def snapshot(self, label: str | None = None, run: ScoringRun | None = None) -> SnapshotInfo:
+        """Store scorecard, flags and scores with the config hash and window in the state DB."""
+        run = run or self.score()
+        return save_snapshot(self.state, run.scorecard, run.result,
+                             config_hash=self.config.hash(), as_of=run.as_of, since=run.since,
+                             until=run.until, label=label)
+
+    def snapshots(self) -> list[SnapshotInfo]:
+        return list_snapshots(self.state)
+
+    def diff(self, a: int, b: int) -> SnapshotDiff:
+        """Who moved segment between snapshot a and snapshot b, and why."""
+        return diff_snapshots(self.state, a, b)
+
+    def early_risk(self, run: ScoringRun | None = None) -> RiskReport:
+        """Early-life risk trained on this provider's history (segments from ``score``)."""
+        run = run or self.score()
+        wh = self.warehouse
+        tone = wh.table("message_tone") if wh.has_table("message_tone") else None
+        return early_risk(wh.tables(), run.result.scores[["customer_id", "segment"]],
+                          self.config.risk, run.as_of, tone)
+
+    def report(self, out: str | Path | None = None, *,
+               progress: Progress = NO_PROGRESS) -> Path:
+        """Write the single-file HTML report; returns its path."""
+        from goodfit.report.data import build_report, resolution_mix
+        from goodfit.report.html import write_report
+
+        run = self.score(progress=progress)
+        risk = self.early_risk(run)
+        wh = self.warehouse
+        topics = None
+        if wh.has_table("topics"):
+            t = wh.table("topics")
+            topics = t.order_by(ibis.desc(t.staff_minutes)).limit(15).to_pandas()
+        generated = datetime.now(UTC).replace(tzinfo=None)
+        data = build_report(run.scorecard, run.result, risk,
+                            resolution=resolution_mix(run.inputs.tickets()), topics=topics,
+                            title=self.config.project.name, currency=self.config.project.currency,
+                            since=run.since, until=run.until, config_hash=self.config.hash(),
+                            generated_at=generated, load=self.config.flags.heavy_load.load)
+        path = Path(out) if out else self.reports_dir / f"report-{generated:%Y%m%d-%H%M%S}.html"
+        return write_report(data, path)
 
     # -- actions (cases, rewards, what-ifs, education, offboarding, outbox, audit)
 

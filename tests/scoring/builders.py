@@ -212,3 +212,35 @@ class Provider:
                 if wh.has_table(n)}
         return ScoringInputs(tables=wh.tables(), scorecard=wh.table("scorecard"), since=since,
                              until=until, **text)
+
+
+def derive_cards(p: Provider, rate: float = 60.0, until: datetime = UNTIL) -> Provider:
+    """Fill each scorecard row from the canonical rows (a simple cost model, for demos):
+    revenue = paid invoices; support = logged minutes; manual orders 15 minutes each;
+    usage beyond allowance 0.01 a unit; failed payments 2.50, disputes/chargebacks 15."""
+    for c in p.card:
+        cid = c["customer_id"]
+        rev = sum(float(i["amount"]) for i in p.rows["invoices"]
+                  if i["customer_id"] == cid and i["status"] == "paid")
+        tickets = [t for t in p.rows["tickets"] if t["customer_id"] == cid]
+        minutes = sum(t["staff_minutes"] or 0 for t in tickets)
+        manual = sum(1 for o in p.rows["orders"] if o["customer_id"] == cid
+                     and o["channel"] not in ("self_service", "api"))
+        custom = sum(1 for o in p.rows["orders"] if o["customer_id"] == cid and o["custom"])
+        over = sum(max(0.0, u["quantity"] - (u["allowance"] or u["quantity"]))
+                   for u in p.rows["usage"] if u["customer_id"] == cid)
+        friction = sum(2.5 if x["outcome"] == "failed" else 15.0 for x in p.rows["payments"]
+                       if x["customer_id"] == cid and x["outcome"] in
+                       ("failed", "dispute", "chargeback"))
+        support = minutes * rate / 60
+        cost = support + manual * 15 * rate / 60 + custom * rate + over * 0.01 + friction
+        months = max(1.0, min(12.0, (until - c["signup_at"]).days / 30.4))
+        c.update(revenue=rev, support_minutes=float(minutes), tickets=len(tickets),
+                 support_cost=support, order_handling_cost=manual * 15 * rate / 60,
+                 custom_work_cost=custom * rate, usage_cost=over * 0.01,
+                 payment_friction_cost=friction, cost_to_serve=cost, profit=rev - cost,
+                 margin=(rev - cost) / rev if rev else None,
+                 support_cost_per_dollar=support / rev if rev else None,
+                 tenure_months=(until - c["signup_at"]).days / 30.4, months_in_window=months,
+                 tickets_per_month=len(tickets) / months)
+    return p
