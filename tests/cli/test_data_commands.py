@@ -79,3 +79,10 @@ def test_errors_are_one_clear_line_with_documented_exit_codes(tmp_path: Path) ->
     typo = subprocess.run([sys.executable, "-m", "goodfit", "import", "tikets", "x.csv", "-p",
                            str(tmp_path / "p")], capture_output=True, text=True, env=env)
     assert typo.returncode == 2 and "Did you mean 'tickets'?" in typo.stderr
+
+
+def test_cli_reference_is_current() -> None:
+    from goodfit.cli.reference import cli_reference_markdown
+
+    assert (DOCS / "cli.md").read_text(encoding="utf-8") == cli_reference_markdown(), \
+        "docs/cli.md is stale: run python -m goodfit.cli.reference > docs/cli.md"

@@ -92,12 +92,13 @@ def run() -> None:
     except typer.Abort:
         err_console.print("aborted")
         sys.exit(1)
-    except Exception as exc:  # click's usage errors have their own exit code (2)
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+    except Exception as exc:
+        # Usage errors (unknown option, bad value) come from the click bundled with Typer;
+        # they know how to show themselves and carry their exit code (2).
+        show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(code, int):
+            show()
+            sys.exit(code)
         import traceback
 
         traceback.print_exc()

@@ -27,14 +27,25 @@ from goodfit.config import Config
 from goodfit.errors import InputFileError, InvalidRow, MissingColumns
 from goodfit.ingest.loader import DuckDBLoader, Loader, PostgresLoader
 from goodfit.ingest.result import ImportResult
-from goodfit.ingest.source import RAW, Source, file_kind, file_sha256, materialise_raw, open_source
-from goodfit.ingest.validate import derived_key_sql, parse_select, q, row_hash_sql
+from goodfit.ingest.source import (
+    Source,
+    file_kind,
+    file_sha256,
+    numbered_select,
+    open_source,
+    row_number_sql,
+)
+from goodfit.ingest.source import (
+    reader_rejects as read_rejects,
+)
+from goodfit.ingest.validate import derived_key_sql, parse_select, q, reasons_select, row_hash_sql
 from goodfit.progress import NO_PROGRESS, Progress
 from goodfit.schema import IMPORT_ORDER, ROW_HASH, Table
 from goodfit.schema import table as lookup_table
 from goodfit.warehouse import Warehouse
 
 PARSED = "_gf_parsed"
+RAW = "_gf_raw"
 STAGE = "_gf_stage"
 
 
@@ -87,11 +98,14 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
     try:
         source = open_source(engine, file, config.import_)
         present, ignored = _resolve_columns(source, tbl, effective_map)
-        reader_rejects = materialise_raw(engine, source)
-        progress("read " + file.name, 1, 3)
-
         engine.execute(f"CREATE OR REPLACE TEMP TABLE {PARSED} AS SELECT _n AS _row, "
-                       f"{parse_select(tbl, present, config)} FROM {RAW}")
+                       f"{parse_select(tbl, present, config)} FROM ({numbered_select(source)})")
+        reader_rejects = read_rejects(engine, source)
+        engine.execute(f"UPDATE {PARSED} SET _row = {row_number_sql('_row', reader_rejects)}")
+        progress("read " + file.name, 1, 3)
+        has_bad = _scalar(engine, f"SELECT count(*) FROM {PARSED} WHERE _field IS NOT NULL") > 0
+        if has_bad:
+            _explain_bad_rows(engine, source, tbl, present, config, reader_rejects)
         _derive_keys(engine, tbl)
         _mark_duplicates(engine, tbl)
         loader.mark_orphans(PARSED, tbl)
@@ -107,10 +121,12 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
 
         quarantine_file = None
         if rejected:
+            _read_bad_rows(engine, source, reader_rejects)  # now with duplicates and orphans
             quarantine_file = _write_quarantine(engine, source, tbl, quarantine_dir,
                                                 reader_rejects, started)
+        # A view, not a copy: the loader reads it once (empty table) or a few times.
         engine.execute(
-            f"CREATE OR REPLACE TEMP TABLE {STAGE} AS SELECT "
+            f"CREATE OR REPLACE TEMP VIEW {STAGE} AS SELECT "
             + ", ".join(q(c) for c in tbl.column_names)
             + f", {row_hash_sql(tbl)} AS {q(ROW_HASH)} FROM {PARSED} WHERE _field IS NULL"
         )
@@ -188,6 +204,28 @@ def _first_problem(engine: duckdb.DuckDBPyConnection,
     return min(candidates)
 
 
+def _read_bad_rows(engine: duckdb.DuckDBPyConnection, source: Source,
+                   reader_rejects: list[tuple[Any, ...]]) -> None:
+    """RAW: the original text of the rows marked bad, read again from the file — cheaper
+    than keeping a text copy of every row for the few that fail."""
+    row = row_number_sql("_n", reader_rejects)
+    engine.execute(f"CREATE OR REPLACE TEMP TABLE {RAW} AS SELECT {row} AS _row, * EXCLUDE (_n) "
+                   f"FROM ({numbered_select(source)}) WHERE {row} IN "
+                   f"(SELECT _row FROM {PARSED} WHERE _field IS NOT NULL)")
+
+
+def _explain_bad_rows(engine: duckdb.DuckDBPyConnection, source: Source, tbl: Table,
+                      present: dict[str, tuple[str, bool]], config: Config,
+                      reader_rejects: list[tuple[Any, ...]]) -> None:
+    """Fill _problem and _reason, in words, for the rows the parse marked bad."""
+    _read_bad_rows(engine, source, reader_rejects)
+    engine.execute(
+        f"UPDATE {PARSED} SET _field = r._field, _problem = r._problem, _reason = r._reason "
+        f"FROM (SELECT _row, {reasons_select(tbl, present, config)} FROM {RAW}) r "
+        f"WHERE {PARSED}._row = r._row AND {PARSED}._field IS NOT NULL"
+    )
+
+
 def _write_quarantine(engine: duckdb.DuckDBPyConnection, source: Source, tbl: Table,
                       directory: Path, reader_rejects: list[tuple[Any, ...]],
                       started: datetime) -> Path:
@@ -207,14 +245,15 @@ def _write_quarantine(engine: duckdb.DuckDBPyConnection, source: Source, tbl: Ta
         f"COPY (SELECT * FROM (SELECT _file, _row, _field, _reason, _raw_line, {null_raw} "
         f"FROM _gf_quarantine UNION ALL "
         f"SELECT {_lit(source.file.name)}, p._row, p._field, p._reason, NULL, {raw_cols} "
-        f"FROM {PARSED} p JOIN {RAW} r ON r._n = p._row WHERE p._field IS NOT NULL) "
+        f"FROM {PARSED} p JOIN {RAW} r ON r._row = p._row WHERE p._field IS NOT NULL) "
         f"ORDER BY _row) TO {_lit(str(out))} (HEADER, DELIMITER ',')"
     )
     return out
 
 
 def _cleanup(engine: duckdb.DuckDBPyConnection) -> None:
-    for name in (RAW, PARSED, STAGE, "_gf_quarantine", "_gf_rej_pos", "_gf_parents"):
+    engine.execute(f"DROP VIEW IF EXISTS {STAGE}")
+    for name in (RAW, PARSED, "_gf_quarantine"):
         engine.execute(f"DROP TABLE IF EXISTS {name}")
     engine.execute("DROP VIEW IF EXISTS _gf_file")
 

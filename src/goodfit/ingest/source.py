@@ -107,41 +107,41 @@ def _first_line(exc: BaseException) -> str:
     return text[0][:300] if text else type(exc).__name__
 
 
-def materialise_raw(engine: duckdb.DuckDBPyConnection, source: Source) -> list[tuple[Any, ...]]:
-    """Read the file once into RAW with spreadsheet row numbers (header = row 1).
-
-    Returns the reader-level rejects as (row, column, reason, raw line).
-    """
+def numbered_select(source: Source) -> str:
+    """SELECT over the file: every column as text (c0, c1, …) and its data position _n."""
     casts = ", ".join(
         f'CAST("{c.name.replace(chr(34), chr(34) * 2)}" AS VARCHAR) AS "c{i}"'
         for i, c in enumerate(source.columns)
     )
-    try:
-        engine.execute(
-            f"CREATE OR REPLACE TEMP TABLE {RAW} AS "
-            f"SELECT row_number() OVER () AS _n, {casts} FROM _gf_file"
-        )
-    except duckdb.Error as exc:
-        raise InputFileError(source.file, f"cannot be read: {_first_line(exc)}") from None
+    return f"SELECT row_number() OVER () AS _n, {casts} FROM _gf_file"
+
+
+def reader_rejects(engine: duckdb.DuckDBPyConnection, source: Source) -> list[tuple[Any, ...]]:
+    """Lines the CSV reader refused, as (row, column, reason, raw line); call after a scan."""
     if not source.is_csv:
-        engine.execute(f"UPDATE {RAW} SET _n = _n + 1")  # header is row 1 in a spreadsheet
         return []
     # One line can break several rules (e.g. each extra field): keep its first error.
     rejects = engine.execute(
         f"SELECT line, first(column_name ORDER BY column_idx), first(error_message ORDER BY "
         f"column_idx), first(csv_line) FROM {REJECTS} GROUP BY line ORDER BY line"
     ).fetchall()
-    if not rejects:
-        engine.execute(f"UPDATE {RAW} SET _n = _n + 1")
-        return []
-    # Accepted row k (1-based) sits after every rejected line that precedes it. With
-    # rejected data positions p_i (sorted, 1-based), v_i = p_i - i accepted rows precede
-    # reject i, so row k's data position is k + #{i : v_i < k}.
-    engine.execute("CREATE OR REPLACE TEMP TABLE _gf_rej_pos AS SELECT "
-                   "(line - 1) - row_number() OVER (ORDER BY line) AS v "
-                   f"FROM (SELECT DISTINCT line FROM {REJECTS})")
-    engine.execute(
-        f"UPDATE {RAW} SET _n = _n + 1 + (SELECT count(*) FROM _gf_rej_pos WHERE v < {RAW}._n)"
-    )
     return [(int(line), str(col or ""), str(msg).splitlines()[0] if msg else "unreadable line",
              str(raw or "")) for line, col, msg, raw in rejects]
+
+
+def row_number_sql(position: str, rejects: list[tuple[Any, ...]]) -> str:
+    """Spreadsheet row (header = row 1) of the accepted row at data position ``position``.
+
+    Accepted row k sits after every rejected line before it. With rejected data positions
+    p_i (sorted, 1-based), v_i = p_i - i accepted rows precede reject i, so row k's data
+    position is k + #{i : v_i < k}.
+    """
+    if not rejects:
+        return f"({position} + 1)"
+    vs = [(line - 1) - i for i, (line, *_rest) in enumerate(rejects, start=1)]
+    cases = " + ".join(f"CASE WHEN {v} < {position} THEN 1 ELSE 0 END" for v in vs[:1000])
+    if len(vs) > 1000:  # many broken lines: a join is cheaper than a long expression
+        values = ", ".join(f"({v})" for v in vs)
+        return (f"({position} + 1 + (SELECT count(*) FROM (VALUES {values}) r(v) "
+                f"WHERE r.v < {position}))")
+    return f"({position} + 1 + {cases})"
