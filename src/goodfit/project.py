@@ -150,7 +150,8 @@ class Project:
         wh = self.warehouse
         tables = wh.tables()
         window = Window.resolve(tables, as_of=as_of, since=since, until=until)
-        card = self.scorecard(as_of=window.as_of, since=window.since, until=window.until)
+        card = self.scorecard(  # type: ignore[attr-defined]  # metrics section
+            as_of=window.as_of, since=window.since, until=window.until)
         text = {n: wh.table(n) for n in ("message_tone", "ticket_resolution", "ticket_kb_match")
                 if wh.has_table(n)}
         return (ScoringInputs(tables=tables, scorecard=card, since=window.since,

@@ -34,7 +34,7 @@ SEGMENT_STYLE = {"reward": "green", "healthy": "white", "educate": "blue", "repr
 
 @app.command()
 def score(
-    project: ProjectOption = None, as_of: AsOf = None, since: Since = None, until: Until = None,
+    project: ProjectOption = Path("."), as_of: AsOf = None, since: Since = None, until: Until = None,
     snapshot: Annotated[bool, typer.Option("--snapshot", help="Also store a snapshot.")] = False,
     label: Annotated[str | None, typer.Option("--label", help="Snapshot label.")] = None,
     json: JsonOption = False,
@@ -74,7 +74,7 @@ def score(
 @app.command()
 def explain(
     customer: Annotated[str, typer.Argument(help="Customer id.")],
-    project: ProjectOption = None, json: JsonOption = False,
+    project: ProjectOption = Path("."), json: JsonOption = False,
 ) -> None:
     """Show a customer's fit score contributions, flags with evidence, and segment reason."""
     e = open_project(project).explain(customer)
@@ -109,7 +109,7 @@ def explain(
 
 
 @app.command()
-def snapshots(project: ProjectOption = None, json: JsonOption = False) -> None:
+def snapshots(project: ProjectOption = Path("."), json: JsonOption = False) -> None:
     """List stored score snapshots."""
     snaps = open_project(project).snapshots()
     if json:
@@ -129,7 +129,7 @@ def snapshots(project: ProjectOption = None, json: JsonOption = False) -> None:
 def diff(
     a: Annotated[int, typer.Argument(help="Earlier snapshot id.")],
     b: Annotated[int, typer.Argument(help="Later snapshot id.")],
-    project: ProjectOption = None, json: JsonOption = False,
+    project: ProjectOption = Path("."), json: JsonOption = False,
 ) -> None:
     """Who moved segment between two snapshots, and why."""
     d = open_project(project).diff(a, b)
@@ -150,7 +150,7 @@ def diff(
 
 
 @app.command()
-def risk(project: ProjectOption = None, json: JsonOption = False) -> None:
+def risk(project: ProjectOption = Path("."), json: JsonOption = False) -> None:
     """Early-life risk: model quality on later sign-ups, and the watch list."""
     r = open_project(project).early_risk()
     if json:
@@ -184,7 +184,7 @@ def risk(project: ProjectOption = None, json: JsonOption = False) -> None:
 
 @app.command()
 def report(
-    project: ProjectOption = None,
+    project: ProjectOption = Path("."),
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Output HTML file "
                                              "(default: reports/report-<time>.html).")] = None,
     json: JsonOption = False,

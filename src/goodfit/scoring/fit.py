@@ -40,10 +40,10 @@ def components(row: dict[str, object], flags: list[Flag], pay: PaymentStats,
     """Points per component for one scorecard row; they sum to the score."""
     w = cfg.weights
     revenue = money(row.get("revenue"))
-    margin = row.get("margin")
-    has_margin = revenue > 0 and margin is not None and not pd.isna(margin)  # type: ignore[call-overload]
-    profit = w["profitability"] * _clip(float(margin) / cfg.good_margin) \
-        if has_margin and cfg.good_margin > 0 else 0.0  # type: ignore[arg-type]
+    raw_margin = row.get("margin")
+    margin = None if raw_margin is None or pd.isna(raw_margin) else money(raw_margin)  # type: ignore[call-overload]
+    profit = w["profitability"] * _clip(margin / cfg.good_margin) \
+        if revenue > 0 and margin is not None and cfg.good_margin > 0 else 0.0
     support_cost = money(row.get("support_cost"))
     if revenue > 0:
         support = w["support_load"] * _clip(
