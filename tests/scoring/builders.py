@@ -187,11 +187,14 @@ class Provider:
     def warehouse(self, con: ibis.BaseBackend | None = None) -> Warehouse:
         wh = Warehouse.from_backend(con or ibis.duckdb.connect())
         for name, rows in self.rows.items():
-            if not rows:
-                continue
             t = TABLES[name]
             data = pa.table({c.name: pa.array([r.get(c.name) for r in rows], type=ARROW[c.kind])
                              for c in t.columns})
+            if wh.backend != "duckdb":  # other engines: replace the table with typed rows
+                wh.write_table(name, data)
+                continue
+            if not rows:
+                continue
             wh.raw.register("_load", data)
             cols = ", ".join(f'"{c}"' for c in t.column_names)
             wh.raw.execute(f'INSERT INTO "{name}" ({cols}) SELECT {cols} FROM _load')

@@ -35,7 +35,8 @@ def payment_trouble(inp: ScoringInputs, cfg: PaymentTroubleFlag,
                     default_ticket_minutes: float = 10.0) -> list[Flag]:
     p = inp.in_window("payments", "at")
     bad = frame(p.filter(p.outcome.isin(["failed", "dispute", "chargeback", "refunded"]))
-                .select("payment_id", "customer_id", "at", "outcome"))
+                .select("payment_id", "customer_id", "at", "outcome")).sort_values(
+        ["at", "payment_id"])
     if bad.empty:
         return []
     t = inp.tables["tickets"]
@@ -81,7 +82,8 @@ def payment_trouble(inp: ScoringInputs, cfg: PaymentTroubleFlag,
 
 def manual_orders(inp: ScoringInputs, cfg: ManualOrdersFlag) -> list[Flag]:
     o = inp.in_window("orders", "placed_at")
-    df = frame(o.select("order_id", "customer_id", "channel"))
+    df = frame(o.select("order_id", "customer_id", "placed_at", "channel")).sort_values(
+        ["placed_at", "order_id"])
     out = []
     for cid, g in df.groupby("customer_id", sort=True):
         manual = g[g["channel"].notna() & ~g["channel"].isin(cfg.self_service_channels)]
@@ -96,7 +98,8 @@ def manual_orders(inp: ScoringInputs, cfg: ManualOrdersFlag) -> list[Flag]:
 
 def custom_requests(inp: ScoringInputs, cfg: CustomRequestsFlag) -> list[Flag]:
     o = inp.in_window("orders", "placed_at")
-    df = frame(o.filter(o.custom.fill_null(False)).select("order_id", "customer_id"))
+    df = frame(o.filter(o.custom.fill_null(False)).select(
+        "order_id", "customer_id", "placed_at")).sort_values(["placed_at", "order_id"])
     return [Flag(str(cid), "custom_requests", Severity(cfg.severity),
                  tuple(EvidenceRef("order", str(x)) for x in g["order_id"]),
                  f"{len(g)} orders asked for custom setups", {"custom": len(g)})
@@ -135,9 +138,14 @@ def cost_evidence(inp: ScoringInputs, customer_ids: list[str],
                              & (u.quantity > u.allowance.fill_null(u.quantity)))
                     .select("customer_id", "service_id", "period_start", "metric")),
               "period_start")
+    inv = inv.sort_values(["issued_at", "invoice_id"])
+    tk = tk.assign(staff_minutes=tk["staff_minutes"].astype(float).fillna(0.0)).sort_values(
+        ["staff_minutes", "ticket_id"], ascending=[False, True])
+    od = od.sort_values(["placed_at", "order_id"])
+    us = us.sort_values(["period_start", "metric", "service_id"])
     for cid, g in inv.groupby("customer_id"):
         refs[str(cid)] += [EvidenceRef("invoice", str(x)) for x in g["invoice_id"][:limit]]
-    for cid, g in tk.sort_values("staff_minutes", ascending=False).groupby("customer_id"):
+    for cid, g in tk.groupby("customer_id"):
         refs[str(cid)] += [EvidenceRef("ticket", str(x)) for x in g["ticket_id"][:limit]]
     for cid, g in od.groupby("customer_id"):
         refs[str(cid)] += [EvidenceRef("order", str(x)) for x in g["order_id"][:limit]]
@@ -205,7 +213,8 @@ def idle(inp: ScoringInputs, cfg: IdleFlag) -> list[Flag]:
     inv = inp.in_window("invoices", "issued_at")
     paid = frame(inv.filter(inv.customer_id.isin(ids)
                             & ((inv.status == "paid") | inv.paid_at.notnull()))
-                 .select("invoice_id", "customer_id", "issued_at"))
+                 .select("invoice_id", "customer_id", "issued_at")).sort_values(
+        ["issued_at", "invoice_id"])
     o = inp.in_window("orders", "placed_at")
     orders = frame(o.filter(o.customer_id.isin(ids)).select("customer_id", "placed_at"))
     u = inp.in_window("usage", "period_start")
@@ -241,7 +250,7 @@ def idle(inp: ScoringInputs, cfg: IdleFlag) -> list[Flag]:
                 quiet = False
         if not quiet:
             continue
-        rows = usage[usage["customer_id"] == cid]
+        rows = usage[usage["customer_id"] == cid].sort_values(["period_start", "metric"])
         refs = [EvidenceRef("invoice", str(x)) for x in mine_paid["invoice_id"]]
         refs += [EvidenceRef("usage", usage_id(x.customer_id, x.service_id, x.period_start,
                                                x.metric)) for x in rows.itertuples()]
@@ -284,7 +293,8 @@ def infra_burden(inp: ScoringInputs, cfg: InfraBurdenFlag) -> list[Flag]:
     for cid, hits in sorted(out.items()):
         metrics = {m for m, _, _ in hits}
         mine = rows[(rows["customer_id"].astype(str) == cid) & rows["metric"].isin(metrics)]
-        mine = mine.sort_values("quantity", ascending=False)
+        mine = mine.sort_values(["quantity", "period_start", "metric"],
+                                ascending=[False, True, True])
         refs = tuple(EvidenceRef("usage", usage_id(r.customer_id, r.service_id, r.period_start,
                                                     r.metric)) for r in mine.itertuples())
         text = "; ".join(f"{m} per dollar {z:.1f} robust z above plan peers "

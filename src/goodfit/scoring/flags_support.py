@@ -27,7 +27,8 @@ def _tickets(ids: pd.Series) -> list[EvidenceRef]:
 def priority_misuse(inp: ScoringInputs, cfg: PriorityMisuseFlag) -> list[Flag]:
     t = inp.tickets()
     hi = frame(t.filter(t.priority.isin(cfg.priorities)).select(
-        "ticket_id", "customer_id", "resolution"))
+        "ticket_id", "customer_id", "opened_at", "resolution")).sort_values(
+        ["opened_at", "ticket_id"])
     out = []
     for cid, g in hi.groupby("customer_id", sort=True):
         bad = g[g["resolution"].isin(cfg.resolution_codes)]
@@ -76,7 +77,8 @@ def impatience(inp: ScoringInputs, cfg: ImpatienceFlag) -> list[Flag]:
     gap = ibis.interval(seconds=int(cfg.followup_minutes * 60))
     follow = frame(m.filter((m.author_role == "customer") & (m.prev_role == "customer")
                             & (m.sent_at <= m.prev_at + gap))
-                   .select("customer_id", "message_id"))
+                   .select("customer_id", "message_id", "sent_at")).sort_values(
+        ["sent_at", "message_id"])
     for row in follow.itertuples():
         cid = str(row.customer_id)
         events[cid].append(EvidenceRef("message", str(row.message_id)))
@@ -100,8 +102,9 @@ def answerable_tickets(inp: ScoringInputs, cfg: HandHoldingFlag) -> pd.DataFrame
         answered = t.resolution.isin(cfg.resolution_codes) | t._kid.notnull()
     else:
         t = t.mutate(article_id=ibis.null(str))
-    df = frame(t.select("ticket_id", "customer_id", "article_id",
+    df = frame(t.select("ticket_id", "customer_id", "opened_at", "article_id",
                         answered.fill_null(False).name("answered")))
+    df = df.sort_values(["opened_at", "ticket_id"]).reset_index(drop=True)
     df["answered"] = df["answered"].astype(bool)
     return df
 
@@ -133,7 +136,7 @@ def abusive_language(inp: ScoringInputs, cfg: AbusiveLanguageFlag) -> list[Flag]
         if len(g) < cfg.min_messages:
             continue
         refs: list[EvidenceRef] = []
-        for row in g.sort_values("sent_at").itertuples():
+        for row in g.sort_values(["sent_at", "message_id"]).itertuples():
             spans = json.loads(row.spans) if isinstance(row.spans, str) and row.spans else []
             if not spans:
                 refs.append(EvidenceRef("message", str(row.message_id)))
@@ -165,7 +168,7 @@ def heavy_load(inp: ScoringInputs, cfg: HeavyLoadFlag) -> list[Flag]:
     t = inp.tickets()
     tickets = frame(t.filter(t.customer_id.isin(list(heavy["customer_id"])))
                     .select("customer_id", "ticket_id", "staff_minutes"))
-    by_customer = {cid: g.sort_values("staff_minutes", ascending=False)
+    by_customer = {cid: g.sort_values(["staff_minutes", "ticket_id"], ascending=[False, True])
                    for cid, g in tickets.groupby("customer_id")}
     out = []
     for row in heavy.itertuples():
