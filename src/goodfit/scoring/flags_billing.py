@@ -143,15 +143,18 @@ def cost_evidence(inp: ScoringInputs, customer_ids: list[str],
         ["staff_minutes", "ticket_id"], ascending=[False, True])
     od = od.sort_values(["placed_at", "order_id"])
     us = us.sort_values(["period_start", "metric", "service_id"])
-    for cid, g in inv.groupby("customer_id"):
-        refs[str(cid)] += [EvidenceRef("invoice", str(x)) for x in g["invoice_id"][:limit]]
+    # Cost drivers first (costliest tickets, usage beyond allowance, manual orders), then
+    # the invoices that make up the revenue side.
     for cid, g in tk.groupby("customer_id"):
         refs[str(cid)] += [EvidenceRef("ticket", str(x)) for x in g["ticket_id"][:limit]]
+    for cid, g in us.groupby("customer_id"):
+        refs[str(cid)] += [EvidenceRef("usage", usage_id(r.customer_id, r.service_id,
+                                                         r.period_start, r.metric))
+                           for r in g.head(limit).itertuples()]
     for cid, g in od.groupby("customer_id"):
         refs[str(cid)] += [EvidenceRef("order", str(x)) for x in g["order_id"][:limit]]
-    for r in us.itertuples():
-        refs[str(r.customer_id)].append(
-            EvidenceRef("usage", usage_id(r.customer_id, r.service_id, r.period_start, r.metric)))
+    for cid, g in inv.groupby("customer_id"):
+        refs[str(cid)] += [EvidenceRef("invoice", str(x)) for x in g["invoice_id"][:limit]]
     return refs
 
 
