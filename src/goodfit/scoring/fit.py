@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+import ibis
 import pandas as pd
 
 from goodfit.config import FitSettings
 from goodfit.scoring.evidence import Flag
-from goodfit.scoring.inputs import money
+from goodfit.scoring.inputs import frame, money
 
 COMPONENTS = ("profitability", "support_load", "behaviour", "tenure", "payment_reliability")
 # Flags whose cost is already counted by another component.
@@ -64,13 +65,15 @@ def components(row: dict[str, object], flags: list[Flag], pay: PaymentStats,
             "payment_reliability": round(payment, 2)}
 
 
-def payment_stats(payments: pd.DataFrame) -> dict[str, PaymentStats]:
-    """From rows (customer_id, outcome) of payment attempts in the window."""
+def payment_stats(payments: ibis.Table) -> dict[str, PaymentStats]:
+    """Attempts, failures and disputes per customer from payment rows (counted in the
+    warehouse); a missing outcome counts as a success."""
+    p = payments.mutate(o=payments.outcome.fill_null("succeeded"))
+    df = frame(p.group_by("customer_id").aggregate(
+        attempts=p.o.isin(["succeeded", "failed"]).sum(),
+        failed=(p.o == "failed").sum(),
+        disputes=p.o.isin(["dispute", "chargeback"]).sum()))
     out: dict[str, PaymentStats] = defaultdict(PaymentStats)
-    for cid, g in payments.groupby("customer_id"):
-        outcomes = g["outcome"].fillna("succeeded")
-        out[str(cid)] = PaymentStats(
-            attempts=int(outcomes.isin(["succeeded", "failed"]).sum()),
-            failed=int((outcomes == "failed").sum()),
-            disputes=int(outcomes.isin(["dispute", "chargeback"]).sum()))
+    for r in df.itertuples():
+        out[str(r.customer_id)] = PaymentStats(int(r.attempts), int(r.failed), int(r.disputes))
     return out

@@ -34,9 +34,16 @@ def usage_id(customer_id: object, service_id: object, period_start: object, metr
 def payment_trouble(inp: ScoringInputs, cfg: PaymentTroubleFlag,
                     default_ticket_minutes: float = 10.0) -> list[Flag]:
     p = inp.in_window("payments", "at")
-    bad = frame(p.filter(p.outcome.isin(["failed", "dispute", "chargeback", "refunded"]))
-                .select("payment_id", "customer_id", "at", "outcome")).sort_values(
-        ["at", "payment_id"])
+    p = p.filter(p.outcome.isin(["failed", "dispute", "chargeback", "refunded"]))
+    counts = p.group_by("customer_id").aggregate(
+        failed=(p.outcome == "failed").sum(),
+        disputes=p.outcome.isin(["dispute", "chargeback"]).sum(),
+        refunds=(p.outcome == "refunded").sum())
+    # Customers that can qualify: enough failures or disputes, or any refund to look into.
+    hits = counts.filter((counts.failed >= cfg.min_failed) | (counts.disputes >= cfg.min_disputes)
+                         | (counts.refunds > 0)).select("customer_id")
+    bad = frame(p.join(hits, "customer_id").select("payment_id", "customer_id", "at",
+                                                   "outcome")).sort_values(["at", "payment_id"])
     if bad.empty:
         return []
     t = inp.tables["tickets"]
@@ -45,13 +52,15 @@ def payment_trouble(inp: ScoringInputs, cfg: PaymentTroubleFlag,
     tickets["staff_minutes"] = tickets["staff_minutes"].astype(float).fillna(
         default_ticket_minutes)
     lookback = timedelta(days=cfg.refund_lookback_days)
+    tickets_of = {cid: g for cid, g in tickets.groupby("customer_id")}
+    empty = tickets.iloc[0:0]
     out = []
     for cid, g in bad.groupby("customer_id", sort=True):
         failed = g[g["outcome"] == "failed"]
         disputes = g[g["outcome"].isin(["dispute", "chargeback"])]
         refs: list[EvidenceRef] = []
         heavy_refunds = 0
-        mine = tickets[tickets["customer_id"] == cid]
+        mine = tickets_of.get(cid, empty)
         for r in g[g["outcome"] == "refunded"].itertuples():
             before = mine[(mine["opened_at"] <= r.at) & (mine["opened_at"] >= r.at - lookback)]
             if before["staff_minutes"].sum() >= cfg.refund_after_support_minutes:
@@ -177,23 +186,22 @@ def unprofitable(inp: ScoringInputs, cfg: UnprofitableFlag) -> list[Flag]:
 
 def low_margin(inp: ScoringInputs, cfg: LowMarginFlag, monthly: pd.DataFrame) -> list[Flag]:
     """Margin below ``max_margin`` in ``min_months`` consecutive calendar months."""
+    m = monthly.dropna(subset=["margin"]).sort_values(["customer_id", "month"])
+    m = m[m["margin"] < cfg.max_margin].reset_index(drop=True)
     runs: dict[str, list[pd.Timestamp]] = {}
-    for cid, g in monthly.groupby("customer_id", sort=True):
-        g = g.dropna(subset=["margin"]).sort_values("month")
-        best: list[pd.Timestamp] = []
-        run: list[pd.Timestamp] = []
-        for r in g.itertuples():
-            month = pd.Timestamp(r.month)
-            if r.margin < cfg.max_margin:
-                if run and month != run[-1] + pd.DateOffset(months=1):
-                    run = []
-                run.append(month)
-                if len(run) > len(best):
-                    best = list(run)
-            else:
-                run = []
-        if len(best) >= cfg.min_months:
-            runs[str(cid)] = best
+    if not m.empty:
+        months = pd.to_datetime(m["month"])
+        index = months.dt.year * 12 + months.dt.month
+        same = m["customer_id"].eq(m["customer_id"].shift())
+        new_run = ~(same & index.eq(index.shift() + 1))
+        m["run"] = new_run.cumsum()
+        m["length"] = m.groupby("run")["run"].transform("size")
+        long = m[m["length"] >= cfg.min_months]
+        # The longest run per customer (the earliest among equals).
+        best = long.sort_values(["customer_id", "length", "month"],
+                                ascending=[True, False, True]).drop_duplicates("customer_id")
+        for cid, run in zip(best["customer_id"], best["run"], strict=True):
+            runs[str(cid)] = [pd.Timestamp(x) for x in long.loc[long["run"] == run, "month"]]
     ev = cost_evidence(inp, list(runs), months=runs)
     out = []
     for cid, months in runs.items():
@@ -230,19 +238,22 @@ def idle(inp: ScoringInputs, cfg: IdleFlag) -> list[Flag]:
         quantity=("quantity", "sum"), allowance=("allowance", "sum"),
         has_allowance=("allowance", "count"), plan=("plan", "first"))
     medians = totals.groupby(["plan", "metric"], dropna=False)["quantity"].median()
+    paid_of = {str(c): g for c, g in paid.groupby("customer_id")}
+    orders_of = {str(c): g for c, g in orders.groupby("customer_id")}
+    totals_of = {str(c): g for c, g in totals.groupby("customer_id")}
+    usage_of = {str(c): g for c, g in usage.groupby("customer_id")}
     out = []
     for r in cand.itertuples():
         cid = str(r.customer_id)
-        mine_paid = paid[paid["customer_id"] == cid]
+        mine_paid = paid_of.get(cid, paid.iloc[0:0])
         months = pd.to_datetime(mine_paid["issued_at"]).dt.to_period("M").nunique()
         if months < cfg.min_paid_months:
             continue
         signup = pd.Timestamp(r.signup_at)
-        later = orders[(orders["customer_id"] == cid)
-                       & (pd.to_datetime(orders["placed_at"]) > signup + pd.Timedelta(days=1))]
-        if len(later):
+        theirs = orders_of.get(cid, orders.iloc[0:0])
+        if (pd.to_datetime(theirs["placed_at"]) > signup + pd.Timedelta(days=1)).any():
             continue
-        mine = totals[totals["customer_id"] == cid]
+        mine = totals_of.get(cid, totals.iloc[0:0])
         if mine.empty and cfg.require_usage_data:
             continue
         quiet = True
@@ -253,7 +264,7 @@ def idle(inp: ScoringInputs, cfg: IdleFlag) -> list[Flag]:
                 quiet = False
         if not quiet:
             continue
-        rows = usage[usage["customer_id"] == cid].sort_values(["period_start", "metric"])
+        rows = usage_of.get(cid, usage.iloc[0:0]).sort_values(["period_start", "metric"])
         refs = [EvidenceRef("invoice", str(x)) for x in mine_paid["invoice_id"]]
         refs += [EvidenceRef("usage", usage_id(x.customer_id, x.service_id, x.period_start,
                                                x.metric)) for x in rows.itertuples()]
@@ -269,13 +280,12 @@ def infra_burden(inp: ScoringInputs, cfg: InfraBurdenFlag) -> list[Flag]:
     u = inp.in_window("usage", "period_start")
     if cfg.metrics:
         u = u.filter(u.metric.isin(cfg.metrics))
-    rows = frame(u.select("customer_id", "service_id", "period_start", "metric", "quantity"))
-    if rows.empty:
+    tot = frame(u.group_by(["customer_id", "metric"]).aggregate(quantity=u.quantity.sum()))
+    if tot.empty:
         return []
-    rows["quantity"] = rows["quantity"].astype(float)
+    tot["quantity"] = tot["quantity"].astype(float)
     card = frame(inp.scorecard.select("customer_id", "plan", "revenue"))
     card["revenue"] = card["revenue"].map(money)
-    tot = rows.groupby(["customer_id", "metric"], as_index=False)["quantity"].sum()
     tot = tot.merge(card, on="customer_id", how="left")
     # Per dollar, with a one-unit floor so a free account is compared, not divided by zero.
     tot["per_dollar"] = tot["quantity"] / tot["revenue"].fillna(0.0).clip(lower=1.0)
@@ -292,10 +302,14 @@ def infra_burden(inp: ScoringInputs, cfg: InfraBurdenFlag) -> list[Flag]:
                 pct = float((x <= r.per_dollar).mean())
                 if z >= cfg.min_robust_z and pct >= cfg.min_percentile:
                     out[str(r.customer_id)].append((str(metric), z, pct))
+    rows = frame(u.filter(u.customer_id.isin(sorted(out))).select(
+        "customer_id", "service_id", "period_start", "metric", "quantity"))
+    rows_of = {str(c): g for c, g in rows.groupby("customer_id")}
     flags = []
     for cid, hits in sorted(out.items()):
         metrics = {m for m, _, _ in hits}
-        mine = rows[(rows["customer_id"].astype(str) == cid) & rows["metric"].isin(metrics)]
+        mine = rows_of.get(cid, rows.iloc[0:0])
+        mine = mine[mine["metric"].isin(metrics)]
         mine = mine.sort_values(["quantity", "period_start", "metric"],
                                 ascending=[False, True, True])
         refs = tuple(EvidenceRef("usage", usage_id(r.customer_id, r.service_id, r.period_start,

@@ -24,20 +24,31 @@ def _tickets(ids: pd.Series) -> list[EvidenceRef]:
     return [EvidenceRef("ticket", str(i)) for i in ids]
 
 
+def qualifying(rows: ibis.Table, counts: ibis.Table, keep: ibis.Value) -> pd.DataFrame:
+    """Evidence rows of the customers whose per-customer ``counts`` pass ``keep``: the
+    thresholds are applied in the warehouse, only the flagged customers' rows come back."""
+    hits = counts.filter(keep)
+    return frame(rows.join(hits, "customer_id"))
+
+
 def priority_misuse(inp: ScoringInputs, cfg: PriorityMisuseFlag) -> list[Flag]:
     t = inp.tickets()
-    hi = frame(t.filter(t.priority.isin(cfg.priorities)).select(
-        "ticket_id", "customer_id", "opened_at", "resolution")).sort_values(
-        ["opened_at", "ticket_id"])
+    hi = t.filter(t.priority.isin(cfg.priorities))
+    bad = hi.resolution.isin(cfg.resolution_codes).fill_null(False)
+    counts = hi.group_by("customer_id").aggregate(
+        high_priority=hi.count(), misused=bad.sum())
+    rows = hi.filter(bad).select("ticket_id", "customer_id", "opened_at")
+    df = qualifying(rows, counts, (counts.misused >= cfg.min_tickets)
+                    & (counts.misused >= cfg.min_share * counts.high_priority))
+    df = df.sort_values(["customer_id", "opened_at", "ticket_id"])
     out = []
-    for cid, g in hi.groupby("customer_id", sort=True):
-        bad = g[g["resolution"].isin(cfg.resolution_codes)]
-        if len(bad) >= cfg.min_tickets and len(bad) / len(g) >= cfg.min_share:
-            out.append(Flag(str(cid), "priority_misuse", Severity(cfg.severity),
-                            tuple(_tickets(bad["ticket_id"])),
-                            f"{len(bad)} of {len(g)} high/urgent tickets were "
-                            f"{' or '.join(cfg.resolution_codes)}",
-                            {"misused": len(bad), "high_priority": len(g)}))
+    for cid, g in df.groupby("customer_id", sort=True):
+        n, total = int(g["misused"].iloc[0]), int(g["high_priority"].iloc[0])
+        out.append(Flag(str(cid), "priority_misuse", Severity(cfg.severity),
+                        tuple(_tickets(g["ticket_id"])),
+                        f"{n} of {total} high/urgent tickets were "
+                        f"{' or '.join(cfg.resolution_codes)}",
+                        {"misused": n, "high_priority": total}))
     return out
 
 
@@ -89,7 +100,7 @@ def impatience(inp: ScoringInputs, cfg: ImpatienceFlag) -> list[Flag]:
             for cid, n in sorted(counts.items()) if n >= cfg.min_events]
 
 
-def answerable_tickets(inp: ScoringInputs, cfg: HandHoldingFlag) -> pd.DataFrame:
+def answerable_tickets(inp: ScoringInputs, cfg: HandHoldingFlag) -> ibis.Table:
     """Tickets in the window and whether the docs answer them: the KB match says so, or
     (either way) they were resolved with a documentation code."""
     t = inp.tickets()
@@ -102,26 +113,35 @@ def answerable_tickets(inp: ScoringInputs, cfg: HandHoldingFlag) -> pd.DataFrame
         answered = t.resolution.isin(cfg.resolution_codes) | t._kid.notnull()
     else:
         t = t.mutate(article_id=ibis.null(str))
-    df = frame(t.select("ticket_id", "customer_id", "opened_at", "article_id",
-                        answered.fill_null(False).name("answered")))
-    df = df.sort_values(["opened_at", "ticket_id"]).reset_index(drop=True)
-    df["answered"] = df["answered"].astype(bool)
-    return df
+    return t.select("ticket_id", "customer_id", "opened_at", "article_id",
+                    answered.fill_null(False).name("answered"))
+
+
+def answerable_share(answerable: ibis.Table) -> dict[str, float]:
+    """Share of each customer's tickets the docs answer."""
+    a = answerable
+    df = frame(a.group_by("customer_id").aggregate(
+        share=ibis.ifelse(a.answered, 1.0, 0.0).mean()))
+    return {str(c): float(v) for c, v in zip(df["customer_id"], df["share"], strict=True)}
 
 
 def hand_holding(inp: ScoringInputs, cfg: HandHoldingFlag,
-                 answerable: pd.DataFrame | None = None) -> list[Flag]:
-    df = answerable_tickets(inp, cfg) if answerable is None else answerable
+                 answerable: ibis.Table | None = None) -> list[Flag]:
+    a = answerable_tickets(inp, cfg) if answerable is None else answerable
+    counts = a.group_by("customer_id").aggregate(
+        tickets=a.count(), answerable=a.answered.sum())
+    rows = a.filter(a.answered).select("ticket_id", "customer_id", "opened_at", "article_id")
+    df = qualifying(rows, counts, (counts.answerable >= cfg.min_tickets)
+                    & (counts.answerable >= cfg.min_share * counts.tickets))
+    df = df.sort_values(["customer_id", "opened_at", "ticket_id"])
     out = []
     for cid, g in df.groupby("customer_id", sort=True):
-        hit = g[g["answered"]]
-        if len(hit) >= cfg.min_tickets and len(hit) / len(g) >= cfg.min_share:
-            refs = _tickets(hit["ticket_id"])
-            refs += [EvidenceRef("kb_article", str(a))
-                     for a in dict.fromkeys(hit["article_id"].dropna())]
-            out.append(Flag(str(cid), "hand_holding", Severity(cfg.severity), tuple(refs),
-                            f"{len(hit)} of {len(g)} tickets are answered by the "
-                            "documentation", {"answerable": len(hit), "tickets": len(g)}))
+        n, total = int(g["answerable"].iloc[0]), int(g["tickets"].iloc[0])
+        refs = _tickets(g["ticket_id"])
+        refs += [EvidenceRef("kb_article", str(x)) for x in dict.fromkeys(g["article_id"].dropna())]
+        out.append(Flag(str(cid), "hand_holding", Severity(cfg.severity), tuple(refs),
+                        f"{n} of {total} tickets are answered by the documentation",
+                        {"answerable": n, "tickets": total}))
     return out
 
 
@@ -168,8 +188,9 @@ def heavy_load(inp: ScoringInputs, cfg: HeavyLoadFlag) -> list[Flag]:
     t = inp.tickets()
     tickets = frame(t.filter(t.customer_id.isin(list(heavy["customer_id"])))
                     .select("customer_id", "ticket_id", "staff_minutes"))
-    by_customer = {cid: g.sort_values(["staff_minutes", "ticket_id"], ascending=[False, True])
-                   for cid, g in tickets.groupby("customer_id")}
+    tickets = tickets.assign(staff_minutes=tickets["staff_minutes"].astype(float).fillna(0.0))
+    tickets = tickets.sort_values(["staff_minutes", "ticket_id"], ascending=[False, True])
+    by_customer = {cid: g for cid, g in tickets.groupby("customer_id", sort=False)}
     out = []
     for row in heavy.itertuples():
         g = by_customer.get(row.customer_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 import pyarrow as pa
@@ -11,7 +11,7 @@ from goodfit.config import Config
 from goodfit.scoring.evidence import Flag, flags_to_arrow
 from goodfit.scoring.fit import COMPONENTS, components, payment_stats
 from goodfit.scoring.flags import compute_flags
-from goodfit.scoring.flags_support import answerable_tickets
+from goodfit.scoring.flags_support import answerable_share, answerable_tickets
 from goodfit.scoring.inputs import ScoringInputs, frame, money
 from goodfit.scoring.segments import load_from_row, segment
 
@@ -26,7 +26,6 @@ FIT_SCHEMA = pa.schema(
 class ScoreResult:
     flags: list[Flag]
     scores: pd.DataFrame  # the fit_scores table
-    answerable: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
 
     def flags_table(self) -> pa.Table:
         return flags_to_arrow(self.flags)
@@ -41,20 +40,18 @@ class ScoreResult:
 
 def score_customers(inp: ScoringInputs, config: Config,
                     monthly: pd.DataFrame | None = None) -> ScoreResult:
-    answerable = answerable_tickets(inp, config.flags.hand_holding)
     flags = compute_flags(inp, config, monthly)
     by_customer: dict[str, list[Flag]] = {}
     for f in flags:
         by_customer.setdefault(f.customer_id, []).append(f)
     card = frame(inp.scorecard)
-    pays = payment_stats(frame(inp.in_window("payments", "at").select("customer_id", "outcome")))
-    orders = frame(inp.in_window("orders", "placed_at").select("customer_id", "channel",
-                                                               "custom"))
+    pays = payment_stats(inp.in_window("payments", "at"))
+    o = inp.in_window("orders", "placed_at")
     selfserve = config.flags.manual_orders.self_service_channels
-    orders["manual"] = orders["channel"].notna() & ~orders["channel"].isin(selfserve)
-    orders["custom"] = orders["custom"].fillna(False).astype(bool)
-    counts = orders.groupby("customer_id")[["manual", "custom"]].sum()
-    share = answerable.groupby("customer_id")["answered"].mean() if len(answerable) else {}
+    counts = frame(o.group_by("customer_id").aggregate(
+        manual=(~o.channel.isin(selfserve)).fill_null(False).sum(),
+        custom=o.custom.fill_null(False).sum())).set_index("customer_id")
+    share = answerable_share(answerable_tickets(inp, config.flags.hand_holding))
     rows = []
     for row in card.to_dict("records"):
         cid = str(row["customer_id"])
@@ -70,4 +67,4 @@ def score_customers(inp: ScoringInputs, config: Config,
                      "segment": seg, "reason": reason, **comp,
                      "flag_codes": ",".join(f.code for f in mine)})
     scores = pd.DataFrame(rows, columns=FIT_SCHEMA.names)
-    return ScoreResult(flags, scores, answerable)
+    return ScoreResult(flags, scores)
