@@ -201,8 +201,9 @@ class Project:
     def report(self, out: str | Path | None = None, *,
                progress: Progress = NO_PROGRESS) -> Path:
         """Write the single-file HTML report; returns its path."""
-        from goodfit.report.data import build_report, resolution_mix
+        from goodfit.report.data import EVIDENCE_SHOWN, build_report, resolution_mix
         from goodfit.report.html import write_report
+        from goodfit.scoring.explain import describe_rows
 
         run = self.score(progress=progress)
         risk = self.early_risk(run)
@@ -216,7 +217,9 @@ class Project:
                             resolution=resolution_mix(run.inputs.tickets()), topics=topics,
                             title=self.config.project.name, currency=self.config.project.currency,
                             since=run.since, until=run.until, config_hash=self.config.hash(),
-                            generated_at=generated, load=self.config.flags.heavy_load.load)
+                            generated_at=generated, load=self.config.flags.heavy_load.load,
+                            rows=describe_rows(run.inputs, (e for f in run.result.flags
+                                                            for e in f.evidence[:EVIDENCE_SHOWN])))
         path = Path(out) if out else self.reports_dir / f"report-{generated:%Y%m%d-%H%M%S}.html"
         return write_report(data, path)
 

@@ -43,10 +43,10 @@ def demo_provider(seed: int = 7, xss: bool = False) -> Provider:
                 ["network_event", "software_bug_fixed", "information_request", "hardware_event"])
             t = p.ticket(cid, opened, staff_minutes=rng.choice([10, 20, 30, 45]),
                          resolution_code=code, priority="normal")
-            body = "Thanks, could you check my server?"
-            if xss and i == 0 and k == 0:
-                body = "</span><script>alert('msg')</script><a href=\"javascript:alert(2)\">x</a>"
-            m = p.message(t, opened, body=body)
+            if xss and kind == "hand_holder" and k == 0:
+                p.rows["tickets"][-1]["subject"] = ('"><svg onload=alert(3)></span>'
+                                                    '<a href="javascript:alert(2)">x</a>')
+            m = p.message(t, opened, body="Thanks, could you check my server?")
             if kind == "abusive" and k < 2:
                 quote = ("you useless idiots" if not xss else
                          "<script>alert('q')</script> idiots")

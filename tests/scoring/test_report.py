@@ -70,6 +70,10 @@ def test_customer_text_is_escaped_everywhere(make_project, tmp_path: Path) -> No
     assert "&lt;script&gt;alert(&#34;name&#34;)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "&lt;script&gt;alert(&#39;q&#39;)&lt;/script&gt; idiots" in html
+    # a ticket subject shown beside its evidence id
+    assert "&#34;&gt;&lt;svg onload=alert(3)&gt;&lt;/span&gt;&lt;a href=&#34;javascript:alert(2)" \
+        in html
+    assert all(t != "svg" or not any(k.startswith("on") for k in a) for t, a in tags.tags)
 
 
 def _chromium() -> str | None:

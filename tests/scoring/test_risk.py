@@ -79,5 +79,8 @@ def test_too_few_labelled_customers_says_not_enough_history() -> None:
     p, labels = history(12)
     r = early_risk(p.warehouse().tables(), labels, RiskSettings(), AS_OF)
     assert r.status == "not_enough_history"
-    assert r.auc is None and r.watch_list == []
+    assert r.auc is None
     assert "12 labelled customers (need 40)" in r.message
+    # Newcomers are still listed, by tickets in their first days, without a probability.
+    assert [(w.customer_id, w.tickets, w.probability) for w in r.watch_list] == [
+        ("new-noisy", 3, None), ("new-quiet", 0, None)]

@@ -158,6 +158,9 @@ def risk(project: ProjectOption = Path("."), json: JsonOption = False) -> None:
         return
     if r.status != "ok":
         console.print(Text(r.message, style="yellow"))
+        for item in r.watch_list[:25]:
+            console.print(Text(f"  {item.name} ({item.customer_id}): {item.tickets} tickets in "
+                               f"{item.days_in} days"))
         return
     console.print(Text(r.message))
     q = RichTable(title="Quality on later sign-ups")
@@ -178,7 +181,7 @@ def risk(project: ProjectOption = Path("."), json: JsonOption = False) -> None:
         w.add_column(col)
     for item in r.watch_list[:25]:
         w.add_row(Text(f"{item.name} ({item.customer_id})"), f"{item.signup_at:%Y-%m-%d}",
-                  str(item.tickets), f"{item.probability:.0%}", ", ".join(item.drivers))
+                  str(item.tickets), f"{item.probability or 0:.0%}", ", ".join(item.drivers))
     console.print(w)
 
 

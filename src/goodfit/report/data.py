@@ -83,17 +83,22 @@ def concentration(card: pd.DataFrame, load: str) -> tuple[list[dict[str, Any]],
     return points, sets
 
 
-def _flag_view(f: Any, anchors: dict[str, str], names: dict[str, str]) -> dict[str, Any]:
+def _flag_view(f: Any, anchors: dict[str, str], names: dict[str, str],
+               rows: dict[tuple[str, str], str]) -> dict[str, Any]:
     return {"customer_id": f.customer_id, "anchor": anchors.get(f.customer_id, ""),
             "name": names.get(f.customer_id, f.customer_id), "code": f.code,
             "severity": f.severity.value, "detail": f.detail,
-            "evidence": [{"kind": e.kind, "id": e.id, "quote": e.quote} for e in f.evidence]}
+            "evidence": [{"kind": e.kind, "id": e.id, "quote": e.quote,
+                          "row": rows.get((e.kind, e.id))} for e in f.evidence]}
 
 
 def build_report(scorecard: pd.DataFrame, result: ScoreResult, risk: RiskReport, *,
                  resolution: pd.DataFrame, topics: pd.DataFrame | None, title: str,
                  currency: str, since: datetime, until: datetime, config_hash: str,
-                 generated_at: datetime, load: str = "support_minutes") -> ReportData:
+                 generated_at: datetime, load: str = "support_minutes",
+                 rows: dict[tuple[str, str], str] | None = None) -> ReportData:
+    """``rows``: descriptions of evidence rows (ticket subject, invoice amount, …) by
+    (kind, id), from goodfit.scoring.explain.describe_rows."""
     card = scorecard.copy()
     card["customer_id"] = card["customer_id"].astype(str)
     scores = result.scores.set_index("customer_id")
@@ -103,7 +108,7 @@ def build_report(scorecard: pd.DataFrame, result: ScoreResult, risk: RiskReport,
     names = {str(r["customer_id"]): str(r.get("name") or r["customer_id"])
              for r in card.to_dict("records")}
     ordered = sorted(result.flags, key=lambda f: (-f.severity.rank, f.code, f.customer_id))
-    flags = [_flag_view(f, anchors, names) for f in ordered]
+    flags = [_flag_view(f, anchors, names, rows or {}) for f in ordered]
     by_customer: dict[str, list[dict[str, Any]]] = {}
     for f in flags:
         by_customer.setdefault(f["customer_id"], []).append(f)
@@ -178,6 +183,9 @@ def build_report(scorecard: pd.DataFrame, result: ScoreResult, risk: RiskReport,
             "code", "tickets", "tickets")
     return ReportData(title, currency, generated_at, since, until, config_hash, headline, sets,
                       views, top, seg_rows, flags, mix, topic_rows, risk, chart_svgs, load)
+
+
+EVIDENCE_SHOWN = 20  # per flag, in a customer's section (the flags table shows fewer)
 
 
 def evidence_text(ev: dict[str, Any]) -> str:

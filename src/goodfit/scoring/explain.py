@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from goodfit.errors import UnknownCustomer
-from goodfit.scoring.evidence import Flag
+from goodfit.scoring.evidence import EvidenceRef, Flag
 from goodfit.scoring.fit import COMPONENTS
 from goodfit.scoring.inputs import ScoringInputs, frame, money
 from goodfit.scoring.score import ScoreResult
@@ -38,12 +39,11 @@ class Explanation:
                                 else v) for k, v in self.figures.items()}}
 
 
-def describe_rows(inp: ScoringInputs, flags: list[Flag]) -> dict[tuple[str, str], str]:
-    """Look up the rows a customer's flags cite so a person can read them."""
+def describe_rows(inp: ScoringInputs, refs: Iterable[EvidenceRef]) -> dict[tuple[str, str], str]:
+    """Look up the rows that evidence cites so a person can read them."""
     wanted: dict[str, set[str]] = {}
-    for f in flags:
-        for e in f.evidence:
-            wanted.setdefault(e.kind, set()).add(e.id)
+    for e in refs:
+        wanted.setdefault(e.kind, set()).add(e.id)
     out: dict[tuple[str, str], str] = {}
     specs = {"ticket": ("tickets", "ticket_id", ["opened_at", "priority", "subject"]),
              "invoice": ("invoices", "invoice_id", ["issued_at", "amount", "status"]),
@@ -87,4 +87,5 @@ class ScoringRun:
         flags = self.result.flags_of(customer_id)
         return Explanation(customer_id, row["name"], float(row["score"]), str(row["segment"]),
                            str(row["reason"]), {c: money(row[c]) for c in COMPONENTS}, flags,
-                           figures, describe_rows(self.inputs, flags))
+                           figures,
+                           describe_rows(self.inputs, (e for f in flags for e in f.evidence)))

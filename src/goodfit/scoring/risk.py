@@ -48,7 +48,7 @@ class WatchItem:
     name: str | None
     signup_at: datetime
     days_in: int
-    probability: float
+    probability: float | None  # None: not enough history for a model; ranked by tickets
     tickets: int
     drivers: tuple[str, ...]  # features pushing the probability up most
 
@@ -169,9 +169,15 @@ def early_risk(tables: Mapping[str, ibis.Table], labels: pd.DataFrame, cfg: Risk
         if pos < cfg.min_positives or len(part) - pos < cfg.min_positives:
             short.append(f"{pos} trouble and {len(part) - pos} other customers in the {name} "
                          f"set (need {cfg.min_positives} of each)")
+    new = feats[feats["signup_at"] > pd.Timestamp(as_of - timedelta(days=cfg.first_days))]
     if short:
         report.message = ("not enough history to trust an early-life risk score: "
                           + "; ".join(short))
+        # Still list the newcomers, ranked by the baseline alone, with no probability.
+        report.watch_list = sorted(
+            (WatchItem(str(r.customer_id), r.name, r.signup_at.to_pydatetime(),
+                       (as_of - r.signup_at.to_pydatetime()).days, None, int(r.tickets), ())
+             for r in new.itertuples()), key=lambda w: (-w.tickets, w.customer_id))
         return report
     model = _model()
     model.fit(_x(train), train["y"])  # type: ignore[attr-defined]
@@ -193,7 +199,6 @@ def early_risk(tables: Mapping[str, ibis.Table], labels: pd.DataFrame, cfg: Risk
     report.coefficients = {f: round(float(c), 4) for f, c in zip(FEATURES, coef, strict=True)}
     report.message = (f"trained on {len(train)} earlier sign-ups, tested on {len(test)} later "
                       f"ones: AUC {report.auc:.2f} (baseline {report.baseline_auc:.2f})")
-    new = feats[feats["signup_at"] > pd.Timestamp(as_of - timedelta(days=cfg.first_days))]
     if len(new):
         probs = final.predict_proba(_x(new))[:, 1]  # type: ignore[attr-defined]
         scaled = final.steps[0][1].transform(_x(new))  # type: ignore[attr-defined]
@@ -205,5 +210,5 @@ def early_risk(tables: Mapping[str, ibis.Table], labels: pd.DataFrame, cfg: Risk
             items.append(WatchItem(str(r.customer_id), r.name, r.signup_at.to_pydatetime(),
                                    (as_of - r.signup_at.to_pydatetime()).days,
                                    round(float(probs[i]), 4), int(r.tickets), drivers))
-        report.watch_list = sorted(items, key=lambda w: (-w.probability, w.customer_id))
+        report.watch_list = sorted(items, key=lambda w: (-(w.probability or 0.0), w.customer_id))
     return report
