@@ -104,6 +104,8 @@ class PriorityMisuseFlag(Section):
         default_factory=lambda: ["documentation", "information_request"])
     min_tickets: int = 3  # misused high/urgent tickets in the window
     min_share: float = 0.5  # of the customer's high/urgent tickets
+    # ... and high/urgent tickets are at least this share of all its tickets (0: no check).
+    min_high_share: float = 0.0
 
 
 class ImpatienceFlag(Section):
@@ -148,6 +150,8 @@ class PaymentTroubleFlag(Section):
 
     severity: Severity = "medium"
     min_failed: int = 3
+    # ... and failed attempts at least this share of all payment attempts (0: no check).
+    min_failed_share: float = 0.0
     min_disputes: int = 1  # disputes and chargebacks together
     refund_after_support_minutes: float = 120.0  # support in the 30 days before a refund
     refund_lookback_days: int = 30

@@ -128,3 +128,11 @@ def test_fit_weights_must_sum_to_100() -> None:
         Config.model_validate({"fit": {"weights": {
             "profitability": 50, "support_load": 25, "behaviour": 25, "tenure": 10,
             "payment_reliability": 10}}})
+
+
+def test_cancelled_account_is_not_rewarded() -> None:
+    p = Provider().customer("gone", tenure_months=30)
+    p.rows["customers"][-1]["status"] = "cancelled"
+    row = scored(p)["gone"]
+    assert row["score"] == 100.0
+    assert (row["segment"], row["reason"]) == ("healthy", "cancelled — not eligible for reward")

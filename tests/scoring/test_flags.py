@@ -239,3 +239,32 @@ def test_heavy_load_is_the_smallest_set_carrying_80_percent() -> None:
     got = flags_of(p, "heavy_load")
     assert set(got) == {"a", "b"}
     assert "50.0%" in got["a"].detail
+
+
+def test_priority_misuse_can_require_a_high_share_of_high_priority_tickets() -> None:
+    # a: 3 misused urgent tickets of 4 tickets (75% high); b: 3 of 10 tickets (30% high)
+    p = Provider().customer("a").customer("b")
+    for cid, normal in (("a", 1), ("b", 7)):
+        for i in range(3):
+            p.ticket(cid, D + timedelta(days=i), priority="urgent",
+                     resolution_code="information_request")
+        for i in range(normal):
+            p.ticket(cid, D + timedelta(days=i), resolution_code="network_event")
+    assert set(flags_of(p, "priority_misuse")) == {"a", "b"}
+    cfg = Config()
+    cfg.flags.priority_misuse.min_high_share = 0.5
+    assert set(flags_of(p, "priority_misuse", cfg)) == {"a"}
+
+
+def test_payment_trouble_can_require_a_failure_rate() -> None:
+    # a: 3 failed of 6 attempts (50%); b: 3 failed of 30 attempts (10%)
+    p = Provider().customer("a").customer("b")
+    for cid, ok in (("a", 3), ("b", 27)):
+        for i in range(3):
+            p.payment(cid, D + timedelta(days=i), "failed")
+        for i in range(ok):
+            p.payment(cid, D + timedelta(days=i))
+    assert set(flags_of(p, "payment_trouble")) == {"a", "b"}
+    cfg = Config()
+    cfg.flags.payment_trouble.min_failed_share = 0.2
+    assert set(flags_of(p, "payment_trouble", cfg)) == {"a"}

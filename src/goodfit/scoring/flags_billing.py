@@ -33,17 +33,22 @@ def usage_id(customer_id: object, service_id: object, period_start: object, metr
 
 def payment_trouble(inp: ScoringInputs, cfg: PaymentTroubleFlag,
                     default_ticket_minutes: float = 10.0) -> list[Flag]:
-    p = inp.in_window("payments", "at")
-    p = p.filter(p.outcome.isin(["failed", "dispute", "chargeback", "refunded"]))
-    counts = p.group_by("customer_id").aggregate(
-        failed=(p.outcome == "failed").sum(),
-        disputes=p.outcome.isin(["dispute", "chargeback"]).sum(),
-        refunds=(p.outcome == "refunded").sum())
+    allp = inp.in_window("payments", "at")
+    outcome = allp.outcome.fill_null("succeeded")
+    counts = allp.group_by("customer_id").aggregate(
+        attempts=outcome.isin(["succeeded", "failed"]).sum(),
+        failed=(outcome == "failed").sum(),
+        disputes=outcome.isin(["dispute", "chargeback"]).sum(),
+        refunds=(outcome == "refunded").sum())
+    enough_failed = (counts.failed >= cfg.min_failed) & (
+        counts.failed >= cfg.min_failed_share * counts.attempts)
     # Customers that can qualify: enough failures or disputes, or any refund to look into.
-    hits = counts.filter((counts.failed >= cfg.min_failed) | (counts.disputes >= cfg.min_disputes)
-                         | (counts.refunds > 0)).select("customer_id")
+    hits = counts.filter(enough_failed | (counts.disputes >= cfg.min_disputes)
+                         | (counts.refunds > 0)).select("customer_id", "attempts")
+    p = allp.filter(allp.outcome.isin(["failed", "dispute", "chargeback", "refunded"]))
     bad = frame(p.join(hits, "customer_id").select("payment_id", "customer_id", "at",
-                                                   "outcome")).sort_values(["at", "payment_id"])
+                                                   "outcome", "attempts")).sort_values(
+        ["at", "payment_id"])
     if bad.empty:
         return []
     t = inp.tables["tickets"]
@@ -67,7 +72,9 @@ def payment_trouble(inp: ScoringInputs, cfg: PaymentTroubleFlag,
                 heavy_refunds += 1
                 refs.append(EvidenceRef("payment", str(r.payment_id)))
                 refs += [EvidenceRef("ticket", str(x)) for x in before["ticket_id"]]
-        hit_failed = len(failed) >= cfg.min_failed
+        attempts = int(g["attempts"].iloc[0])
+        hit_failed = len(failed) >= cfg.min_failed and \
+            len(failed) >= cfg.min_failed_share * attempts
         hit_disputes = len(disputes) >= cfg.min_disputes
         if not (hit_failed or hit_disputes or heavy_refunds):
             continue

@@ -33,13 +33,14 @@ def qualifying(rows: ibis.Table, counts: ibis.Table, keep: ibis.Value) -> pd.Dat
 
 def priority_misuse(inp: ScoringInputs, cfg: PriorityMisuseFlag) -> list[Flag]:
     t = inp.tickets()
-    hi = t.filter(t.priority.isin(cfg.priorities))
-    bad = hi.resolution.isin(cfg.resolution_codes).fill_null(False)
-    counts = hi.group_by("customer_id").aggregate(
-        high_priority=hi.count(), misused=bad.sum())
-    rows = hi.filter(bad).select("ticket_id", "customer_id", "opened_at")
+    high = t.priority.isin(cfg.priorities).fill_null(False)
+    bad = (high & t.resolution.isin(cfg.resolution_codes)).fill_null(False)
+    counts = t.group_by("customer_id").aggregate(
+        tickets=t.count(), high_priority=high.sum(), misused=bad.sum())
+    rows = t.filter(bad).select("ticket_id", "customer_id", "opened_at")
     df = qualifying(rows, counts, (counts.misused >= cfg.min_tickets)
-                    & (counts.misused >= cfg.min_share * counts.high_priority))
+                    & (counts.misused >= cfg.min_share * counts.high_priority)
+                    & (counts.high_priority >= cfg.min_high_share * counts.tickets))
     df = df.sort_values(["customer_id", "opened_at", "ticket_id"])
     out = []
     for cid, g in df.groupby("customer_id", sort=True):

@@ -51,6 +51,9 @@ def score_customers(inp: ScoringInputs, config: Config,
     counts = frame(o.group_by("customer_id").aggregate(
         manual=(~o.channel.isin(selfserve)).fill_null(False).sum(),
         custom=o.custom.fill_null(False).sum())).set_index("customer_id")
+    c = inp.tables["customers"]
+    cancelled = set(frame(c.filter(c.status == "cancelled").select("customer_id"))["customer_id"]
+                    .astype(str))
     share = answerable_share(answerable_tickets(inp, config.flags.hand_holding))
     rows = []
     for row in card.to_dict("records"):
@@ -62,7 +65,8 @@ def score_customers(inp: ScoringInputs, config: Config,
         custom = int(counts["custom"].get(cid, 0)) if len(counts) else 0
         load = load_from_row(row, manual, custom, float(share.get(cid, 0.0)))
         seg, reason = segment(load, total, money(row.get("tenure_months")),
-                              money(row.get("tickets_per_month")), mine, config.segments)
+                              money(row.get("tickets_per_month")), mine, config.segments,
+                              cancelled=cid in cancelled)
         rows.append({"customer_id": cid, "name": row.get("name"), "score": total,
                      "segment": seg, "reason": reason, **comp,
                      "flag_codes": ",".join(f.code for f in mine)})

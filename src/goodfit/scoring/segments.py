@@ -8,7 +8,8 @@ Order of the rules ([segments] in goodfit.toml):
    when that fix reaches the target margin; part_ways when neither nor both together do.
 3. educate    — an educate flag (hand-holding, priority misuse): load the docs remove.
 4. reprice    — a reprice flag whose load costs reprice_min_load_share of revenue or more.
-5. reward     — score, tenure and ticket rate good enough, no blocking flag, never idle.
+5. reward     — score, tenure and ticket rate good enough, no blocking flag; never idle,
+                never a cancelled account.
 6. healthy    — everyone else.
 """
 
@@ -63,7 +64,7 @@ def _reaches(profit: float, revenue: float, target: float) -> bool:
 
 
 def segment(load: Load, score: float, tenure_months: float, tickets_per_month: float,
-            flags: list[Flag], cfg: SegmentSettings) -> tuple[str, str]:
+            flags: list[Flag], cfg: SegmentSettings, cancelled: bool = False) -> tuple[str, str]:
     codes = {f.code: f for f in flags}
     for code in cfg.part_ways_flags:
         if code in codes:
@@ -99,6 +100,8 @@ def segment(load: Load, score: float, tenure_months: float, tickets_per_month: f
                                f"{fee_revenue(load, cfg):,.2f}")
     if "idle" in codes:
         return "healthy", "idle: pays but uses nothing — not eligible for reward"
+    if cancelled:
+        return "healthy", "cancelled — not eligible for reward"
     blocking = [f for f in flags if f.severity.rank >= Severity(cfg.reward_blocking_severity).rank]
     if (score >= cfg.reward_min_score and tenure_months >= cfg.reward_min_tenure_months
             and tickets_per_month <= cfg.reward_max_tickets_per_month and not blocking):
