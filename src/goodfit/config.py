@@ -104,8 +104,9 @@ class PriorityMisuseFlag(Section):
         default_factory=lambda: ["documentation", "information_request"])
     min_tickets: int = 3  # misused high/urgent tickets in the window
     min_share: float = 0.5  # of the customer's high/urgent tickets
-    # ... and high/urgent tickets are at least this share of all its tickets (0: no check).
-    min_high_share: float = 0.0
+    # ... and high/urgent tickets are at least this share of all its tickets (0: no check):
+    # someone who marks an occasional how-to question urgent is not misusing priority.
+    min_high_share: float = 0.5
 
 
 class ImpatienceFlag(Section):
@@ -140,8 +141,10 @@ class InfraBurdenFlag(Section):
 
     severity: Severity = "medium"
     metrics: list[str] = Field(default_factory=list)  # empty: every usage metric
+    log_scale: bool = True  # compare log(usage per dollar): usage is heavy-tailed
     min_robust_z: float = 3.5  # (x - plan median) / (1.4826 * MAD)
     min_percentile: float = 0.9  # within the plan
+    min_times_median: float = 3.0  # and at least this multiple of the plan median
     min_peers: int = 5  # customers on the plan with that metric; fewer: all customers
 
 
@@ -162,7 +165,7 @@ class ManualOrdersFlag(Section):
 
     severity: Severity = "low"
     self_service_channels: list[str] = Field(default_factory=lambda: ["self_service", "api"])
-    min_orders: int = 3
+    min_orders: int = 2
     min_share: float = 0.5  # of the customer's orders
 
 
@@ -262,6 +265,7 @@ class SegmentSettings(Section):
     support_hour_fee: Decimal = Decimal("60")
     included_support_hours_per_month: float = 1.0
     usage_markup: float = 1.5  # usage beyond allowance billed at cost x this
+    pass_through_direct_costs: bool = True  # licences and third-party costs billed at cost
     # A profitable customer with a reprice flag is still repriced when the load behind
     # the flag (order handling, custom work, usage beyond allowance) costs this share of
     # its revenue or more.

@@ -84,11 +84,22 @@ def test_unprofitable_manual_orderer_a_fee_would_fix_is_repriced() -> None:
 
 
 def test_unprofitable_and_unfixable_parts_ways() -> None:
-    p = Provider().customer("a", revenue=100, direct_cost=500)
-    p.invoice("a", D, 100)
+    # revenue 100, 500 minutes (cost 500) of hardware tickets: the docs answer none, and
+    # 8.3 hours is below the 12 included support hours (1 a month), so no fee applies.
+    p = Provider().customer("a", revenue=100, support_minutes=500, tickets=5)
+    for i in range(5):
+        p.ticket("a", D + timedelta(days=i), staff_minutes=100, resolution_code="hardware_event")
     row = scored(p)["a"]
     assert row["segment"] == "part_ways"
-    assert "neither education nor fees" in row["reason"]
+    assert "neither education nor fees (0.00)" in row["reason"]
+
+
+def test_direct_costs_passed_through_make_a_customer_repriceable() -> None:
+    # revenue 100, a 500 licence: billing the licence at cost -> profit 100 on 600 = 17%
+    p = Provider().customer("a", revenue=100, direct_cost=500)
+    row = scored(p)["a"]
+    assert row["segment"] == "reprice"
+    assert "would bring margin to 17%" in row["reason"]
 
 
 def test_profitable_customer_with_costly_manual_orders_is_repriced() -> None:

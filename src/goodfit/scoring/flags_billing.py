@@ -296,36 +296,47 @@ def infra_burden(inp: ScoringInputs, cfg: InfraBurdenFlag) -> list[Flag]:
     tot = tot.merge(card, on="customer_id", how="left")
     # Per dollar, with a one-unit floor so a free account is compared, not divided by zero.
     tot["per_dollar"] = tot["quantity"] / tot["revenue"].fillna(0.0).clip(lower=1.0)
-    out: dict[str, list[tuple[str, float, float]]] = defaultdict(list)
+    out: dict[str, list[tuple[str, float, float, float]]] = defaultdict(list)
     for metric, mg in tot.groupby("metric"):
         for _plan, pg in mg.groupby("plan", dropna=False):
             peers = pg if len(pg) >= cfg.min_peers else mg
             x = peers["per_dollar"].to_numpy()
-            med = float(np.median(x))
-            mad = float(np.median(np.abs(x - med))) * 1.4826
-            scale = mad if mad > 0 else float(np.mean(np.abs(x - med))) * 1.2533
+            positive = x[x > 0]
+            if len(positive) == 0:
+                continue
+            # Usage is heavy-tailed (roughly log-normal): compare on a log scale by default.
+            y = np.log(positive) if cfg.log_scale else positive
+            med = float(np.median(y))
+            mad = float(np.median(np.abs(y - med))) * 1.4826
+            scale = mad if mad > 0 else float(np.mean(np.abs(y - med))) * 1.2533
+            median_x = float(np.median(positive))
             for r in pg.itertuples():
-                z = (r.per_dollar - med) / scale if scale > 0 else 0.0
+                if r.per_dollar <= 0:
+                    continue
+                v = float(np.log(r.per_dollar)) if cfg.log_scale else float(r.per_dollar)
+                z = (v - med) / scale if scale > 0 else (float("inf") if v > med else 0.0)
                 pct = float((x <= r.per_dollar).mean())
-                if z >= cfg.min_robust_z and pct >= cfg.min_percentile:
-                    out[str(r.customer_id)].append((str(metric), z, pct))
+                times = r.per_dollar / median_x
+                if z >= cfg.min_robust_z and pct >= cfg.min_percentile \
+                        and times >= cfg.min_times_median:
+                    out[str(r.customer_id)].append((str(metric), z, pct, times))
     rows = frame(u.filter(u.customer_id.isin(sorted(out))).select(
         "customer_id", "service_id", "period_start", "metric", "quantity"))
     rows_of = {str(c): g for c, g in rows.groupby("customer_id")}
     flags = []
     for cid, hits in sorted(out.items()):
-        metrics = {m for m, _, _ in hits}
+        metrics = {h[0] for h in hits}
         mine = rows_of.get(cid, rows.iloc[0:0])
         mine = mine[mine["metric"].isin(metrics)]
         mine = mine.sort_values(["quantity", "period_start", "metric"],
                                 ascending=[False, True, True])
         refs = tuple(EvidenceRef("usage", usage_id(r.customer_id, r.service_id, r.period_start,
                                                     r.metric)) for r in mine.itertuples())
-        text = "; ".join(f"{m} per dollar {z:.1f} robust z above plan peers "
-                         f"({pct:.0%} percentile)" for m, z, pct in hits)
+        text = "; ".join(f"{m} per dollar {times:.1f}x the plan median (robust z {z:.1f}, "
+                         f"{pct:.0%} percentile)" for m, z, pct, times in hits)
         if refs:
             flags.append(Flag(cid, "infra_burden", Severity(cfg.severity), refs, text,
-                              {"z": max(z for _, z, _ in hits)}))
+                              {"z": max(h[1] for h in hits)}))
     return flags
 
 

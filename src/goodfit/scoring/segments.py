@@ -38,6 +38,7 @@ class Load:
     usage_cost: float
     order_cost: float  # order handling + custom work
     answerable_share: float  # share of tickets the docs answer
+    direct_cost: float = 0.0  # licences, third parties
 
 
 def margin(profit: float, revenue: float) -> float | None:
@@ -56,7 +57,8 @@ def fee_revenue(load: Load, cfg: SegmentSettings) -> float:
     return (load.manual_orders * float(cfg.manual_order_fee)
             + load.custom_orders * float(cfg.custom_request_fee)
             + extra_hours * float(cfg.support_hour_fee)
-            + load.usage_cost * cfg.usage_markup)
+            + load.usage_cost * cfg.usage_markup
+            + (load.direct_cost if cfg.pass_through_direct_costs else 0.0))
 
 
 def _reaches(profit: float, revenue: float, target: float) -> bool:
@@ -128,4 +130,4 @@ def load_from_row(row: dict[str, object], manual: int, custom: int,
         months=money(row.get("months_in_window")) or 1.0,
         manual_orders=manual, custom_orders=custom, usage_cost=money(row.get("usage_cost")),
         order_cost=money(row.get("order_handling_cost")) + money(row.get("custom_work_cost")),
-        answerable_share=answerable_share)
+        answerable_share=answerable_share, direct_cost=money(row.get("direct_cost")))
