@@ -106,7 +106,11 @@ class PriorityMisuseFlag(Section):
     min_share: float = 0.5  # of the customer's high/urgent tickets
     # ... and high/urgent tickets are at least this share of all its tickets (0: no check):
     # someone who marks an occasional how-to question urgent is not misusing priority.
-    min_high_share: float = 0.5
+    min_high_share: float = 0.8
+    # Or: this many of those questions opened within after_payment_minutes of paying or
+    # ordering ("why is my server not active yet?") — 0 turns this path off.
+    min_after_payment: int = 1
+    after_payment_minutes: float = 60.0
 
 
 class ImpatienceFlag(Section):
@@ -125,8 +129,11 @@ class HandHoldingFlag(Section):
     severity: Severity = "medium"
     # Used when no KB match table exists: tickets resolved with these codes count.
     resolution_codes: list[str] = Field(default_factory=lambda: ["documentation"])
-    min_tickets: int = 4
-    min_share: float = 0.4  # of the customer's tickets in the window
+    min_tickets: int = 2
+    min_share: float = 0.5  # of the customer's tickets in the window
+    # A customer whose tickets are mostly high/urgent questions is flagged for priority
+    # misuse, not again for hand-holding on the same tickets.
+    skip_if_priority_misuse: bool = True
 
 
 class AbusiveLanguageFlag(Section):
@@ -144,7 +151,7 @@ class InfraBurdenFlag(Section):
     log_scale: bool = True  # compare log(usage per dollar): usage is heavy-tailed
     min_robust_z: float = 3.5  # (x - plan median) / (1.4826 * MAD)
     min_percentile: float = 0.9  # within the plan
-    min_times_median: float = 3.0  # and at least this multiple of the plan median
+    min_times_median: float = 8.0  # and at least this multiple of the plan median
     min_peers: int = 5  # customers on the plan with that metric; fewer: all customers
 
 
@@ -152,9 +159,9 @@ class PaymentTroubleFlag(Section):
     """Failed payments, disputes, chargebacks, refunds after heavy support."""
 
     severity: Severity = "medium"
-    min_failed: int = 3
+    min_failed: int = 2
     # ... and failed attempts at least this share of all payment attempts (0: no check).
-    min_failed_share: float = 0.0
+    min_failed_share: float = 0.15
     min_disputes: int = 1  # disputes and chargebacks together
     refund_after_support_minutes: float = 120.0  # support in the 30 days before a refund
     refund_lookback_days: int = 30
@@ -166,6 +173,8 @@ class ManualOrdersFlag(Section):
     severity: Severity = "low"
     self_service_channels: list[str] = Field(default_factory=lambda: ["self_service", "api"])
     min_orders: int = 2
+    # A manual order that asked for a custom setup is the costliest kind: this many suffice.
+    min_orders_if_custom: int = 1
     min_share: float = 0.5  # of the customer's orders
 
 

@@ -46,4 +46,10 @@ def compute_flags(inp: ScoringInputs, config: Config,
             if not flag.evidence:  # Flag() refuses this already; belt and braces for subclasses
                 raise FlagWithoutEvidence(f"{flag.code} for {flag.customer_id}")
             out.append(flag)
+    if f.hand_holding.skip_if_priority_misuse:
+        # Only when most of the customer's tickets are high/urgent questions: then the
+        # same tickets are priority misuse, not hand-holding.
+        misusers = {x.customer_id for x in out
+                    if x.code == "priority_misuse" and x.extra.get("mostly_high")}
+        out = [x for x in out if not (x.code == "hand_holding" and x.customer_id in misusers)]
     return sorted(out, key=lambda x: (x.customer_id, FLAG_CODES.index(x.code)))

@@ -98,12 +98,15 @@ def payment_trouble(inp: ScoringInputs, cfg: PaymentTroubleFlag,
 
 def manual_orders(inp: ScoringInputs, cfg: ManualOrdersFlag) -> list[Flag]:
     o = inp.in_window("orders", "placed_at")
-    df = frame(o.select("order_id", "customer_id", "placed_at", "channel")).sort_values(
+    df = frame(o.select("order_id", "customer_id", "placed_at", "channel", "custom")).sort_values(
         ["placed_at", "order_id"])
     out = []
     for cid, g in df.groupby("customer_id", sort=True):
         manual = g[g["channel"].notna() & ~g["channel"].isin(cfg.self_service_channels)]
-        if len(manual) >= cfg.min_orders and len(manual) / len(g) >= cfg.min_share:
+        custom = bool(manual["custom"].fillna(False).astype(bool).any())
+        enough = len(manual) >= cfg.min_orders or (
+            custom and cfg.min_orders_if_custom > 0 and len(manual) >= cfg.min_orders_if_custom)
+        if enough and len(manual) / len(g) >= cfg.min_share:
             channels = ", ".join(sorted(manual["channel"].unique()))
             out.append(Flag(str(cid), "manual_orders", Severity(cfg.severity),
                             tuple(EvidenceRef("order", str(x)) for x in manual["order_id"]),
@@ -287,15 +290,32 @@ def infra_burden(inp: ScoringInputs, cfg: InfraBurdenFlag) -> list[Flag]:
     u = inp.in_window("usage", "period_start")
     if cfg.metrics:
         u = u.filter(u.metric.isin(cfg.metrics))
-    tot = frame(u.group_by(["customer_id", "metric"]).aggregate(quantity=u.quantity.sum()))
-    if tot.empty:
-        return []
+    # Per service when its plan and price are known (an add-on is compared with the same
+    # add-on, not with the customer's main plan): quantity per period / monthly price.
+    svc = inp.tables["services"]
+    svc = svc.select(svc.service_id.name("_sid"), svc.plan.name("_splan"),
+                     svc.price_monthly.cast("float64").name("_price"))
+    j = u.left_join(svc, u.service_id == svc._sid)
+    known = j.filter(j._splan.notnull() & (j._price > 0))
+    by_service = frame(known.group_by(["customer_id", "_splan", "metric"]).aggregate(
+        quantity=known.quantity.sum(), periods=known.count(), price=known._price.max()))
+    by_service["per_dollar"] = by_service["quantity"].astype(float) / (
+        by_service["periods"] * by_service["price"])
+    by_service = by_service.rename(columns={"_splan": "plan"})
+    # Otherwise per customer: usage in the window / revenue in the window, on its plan.
+    rest = j.filter(j._splan.isnull() | j._price.isnull() | (j._price <= 0))
+    tot = frame(rest.group_by(["customer_id", "metric"]).aggregate(quantity=rest.quantity.sum()))
     tot["quantity"] = tot["quantity"].astype(float)
     card = frame(inp.scorecard.select("customer_id", "plan", "revenue"))
     card["revenue"] = card["revenue"].map(money)
     tot = tot.merge(card, on="customer_id", how="left")
-    # Per dollar, with a one-unit floor so a free account is compared, not divided by zero.
-    tot["per_dollar"] = tot["quantity"] / tot["revenue"].fillna(0.0).clip(lower=1.0)
+    # Usage per dollar is undefined without revenue (unprofitable / payment flags cover it).
+    tot = tot[tot["revenue"].fillna(0.0) > 0]
+    tot["per_dollar"] = tot["quantity"] / tot["revenue"]
+    cols = ["customer_id", "plan", "metric", "per_dollar"]
+    tot = pd.concat([by_service[cols], tot[cols]], ignore_index=True)
+    if tot.empty:
+        return []
     out: dict[str, list[tuple[str, float, float, float]]] = defaultdict(list)
     for metric, mg in tot.groupby("metric"):
         for _plan, pg in mg.groupby("plan", dropna=False):

@@ -31,36 +31,10 @@ def qualifying(rows: ibis.Table, counts: ibis.Table, keep: ibis.Value) -> pd.Dat
     return frame(rows.join(hits, "customer_id"))
 
 
-def priority_misuse(inp: ScoringInputs, cfg: PriorityMisuseFlag) -> list[Flag]:
-    t = inp.tickets()
-    high = t.priority.isin(cfg.priorities).fill_null(False)
-    bad = (high & t.resolution.isin(cfg.resolution_codes)).fill_null(False)
-    counts = t.group_by("customer_id").aggregate(
-        tickets=t.count(), high_priority=high.sum(), misused=bad.sum())
-    rows = t.filter(bad).select("ticket_id", "customer_id", "opened_at")
-    df = qualifying(rows, counts, (counts.misused >= cfg.min_tickets)
-                    & (counts.misused >= cfg.min_share * counts.high_priority)
-                    & (counts.high_priority >= cfg.min_high_share * counts.tickets))
-    df = df.sort_values(["customer_id", "opened_at", "ticket_id"])
-    out = []
-    for cid, g in df.groupby("customer_id", sort=True):
-        n, total = int(g["misused"].iloc[0]), int(g["high_priority"].iloc[0])
-        out.append(Flag(str(cid), "priority_misuse", Severity(cfg.severity),
-                        tuple(_tickets(g["ticket_id"])),
-                        f"{n} of {total} high/urgent tickets were "
-                        f"{' or '.join(cfg.resolution_codes)}",
-                        {"misused": n, "high_priority": total}))
-    return out
-
-
-def impatience(inp: ScoringInputs, cfg: ImpatienceFlag) -> list[Flag]:
-    """Two kinds of event: a high/urgent ticket soon after paying or ordering, and a
-    customer follow-up minutes after their own previous message with no reply between."""
-    events: dict[str, list[EvidenceRef]] = defaultdict(list)
-    counts: dict[str, int] = defaultdict(int)
-    t = inp.tickets()
-    hi = frame(t.filter(t.priority.isin(cfg.priorities)).select(
-        "ticket_id", "customer_id", "opened_at")).sort_values("opened_at")
+def after_payment(inp: ScoringInputs, tickets: pd.DataFrame,
+                  minutes: float) -> pd.DataFrame:
+    """Tickets (ticket_id, customer_id, opened_at) opened within ``minutes`` after one of
+    the customer's successful payments or orders, with that payment/order (kind, ref_id)."""
     p = inp.in_window("payments", "at")
     p = p.filter(p.outcome.isnull() | (p.outcome == "succeeded"))
     pay = frame(p.select(p.customer_id, p.payment_id.name("ref_id"), p.at.name("event_at")))
@@ -70,18 +44,71 @@ def impatience(inp: ScoringInputs, cfg: ImpatienceFlag) -> list[Flag]:
                             o.placed_at.name("event_at")))
     orders["kind"] = "order"
     before = pd.concat([pay, orders], ignore_index=True)
-    if len(hi) and len(before):
-        before = before.dropna(subset=["event_at", "ref_id"]).sort_values("event_at")
-        hi["opened_at"] = hi["opened_at"].astype("datetime64[us]")
-        before["event_at"] = before["event_at"].astype("datetime64[us]")
-        near = pd.merge_asof(hi, before, left_on="opened_at", right_on="event_at",
-                             by="customer_id", direction="backward",
-                             tolerance=pd.Timedelta(minutes=cfg.after_payment_minutes))
-        for row in near.dropna(subset=["ref_id"]).itertuples():
-            cid = str(row.customer_id)
-            events[cid] += [EvidenceRef("ticket", str(row.ticket_id)),
-                            EvidenceRef(str(row.kind), str(row.ref_id))]
-            counts[cid] += 1
+    if tickets.empty or before.empty:
+        return tickets.iloc[0:0].assign(ref_id=None, kind=None)
+    before = before.dropna(subset=["event_at", "ref_id"])
+    before["event_at"] = before["event_at"].astype("datetime64[us]")
+    hi = tickets.assign(opened_at=tickets["opened_at"].astype("datetime64[us]"))
+    near = pd.merge_asof(hi.sort_values("opened_at"), before.sort_values("event_at"),
+                         left_on="opened_at", right_on="event_at", by="customer_id",
+                         direction="backward", tolerance=pd.Timedelta(minutes=minutes))
+    return near.dropna(subset=["ref_id"])
+
+
+def priority_misuse(inp: ScoringInputs, cfg: PriorityMisuseFlag) -> list[Flag]:
+    """High/urgent tickets that were questions (resolved as documentation or information),
+    from a customer who marks most tickets high/urgent; or such a question opened minutes
+    after paying or ordering ("why is my server not active yet?")."""
+    t = inp.tickets()
+    high = t.priority.isin(cfg.priorities).fill_null(False)
+    bad = (high & t.resolution.isin(cfg.resolution_codes)).fill_null(False)
+    counts = t.group_by("customer_id").aggregate(
+        tickets=t.count(), high_priority=high.sum(), misused=bad.sum())
+    rows = t.filter(bad).select("ticket_id", "customer_id", "opened_at")
+    df = qualifying(rows, counts, (counts.misused >= cfg.min_tickets)
+                    & (counts.misused >= cfg.min_share * counts.high_priority)
+                    & (counts.high_priority >= cfg.min_high_share * counts.tickets))
+    refs: dict[str, list[EvidenceRef]] = {}
+    details: dict[str, list[str]] = {}
+    for cid, g in df.sort_values(["customer_id", "opened_at", "ticket_id"]).groupby(
+            "customer_id", sort=True):
+        n, total = int(g["misused"].iloc[0]), int(g["high_priority"].iloc[0])
+        refs[str(cid)] = _tickets(g["ticket_id"])
+        details[str(cid)] = [f"{n} of {total} high/urgent tickets were "
+                             f"{' or '.join(cfg.resolution_codes)}"]
+    if cfg.min_after_payment > 0:
+        asked = frame(t.filter(bad).select("ticket_id", "customer_id", "opened_at"))
+        near = after_payment(inp, asked, cfg.after_payment_minutes)
+        for cid, g in near.sort_values(["opened_at", "ticket_id"]).groupby("customer_id"):
+            if len(g) < cfg.min_after_payment:
+                continue
+            mine = refs.setdefault(str(cid), [])
+            for r in g.itertuples():
+                mine += [EvidenceRef("ticket", str(r.ticket_id)),
+                         EvidenceRef(str(r.kind), str(r.ref_id))]
+            details.setdefault(str(cid), []).append(
+                f"{len(g)} high/urgent questions within {cfg.after_payment_minutes:g} minutes "
+                "of paying or ordering")
+    mostly_high = set(df["customer_id"].astype(str))
+    return [Flag(cid, "priority_misuse", Severity(cfg.severity), tuple(dict.fromkeys(refs[cid])),
+                 "; ".join(details[cid]), {"mostly_high": cid in mostly_high})
+            for cid in sorted(refs)]
+
+
+def impatience(inp: ScoringInputs, cfg: ImpatienceFlag) -> list[Flag]:
+    """Two kinds of event: a high/urgent ticket soon after paying or ordering, and a
+    customer follow-up minutes after their own previous message with no reply between."""
+    events: dict[str, list[EvidenceRef]] = defaultdict(list)
+    counts: dict[str, int] = defaultdict(int)
+    t = inp.tickets()
+    hi = frame(t.filter(t.priority.isin(cfg.priorities)).select(
+        "ticket_id", "customer_id", "opened_at"))
+    near = after_payment(inp, hi, cfg.after_payment_minutes)
+    for row in near.sort_values(["opened_at", "ticket_id"]).itertuples():
+        cid = str(row.customer_id)
+        events[cid] += [EvidenceRef("ticket", str(row.ticket_id)),
+                        EvidenceRef(str(row.kind), str(row.ref_id))]
+        counts[cid] += 1
     m = inp.messages()
     m = m.filter(m.author_role.isin(["customer", "staff"]))
     w = ibis.window(group_by=m.ticket_id, order_by=[m.sent_at, m.message_id])
