@@ -140,7 +140,9 @@ class AbusiveLanguageFlag(Section):
     """Messages the tone analysis marks as aimed at staff (insult, threat, profanity)."""
 
     severity: Severity = "high"
-    min_messages: int = 2
+    # One message is enough to flag it for a person to read; parting ways takes more
+    # ([segments] part_ways_min_abusive_messages).
+    min_messages: int = 1
 
 
 class InfraBurdenFlag(Section):
@@ -263,6 +265,8 @@ class SegmentSettings(Section):
     # Any flag at or above this severity keeps a customer out of reward (idle always does).
     reward_blocking_severity: Severity = "low"
     part_ways_flags: list[str] = Field(default_factory=lambda: ["abusive_language"])
+    # abusive_language leads to part_ways only with at least this many messages.
+    part_ways_min_abusive_messages: int = 2
     educate_flags: list[str] = Field(default_factory=lambda: ["hand_holding", "priority_misuse"])
     reprice_flags: list[str] = Field(
         default_factory=lambda: ["infra_burden", "manual_orders", "custom_requests"])

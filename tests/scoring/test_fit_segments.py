@@ -59,6 +59,16 @@ def test_abusive_customer_parts_ways_with_reason() -> None:
     assert row["reason"].startswith("abusive language: 2 messages aimed at staff")
 
 
+def test_one_abusive_message_is_flagged_but_parting_ways_takes_two() -> None:
+    p = Provider().customer("a", tickets=1, support_minutes=10, tenure_months=30)
+    t = p.ticket("a", D)
+    p.tone_row(p.message(t, D, body="idiots"), spans=[("insult", 0, 6, "idiots")])
+    row = scored(p)["a"]
+    assert row["flag_codes"] == "abusive_language"
+    assert row["segment"] == "healthy"  # a person reads the message; no reward meanwhile
+    assert "abusive language" in row["reason"]
+
+
 def test_unprofitable_customer_the_docs_would_fix_is_educated() -> None:
     # revenue 100, 150 minutes of support = 150: profit -50. 4 of 5 tickets answered by the
     # docs: 80% of 150 = 120 saved -> profit 70, margin 70% >= 10% target.

@@ -69,6 +69,9 @@ def segment(load: Load, score: float, tenure_months: float, tickets_per_month: f
             flags: list[Flag], cfg: SegmentSettings, cancelled: bool = False) -> tuple[str, str]:
     codes = {f.code: f for f in flags}
     for code in cfg.part_ways_flags:
+        if code == "abusive_language" and code in codes and \
+                codes[code].extra.get("messages", 0) < cfg.part_ways_min_abusive_messages:
+            continue
         if code in codes:
             return "part_ways", f"{code.replace('_', ' ')}: {codes[code].detail}"
     m = margin(load.profit, load.revenue)
