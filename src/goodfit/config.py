@@ -36,6 +36,9 @@ class ProjectSettings(Section):
 class WarehouseSettings(Section):
     # duckdb:///warehouse.duckdb (relative to the project folder) or postgresql://…
     url: str = "duckdb:///warehouse.duckdb"
+    # DuckDB only: memory it may use before spilling to disk (keeps big imports and
+    # scorecards inside small machines). Empty: DuckDB's default (80% of RAM).
+    memory_limit: str = "1GB"
 
 
 class StateSettings(Section):
@@ -90,6 +93,124 @@ class CostSettings(Section):
 
 class TextSettings(Section):
     resolution_codes: list[str] = Field(default_factory=lambda: list(DEFAULT_RESOLUTION_CODES))
+    # Resolution codes learned from coded tickets (goodfit resolution train|apply|evaluate).
+    # Below this probability a ticket is labelled 'unknown' instead of guessed.
+    min_confidence: float = Field(default=0.5, ge=0, le=1)
+    # A model is used only when its cross-validated macro-F1 beats both the majority-class
+    # and the chance baseline by at least this much.
+    min_f1_gain: float = Field(default=0.1, ge=0, le=1)
+    # ...and its cross-validated accuracy must beat the majority code's beyond luck
+    # (one-sided binomial test), which matters when there are few coded tickets.
+    max_p_value: float = Field(default=0.01, gt=0, le=1)
+    min_training_tickets: int = Field(default=30, ge=2)
+    # Larger histories are sampled down (stratified by code) to keep training to minutes.
+    max_training_tickets: int = Field(default=20000, ge=100)
+    cv_folds: int = Field(default=5, ge=2, le=20)
+    # Knowledge base: a ticket without a resolution code counts as answerable by the docs
+    # when its best article covers at least this share of the ticket's search weight
+    # (0-1). Recalibrated from tickets coded 'documentation' when there are enough.
+    kb_answerable_score: float = Field(default=0.45, ge=0, le=1)
+    kb_min_calibration_tickets: int = Field(default=20, ge=2)
+    # Repeat topics: 0 picks the number of topics from the ticket count.
+    topic_count: int = Field(default=0, ge=0)
+    topic_min_tickets: int = Field(default=3, ge=1)
+
+
+class ActionsSettings(Section):
+    """Who may approve what; the tone lint for outgoing text."""
+
+    approver_roles: list[str] = Field(default_factory=lambda: ["owner", "manager"])
+    # Roles that may approve text the tone lint blocked (with a written reason).
+    override_roles: list[str] = Field(default_factory=lambda: ["owner", "manager"])
+    four_eyes: bool = True  # the approver must not be the person who drafted
+    # Phrases that blame or bad-mouth the customer (case-insensitive, whole words).
+    blame_phrases: list[str] = Field(default_factory=lambda: [
+        "you are abusive", "you were abusive", "your fault", "you people", "your own fault",
+        "you failed to", "you refused to", "you are rude", "you were rude", "you are difficult",
+        "you are unreasonable", "you are a problem", "problem customer", "you caused",
+        "you broke", "you are to blame", "you always", "you never", "idiot", "stupid",
+        "incompetent", "pathetic", "ridiculous", "clueless", "moron", "useless",
+        "toxic", "nightmare customer", "waste of our time", "waste of time",
+    ])
+    allow_phrases: list[str] = Field(default_factory=list)  # exempt from the lint
+
+
+class SmtpSettings(Section):
+    """Outgoing mail. Credentials only from GOODFIT_SMTP_USER / GOODFIT_SMTP_PASSWORD."""
+
+    host: str = "localhost"
+    port: int = 25
+    starttls: bool = False
+    ssl: bool = False  # implicit TLS (port 465)
+    from_: str = Field(default="goodfit@localhost", alias="from")
+    timeout_seconds: float = 30.0
+    retries: int = 3  # extra attempts on transient errors (4xx, connection refused)
+    backoff_seconds: float = 2.0  # doubled after each attempt
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+
+
+class Alternative(Section):
+    name: str
+    url: str = ""
+    note: str = ""
+
+
+class OffboardingSettings(Section):
+    notice_days: int = Field(default=30, ge=0)
+    business_days: bool = False  # count only Monday–Friday
+    credit_final_month: bool = True  # the provider pays the last month
+    # Recommended providers listed in the transition pack.
+    alternatives: list[Alternative] = Field(default_factory=list)
+    # A TrueType font for letters with characters beyond Latin-1 (else they are
+    # transliterated). Relative to the project folder.
+    letter_font: str = ""
+    sender_address: str = ""  # printed under the provider name on letters
+
+
+class RewardsSettings(Section):
+    """Who may win a reward (seed: a free month drawn among time-efficient customers)."""
+
+    window_months: int = Field(default=12, ge=1)  # look-back for tickets, spend, payments
+    min_tenure_months: int = Field(default=12, ge=0)
+    max_tickets: int = Field(default=0, ge=0)  # tickets opened in the window
+    min_monthly_spend: Decimal = Decimal("50")  # paid per month, project currency
+    grace_days: int = Field(default=0, ge=0)  # paid_at may be this many days after due_at
+    max_manual_orders: int = Field(default=0, ge=0)  # orders not via self-service
+    exclude_idle: bool = True  # pays but uses nothing: never rewarded
+    # Idle rule used when the warehouse has no `flags` table (same rule as [flags.idle]).
+    idle_max_usage_share: float = Field(default=0.02, ge=0)
+    idle_min_paid_months: int = Field(default=2, ge=0)
+    # Winners of a draw whose as-of date lies this many months before are not eligible.
+    exclude_recent_winners_months: int = Field(default=12, ge=0)
+    winners: int = Field(default=3, ge=1)
+    budget: Decimal = Decimal("0")  # total credit allowed; 0 = no limit
+    # Credit per winner; 0 = a free month (the winner's average monthly spend).
+    reward_amount: Decimal = Decimal("0")
+    description: str = "Free month: thank you for being a great customer"
+    template: str = "congratulations.txt"  # in the project's templates/rewards/ folder
+
+
+class WhatifSettings(Section):
+    """Fee and pricing what-ifs. Fees in the project currency."""
+
+    fees: dict[str, Decimal] = Field(default_factory=lambda: {
+        "manual_order": Decimal("7"), "support_hour": Decimal("100"),
+        "custom_setup": Decimal("50"),
+    })
+    churn: float = Field(default=0.0, ge=0, le=1)  # share of customers paying more who leave
+    # Share of fee-triggering behaviour that stops once it costs a fee.
+    behaviour_change: float = Field(default=0.0, ge=0, le=1)
+
+
+class EducationSettings(Section):
+    """Education digests: the articles that answer what a customer asked."""
+
+    window_months: int = Field(default=12, ge=1)
+    min_tickets: int = Field(default=1, ge=1)  # answerable tickets needed for a digest
+    max_articles: int = Field(default=10, ge=1)
+    min_score: float = Field(default=0.0, ge=0)  # ignore weaker KB matches
+    template: str = "digest.txt"  # in the project's templates/education/ folder
 
 
 Severity = Literal["info", "low", "medium", "high"]
@@ -310,6 +431,12 @@ class Config(Section):
     fit: FitSettings = Field(default_factory=FitSettings)
     segments: SegmentSettings = Field(default_factory=SegmentSettings)
     risk: RiskSettings = Field(default_factory=RiskSettings)
+    actions: ActionsSettings = Field(default_factory=ActionsSettings)
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    offboarding: OffboardingSettings = Field(default_factory=OffboardingSettings)
+    rewards: RewardsSettings = Field(default_factory=RewardsSettings)
+    whatif: WhatifSettings = Field(default_factory=WhatifSettings)
+    education: EducationSettings = Field(default_factory=EducationSettings)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

@@ -146,3 +146,128 @@ class UnknownSnapshot(GoodfitError):
         listed = ", ".join(str(k) for k in known[-10:]) or "none yet (goodfit score --snapshot)"
         super().__init__(f"No snapshot {snapshot_id}. Snapshots: {listed}")
 
+class NotEnoughTrainingData(GoodfitError):
+    """Too few coded tickets (or codes) to learn resolution codes from."""
+
+    code = "not_enough_training_data"
+    exit_code = 1
+
+
+class ModelNotTrained(GoodfitError):
+    code = "model_not_trained"
+    exit_code = 1
+
+    def __init__(self, what: str, command: str) -> None:
+        super().__init__(f"No {what} model in this project yet. Train one with: {command}")
+
+
+class ModelBelowBaseline(GoodfitError):
+    """The learned model does not beat guessing; applying it would mislabel tickets."""
+
+    code = "model_below_baseline"
+    exit_code = 1
+
+
+class UnsafeModelFile(GoodfitError):
+    """A model file is damaged or holds something other than plain arrays and JSON."""
+
+    code = "unsafe_model_file"
+    exit_code = 3
+
+
+class NoKnowledgeBase(GoodfitError):
+    code = "no_kb_articles"
+    exit_code = 1
+
+    def __init__(self) -> None:
+        super().__init__("The knowledge base is empty: import your articles first with "
+                         "goodfit import kb_articles FILE (columns article_id, title, body).")
+
+
+class SynthError(GoodfitError):
+    """Synthetic data cannot be generated as asked (sizes, persona mix, output folder)."""
+
+    code = "synth_error"
+    exit_code = 2
+# -- actions (cases, approvals, outbox, audit) ----------------------------------
+class UnknownUser(GoodfitError):
+    code = "unknown_user"
+    exit_code = 2
+
+    def __init__(self, name: str, known: Iterable[str]) -> None:
+        known = list(known)
+        hint = _did_you_mean(name, known)
+        add = " Add people with: goodfit users add NAME --role owner|manager|agent"
+        super().__init__(f"No user '{name}'.{hint}{add}" if known else
+                         f"No user '{name}': there are no users yet.{add}")
+
+
+class NotAllowed(GoodfitError):
+    """The acting user's role does not allow this, or four-eyes forbids it."""
+
+    code = "not_allowed"
+    exit_code = 1
+
+
+class UnknownCase(GoodfitError):
+    code = "unknown_case"
+    exit_code = 2
+
+    def __init__(self, case_id: object, step: int | None = None) -> None:
+        what = f"step {step} in case {case_id}" if step is not None else f"case {case_id}"
+        super().__init__(f"No {what}. List cases with: goodfit cases list")
+
+
+class IllegalTransition(GoodfitError):
+    """A case or step cannot make this move from the state it is in."""
+
+    code = "illegal_transition"
+    exit_code = 1
+
+    def __init__(self, what: str, current: str, action: str, allowed: Iterable[str],
+                 hint: str = "") -> None:
+        moves = ", ".join(allowed) or "none (final state)"
+        super().__init__(f"cannot {action} {what}: it is {current}; allowed from {current}: "
+                         f"{moves}.{(' ' + hint) if hint else ''}")
+        self.current = current
+        self.allowed = list(allowed)
+
+
+class ToneLintBlocked(GoodfitError):
+    """Outgoing text blames or bad-mouths the customer; a manager may override with a reason."""
+
+    code = "tone_lint_blocked"
+    exit_code = 1
+
+
+class ActionError(GoodfitError):
+    """An action cannot be drafted or executed as asked (missing contact, call not logged…)."""
+
+    code = "action_error"
+    exit_code = 1
+
+
+class SendError(GoodfitError):
+    """Some e-mails were not sent; `goodfit outbox list` shows each one's state and error."""
+
+    code = "send_error"
+    exit_code = 1
+
+
+# -- rewards, what-ifs, education ------------------------------------------------
+class WhatifError(GoodfitError):
+    """A fee or price change given to `goodfit whatif` cannot be understood."""
+
+    code = "whatif_error"
+    exit_code = 2
+
+
+class MissingDerivedTable(GoodfitError):
+    """An action needs a table another command writes (e.g. ticket_kb_match)."""
+
+    code = "missing_derived_table"
+    exit_code = 3
+
+    def __init__(self, table: str, command: str) -> None:
+        super().__init__(f"the warehouse has no '{table}' table yet; create it with: {command}")
+        self.table = table

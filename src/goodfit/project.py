@@ -6,11 +6,11 @@ return. Nothing here prints or exits; problems are ``goodfit.errors`` exceptions
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis
 
@@ -32,6 +32,28 @@ from goodfit.scoring.risk import RiskReport, early_risk
 from goodfit.scoring.score import score_customers
 from goodfit.state.db import StateDB
 from goodfit.warehouse import Warehouse
+
+if TYPE_CHECKING:  # text models pull in scikit-learn: imported when first used
+    from datetime import date
+    from decimal import Decimal
+
+    from goodfit.actions.audit import AuditEvent, Verification
+    from goodfit.actions.cases import Case, Execution
+    from goodfit.actions.context import ActionContext
+    from goodfit.actions.draw import Verification as DrawVerification
+    from goodfit.actions.education import Digest
+    from goodfit.actions.outbox import Message, SendReport
+    from goodfit.actions.reward_draws import DrawRecord, Export
+    from goodfit.actions.rewards import RewardPlan
+    from goodfit.actions.users import UserView
+    from goodfit.actions.whatif import PriceChange, WhatIf
+    from goodfit.text.kb import KbMatches
+    from goodfit.text.pipeline import CustomerKb, ResolutionApplied
+    from goodfit.text.resolution import Evaluation, ResolutionModel
+    from goodfit.text.topics import TopicsResult
+
+
+DEMO_MARKER = ".goodfit-demo"
 
 
 class Project:
@@ -83,7 +105,8 @@ class Project:
 
     @cached_property
     def warehouse(self) -> Warehouse:
-        return Warehouse.connect(self.config.warehouse.url, self.root)
+        return Warehouse.connect(self.config.warehouse.url, self.root,
+                                 memory_limit=self.config.warehouse.memory_limit)
 
     @cached_property
     def state(self) -> StateDB:
@@ -140,6 +163,47 @@ class Project:
     # -- metrics (cost to serve, concentration) -------------------------------
 
     # -- text (tone, resolution codes, KB, topics) ----------------------------
+    def train_resolution(self, progress: Progress = NO_PROGRESS) -> ResolutionModel:
+        """Learn resolution codes from coded tickets; saved under models/resolution/."""
+        from goodfit.text import pipeline as text_pipeline
+
+        return text_pipeline.train(self.warehouse, self.config, self.root, progress)
+
+    def evaluate_resolution(self, progress: Progress = NO_PROGRESS) -> Evaluation:
+        """Cross-validated macro-F1 and per-code precision/recall vs the baselines."""
+        from goodfit.text import pipeline as text_pipeline
+
+        return text_pipeline.evaluate(self.warehouse, self.config, progress)
+
+    def apply_resolution(self, progress: Progress = NO_PROGRESS) -> ResolutionApplied:
+        """Label uncoded tickets (or 'unknown'); writes the ticket_resolution table."""
+        from goodfit.text import pipeline as text_pipeline
+
+        return text_pipeline.apply(self.warehouse, self.config, self.root, progress)
+
+    def resolution_model(self) -> ResolutionModel:
+        from goodfit.text import pipeline as text_pipeline
+
+        return text_pipeline.load_resolution_model(self.root)
+
+    def match_kb(self, progress: Progress = NO_PROGRESS) -> KbMatches:
+        """Top-3 knowledge-base articles per ticket; writes the ticket_kb_match table."""
+        from goodfit.text import pipeline as text_pipeline
+
+        return text_pipeline.match_kb(self.warehouse, self.config, progress)
+
+    def kb_customer(self, customer_id: str) -> CustomerKb:
+        """Share of a customer's tickets the docs answer, and which articles."""
+        from goodfit.text import pipeline as text_pipeline
+
+        return text_pipeline.customer_kb(self.warehouse, customer_id)
+
+    def topics(self, progress: Progress = NO_PROGRESS) -> TopicsResult:
+        """Recurring topics ranked by staff minutes; writes topics and ticket_topic."""
+        from goodfit.text import pipeline as text_pipeline
+
+        return text_pipeline.topics(self.warehouse, self.config, progress)
+
 
     # -- scoring, snapshots, report -------------------------------------------
     def _scoring_inputs(self, as_of: datetime | None = None, since: datetime | None = None,
@@ -224,5 +288,282 @@ class Project:
         return write_report(data, path)
 
     # -- actions (cases, rewards, what-ifs, education, offboarding, outbox, audit)
+    def actions_context(self) -> ActionContext:
+        """State DB, config, folder and (opened on first use) warehouse, for action modules."""
+        from goodfit.actions.context import ActionContext
+
+        return ActionContext(self.state, self.config, self.root,
+                             load_warehouse=lambda: self.warehouse)
+
+    def add_user(self, name: str, role: str, *, actor: str | None = None) -> UserView:
+        """Add a person (owner, manager, agent); the first must be an owner."""
+        from goodfit.actions.users import add_user
+
+        return add_user(self.state, name, role, actor=actor)
+
+    def users(self) -> list[UserView]:
+        from goodfit.actions.users import list_users
+
+        return list_users(self.state)
+
+    def cases(self, *, state: str | None = None, kind: str | None = None,
+              customer_id: str | None = None) -> list[Case]:
+        from goodfit.actions.cases import list_cases
+
+        return list_cases(self.state, state=state, kind=kind, customer_id=customer_id)
+
+    def case(self, case_id: int) -> Case:
+        from goodfit.actions.cases import get_case
+
+        return get_case(self.state, case_id)
+
+    def approve_case(self, case_id: int, actor: str, *, step: int | None = None,
+                     override_reason: str | None = None) -> Case:
+        from goodfit.actions.cases import approve
+
+        return approve(self.actions_context(), case_id, actor, step=step,
+                       override_reason=override_reason)
+
+    def execute_case(self, case_id: int, actor: str, *, step: int | None = None,
+                     dry_run: bool = False) -> Execution:
+        from goodfit.actions.cases import execute
+
+        return execute(self.actions_context(), case_id, actor, step=step, dry_run=dry_run)
+
+    def cancel_case(self, case_id: int, actor: str, reason: str) -> Case:
+        from goodfit.actions.cases import cancel
+
+        return cancel(self.actions_context(), case_id, actor, reason)
+
+    def close_case(self, case_id: int, actor: str) -> Case:
+        from goodfit.actions.cases import close
+
+        return close(self.actions_context(), case_id, actor)
+
+    def offboard(self, customer_id: str, *, reason: str, actor: str,
+                 notice_date: date | None = None) -> Case:
+        """Draft a courteous offboarding case for an organisation (nothing is sent yet)."""
+        from goodfit.actions.offboarding import start
+
+        return start(self.actions_context(), customer_id, reason=reason, actor=actor,
+                     notice_date=notice_date)
+
+    def log_call(self, case_id: int, *, outcome: str, notes: str, actor: str) -> Case:
+        from goodfit.actions.offboarding import log_call
+
+        return log_call(self.actions_context(), case_id, outcome=outcome, notes=notes,
+                        actor=actor)
+
+    def outbox(self, *, state: str | None = None, case_id: int | None = None) -> list[Message]:
+        from goodfit.actions.outbox import list_messages
+
+        return list_messages(self.state, state=state, case_id=case_id)
+
+    def outbox_message(self, message: int) -> tuple[Message, str]:
+        """A stored message and its complete raw text (RFC 5322)."""
+        from goodfit.actions.outbox import get_message, raw_message
+
+        return get_message(self.state, message), raw_message(self.state, message)
+
+    def send_outbox(self, *, actor: str | None, dry_run: bool = False) -> SendReport:
+        from goodfit.actions.outbox import send
+
+        return send(self.actions_context(), dry_run=dry_run, actor=actor)
+
+    def confirm_message(self, message: int, *, sent: bool, actor: str) -> Message:
+        from goodfit.actions.outbox import confirm
+
+        return confirm(self.actions_context(), message, sent=sent, actor=actor)
+
+    def retry_message(self, message: int, *, actor: str) -> Message:
+        from goodfit.actions.outbox import retry
+
+        return retry(self.actions_context(), message, actor=actor)
+
+    def audit(self, kind: str, *, actor: str | None = None, customer_id: str | None = None,
+              case_id: int | None = None, data: dict[str, Any] | None = None) -> AuditEvent:
+        """Append one event to the hash-chained audit log."""
+        from goodfit.actions.audit import append
+
+        return append(self.state, kind, actor=actor, customer_id=customer_id, case_id=case_id,
+                      data=data)
+
+    def verify_audit(self, expect_head: str | None = None) -> Verification:
+        from goodfit.actions.audit import verify
+
+        return verify(self.state, expect_head)
+
+    def audit_events(self, *, customer_id: str | None = None, case_id: int | None = None,
+                     kind: str | None = None) -> list[AuditEvent]:
+        from goodfit.actions.audit import events
+
+        return events(self.state, customer_id=customer_id, case_id=case_id, kind=kind)
+
+    def rewards_plan(self, *, as_of: datetime | None = None, save: bool = True,
+                     actor: str | None = None) -> tuple[RewardPlan, DrawRecord | None]:
+        """Who is eligible for a reward (and the near-misses); saved as a draw to commit."""
+        from goodfit.actions import reward_draws, rewards
+
+        flags = self.warehouse.table("flags") if self.warehouse.has_table("flags") else None
+        tables = self.warehouse.tables()
+        as_of = as_of or rewards.newest_timestamp(tables)
+        recent = reward_draws.recent_winners(self.actions_context(), as_of,
+                                             self.config.rewards.exclude_recent_winners_months)
+        result = rewards.plan(tables, self.config, as_of=as_of, flags=flags,
+                              recent_winners=recent)
+        record = reward_draws.save_plan(self.actions_context(), result, actor) if save else None
+        return result, record
+
+    def rewards_commit(self, draw_id: int, actor: str) -> DrawRecord:
+        """Publish the eligible list and the hash of a secret seed (PROJECT/rewards/<id>/)."""
+        from goodfit.actions import reward_draws
+
+        return reward_draws.commit(self.actions_context(), draw_id, actor)
+
+    def rewards_draw(self, draw_id: int, actor: str) -> DrawRecord:
+        """Reveal the seed and draw the winners from seed + committed list."""
+        from goodfit.actions import reward_draws
+
+        return reward_draws.run_draw(self.actions_context(), draw_id, actor)
+
+    def rewards_verify(self, draw_id: int | None = None, *, directory: Path | None = None,
+                       actor: str | None = None) -> DrawVerification:
+        """Recompute a draw's winners from its published files alone.
+
+        With a draw id, also check the files are the ones this project recorded, and
+        record the outcome (state DB and audit log).
+        """
+        from goodfit.actions import draw, reward_draws
+
+        if directory is not None:
+            return draw.verify(directory)
+        if draw_id is None:
+            raise ValueError("give a draw id or a directory")
+        return reward_draws.verify_recorded(self.actions_context(), draw_id, actor)
+
+    def rewards_export(self, draw_id: int, actor: str) -> Export:
+        """Credit lines for billing and a reward case (congratulation e-mail) per winner."""
+        from goodfit.actions import reward_draws
+
+        return reward_draws.export(self.actions_context(), draw_id, actor)
+
+    def rewards_draws(self) -> list[DrawRecord]:
+        from goodfit.actions import reward_draws
+
+        return reward_draws.list_draws(self.actions_context())
+
+    def whatif(self, *, fees: dict[str, Decimal] | None = None,
+               prices: list[PriceChange] | None = None, churn: float | None = None,
+               behaviour_change: float | None = None, as_of: datetime | None = None
+               ) -> WhatIf:
+        """Revenue and profit per customer if these fees and prices applied. Read-only."""
+        from goodfit.actions import rewards, whatif
+        from goodfit.actions.whatif_inputs import basic_scorecard
+
+        w = self.config.whatif
+        tables = self.warehouse.tables()
+        until = as_of or rewards.newest_timestamp(tables)
+        since = rewards.minus_months(until, 12)
+        metrics_scorecard = getattr(self, "scorecard", None)
+        if callable(metrics_scorecard):  # the metrics package's full cost model
+            card = metrics_scorecard(as_of=until, since=since, until=until)
+            note: tuple[str, ...] = ()
+        else:
+            card = basic_scorecard(tables, self.config, since, until)
+            note = ("cost to serve from goodfit's basic cost model (support, manual orders, "
+                    "custom work, direct costs)",)
+        a = whatif.Assumptions(churn=w.churn if churn is None else churn,
+                               behaviour_change=(w.behaviour_change if behaviour_change is None
+                                                 else behaviour_change))
+        result = whatif.whatif(card, tables["orders"], tables["services"],
+                               fees if fees is not None else dict(w.fees), prices or [], a,
+                               since=since, until=until, currency=self.config.project.currency)
+        if note:
+            from dataclasses import replace
+
+            result = replace(result, notes=result.notes + note)
+        return result
+
+    def education_plan(self, *, as_of: datetime | None = None,
+                       customer_ids: list[str] | None = None) -> list[Digest]:
+        """Customers whose tickets the knowledge base answers, with the articles."""
+        from goodfit.actions import education
+        from goodfit.errors import MissingDerivedTable
+
+        if not self.warehouse.has_table("ticket_kb_match"):
+            raise MissingDerivedTable("ticket_kb_match", "goodfit kb match")
+        return education.plan(self.warehouse.tables(), self.warehouse.table("ticket_kb_match"),
+                              self.config, as_of=as_of, customer_ids=customer_ids)
+
+    def education_draft(self, actor: str, *, as_of: datetime | None = None,
+                        customer_ids: list[str] | None = None) -> list[Any]:
+        """One education case per digest, its e-mail in the outbox awaiting approval."""
+        from goodfit.actions import education
+
+        digests = self.education_plan(as_of=as_of, customer_ids=customer_ids)
+        return education.draft(self.actions_context(), digests, actor)
 
     # -- connectors ------------------------------------------------------------
+
+    # -- everything at once -------------------------------------------------------
+    def analyze(self, progress: Progress = NO_PROGRESS) -> list[tuple[str, str]]:
+        """Run every derived step on the warehouse, in dependency order.
+
+        Returns (step, one-line outcome) pairs. A step that cannot run on this data (say,
+        too few coded tickets to learn from) is reported, not fatal: the others still run.
+        """
+        from goodfit.errors import GoodfitError
+
+        outcomes: list[tuple[str, str]] = []
+        for name, step in self._analysis_steps():
+            try:
+                outcomes.append((name, step(progress)))
+            except GoodfitError as exc:
+                outcomes.append((name, f"skipped: {exc.message}"))
+        return outcomes
+
+    def _analysis_steps(self) -> list[tuple[str, Callable[[Progress], str]]]:
+        def resolution(progress: Progress) -> str:
+            model = self.train_resolution(progress=progress)
+            applied = self.apply_resolution(progress=progress)
+            return (f"model macro-F1 {model.evaluation.macro_f1:.2f} (baseline "
+                    f"{model.evaluation.baseline_macro_f1:.2f}); {applied.given:,} coded, "
+                    f"{applied.predicted:,} labelled, {applied.unknown:,} left unknown")
+
+        def kb(progress: Progress) -> str:
+            matches = self.match_kb(progress=progress)
+            return (f"{matches.answerable:,} of {matches.tickets:,} tickets answerable from "
+                    "the knowledge base")
+
+        def topics(progress: Progress) -> str:
+            result = self.topics(progress=progress)
+            top = result.topics[0].label if result.topics else "none"
+            return f"{len(result.topics)} recurring topics; costliest: {top}"
+
+        return [("resolution codes", resolution), ("knowledge base", kb), ("topics", topics)]
+
+    @classmethod
+    def demo(cls, path: str | Path, *, customers: int = 1500, months: int = 24, seed: int = 42,
+             progress: Progress = NO_PROGRESS) -> tuple[Project, list[ImportResult],
+                                                       list[tuple[str, str]]]:
+        """A project filled with a synthetic provider, imported and analysed end to end.
+
+        The folder is created; a folder left by an earlier demo (it holds
+        ``.goodfit-demo``) is replaced, anything else is refused.
+        """
+        import shutil
+
+        from goodfit.errors import ProjectExists
+        from goodfit.synth import generate
+
+        root = Path(path).resolve()
+        if root.exists() and any(root.iterdir()):
+            if not (root / DEMO_MARKER).is_file():
+                raise ProjectExists(root)
+            shutil.rmtree(root)
+        project = cls.init(root)
+        (root / DEMO_MARKER).write_text("made by goodfit demo; safe to delete\n", encoding="utf-8")
+        data = root / "synthetic-data"
+        generate(data, customers=customers, months=months, seed=seed, progress=progress)
+        results = project.import_directory(data, progress=progress)
+        return project, results, project.analyze(progress=progress)

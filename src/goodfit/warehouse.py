@@ -49,7 +49,8 @@ class Warehouse:
         self.backend = con.name  # "duckdb", "postgres", "pyspark"
 
     @classmethod
-    def connect(cls, url: str, project_dir: Path | None = None) -> Warehouse:
+    def connect(cls, url: str, project_dir: Path | None = None,
+                memory_limit: str = "") -> Warehouse:
         try:
             if url.startswith("duckdb://"):
                 path = url.removeprefix("duckdb://").removeprefix("/")
@@ -72,6 +73,8 @@ class Warehouse:
         except Exception as exc:  # driver errors carry no stable type across backends
             raise WarehouseError(f"cannot open warehouse {_redact(url)}: {exc}") from None
         wh = cls(con, url)
+        if memory_limit and wh.backend == "duckdb":
+            wh.raw.execute("SET memory_limit = ?", [memory_limit])
         wh.ensure_schema()
         return wh
 

@@ -1,8 +1,13 @@
 """goodfit's command line. Each module registers its commands on ``app``."""
 
-from goodfit.cli import (
-    data,  # noqa: F401  (registers commands)
-    scoring,  # noqa: F401
+from goodfit.cli import (  # noqa: F401  (each module registers its commands)
+    actions,
+    data,
+    demo,
+    rewards,
+    scoring,
+    synth,
+    text,
 )
 from goodfit.cli.app import app, run
 

@@ -78,7 +78,10 @@ def rich_progress(enabled: bool = True) -> Iterator[Progress]:
 def run() -> None:
     """Entry point: GoodfitError → one clear line and its exit code; anything else is a bug."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        # Without standalone mode click *returns* the code of typer.Exit(n) instead of exiting.
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except GoodfitError as exc:
         if "--json" in sys.argv:
             print_json(exc.to_dict())

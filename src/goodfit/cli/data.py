@@ -69,8 +69,10 @@ def _parse_map(pairs: list[str]) -> dict[str, str]:
 
 def render_import(results: list[ImportResult]) -> None:
     table = RichTable(title="Import", show_lines=False)
-    for col in ("table", "file", "read", "inserted", "updated", "unchanged", "rejected"):
-        table.add_column(col, justify="right" if col not in ("table", "file") else "left")
+    table.add_column("table", no_wrap=True)
+    table.add_column("file", overflow="fold")
+    for col in ("read", "inserted", "updated", "unchanged", "rejected"):
+        table.add_column(col, justify="right", no_wrap=True)
     for r in results:
         table.add_row(r.table, Text(Path(r.file).name), f"{r.rows_read:,}", f"{r.inserted:,}",
                       f"{r.updated:,}", f"{r.unchanged:,}",

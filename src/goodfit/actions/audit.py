@@ -1,0 +1,190 @@
+"""The tamper-evident audit log.
+
+Every event (import, snapshot, approval, send, override, export, case transition) is
+appended as one record::
+
+    event       = {"seq", "at", "actor", "kind", "customer_id", "case_id", "data"}
+    record_hash = sha256(prev_hash + canonical_json(event))    # hex; genesis prev = 64 × "0"
+
+``canonical_json`` is JSON with sorted keys, no spaces, UTF-8. ``seq`` counts from 1 with
+no gaps and is inside the hashed event, so editing, deleting, inserting or reordering
+records breaks the chain; ``verify`` names the first record that does not match. A chain
+cut off at the end still verifies: compare ``head()`` with a value you wrote down earlier.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from goodfit.state.audit import AuditRow
+from goodfit.state.db import StateDB
+
+GENESIS = "0" * 64
+
+# Kinds written by goodfit itself; other areas may add their own (a short snake_case word).
+KINDS = ("import", "snapshot", "case_opened", "case_approved", "case_executed", "case_closed",
+         "case_cancelled", "step_approved", "step_executed", "approval", "override", "send",
+         "send_failed", "send_unknown", "send_confirmed", "export", "call_logged", "user_added")
+
+
+def now_iso() -> str:
+    """Naive UTC, microseconds: the one timestamp format of the state DB."""
+    return datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=str)
+
+
+def record_hash(prev_hash: str, event: dict[str, Any]) -> str:
+    return hashlib.sha256((prev_hash + canonical_json(event)).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    seq: int
+    at: str
+    actor: str | None
+    kind: str
+    customer_id: str | None
+    case_id: int | None
+    data: dict[str, Any]
+    prev_hash: str
+    record_hash: str
+
+    def event(self) -> dict[str, Any]:
+        return _event_of(self.seq, self.at, self.actor, self.kind, self.customer_id,
+                         self.case_id, self.data)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.event(), "prev_hash": self.prev_hash, "record_hash": self.record_hash}
+
+
+def _event_of(seq: int, at: str, actor: str | None, kind: str, customer_id: str | None,
+              case_id: int | None, data: dict[str, Any]) -> dict[str, Any]:
+    return {"seq": seq, "at": at, "actor": actor, "kind": kind, "customer_id": customer_id,
+            "case_id": case_id, "data": data}
+
+
+def _view(row: AuditRow) -> AuditEvent:
+    return AuditEvent(row.seq, row.at, row.actor, row.kind, row.customer_id, row.case_id,
+                      json.loads(row.data), row.prev_hash, row.record_hash)
+
+
+def append_in(session: Session, kind: str, *, actor: str | None = None,
+              customer_id: str | None = None, case_id: int | None = None,
+              data: dict[str, Any] | None = None, at: str | None = None) -> AuditEvent:
+    """Append inside the caller's transaction (commits or rolls back with it).
+
+    Two writers racing for the same ``seq`` make one transaction fail on the primary
+    key; ``append`` retries that case.
+    """
+    last = session.execute(
+        select(AuditRow.seq, AuditRow.record_hash).order_by(AuditRow.seq.desc()).limit(1)
+    ).first()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    payload = json.loads(canonical_json(data or {}))  # what is hashed is what reads back
+    at = at or now_iso()
+    h = record_hash(prev, _event_of(seq, at, actor, kind, customer_id, case_id, payload))
+    session.add(AuditRow(seq=seq, at=at, actor=actor, kind=kind, customer_id=customer_id,
+                         case_id=case_id, data=canonical_json(payload), prev_hash=prev,
+                         record_hash=h))
+    session.flush()
+    return AuditEvent(seq, at, actor, kind, customer_id, case_id, payload, prev, h)
+
+
+def append(db: StateDB | Session, kind: str, *, actor: str | None = None,
+           customer_id: str | None = None, case_id: int | None = None,
+           data: dict[str, Any] | None = None) -> AuditEvent:
+    """Append one event. Pass a Session to make it part of your own transaction."""
+    if isinstance(db, Session):
+        return append_in(db, kind, actor=actor, customer_id=customer_id, case_id=case_id,
+                         data=data)
+    for attempt in range(20):
+        try:
+            with db.session() as session:
+                return append_in(session, kind, actor=actor, customer_id=customer_id,
+                                 case_id=case_id, data=data)
+        except (IntegrityError, OperationalError):  # lost the race for the next seq
+            if attempt == 19:
+                raise
+    raise AssertionError("unreachable")
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    records: int
+    head: str  # record_hash of the last record (GENESIS when empty)
+    bad_seq: int | None = None  # the first record that does not match
+    reason: str = ""
+
+
+def verify(db: StateDB, expect_head: str | None = None) -> Verification:
+    """Walk the chain from the first record; report the first one that does not match."""
+    prev, expected_seq, count = GENESIS, 1, 0
+    with db.session() as session:
+        rows = session.execute(select(AuditRow).order_by(AuditRow.seq)).scalars()
+        for row in rows:
+            count += 1
+            if row.seq != expected_seq:
+                why = (f"records {expected_seq}–{row.seq - 1} are missing" if row.seq >
+                       expected_seq else f"sequence number {row.seq} repeats")
+                return Verification(False, count, prev, row.seq, why)
+            if row.prev_hash != prev:
+                return Verification(False, count, prev, row.seq,
+                                    "does not point to the record before it "
+                                    "(a record was removed, inserted or reordered)")
+            try:
+                data = json.loads(row.data)
+            except ValueError:
+                return Verification(False, count, prev, row.seq, "data is not valid JSON")
+            event = _event_of(row.seq, row.at, row.actor, row.kind, row.customer_id,
+                              row.case_id, data)
+            if record_hash(prev, event) != row.record_hash or canonical_json(data) != row.data:
+                return Verification(False, count, prev, row.seq,
+                                    "content does not match its hash (the record was edited)")
+            prev, expected_seq = row.record_hash, expected_seq + 1
+    if expect_head is not None and expect_head != prev:
+        return Verification(False, count, prev, None,
+                            f"the newest record's hash is {prev[:16]}…, not the expected "
+                            f"{expect_head[:16]}… (records were cut off or added at the end)")
+    return Verification(True, count, prev)
+
+
+def head(db: StateDB) -> tuple[int, str]:
+    """(number of records, hash of the newest): write it down to detect a cut-off tail."""
+    with db.session() as session:
+        last = session.execute(
+            select(AuditRow.seq, AuditRow.record_hash).order_by(AuditRow.seq.desc()).limit(1)
+        ).first()
+    return (last[0], last[1]) if last else (0, GENESIS)
+
+
+def events(db: StateDB, *, customer_id: str | None = None, case_id: int | None = None,
+           kind: str | None = None, limit: int | None = None) -> list[AuditEvent]:
+    """Events in order. For a customer: their own events and those of their cases."""
+    with db.session() as session:
+        q = select(AuditRow).order_by(AuditRow.seq)
+        if customer_id is not None:
+            from goodfit.state.cases import CaseRow
+
+            case_ids = select(CaseRow.id).where(CaseRow.customer_id == customer_id)
+            q = q.where(or_(AuditRow.customer_id == customer_id, AuditRow.case_id.in_(case_ids)))
+        if case_id is not None:
+            q = q.where(AuditRow.case_id == case_id)
+        if kind is not None:
+            q = q.where(AuditRow.kind == kind)
+        if limit is not None:
+            total = session.execute(select(func.count()).select_from(q.subquery())).scalar_one()
+            q = q.offset(max(0, total - limit))
+        return [_view(r) for r in session.execute(q).scalars()]

@@ -1,0 +1,1 @@
+"""Reading ticket text: tone toward staff, resolution codes, knowledge-base matches, topics."""

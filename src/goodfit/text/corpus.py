@@ -1,0 +1,100 @@
+"""Ticket text as the text models read it, assembled once from tickets and messages.
+
+Two views of a ticket:
+- ``question``: subject + first customer message — what the customer asked, before
+  anyone answered. Knowledge-base matching and topics read this.
+- ``full``: question + every staff reply — how the ticket went. Resolution codes read
+  this, because the reply usually says why the ticket happened ("fixed in 4.2",
+  "see our guide").
+
+Staff minutes per ticket are the logged ``staff_minutes`` or, when empty, staff replies ×
+``[costs] reply_minutes`` for the ticket's channel. The canonical estimator lives in
+``goodfit.metrics`` (cost to serve); this small copy only ranks topics and says when a
+figure is an estimate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ibis
+import pyarrow as pa
+
+from goodfit.config import CostSettings
+
+
+@dataclass(frozen=True)
+class TicketTexts:
+    """Column-wise text of every ticket (plain Python lists, aligned by position)."""
+
+    ticket_id: list[str]
+    customer_id: list[str]
+    resolution_code: list[str | None]
+    subject: list[str]
+    question: list[str]
+    full: list[str]
+    staff_minutes: list[float]
+    minutes_estimated: list[bool]
+
+    def __len__(self) -> int:
+        return len(self.ticket_id)
+
+    def take(self, rows: list[int]) -> TicketTexts:
+        return TicketTexts(**{name: [getattr(self, name)[i] for i in rows]
+                              for name in self.__dataclass_fields__})
+
+
+def _clean_code(code: str | None) -> str | None:
+    if code is None:
+        return None
+    code = code.strip()
+    return code or None
+
+
+def ticket_texts(tickets: ibis.Table, messages: ibis.Table,
+                 costs: CostSettings | None = None) -> TicketTexts:
+    """Assemble the text of every ticket with one portable Ibis query (any backend)."""
+    costs = costs or CostSettings()
+    cust = messages.filter(messages.author_role == "customer")
+    cust = cust.mutate(_rn=ibis.row_number().over(
+        group_by=cust.ticket_id, order_by=[cust.sent_at, cust.message_id]))
+    first = cust.filter(cust._rn == 0).select(
+        ticket_id=cust.ticket_id.name("ticket_id"), first_body=cust.body)
+    staff = messages.filter(messages.author_role == "staff")
+    replies = staff.group_by(staff.ticket_id).aggregate(
+        staff_text=staff.body.group_concat("\n"), staff_replies=staff.count())
+    t = tickets.select("ticket_id", "customer_id", "subject", "resolution_code",
+                       "staff_minutes", "channel")
+    joined = t.left_join(first, t.ticket_id == first.ticket_id).drop("ticket_id_right")
+    joined = joined.left_join(replies, joined.ticket_id == replies.ticket_id)
+    joined = joined.drop("ticket_id_right").order_by("ticket_id")
+    data: pa.Table = joined.to_pyarrow()
+    return _from_arrow(data, costs)
+
+
+def _from_arrow(data: pa.Table, costs: CostSettings) -> TicketTexts:
+    cols = {name: data.column(name).to_pylist() for name in data.column_names}
+    per_reply = costs.reply_minutes
+    default = per_reply.get("default", 10.0)
+    subject, question, full, minutes, estimated = [], [], [], [], []
+    for subj, body, staff_text, logged, replies, channel in zip(
+            cols["subject"], cols["first_body"], cols["staff_text"], cols["staff_minutes"],
+            cols["staff_replies"], cols["channel"], strict=True):
+        s = (subj or "").strip()
+        q = f"{s}\n{body or ''}".strip()
+        subject.append(s)
+        question.append(q)
+        full.append(f"{q}\n{staff_text or ''}".strip())
+        if logged is not None:
+            minutes.append(float(logged))
+            estimated.append(False)
+        else:
+            minutes.append(float(replies or 0) * per_reply.get(channel or "default", default))
+            estimated.append(True)
+    return TicketTexts(
+        ticket_id=[str(x) for x in cols["ticket_id"]],
+        customer_id=[str(x) for x in cols["customer_id"]],
+        resolution_code=[_clean_code(c) for c in cols["resolution_code"]],
+        subject=subject, question=question, full=full,
+        staff_minutes=minutes, minutes_estimated=estimated,
+    )

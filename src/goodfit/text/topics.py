@@ -1,0 +1,208 @@
+"""Repeat topics: what customers keep asking, ranked by the staff time it costs.
+
+Tickets' questions (subject + first customer message) become TF-IDF vectors over the
+same stemmed words the knowledge-base search uses, reduced with LSA (truncated SVD) and
+grouped with k-means. ``[text] topic_count`` fixes the number of groups; 0 chooses
+√(tickets / 2), between 2 and 40. Groups smaller than ``[text] topic_min_tickets`` are
+not recurring and are left out. Each topic carries a readable label (its heaviest
+words, as customers spell them), three example tickets (closest to the centre), and the
+knowledge-base article that answers most of it, if one does — the list of what to
+document or automate next.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+from sklearn.cluster import KMeans, MiniBatchKMeans
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from goodfit.config import TextSettings
+from goodfit.progress import NO_PROGRESS, Progress
+from goodfit.text.analyzer import STOP_WORDS, TOKEN, stem, terms
+from goodfit.text.corpus import TicketTexts
+from goodfit.text.kb import KbIndex
+
+MAX_AUTO_TOPICS = 40
+FULL_KMEANS_TICKETS = 20_000
+LABEL_TERMS = 4
+EXAMPLES = 3
+
+TOPICS_SCHEMA = pa.schema([
+    ("topic_id", pa.int64()), ("label", pa.string()), ("tickets", pa.int64()),
+    ("staff_minutes", pa.float64()), ("customers", pa.int64()),
+    ("example_ticket_ids", pa.string()), ("article_id", pa.string()),
+])
+TICKET_TOPIC_SCHEMA = pa.schema([("ticket_id", pa.string()), ("topic_id", pa.int64())])
+
+
+@dataclass(frozen=True)
+class Topic:
+    topic_id: int  # 1 = the topic that costs the most staff time
+    label: str
+    tickets: int
+    staff_minutes: float
+    minutes_estimated: bool  # some minutes come from replies × [costs] reply_minutes
+    customers: int
+    example_ticket_ids: list[str]
+    example_subjects: list[str]
+    article_id: str | None
+    article_title: str | None
+
+
+@dataclass(frozen=True)
+class TopicsResult:
+    topics: list[Topic]
+    ticket_topic: pa.Table
+    tickets: int
+    unassigned: int  # tickets in groups too small to be a recurring topic
+
+    def topics_table(self) -> pa.Table:
+        return pa.Table.from_pylist([
+            {"topic_id": t.topic_id, "label": t.label, "tickets": t.tickets,
+             "staff_minutes": t.staff_minutes, "customers": t.customers,
+             "example_ticket_ids": ",".join(t.example_ticket_ids), "article_id": t.article_id}
+            for t in self.topics], schema=TOPICS_SCHEMA)
+
+
+def topic_count(tickets: int, settings: TextSettings) -> int:
+    if settings.topic_count:
+        return max(1, min(settings.topic_count, tickets))
+    return max(1, min(tickets, max(2, min(MAX_AUTO_TOPICS, round(math.sqrt(tickets / 2))))))
+
+
+def _analyze(text: str) -> list[str]:
+    words = terms(text)
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+
+
+def _surface_forms(texts: list[str]) -> dict[str, str]:
+    """The commonest spelling of each stem, so labels read 'password', not 'passwor'."""
+    seen: dict[str, Counter[str]] = {}
+    for text in texts:
+        for w in TOKEN.findall(text.lower()):
+            if w not in STOP_WORDS:
+                seen.setdefault(stem(w), Counter())[w] += 1
+    return {s: c.most_common(1)[0][0] for s, c in seen.items()}
+
+
+def _empty(n: int) -> TopicsResult:
+    return TopicsResult([], pa.table({"ticket_id": [], "topic_id": []},
+                                     schema=TICKET_TOPIC_SCHEMA), n, n)
+
+
+def find_topics(texts: TicketTexts, settings: TextSettings, index: KbIndex | None = None,
+                kb_threshold: float = 0.0, progress: Progress = NO_PROGRESS) -> TopicsResult:
+    """Group tickets into recurring topics and rank them by total staff minutes."""
+    n = len(texts)
+    if n < max(2, settings.topic_min_tickets):
+        return _empty(n)
+    progress("finding topics", 0, 4)
+    # Subject twice: it is the customer's own one-line summary of the problem.
+    docs = [f"{s}\n{q}" for s, q in zip(texts.subject, texts.question, strict=True)]
+    vec = TfidfVectorizer(analyzer=_analyze, min_df=2 if n >= 20 else 1, max_df=0.5,
+                          sublinear_tf=True)
+    try:
+        X = vec.fit_transform(docs)
+    except ValueError:  # no word occurs in two tickets: nothing recurs
+        return _empty(n)
+    progress("finding topics", 1, 4)
+    dims = min(100, X.shape[1] - 1, n - 1)
+    Z = normalize(TruncatedSVD(dims, random_state=0).fit_transform(X)) if dims >= 2 \
+        else normalize(X.toarray())
+    k = topic_count(n, settings)
+    # Full k-means with restarts while it is cheap; mini-batches for large helpdesks.
+    km: KMeans | MiniBatchKMeans = (
+        KMeans(n_clusters=k, random_state=0, n_init=10) if n <= FULL_KMEANS_TICKETS
+        else MiniBatchKMeans(n_clusters=k, random_state=0, n_init=3, batch_size=4096))
+    assign = km.fit_predict(Z)
+    progress("finding topics", 2, 4)
+    vocab = np.array(vec.get_feature_names_out())
+    forms = _surface_forms(docs)
+    minutes = np.array(texts.staff_minutes)
+    estimated = np.array(texts.minutes_estimated)
+    groups = []
+    for c in range(k):
+        rows = np.flatnonzero(assign == c)
+        if len(rows) < settings.topic_min_tickets:
+            continue
+        weight = np.asarray(X[rows].mean(axis=0)).ravel()
+        # a label word must recur in the topic, not be one ticket's peculiarity
+        share = np.asarray((X[rows] > 0).mean(axis=0)).ravel()
+        ranked = [i for i in np.argsort(-weight)[: LABEL_TERMS * 4] if weight[i] > 0]
+        top = [vocab[i] for i in ranked if share[i] >= 0.3] or [vocab[i] for i in ranked]
+        label = _label(top, forms)
+        closeness = Z[rows] @ normalize(km.cluster_centers_[c:c + 1]).ravel()
+        examples = _examples(rows[np.argsort(-closeness)], texts)
+        article_id, title = _article(index, texts, rows, kb_threshold)
+        groups.append((float(minutes[rows].sum()), len(rows), rows, label, examples,
+                       bool(estimated[rows].any()), article_id, title))
+    progress("finding topics", 3, 4)
+    groups.sort(key=lambda g: (-g[0], -g[1], g[3]))
+    topics: list[Topic] = []
+    tt_ids: list[str] = []
+    tt_topic: list[int] = []
+    for rank, (mins, count, rows, label, examples, est, aid, title) in enumerate(groups, 1):
+        topics.append(Topic(
+            topic_id=rank, label=label, tickets=count, staff_minutes=mins,
+            minutes_estimated=est, customers=len({texts.customer_id[i] for i in rows}),
+            example_ticket_ids=[texts.ticket_id[i] for i in examples],
+            example_subjects=[texts.subject[i] for i in examples],
+            article_id=aid, article_title=title))
+        tt_ids.extend(texts.ticket_id[i] for i in rows)
+        tt_topic.extend([rank] * len(rows))
+    progress("finding topics", 4, 4)
+    return TopicsResult(topics, pa.table({"ticket_id": tt_ids, "topic_id": tt_topic},
+                                         schema=TICKET_TOPIC_SCHEMA),
+                        n, n - len(tt_ids))
+
+
+def _examples(ranked: np.ndarray, texts: TicketTexts) -> list[int]:
+    """The tickets closest to the centre, preferring ones that read differently."""
+    picked: list[int] = []
+    seen: set[str] = set()
+    for i in ranked:
+        if texts.question[i] not in seen:
+            picked.append(int(i))
+            seen.add(texts.question[i])
+        if len(picked) == EXAMPLES:
+            return picked
+    rest = [int(i) for i in ranked if int(i) not in picked]
+    return picked + rest[: EXAMPLES - len(picked)]
+
+
+def _label(top_terms: list[str], forms: dict[str, str]) -> str:
+    """Up to four heaviest terms, without repeating a word a chosen pair already shows."""
+    picked: list[str] = []
+    used: set[str] = set()
+    for term in top_terms:
+        parts = term.split(" ")
+        if all(p in used for p in parts):
+            continue
+        picked.append(" ".join(forms.get(p, p) for p in parts))
+        used.update(parts)
+        if len(picked) == LABEL_TERMS:
+            break
+    return ", ".join(picked)
+
+
+def _article(index: KbIndex | None, texts: TicketTexts, rows: np.ndarray,
+             threshold: float) -> tuple[str | None, str | None]:
+    """The article that is the confident best match for at least a third of the topic."""
+    if index is None or len(index) == 0:
+        return None, None
+    top, scores = index.search([texts.question[i] for i in rows], k=1)
+    good = top[scores[:, 0] >= threshold, 0] if top.shape[1] else np.zeros(0, dtype=int)
+    if not len(good):
+        return None, None
+    best, count = Counter(good.tolist()).most_common(1)[0]
+    if count * 3 < len(rows):
+        return None, None
+    article = index.articles[best]
+    return article.article_id, article.title

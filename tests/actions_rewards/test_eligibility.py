@@ -1,0 +1,143 @@
+"""Eligibility by the [rewards] rules, worked out by hand (see conftest.reward_world)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow as pa
+
+from goodfit.actions import rewards
+from goodfit.actions.rewards import months_between, winners_within_budget
+from goodfit.project import Project
+from tests.actions_rewards.conftest import AS_OF, reward_world
+
+
+def _plan(project: Project, **settings: object) -> rewards.RewardPlan:
+    for k, v in settings.items():
+        setattr(project.config.rewards, k, v)
+    plan, _ = project.rewards_plan(as_of=AS_OF, save=False)
+    return plan
+
+
+def test_only_customers_meeting_every_rule_are_eligible(world: Project) -> None:
+    plan = _plan(world)
+    assert [c.customer_id for c in plan.eligible] == ["C-EUR", "C-IDEAL", "C-IDEAL2"]
+    assert plan.others == 1  # C-GONE: cancelled and a ticket
+    assert plan.idle_source == "computed"
+
+
+def test_near_misses_name_the_one_rule_and_by_how_much(world: Project) -> None:
+    plan = _plan(world)
+    missed = {c.customer_id: (c.failed[0].rule, c.failed[0].shortfall) for c in plan.near_misses}
+    assert missed == {
+        # 2024-03-15 → 2025-01-01 is 9 whole months; 12 needed
+        "C-NEW": ("tenure", "3 months short"),
+        # two tickets in 2024; the 2023 one is outside the window
+        "C-TICKET": ("no_tickets", "2 tickets too many"),
+        # 12 × 40 / 12 = 40 a month, 50 needed
+        "C-CHEAP": ("spend", "10.00 USD/month short"),
+        # June invoice due the 15th, paid the 20th
+        "C-LATE": ("paid_on_time", "1 invoice(s) late, up to 5.0 days after due"),
+        "C-MANUAL": ("self_service", "2 manual orders too many"),
+        # 5 of 1000 GB = 0.5 % of the allowance, no tickets, no orders
+        "C-IDLE": ("not_idle", "pays but uses nothing"),
+    }
+
+
+def test_spend_is_converted_and_averaged_over_the_months_present(world: Project) -> None:
+    by_id = {c.customer_id: c for c in (*_plan(world).eligible, *_plan(world).near_misses)}
+    assert by_id["C-EUR"].monthly_spend == Decimal("54.00")  # 50 EUR × 1.08
+    assert by_id["C-NEW"].monthly_spend == Decimal("66.67")  # 600 / 9
+    assert by_id["C-IDEAL"].reward == Decimal("60.00")  # a free month
+
+
+def test_grace_days_forgive_a_short_delay(world: Project) -> None:
+    plan = _plan(world, grace_days=5)
+    assert "C-LATE" in [c.customer_id for c in plan.eligible]
+    plan = _plan(world, grace_days=4)
+    assert "C-LATE" not in [c.customer_id for c in plan.eligible]
+
+
+def test_thresholds_come_from_config(world: Project) -> None:
+    plan = _plan(world, min_monthly_spend=Decimal("40"), max_tickets=2, min_tenure_months=9)
+    ids = [c.customer_id for c in plan.eligible]
+    assert {"C-CHEAP", "C-TICKET", "C-NEW"} <= set(ids)
+
+
+def test_the_scoring_idle_flag_wins_over_the_local_rule(world: Project) -> None:
+    world.warehouse.write_table("flags", pa.table({
+        "customer_id": ["C-IDEAL"], "code": ["idle"], "severity": ["info"], "detail": ["x"],
+        "evidence": ["[]"]}))
+    plan, _ = world.rewards_plan(as_of=AS_OF, save=False)
+    assert plan.idle_source == "flags table"
+    ids = [c.customer_id for c in plan.eligible]
+    assert "C-IDEAL" not in ids and "C-IDLE" in ids
+
+
+def test_a_customer_without_usage_rows_is_not_called_idle(tmp_path: Path) -> None:
+    p = reward_world()
+    p.customer("C-NOUSE").monthly("C-NOUSE")
+    proj = p.project(tmp_path)
+    try:
+        plan, _ = proj.rewards_plan(as_of=AS_OF, save=False)
+        assert "C-NOUSE" in [c.customer_id for c in plan.eligible]
+    finally:
+        proj.close()
+
+
+def test_billing_contact_is_preferred_for_the_address(tmp_path: Path) -> None:
+    p = reward_world()
+    p.add("contacts", contact_id="P-1", customer_id="C-IDEAL", name="Ada",
+          email="ada@c-ideal.example", role="billing")
+    proj = p.project(tmp_path)
+    try:
+        plan, _ = proj.rewards_plan(as_of=AS_OF, save=False)
+        by_id = {c.customer_id: c for c in plan.eligible}
+        assert by_id["C-IDEAL"].email == "ada@c-ideal.example"
+        assert by_id["C-IDEAL2"].email == "billing@c-ideal2.example"
+    finally:
+        proj.close()
+
+
+def test_a_budget_lowers_the_winners_until_any_draw_fits(world: Project) -> None:
+    # rewards 60, 60, 54: three cost up to 174, two up to 120
+    plan = _plan(world, budget=Decimal("120"))
+    assert plan.winners == 2
+    assert any("budget" in n for n in plan.notes)
+    assert _plan(world, budget=Decimal("119.99")).winners == 1
+    assert _plan(world, budget=Decimal("0")).winners == 3
+
+
+def test_winners_within_budget_by_hand() -> None:
+    r = [Decimal("10"), Decimal("30"), Decimal("20")]
+    assert winners_within_budget(r, 3, Decimal("60")) == 3
+    assert winners_within_budget(r, 3, Decimal("59")) == 2  # 30 + 20 = 50
+    assert winners_within_budget(r, 3, Decimal("29")) == 0
+    assert winners_within_budget(r, 5, Decimal("0")) == 3
+
+
+def test_whole_calendar_months() -> None:
+    from datetime import datetime as dt
+
+    assert months_between(dt(2024, 1, 31), dt(2024, 2, 29)) == 0
+    assert months_between(dt(2024, 1, 31), dt(2024, 3, 1)) == 1
+    assert months_between(dt(2022, 6, 1, 10), dt(2025, 1, 1)) == 30
+    assert rewards.minus_months(dt(2024, 3, 31), 1) == dt(2024, 2, 29)
+
+
+def test_the_same_plan_on_postgresql(tmp_path: Path, postgres_url: str) -> None:
+    proj = reward_world().project(tmp_path, warehouse_url=postgres_url)
+    try:
+        plan, _ = proj.rewards_plan(as_of=AS_OF, save=False)
+        assert [c.customer_id for c in plan.eligible] == ["C-EUR", "C-IDEAL", "C-IDEAL2"]
+        assert {c.customer_id: c.failed[0].rule for c in plan.near_misses} == {
+            "C-NEW": "tenure", "C-TICKET": "no_tickets", "C-CHEAP": "spend",
+            "C-LATE": "paid_on_time", "C-MANUAL": "self_service", "C-IDLE": "not_idle"}
+        assert [c.monthly_spend for c in plan.eligible] == [
+            Decimal("54.00"), Decimal("60.00"), Decimal("60.00")]
+        r = proj.whatif(as_of=AS_OF)
+        by = {c.customer_id: c for c in r.customers}
+        assert by["C-MANUAL"].fee_income["manual_order"] == Decimal("14.00")
+    finally:
+        proj.close()
