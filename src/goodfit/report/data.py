@@ -22,6 +22,11 @@ from goodfit.scoring.segments import SEGMENTS
 COST_PARTS = ("support_cost", "order_handling_cost", "custom_work_cost", "payment_friction_cost",
               "usage_cost", "direct_cost")
 SETS = (0.5, 0.8, 0.9)
+# The file stays small enough to open and mail: the flags table and the per-customer
+# sections are capped (most severe flags and costliest customers first); every figure
+# and chart still covers every customer, and `goodfit explain` shows anyone in full.
+MAX_FLAG_ROWS = 300
+MAX_CUSTOMER_SECTIONS = 300
 
 
 @dataclass
@@ -58,6 +63,8 @@ class ReportData:
     risk: RiskReport
     charts: dict[str, str]
     load: str = "support_minutes"
+    all_customers: int = 0  # customers may hold only the sections shown (see the caps)
+    all_flags: int = 0
 
 
 def concentration(card: pd.DataFrame, load: str) -> tuple[list[dict[str, Any]],
@@ -109,6 +116,7 @@ def build_report(scorecard: pd.DataFrame, result: ScoreResult, risk: RiskReport,
              for r in card.to_dict("records")}
     ordered = sorted(result.flags, key=lambda f: (-f.severity.rank, f.code, f.customer_id))
     flags = [_flag_view(f, anchors, names, rows or {}) for f in ordered]
+    all_flags = len(flags)
     by_customer: dict[str, list[dict[str, Any]]] = {}
     for f in flags:
         by_customer.setdefault(f["customer_id"], []).append(f)
@@ -136,6 +144,10 @@ def build_report(scorecard: pd.DataFrame, result: ScoreResult, risk: RiskReport,
             flags=by_customer.get(cid, [])))
     top = sorted([v for v in views if v.figures["cost_per_dollar"] is not None],
                  key=lambda v: (-v.figures["cost_per_dollar"], v.customer_id))[:15]
+    shown_flags = flags[:MAX_FLAG_ROWS]
+    keep = {v.customer_id for v in views[:MAX_CUSTOMER_SECTIONS]}
+    keep |= {v.customer_id for v in top} | {f["customer_id"] for f in shown_flags}
+    sections = [v for v in views if v.customer_id in keep]  # still ordered by cost
     seg_rows = []
     total_rev = sum(v.figures["revenue"] for v in views) or 1.0
     for seg in SEGMENTS:
@@ -161,7 +173,7 @@ def build_report(scorecard: pd.DataFrame, result: ScoreResult, risk: RiskReport,
         ("Unprofitable customers", f"{sum(1 for v in views if v.figures['profit'] < 0):,}"),
         ("Carry 80% of the load", f"{s80['customers']:,} customers "
                                   f"({s80['customer_share']:.0%})" if s80 else "—"),
-        ("Flags raised", f"{len(flags):,}"),
+        ("Flags raised", f"{all_flags:,}"),
     ]
     mix = resolution.to_dict("records")
     topic_rows = None if topics is None else topics.to_dict("records")
@@ -182,7 +194,8 @@ def build_report(scorecard: pd.DataFrame, result: ScoreResult, risk: RiskReport,
             [{"code": str(r["code"]), "tickets": int(r["tickets"])} for r in mix],
             "code", "tickets", "tickets")
     return ReportData(title, currency, generated_at, since, until, config_hash, headline, sets,
-                      views, top, seg_rows, flags, mix, topic_rows, risk, chart_svgs, load)
+                      sections, top, seg_rows, shown_flags, mix, topic_rows, risk, chart_svgs,
+                      load, all_customers=len(views), all_flags=all_flags)
 
 
 EVIDENCE_SHOWN = 20  # per flag, in a customer's section (the flags table shows fewer)
