@@ -99,3 +99,19 @@ def test_report_renders_in_headless_chromium(make_project, tmp_path: Path) -> No
     tags = parse(dom)
     assert not any(t == "script" for t, _ in tags.tags)  # nothing injected survived parsing
     assert "Who carries the load" in dom
+
+
+def test_capped_report_links_only_to_sections_it_holds(make_project, tmp_path: Path,
+                                                       monkeypatch) -> None:
+    monkeypatch.setattr("goodfit.report.data.MAX_CUSTOMER_SECTIONS", 3)
+    monkeypatch.setattr("goodfit.report.data.MAX_FLAG_ROWS", 4)
+    project = make_project(demo_provider())
+    html = project.report(tmp_path / "r.html").read_text(encoding="utf-8")
+    tags = parse(html)
+    ids = {a["id"] for _, a in tags.tags if a.get("id")}
+    links = {a["href"][1:] for t, a in tags.tags if t == "a" and (a.get("href") or "")[:1] == "#"}
+    assert links <= ids
+    sections = {i for i in ids if re.fullmatch(r"c-\d+", i)}
+    # the 3 costliest + the 15 highest cost per dollar + the 4 flag rows' customers, at most
+    assert 3 < len(sections) < 26
+    assert "The 4 most severe of" in html and "of 26 customers" in html
