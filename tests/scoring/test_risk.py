@@ -84,3 +84,13 @@ def test_too_few_labelled_customers_says_not_enough_history() -> None:
     # Newcomers are still listed, by tickets in their first days, without a probability.
     assert [(w.customer_id, w.tickets, w.probability) for w in r.watch_list] == [
         ("new-noisy", 3, None), ("new-quiet", 0, None)]
+
+
+def test_customers_whose_first_days_predate_the_data_are_not_used() -> None:
+    # "old" signed up in 2019; the data start in January 2023: its first 30 days were never
+    # recorded, so it would teach the model that quiet starts become trouble.
+    p, labels = history()
+    p.customer("old", signup_at=datetime(2019, 5, 1))
+    labels = pd.concat([labels, pd.DataFrame([{"customer_id": "old", "segment": "part_ways"}])])
+    r = early_risk(p.warehouse().tables(), labels, RiskSettings(), AS_OF)
+    assert (r.labelled, r.train_positives) == (60, 14)

@@ -123,6 +123,17 @@ def early_features(tables: Mapping[str, ibis.Table], first_days: int, as_of: dat
     return out
 
 
+def history_start(tables: Mapping[str, ibis.Table]) -> datetime | None:
+    """The earliest recorded recurring activity (invoice, payment or ticket). Orders are left
+    out: exports often carry each customer's sign-up order from long before the rest."""
+    firsts = []
+    for name, col in (("invoices", "issued_at"), ("payments", "at"), ("tickets", "opened_at")):
+        value = tables[name][col].min().execute()
+        if value is not None and not pd.isna(value):
+            firsts.append(pd.Timestamp(value).to_pydatetime())
+    return min(firsts) if firsts else None
+
+
 def _precision_at_k(score: np.ndarray, y: np.ndarray, k: int) -> float:
     order = np.argsort(-score, kind="stable")[:k]
     return float(y[order].mean()) if k else 0.0
@@ -152,6 +163,13 @@ def early_risk(tables: Mapping[str, ibis.Table], labels: pd.DataFrame, cfg: Risk
     """``labels``: customer_id, segment — the segments scoring gave each customer."""
     feats = early_features(tables, cfg.first_days, as_of, message_tone)
     feats["signup_at"] = pd.to_datetime(feats["signup_at"])
+    # Only customers whose first days lie (at least partly) inside the data: for one who
+    # signed up years before the history starts, "nothing in the first 30 days" means
+    # "not recorded", not "quiet".
+    start = history_start(tables)
+    if start is not None:
+        feats = feats[feats["signup_at"] + pd.Timedelta(days=cfg.first_days)
+                      > pd.Timestamp(start)]
     seg = dict(zip(labels["customer_id"].astype(str), labels["segment"], strict=True))
     old_enough = feats["signup_at"] <= pd.Timestamp(as_of - timedelta(days=cfg.min_label_days))
     lab = feats[old_enough & feats["customer_id"].astype(str).isin(seg)].copy()
