@@ -133,8 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         segments = dict(zip(run.result.scores["customer_id"], run.result.scores["segment"],
                             strict=True))
         project.close()
-    results, checks = evaluate(read_personas(data / "ground_truth" / "personas.csv"), flags,
-                               segments)
+        personas = read_personas(data / "ground_truth" / "personas.csv")
+    results, checks = evaluate(personas, flags, segments)
     if args.json:
         print(json.dumps({"seed": None if args.data else args.seed, "text": text,
                           "personas": [asdict(r) for r in results], "checks": checks},
