@@ -244,6 +244,210 @@ class ToneSettings(Section):
     extra_profanity: list[str] = Field(default_factory=list)
     # Messages read from the warehouse per batch by analyze-tone.
     batch_size: int = Field(default=20_000, ge=100)
+Severity = Literal["info", "low", "medium", "high"]
+
+
+class PriorityMisuseFlag(Section):
+    """High/urgent tickets that turn out to be questions the docs or a reply answer."""
+
+    severity: Severity = "medium"
+    priorities: list[str] = Field(default_factory=lambda: ["high", "urgent"])
+    resolution_codes: list[str] = Field(
+        default_factory=lambda: ["documentation", "information_request"])
+    min_tickets: int = 3  # misused high/urgent tickets in the window
+    min_share: float = 0.5  # of the customer's high/urgent tickets
+    # ... and high/urgent tickets are at least this share of all its tickets (0: no check):
+    # someone who marks an occasional how-to question urgent is not misusing priority.
+    min_high_share: float = 0.8
+    # Or: this many of those questions opened within after_payment_minutes of paying or
+    # ordering ("why is my server not active yet?") — 0 turns this path off.
+    min_after_payment: int = 1
+    after_payment_minutes: float = 60.0
+
+
+class ImpatienceFlag(Section):
+    """Urgent tickets right after paying or ordering; follow-ups minutes apart."""
+
+    severity: Severity = "low"
+    priorities: list[str] = Field(default_factory=lambda: ["high", "urgent"])
+    after_payment_minutes: float = 60.0  # a ticket this soon after a payment or an order
+    followup_minutes: float = 15.0  # customer messages this close, no staff reply between
+    min_events: int = 3
+
+
+class HandHoldingFlag(Section):
+    """Many tickets the knowledge base already answers."""
+
+    severity: Severity = "medium"
+    # Used when no KB match table exists: tickets resolved with these codes count.
+    resolution_codes: list[str] = Field(default_factory=lambda: ["documentation"])
+    min_tickets: int = 2
+    min_share: float = 0.5  # of the customer's tickets in the window
+    # A customer whose tickets are mostly high/urgent questions is flagged for priority
+    # misuse, not again for hand-holding on the same tickets.
+    skip_if_priority_misuse: bool = True
+
+
+class AbusiveLanguageFlag(Section):
+    """Messages the tone analysis marks as aimed at staff (insult, threat, profanity)."""
+
+    severity: Severity = "high"
+    # One message is enough to flag it for a person to read; parting ways takes more
+    # ([segments] part_ways_min_abusive_messages).
+    min_messages: int = 1
+
+
+class InfraBurdenFlag(Section):
+    """Usage per dollar of revenue far above customers on the same plan."""
+
+    severity: Severity = "medium"
+    metrics: list[str] = Field(default_factory=list)  # empty: every usage metric
+    log_scale: bool = True  # compare log(usage per dollar): usage is heavy-tailed
+    min_robust_z: float = 3.5  # (x - plan median) / (1.4826 * MAD)
+    min_percentile: float = 0.9  # within the plan
+    min_times_median: float = 8.0  # and at least this multiple of the plan median
+    min_peers: int = 5  # customers on the plan with that metric; fewer: all customers
+
+
+class PaymentTroubleFlag(Section):
+    """Failed payments, disputes, chargebacks, refunds after heavy support."""
+
+    severity: Severity = "medium"
+    min_failed: int = 2
+    # ... and failed attempts at least this share of all payment attempts (0: no check).
+    min_failed_share: float = 0.15
+    min_disputes: int = 1  # disputes and chargebacks together
+    refund_after_support_minutes: float = 120.0  # support in the 30 days before a refund
+    refund_lookback_days: int = 30
+
+
+class ManualOrdersFlag(Section):
+    """Orders sent by e-mail, phone or chat instead of the self-service form."""
+
+    severity: Severity = "low"
+    self_service_channels: list[str] = Field(default_factory=lambda: ["self_service", "api"])
+    min_orders: int = 2
+    # A manual order that asked for a custom setup is the costliest kind: this many suffice.
+    min_orders_if_custom: int = 1
+    min_share: float = 0.5  # of the customer's orders
+
+
+class CustomRequestsFlag(Section):
+    severity: Severity = "low"
+    min_orders: int = 2
+
+
+class UnprofitableFlag(Section):
+    severity: Severity = "medium"
+    max_profit: Decimal = Decimal("0")  # profit below this over the window
+
+
+class LowMarginFlag(Section):
+    severity: Severity = "low"
+    max_margin: float = 0.2  # monthly margin below this ...
+    min_months: int = 3  # ... for this many months running
+
+
+class IdleFlag(Section):
+    """Pays but uses nothing: never rewarded (nobody earns a reward by being absent)."""
+
+    severity: Severity = "info"
+    # Usage at most this share of the allowance (or of the plan median without allowance).
+    max_usage_share: float = 0.02
+    min_paid_months: int = 2  # months with a paid invoice in the window
+    require_usage_data: bool = True  # without usage rows, nobody is called idle
+
+
+class HeavyLoadFlag(Section):
+    severity: Severity = "info"
+    load: Literal["support_minutes", "tickets", "support_cost"] = "support_minutes"
+    share: float = 0.8  # in the smallest set of customers carrying this share of the load
+    min_customers: int = 5  # fewer customers with load: no flag
+
+
+class FlagSettings(Section):
+    priority_misuse: PriorityMisuseFlag = Field(default_factory=PriorityMisuseFlag)
+    impatience: ImpatienceFlag = Field(default_factory=ImpatienceFlag)
+    hand_holding: HandHoldingFlag = Field(default_factory=HandHoldingFlag)
+    abusive_language: AbusiveLanguageFlag = Field(default_factory=AbusiveLanguageFlag)
+    infra_burden: InfraBurdenFlag = Field(default_factory=InfraBurdenFlag)
+    payment_trouble: PaymentTroubleFlag = Field(default_factory=PaymentTroubleFlag)
+    manual_orders: ManualOrdersFlag = Field(default_factory=ManualOrdersFlag)
+    custom_requests: CustomRequestsFlag = Field(default_factory=CustomRequestsFlag)
+    unprofitable: UnprofitableFlag = Field(default_factory=UnprofitableFlag)
+    low_margin: LowMarginFlag = Field(default_factory=LowMarginFlag)
+    idle: IdleFlag = Field(default_factory=IdleFlag)
+    heavy_load: HeavyLoadFlag = Field(default_factory=HeavyLoadFlag)
+
+
+class FitSettings(Section):
+    """The 0-100 fit score: points per component; the weights must sum to 100."""
+
+    weights: dict[str, float] = Field(default_factory=lambda: {
+        "profitability": 30.0, "support_load": 25.0, "behaviour": 25.0, "tenure": 10.0,
+        "payment_reliability": 10.0,
+    })
+    good_margin: float = 0.5  # margin earning full profitability points (0 or less: none)
+    bad_support_cost_per_dollar: float = 0.5  # support cost per dollar earning no points
+    full_tenure_months: float = 24.0
+    # Behaviour points lost per flag, by severity.
+    severity_penalty: dict[str, float] = Field(default_factory=lambda: {
+        "info": 0.0, "low": 5.0, "medium": 12.0, "high": 25.0,
+    })
+    # Payment points lost per dispute or chargeback, as a share of the component.
+    dispute_penalty: float = 0.5
+
+    @field_validator("weights")
+    @classmethod
+    def _weights(cls, value: dict[str, float]) -> dict[str, float]:
+        known = {"profitability", "support_load", "behaviour", "tenure", "payment_reliability"}
+        if set(value) != known:
+            raise ValueError(f"weights needs exactly: {', '.join(sorted(known))}")
+        if abs(sum(value.values()) - 100.0) > 1e-6:
+            raise ValueError("weights must sum to 100")
+        return value
+
+
+class SegmentSettings(Section):
+    """Rules that turn score and flags into reward / healthy / educate / reprice / part_ways."""
+
+    reward_min_score: float = 75.0
+    reward_min_tenure_months: float = 3.0
+    reward_max_tickets_per_month: float = 0.5
+    # Any flag at or above this severity keeps a customer out of reward (idle always does).
+    reward_blocking_severity: Severity = "low"
+    part_ways_flags: list[str] = Field(default_factory=lambda: ["abusive_language"])
+    # abusive_language leads to part_ways only with at least this many messages.
+    part_ways_min_abusive_messages: int = 2
+    educate_flags: list[str] = Field(default_factory=lambda: ["hand_holding", "priority_misuse"])
+    reprice_flags: list[str] = Field(
+        default_factory=lambda: ["infra_burden", "manual_orders", "custom_requests"])
+    # A customer needs a fix when its margin is below this (profit/revenue).
+    target_margin: float = 0.1
+    # The price what-if: fees that would be charged for the load a customer creates.
+    manual_order_fee: Decimal = Decimal("15")
+    custom_request_fee: Decimal = Decimal("60")
+    support_hour_fee: Decimal = Decimal("60")
+    included_support_hours_per_month: float = 1.0
+    usage_markup: float = 1.5  # usage beyond allowance billed at cost x this
+    pass_through_direct_costs: bool = True  # licences and third-party costs billed at cost
+    # A profitable customer with a reprice flag is still repriced when the load behind
+    # the flag (order handling, custom work, usage beyond allowance) costs this share of
+    # its revenue or more.
+    reprice_min_load_share: float = 0.15
+
+
+class RiskSettings(Section):
+    """Early-life risk: will a new customer become a trouble account?"""
+
+    first_days: int = 30  # features only from the first N days after sign-up
+    trouble_segments: list[str] = Field(default_factory=lambda: ["part_ways", "reprice"])
+    min_label_days: int = 90  # a customer this old can be labelled
+    min_customers: int = 40  # labelled customers needed to train and test
+    min_positives: int = 3  # trouble accounts needed in training and in test each
+    test_share: float = 0.3  # the latest sign-ups held out for testing
+    top_k: int = 10  # precision at k
+    calibration_bins: int = 5
 
 
 class Config(Section):
@@ -255,6 +459,10 @@ class Config(Section):
     costs: CostSettings = Field(default_factory=CostSettings)
     text: TextSettings = Field(default_factory=TextSettings)
     tone: ToneSettings = Field(default_factory=ToneSettings)
+    flags: FlagSettings = Field(default_factory=FlagSettings)
+    fit: FitSettings = Field(default_factory=FitSettings)
+    segments: SegmentSettings = Field(default_factory=SegmentSettings)
+    risk: RiskSettings = Field(default_factory=RiskSettings)
     actions: ActionsSettings = Field(default_factory=ActionsSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     offboarding: OffboardingSettings = Field(default_factory=OffboardingSettings)

@@ -142,6 +142,15 @@ class NotImplementedOnBackend(GoodfitError):
     exit_code = 5
 
 
+class UnknownSnapshot(GoodfitError):
+    code = "unknown_snapshot"
+    exit_code = 2
+
+    def __init__(self, snapshot_id: int, known: Iterable[int]) -> None:
+        known = list(known)
+        listed = ", ".join(str(k) for k in known[-10:]) or "none yet (goodfit score --snapshot)"
+        super().__init__(f"No snapshot {snapshot_id}. Snapshots: {listed}")
+
 class NotEnoughTrainingData(GoodfitError):
     """Too few coded tickets (or codes) to learn resolution codes from."""
 

@@ -7,7 +7,7 @@ return. Nothing here prints or exits; problems are ``goodfit.errors`` exceptions
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +35,17 @@ from goodfit.metrics.common import missing_rates
 from goodfit.metrics.concentration import LOADS
 from goodfit.progress import NO_PROGRESS, Progress
 from goodfit.schema import TABLES
+from goodfit.scoring.explain import Explanation, ScoringRun
+from goodfit.scoring.history import (
+    SnapshotDiff,
+    SnapshotInfo,
+    diff_snapshots,
+    list_snapshots,
+    save_snapshot,
+)
+from goodfit.scoring.inputs import ScoringInputs
+from goodfit.scoring.risk import RiskReport, early_risk
+from goodfit.scoring.score import score_customers
 from goodfit.state.db import StateDB
 from goodfit.text.tone import ToneResult, score_tone_batch
 from goodfit.text.tone_table import MESSAGE_TONE, ToneAnalysis, analyze_tone
@@ -145,15 +156,29 @@ class Project:
     def import_file(self, table: str, file: str | Path, *, mapping: Mapping[str, str] | None = None,
                     strict: bool | None = None, progress: Progress = NO_PROGRESS) -> ImportResult:
         """Validate and load one file into a canonical table (atomic, idempotent)."""
-        return import_file(self.warehouse, self.config, table, Path(file),
-                           mapping=mapping or {}, strict=strict,
-                           quarantine_dir=self.quarantine_dir, progress=progress)
+        result = import_file(self.warehouse, self.config, table, Path(file),
+                             mapping=mapping or {}, strict=strict,
+                             quarantine_dir=self.quarantine_dir, progress=progress)
+        self._audit_imports([result])
+        return result
 
     def import_directory(self, directory: str | Path, *, strict: bool | None = None,
                          progress: Progress = NO_PROGRESS) -> list[ImportResult]:
         """Import every file in a folder whose name names a table, parents first."""
-        return import_directory(self.warehouse, self.config, Path(directory), strict=strict,
-                                quarantine_dir=self.quarantine_dir, progress=progress)
+        results = import_directory(self.warehouse, self.config, Path(directory), strict=strict,
+                                   quarantine_dir=self.quarantine_dir, progress=progress)
+        self._audit_imports(results)
+        return results
+
+    def _audit_imports(self, results: list[ImportResult]) -> None:
+        """Every import joins the hash-chained audit log (the data landed before this)."""
+        from goodfit.actions import audit
+
+        for r in results:
+            audit.append(self.state, "import", data={
+                "import_id": r.import_id, "table": r.table, "file": Path(r.file).name,
+                "file_hash": r.file_hash, "rows_read": r.rows_read, "inserted": r.inserted,
+                "updated": r.updated, "unchanged": r.unchanged, "rejected": r.rejected})
 
     def status(self) -> dict[str, Any]:
         """Tables with row counts and data window, import history, quarantine files."""
@@ -264,6 +289,93 @@ class Project:
 
 
     # -- scoring, snapshots, report -------------------------------------------
+    def _scoring_inputs(self, as_of: datetime | None = None, since: datetime | None = None,
+                        until: datetime | None = None) -> tuple[ScoringInputs, datetime]:
+        """Canonical tables, the metrics scorecard for the window and the text tables."""
+        from goodfit.metrics.window import Window
+
+        wh = self.warehouse
+        tables = wh.tables()
+        window = Window.resolve(tables, as_of=as_of, since=since, until=until)
+        card = self.scorecard(
+            as_of=window.as_of, since=window.since, until=window.until)
+        text = {n: wh.table(n) for n in ("message_tone", "ticket_resolution", "ticket_kb_match")
+                if wh.has_table(n)}
+        return (ScoringInputs(tables=tables, scorecard=card, since=window.since,
+                              until=window.until, **text), window.as_of)
+
+    def score(self, *, as_of: datetime | None = None, since: datetime | None = None,
+              until: datetime | None = None, progress: Progress = NO_PROGRESS) -> ScoringRun:
+        """Flags, fit scores and segments for every customer; writes the warehouse tables
+        ``flags`` and ``fit_scores``."""
+        progress("score", 0, 3)
+        inp, as_of_ = self._scoring_inputs(as_of, since, until)
+        card = inp.scorecard.to_pandas()
+        progress("score", 1, 3)
+        result = score_customers(inp, self.config)
+        progress("score", 2, 3)
+        self.warehouse.write_table("flags", result.flags_table())
+        self.warehouse.write_table("fit_scores", result.scores_table())
+        progress("score", 3, 3)
+        return ScoringRun(result, card, as_of_, inp.since, inp.until, inp)
+
+    def explain(self, customer_id: str, run: ScoringRun | None = None) -> Explanation:
+        """A customer's score contributions, flags with evidence and segment reason."""
+        return (run or self.score()).explain(customer_id)
+
+    def snapshot(self, label: str | None = None, run: ScoringRun | None = None) -> SnapshotInfo:
+        """Store scorecard, flags and scores with the config hash and window in the state DB."""
+        from goodfit.actions import audit
+
+        run = run or self.score()
+        info = save_snapshot(self.state, run.scorecard, run.result,
+                             config_hash=self.config.hash(), as_of=run.as_of, since=run.since,
+                             until=run.until, label=label)
+        audit.append(self.state, "snapshot", data={
+            "snapshot_id": info.id, "label": info.label, "config_hash": info.config_hash,
+            "since": str(info.since), "until": str(info.until), "customers": info.customers,
+            "segments": info.segments})
+        return info
+
+    def snapshots(self) -> list[SnapshotInfo]:
+        return list_snapshots(self.state)
+
+    def diff(self, a: int, b: int) -> SnapshotDiff:
+        """Who moved segment between snapshot a and snapshot b, and why."""
+        return diff_snapshots(self.state, a, b)
+
+    def early_risk(self, run: ScoringRun | None = None) -> RiskReport:
+        """Early-life risk trained on this provider's history (segments from ``score``)."""
+        run = run or self.score()
+        wh = self.warehouse
+        tone = wh.table("message_tone") if wh.has_table("message_tone") else None
+        return early_risk(wh.tables(), run.result.scores[["customer_id", "segment"]],
+                          self.config.risk, run.as_of, tone)
+
+    def report(self, out: str | Path | None = None, *, run: ScoringRun | None = None,
+               progress: Progress = NO_PROGRESS) -> Path:
+        """Write the single-file HTML report (from ``run``, else a fresh scoring); its path."""
+        from goodfit.report.data import EVIDENCE_SHOWN, build_report, resolution_mix
+        from goodfit.report.html import write_report
+        from goodfit.scoring.explain import describe_rows
+
+        run = run or self.score(progress=progress)
+        risk = self.early_risk(run)
+        wh = self.warehouse
+        topics = None
+        if wh.has_table("topics"):
+            t = wh.table("topics")
+            topics = t.order_by(ibis.desc(t.staff_minutes)).limit(15).to_pandas()
+        generated = datetime.now(UTC).replace(tzinfo=None)
+        data = build_report(run.scorecard, run.result, risk,
+                            resolution=resolution_mix(run.inputs.tickets()), topics=topics,
+                            title=self.config.project.name, currency=self.config.project.currency,
+                            since=run.since, until=run.until, config_hash=self.config.hash(),
+                            generated_at=generated, load=self.config.flags.heavy_load.load,
+                            rows=describe_rows(run.inputs, (e for f in run.result.flags
+                                                            for e in f.evidence[:EVIDENCE_SHOWN])))
+        path = Path(out) if out else self.reports_dir / f"report-{generated:%Y%m%d-%H%M%S}.html"
+        return write_report(data, path)
 
     # -- actions (cases, rewards, what-ifs, education, offboarding, outbox, audit)
     def actions_context(self) -> ActionContext:
@@ -511,8 +623,19 @@ class Project:
             top = result.topics[0].label if result.topics else "none"
             return f"{len(result.topics)} recurring topics; costliest: {top}"
 
+        runs: list[ScoringRun] = []  # the report reuses the scoring step's run
+
+        def score(progress: Progress) -> str:
+            runs.append(self.score(progress=progress))
+            info = self.snapshot(label="analyze", run=runs[-1])
+            segments = ", ".join(f"{n:,} {name}" for name, n in sorted(info.segments.items()))
+            return f"snapshot {info.id}: {segments}"
+
+        def report(progress: Progress) -> str:
+            return str(self.report(run=runs[-1] if runs else None, progress=progress))
+
         return [("tone", tone), ("resolution codes", resolution), ("knowledge base", kb),
-                ("topics", topics)]
+                ("topics", topics), ("fit scores", score), ("report", report)]
 
     @classmethod
     def demo(cls, path: str | Path, *, customers: int = 1500, months: int = 24, seed: int = 42,

@@ -7,6 +7,7 @@ from goodfit.cli import (  # noqa: F401  (each module registers its commands)
     demo,
     metrics,
     rewards,
+    scoring,
     synth,
     text,
     tone,

@@ -34,3 +34,8 @@ def demo(
         for step, outcome in outcomes:
             console.print(Text.assemble((f"{step}: ", "bold"), outcome))
         console.print(Text(f"\nDemo project: {project.root}", style="bold green"))
+        reports = dict(outcomes).get("report", "")
+        if reports.endswith(".html"):
+            console.print(Text(f"Report: {reports}", style="bold green"))
+            console.print(Text("Next: goodfit scorecard -p " + str(project.root)
+                               + " --top 10, goodfit concentration, goodfit explain ID"))

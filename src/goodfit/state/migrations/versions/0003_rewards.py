@@ -1,14 +1,14 @@
 """Rewards: verifiable draws (plan, commitment, reveal, winners).
 
 Revision ID: 0003_rewards
-Revises: 0001_actions
+Revises: 0002_scoring_snapshots
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_rewards"
-down_revision = "0001_actions"
+down_revision = "0002_scoring_snapshots"
 branch_labels = None
 depends_on = None
 

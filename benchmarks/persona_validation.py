@@ -1,0 +1,162 @@
+"""Validate flags and segments against the synthetic provider's persona ground truth.
+
+    python benchmarks/persona_validation.py --seed 11            # generate, import, score
+    python benchmarks/persona_validation.py --data OUT [--json]  # an existing `goodfit synth OUT`
+
+For each persona it reports precision and recall of the flag and the segment that persona
+is meant to raise, the share of ideal customers in ``reward`` and the number of idle
+customers in ``reward`` (must be 0). Targets: every trouble persona caught with precision
+>= 0.9 and recall >= 0.8; >= 80% of ideal customers in reward; no idle customer rewarded.
+Tune on one seed, report on another. The ground truth is read here only — never by goodfit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import subprocess
+import sys
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+# persona -> (intended flag, intended segment); None: nothing specific is intended.
+TARGETS: dict[str, tuple[str | None, str | None]] = {
+    "hand_holder": ("hand_holding", "educate"),
+    "priority_abuser": ("priority_misuse", "educate"),
+    "abusive": ("abusive_language", "part_ways"),
+    "bandwidth_hog": ("infra_burden", "reprice"),
+    "payment_trouble": ("payment_trouble", None),
+    "manual_orderer": ("manual_orders", "reprice"),
+    "idle": ("idle", None),
+    "ideal": (None, "reward"),
+    "normal": (None, None),
+}
+TROUBLE = ("hand_holder", "priority_abuser", "abusive", "bandwidth_hog", "payment_trouble",
+           "manual_orderer")
+
+
+@dataclass
+class PersonaResult:
+    persona: str
+    customers: int
+    flag: str | None
+    flag_precision: float | None
+    flag_recall: float | None
+    segment: str | None
+    segment_precision: float | None  # among customers in the segment, share meant for it
+    segment_recall: float | None
+    meets_target: bool | None
+
+
+def _ratio(a: int, b: int) -> float | None:
+    return a / b if b else None
+
+
+def evaluate(personas: dict[str, str], flags: dict[str, set[str]],
+             segments: dict[str, str]) -> tuple[list[PersonaResult], dict[str, Any]]:
+    """personas: customer -> persona; flags: customer -> flag codes; segments: customer ->
+    segment. Returns per-persona results and the reward checks."""
+    results = []
+    for persona, (flag, seg) in TARGETS.items():
+        members = {c for c, p in personas.items() if p == persona}
+        if not members:
+            continue
+        fp = fr = sp = sr = None
+        if flag:
+            flagged = {c for c, codes in flags.items() if flag in codes and c in personas}
+            fp = _ratio(len(flagged & members), len(flagged))
+            fr = _ratio(len(flagged & members), len(members))
+        if seg:
+            meant = {c for c, p in personas.items() if TARGETS.get(p, (None, None))[1] == seg}
+            in_seg = {c for c, s in segments.items() if s == seg and c in personas}
+            sp = _ratio(len(in_seg & meant), len(in_seg))
+            sr = _ratio(len(in_seg & members), len(members))
+        meets = None
+        if persona in TROUBLE:
+            meets = (fp or 0) >= 0.9 and (fr or 0) >= 0.8
+        results.append(PersonaResult(persona, len(members), flag, fp, fr, seg, sp, sr, meets))
+    ideal = [c for c, p in personas.items() if p == "ideal"]
+    idle = [c for c, p in personas.items() if p == "idle"]
+    checks = {
+        "ideal_in_reward": _ratio(sum(segments.get(c) == "reward" for c in ideal), len(ideal)),
+        "idle_in_reward": sum(segments.get(c) == "reward" for c in idle),
+    }
+    checks["ideal_target_met"] = (checks["ideal_in_reward"] or 0) >= 0.8
+    checks["idle_target_met"] = checks["idle_in_reward"] == 0
+    return results, checks
+
+
+def read_personas(path: Path) -> dict[str, str]:
+    with path.open(newline="", encoding="utf-8") as f:
+        return {row["customer_id"]: row["persona"] for row in csv.DictReader(f)}
+
+
+def run_text_analysis(project: Any) -> list[str]:
+    """Run the text producers this build has (tone; resolution codes, KB matches, topics)."""
+    done = []
+    if hasattr(project, "analyze_tone"):
+        project.analyze_tone()
+        done.append("tone")
+    if hasattr(project, "analyze"):
+        done += [f"{step}: {outcome}" for step, outcome in project.analyze()]
+    return done
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, help="output folder of `goodfit synth`")
+    ap.add_argument("--seed", type=int, default=23, help="seed for `goodfit synth` (no --data); "
+                    "thresholds were tuned on seed 11")
+    ap.add_argument("--customers", type=int, default=3000)
+    ap.add_argument("--months", type=int, default=12)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    from goodfit.project import Project
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = args.data
+        if data is None:
+            data = Path(tmp) / "synth"
+            subprocess.run([sys.executable, "-m", "goodfit", "synth", str(data), "--seed",
+                            str(args.seed), "--customers", str(args.customers), "--months",
+                            str(args.months), "--json"], check=True, capture_output=True)
+        project = Project.init(Path(tmp) / "project")
+        project.import_directory(data)
+        text = run_text_analysis(project)
+        run = project.score()
+        flags: dict[str, set[str]] = {}
+        for f in run.result.flags:
+            flags.setdefault(f.customer_id, set()).add(f.code)
+        segments = dict(zip(run.result.scores["customer_id"], run.result.scores["segment"],
+                            strict=True))
+        project.close()
+        personas = read_personas(data / "ground_truth" / "personas.csv")
+    results, checks = evaluate(personas, flags, segments)
+    if args.json:
+        print(json.dumps({"seed": None if args.data else args.seed, "text": text,
+                          "personas": [asdict(r) for r in results], "checks": checks},
+                         indent=2))
+        return 0
+
+    def f(x: float | None) -> str:
+        return "—" if x is None else f"{x:.2f}"
+
+    print("text analysis run:" + "".join(f"\n  {t}" for t in text) if text else "text: none")
+    print("| persona | n | flag | precision | recall | segment | precision | recall | target |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for r in results:
+        target = "—" if r.meets_target is None else ("met" if r.meets_target else "MISSED")
+        print(f"| {r.persona} | {r.customers} | {r.flag or '—'} | {f(r.flag_precision)} | "
+              f"{f(r.flag_recall)} | {r.segment or '—'} | {f(r.segment_precision)} | "
+              f"{f(r.segment_recall)} | {target} |")
+    print(f"ideal customers in reward: {f(checks['ideal_in_reward'])} "
+          f"({'met' if checks['ideal_target_met'] else 'MISSED'}); "
+          f"idle customers in reward: {checks['idle_in_reward']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,201 @@
+"""Commands for scoring: score, explain, snapshots, diff, risk, report."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from goodfit.cli.app import (
+    JsonOption,
+    ProjectOption,
+    app,
+    console,
+    open_project,
+    print_json,
+    rich_progress,
+)
+
+DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+AsOf = Annotated[datetime | None, typer.Option(
+    "--as-of", formats=DATE_FORMATS, help="Score as of this date (default: newest data).")]
+Since = Annotated[datetime | None, typer.Option(
+    "--since", formats=DATE_FORMATS, help="Window start (default: 12 months before --until).")]
+Until = Annotated[datetime | None, typer.Option(
+    "--until", formats=DATE_FORMATS, help="Window end (default: --as-of).")]
+SEGMENT_STYLE = {"reward": "green", "healthy": "white", "educate": "blue", "reprice": "yellow",
+                 "part_ways": "red"}
+
+
+@app.command()
+def score(
+    project: ProjectOption = Path("."), as_of: AsOf = None, since: Since = None, until: Until = None,
+    snapshot: Annotated[bool, typer.Option("--snapshot", help="Also store a snapshot.")] = False,
+    label: Annotated[str | None, typer.Option("--label", help="Snapshot label.")] = None,
+    json: JsonOption = False,
+) -> None:
+    """Flag behaviour, compute the fit score and segment of every customer."""
+    p = open_project(project)
+    with rich_progress(not json) as progress:
+        run = p.score(as_of=as_of, since=since, until=until, progress=progress)
+    snap = p.snapshot(label, run) if snapshot else None
+    scores = run.result.scores
+    counts = scores["segment"].value_counts().to_dict()
+    if json:
+        print_json({"window": {"as_of": run.as_of, "since": run.since, "until": run.until},
+                    "segments": counts, "flags": len(run.result.flags),
+                    "snapshot": snap.id if snap else None,
+                    "customers": scores.to_dict("records")})
+        return
+    t = RichTable(title=f"Segments ({run.since:%Y-%m-%d} to {run.until:%Y-%m-%d})")
+    t.add_column("segment")
+    t.add_column("customers", justify="right")
+    for seg in ("reward", "healthy", "educate", "reprice", "part_ways"):
+        t.add_row(Text(seg, style=SEGMENT_STYLE[seg]), str(counts.get(seg, 0)))
+    console.print(t)
+    worst = scores.sort_values("score").head(10)
+    w = RichTable(title="Lowest fit")
+    for col in ("customer", "fit", "segment", "reason"):
+        w.add_column(col)
+    for r in worst.to_dict("records"):
+        w.add_row(Text(f"{r['name']} ({r['customer_id']})"), f"{r['score']:.0f}",
+                  Text(r["segment"], style=SEGMENT_STYLE.get(r["segment"], "")), Text(r["reason"]))
+    console.print(w)
+    console.print(Text(f"{len(run.result.flags)} flags; tables flags and fit_scores written."))
+    if snap:
+        console.print(Text(f"Snapshot {snap.id} stored (config {snap.config_hash})."))
+
+
+@app.command()
+def explain(
+    customer: Annotated[str, typer.Argument(help="Customer id.")],
+    project: ProjectOption = Path("."), json: JsonOption = False,
+) -> None:
+    """Show a customer's fit score contributions, flags with evidence, and segment reason."""
+    e = open_project(project).explain(customer)
+    if json:
+        print_json(e.to_dict())
+        return
+    console.print(Text.assemble((f"{e.name} ({e.customer_id})", "bold"), "  fit ",
+                                (f"{e.score:.1f}", "bold"), "  ",
+                                (e.segment, SEGMENT_STYLE.get(e.segment, ""))))
+    console.print(Text(e.reason))
+    t = RichTable(title="Fit score")
+    t.add_column("component")
+    t.add_column("points", justify="right")
+    for k, v in e.components.items():
+        t.add_row(k.replace("_", " "), f"{v:.1f}")
+    t.add_row(Text("total", style="bold"), Text(f"{e.score:.1f}", style="bold"))
+    console.print(t)
+    for f in e.flags:
+        console.print(Text.assemble((f"{f.code}", "bold"), f" [{f.severity.value}] ", f.detail))
+        for ev in f.evidence[:10]:
+            line = Text(f"    {ev.kind} {ev.id}")
+            if ev.quote:
+                line.append(f": “{ev.quote}”", style="yellow")
+            row = e.rows.get((ev.kind, ev.id))
+            if row:
+                line.append(f"  ({row})", style="dim")
+            console.print(line)
+        if len(f.evidence) > 10:
+            console.print(Text(f"    … and {len(f.evidence) - 10} more rows", style="dim"))
+    if not e.flags:
+        console.print(Text("No flags."))
+
+
+@app.command()
+def snapshots(project: ProjectOption = Path("."), json: JsonOption = False) -> None:
+    """List stored score snapshots."""
+    snaps = open_project(project).snapshots()
+    if json:
+        print_json([asdict(s) for s in snaps])
+        return
+    t = RichTable(title="Snapshots")
+    for col in ("id", "created", "label", "window", "config", "customers", "segments"):
+        t.add_column(col)
+    for s in snaps:
+        t.add_row(str(s.id), f"{s.created_at:%Y-%m-%d %H:%M}", Text(s.label or ""),
+                  f"{s.since:%Y-%m-%d} – {s.until:%Y-%m-%d}", s.config_hash, str(s.customers),
+                  ", ".join(f"{k} {v}" for k, v in sorted(s.segments.items())))
+    console.print(t)
+
+
+@app.command()
+def diff(
+    a: Annotated[int, typer.Argument(help="Earlier snapshot id.")],
+    b: Annotated[int, typer.Argument(help="Later snapshot id.")],
+    project: ProjectOption = Path("."), json: JsonOption = False,
+) -> None:
+    """Who moved segment between two snapshots, and why."""
+    d = open_project(project).diff(a, b)
+    if json:
+        print_json({"a": asdict(d.a), "b": asdict(d.b), "config_changed": d.config_changed,
+                    "moves": [{**asdict(m), "why": m.why} for m in d.moves]})
+        return
+    if d.config_changed:
+        console.print(Text(f"Configuration changed ({d.a.config_hash} → {d.b.config_hash}).",
+                           style="yellow"))
+    t = RichTable(title=f"{len(d.moves)} customers moved between snapshot {a} and {b}")
+    for col in ("customer", "from", "to", "why"):
+        t.add_column(col)
+    for m in d.moves:
+        t.add_row(Text(f"{m.name} ({m.customer_id})"), m.segment_a or "—", m.segment_b or "—",
+                  Text(m.why))
+    console.print(t)
+
+
+@app.command()
+def risk(project: ProjectOption = Path("."), json: JsonOption = False) -> None:
+    """Early-life risk: model quality on later sign-ups, and the watch list."""
+    r = open_project(project).early_risk()
+    if json:
+        print_json(asdict(r))
+        return
+    if r.status != "ok":
+        console.print(Text(r.message, style="yellow"))
+        for item in r.watch_list[:25]:
+            console.print(Text(f"  {item.name} ({item.customer_id}): {item.tickets} tickets in "
+                               f"{item.days_in} days"))
+        return
+    console.print(Text(r.message))
+    q = RichTable(title="Quality on later sign-ups")
+    for col in ("", "model", f"baseline (tickets in first {r.first_days} days)"):
+        q.add_column(col)
+    q.add_row("AUC", f"{r.auc:.2f}", f"{r.baseline_auc:.2f}")
+    q.add_row(f"precision@{r.k}", f"{r.precision_at_k:.0%}", f"{r.baseline_precision_at_k:.0%}")
+    console.print(q)
+    c = RichTable(title="Calibration")
+    for col in ("predicted", "customers", "mean predicted", "observed"):
+        c.add_column(col)
+    for b in r.calibration:
+        c.add_row(f"{b.low:.0%}–{b.high:.0%}", str(b.customers), f"{b.mean_predicted:.0%}",
+                  f"{b.observed_rate:.0%}")
+    console.print(c)
+    w = RichTable(title=f"Watch list (first {r.first_days} days)")
+    for col in ("customer", "signed up", "tickets", "probability", "drivers"):
+        w.add_column(col)
+    for item in r.watch_list[:25]:
+        w.add_row(Text(f"{item.name} ({item.customer_id})"), f"{item.signup_at:%Y-%m-%d}",
+                  str(item.tickets), f"{item.probability or 0:.0%}", ", ".join(item.drivers))
+    console.print(w)
+
+
+@app.command()
+def report(
+    project: ProjectOption = Path("."),
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output HTML file "
+                                             "(default: reports/report-<time>.html).")] = None,
+    json: JsonOption = False,
+) -> None:
+    """Write the single-file HTML report (opens offline) and print its path."""
+    with rich_progress(not json) as progress:
+        path = open_project(project).report(out, progress=progress)
+    if json:
+        print_json({"report": str(path)})
+    else:
+        console.print(Text(f"Report written: {path}"))

@@ -1,0 +1,221 @@
+"""Everything the report shows, computed from the scorecard, the scores and text labels.
+
+Pure: data frames and results in, a ``ReportData`` out. Rendering is in html.py.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from goodfit.report import charts
+from goodfit.scoring.fit import COMPONENTS
+from goodfit.scoring.inputs import money
+from goodfit.scoring.risk import RiskReport
+from goodfit.scoring.score import ScoreResult
+from goodfit.scoring.segments import SEGMENTS
+
+COST_PARTS = ("support_cost", "order_handling_cost", "custom_work_cost", "payment_friction_cost",
+              "usage_cost", "direct_cost")
+SETS = (0.5, 0.8, 0.9)
+# The file stays small enough to open and mail: the flags table and the per-customer
+# sections are capped (most severe flags and costliest customers first); every figure
+# and chart still covers every customer, and `goodfit explain` shows anyone in full.
+MAX_FLAG_ROWS = 300
+MAX_CUSTOMER_SECTIONS = 300
+
+
+@dataclass
+class CustomerView:
+    anchor: str  # "c-12": never built from customer text
+    customer_id: str
+    name: str
+    plan: str
+    segment: str
+    score: float
+    reason: str
+    components: dict[str, float]
+    figures: dict[str, Any]
+    costs: dict[str, float]
+    flags: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class ReportData:
+    title: str
+    currency: str
+    generated_at: datetime
+    since: datetime
+    until: datetime
+    config_hash: str
+    headline: list[tuple[str, str]]
+    sets: list[dict[str, Any]]
+    customers: list[CustomerView]
+    top_cost_per_dollar: list[CustomerView]
+    segments: list[dict[str, Any]]
+    flags: list[dict[str, Any]]
+    resolution_mix: list[dict[str, Any]]
+    topics: list[dict[str, Any]] | None
+    risk: RiskReport
+    charts: dict[str, str]
+    load: str = "support_minutes"
+    all_customers: int = 0  # customers may hold only the sections shown (see the caps)
+    all_flags: int = 0
+
+
+def concentration(card: pd.DataFrame, load: str) -> tuple[list[dict[str, Any]],
+                                                          list[dict[str, Any]]]:
+    """Lorenz points (heaviest first) and the smallest sets carrying 50/80/90% of load."""
+    df = card[["customer_id", load, "revenue"]].copy()
+    df[load] = df[load].map(money)
+    df["revenue"] = df["revenue"].map(money)
+    df = df.sort_values([load, "customer_id"], ascending=[False, True]).reset_index(drop=True)
+    total, revenue, n = df[load].sum(), df["revenue"].sum(), len(df)
+    points = [{"x": 0.0, "y": 0.0}]
+    cum = df[load].cumsum()
+    points += [{"x": (i + 1) / n, "y": float(c / total) if total else 0.0}
+               for i, c in enumerate(cum)]
+    sets = []
+    for share in SETS:
+        if not total:
+            break
+        k = int((cum < share * total - 1e-9).sum()) + 1
+        k = min(k, n)
+        sets.append({"share": share, "customers": k, "customer_share": k / n,
+                     "revenue_share": float(df["revenue"][:k].sum() / revenue) if revenue else 0.0})
+    return points, sets
+
+
+def _flag_view(f: Any, anchors: dict[str, str], names: dict[str, str],
+               rows: dict[tuple[str, str], str]) -> dict[str, Any]:
+    return {"customer_id": f.customer_id, "anchor": anchors.get(f.customer_id, ""),
+            "name": names.get(f.customer_id, f.customer_id), "code": f.code,
+            "severity": f.severity.value, "detail": f.detail,
+            "evidence": [{"kind": e.kind, "id": e.id, "quote": e.quote,
+                          "row": rows.get((e.kind, e.id))} for e in f.evidence]}
+
+
+def build_report(scorecard: pd.DataFrame, result: ScoreResult, risk: RiskReport, *,
+                 resolution: pd.DataFrame, topics: pd.DataFrame | None, title: str,
+                 currency: str, since: datetime, until: datetime, config_hash: str,
+                 generated_at: datetime, load: str = "support_minutes",
+                 rows: dict[tuple[str, str], str] | None = None) -> ReportData:
+    """``rows``: descriptions of evidence rows (ticket subject, invoice amount, …) by
+    (kind, id), from goodfit.scoring.explain.describe_rows."""
+    card = scorecard.copy()
+    card["customer_id"] = card["customer_id"].astype(str)
+    scores = result.scores.set_index("customer_id")
+    card = card.sort_values(["cost_to_serve", "customer_id"], ascending=[False, True],
+                            key=lambda s: s.map(money) if s.name == "cost_to_serve" else s)
+    anchors = {cid: f"c-{i}" for i, cid in enumerate(card["customer_id"])}
+    names = {str(r["customer_id"]): str(r.get("name") or r["customer_id"])
+             for r in card.to_dict("records")}
+    ordered = sorted(result.flags, key=lambda f: (-f.severity.rank, f.code, f.customer_id))
+    flags = [_flag_view(f, anchors, names, rows or {}) for f in ordered]
+    all_flags = len(flags)
+    by_customer: dict[str, list[dict[str, Any]]] = {}
+    for f in flags:
+        by_customer.setdefault(f["customer_id"], []).append(f)
+    views = []
+    for r in card.to_dict("records"):
+        cid = str(r["customer_id"])
+        s = scores.loc[cid] if cid in scores.index else None
+        revenue = money(r.get("revenue"))
+        views.append(CustomerView(
+            anchor=anchors[cid], customer_id=cid, name=names[cid], plan=str(r.get("plan") or ""),
+            segment=str(s["segment"]) if s is not None else "",
+            score=float(s["score"]) if s is not None else 0.0,
+            reason=str(s["reason"]) if s is not None else "",
+            components={c: float(s[c]) for c in COMPONENTS} if s is not None else {},
+            figures={"revenue": revenue, "cost_to_serve": money(r.get("cost_to_serve")),
+                     "profit": money(r.get("profit")),
+                     "margin": None if pd.isna(r.get("margin")) else float(r["margin"]),
+                     "support_minutes": money(r.get("support_minutes")),
+                     "minutes_estimated": bool(r.get("minutes_estimated")),
+                     "tickets": int(money(r.get("tickets"))),
+                     "tenure_months": money(r.get("tenure_months")),
+                     "cost_per_dollar": (money(r.get("cost_to_serve")) / revenue
+                                         if revenue else None)},
+            costs={c: money(r.get(c)) for c in COST_PARTS},
+            flags=by_customer.get(cid, [])))
+    top = sorted([v for v in views if v.figures["cost_per_dollar"] is not None],
+                 key=lambda v: (-v.figures["cost_per_dollar"], v.customer_id))[:15]
+    shown_flags = flags[:MAX_FLAG_ROWS]
+    keep = {v.customer_id for v in views[:MAX_CUSTOMER_SECTIONS]}
+    keep |= {v.customer_id for v in top} | {f["customer_id"] for f in shown_flags}
+    sections = [v for v in views if v.customer_id in keep]  # still ordered by cost
+    seg_rows = []
+    total_rev = sum(v.figures["revenue"] for v in views) or 1.0
+    for seg in SEGMENTS:
+        mine = [v for v in views if v.segment == seg]
+        rev = sum(v.figures["revenue"] for v in mine)
+        seg_rows.append({"segment": seg, "customers": len(mine), "revenue": rev,
+                         "revenue_share": rev / total_rev,
+                         "profit": sum(v.figures["profit"] for v in mine)})
+    points, sets = concentration(card, load)
+    marks = [{"x": s["customer_share"], "y": s["share"],
+              "label": f"{s['customers']} customers carry {s['share']:.0%}"} for s in sets]
+    totals = {c: sum(v.costs[c] for v in views) for c in COST_PARTS}
+    revenue = sum(v.figures["revenue"] for v in views)
+    cost = sum(v.figures["cost_to_serve"] for v in views)
+    minutes = sum(v.figures["support_minutes"] for v in views)
+    s80 = next((s for s in sets if s["share"] == 0.8), None)
+    headline = [
+        ("Customers", f"{len(views):,}"),
+        ("Revenue", f"{revenue:,.0f} {currency}"),
+        ("Cost to serve", f"{cost:,.0f} {currency}"),
+        ("Profit", f"{revenue - cost:,.0f} {currency}"),
+        ("Support hours", f"{minutes / 60:,.0f}"),
+        ("Unprofitable customers", f"{sum(1 for v in views if v.figures['profit'] < 0):,}"),
+        ("Carry 80% of the load", f"{s80['customers']:,} customers "
+                                  f"({s80['customer_share']:.0%})" if s80 else "—"),
+        ("Flags raised", f"{all_flags:,}"),
+    ]
+    mix = resolution.to_dict("records")
+    topic_rows = None if topics is None else topics.to_dict("records")
+    chart_svgs = {
+        "lorenz": charts.lorenz(points, marks, load.replace("_", " ")),
+        "scatter": charts.profit_vs_revenue(
+            [{"revenue": v.figures["revenue"], "profit": v.figures["profit"],
+              "segment": v.segment} for v in views], currency),
+        "costs": charts.bars([{"part": k.replace("_", " "), "amount": round(v, 2)}
+                              for k, v in totals.items()], "part", "amount",
+                             f"total ({currency})"),
+        "segments": charts.bars([{"segment": r["segment"], "customers": r["customers"]}
+                                 for r in seg_rows], "segment", "customers", "customers",
+                                colour_by_segment=True),
+    }
+    if mix:
+        chart_svgs["resolution"] = charts.bars(
+            [{"code": str(r["code"]), "tickets": int(r["tickets"])} for r in mix],
+            "code", "tickets", "tickets")
+    return ReportData(title, currency, generated_at, since, until, config_hash, headline, sets,
+                      sections, top, seg_rows, shown_flags, mix, topic_rows, risk, chart_svgs,
+                      load, all_customers=len(views), all_flags=all_flags)
+
+
+EVIDENCE_SHOWN = 20  # per flag, in a customer's section (the flags table shows fewer)
+
+
+def evidence_text(ev: dict[str, Any]) -> str:
+    """One line for a piece of evidence (plain text; the template escapes it)."""
+    if ev.get("quote"):
+        return f"{ev['kind']} {ev['id']}: “{ev['quote']}”"
+    return f"{ev['kind']} {ev['id']}"
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, default=str)
+
+
+def resolution_mix(tickets: Any) -> pd.DataFrame:
+    """Tickets and logged staff minutes per resolution code (``tickets``: the Ibis table
+    from ScoringInputs.tickets(), with ``resolution``)."""
+    t = tickets.mutate(code=tickets.resolution.fill_null("unknown"))
+    df = t.group_by("code").aggregate(tickets=t.count(),
+                                      minutes=t.staff_minutes.fill_null(0).sum()).to_pandas()
+    return df.sort_values(["tickets", "code"], ascending=[False, True]).reset_index(drop=True)

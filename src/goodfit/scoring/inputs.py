@@ -1,0 +1,68 @@
+"""What scoring reads: canonical tables, the scorecard and the text labels, for one window.
+
+Scoring works on the tables other parts of goodfit produce, named by the contracts in
+docs/scoring.md: the metrics scorecard (one row per customer), and, when present, the
+text tables ``message_tone``, ``ticket_resolution`` and ``ticket_kb_match``. A missing
+text table makes the flags that need it fall back (resolution codes from the tickets
+table) or stay silent (no tone table: no abusive_language flag) — never guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+import ibis
+import pandas as pd
+
+TEXT_TABLES = ("message_tone", "ticket_resolution", "ticket_kb_match", "topics", "ticket_topic")
+
+
+@dataclass
+class ScoringInputs:
+    tables: Mapping[str, ibis.Table]  # canonical tables by name
+    scorecard: ibis.Table  # metrics contract: one row per customer for the window
+    since: datetime
+    until: datetime
+    message_tone: ibis.Table | None = None
+    ticket_resolution: ibis.Table | None = None
+    ticket_kb_match: ibis.Table | None = None
+
+    def in_window(self, table: str, column: str) -> ibis.Table:
+        t = self.tables[table]
+        return t.filter((t[column] >= self.since) & (t[column] <= self.until))
+
+    def tickets(self) -> ibis.Table:
+        """Tickets opened in the window with ``resolution``: the predicted/given code from
+        ticket_resolution when known, else the code in the tickets table."""
+        t = self.in_window("tickets", "opened_at")
+        if self.ticket_resolution is None:
+            return t.mutate(resolution=t.resolution_code)
+        r = self.ticket_resolution
+        r = r.filter(r.source != "unknown").select(
+            r.ticket_id.name("_rid"), r.resolution_code.name("_rcode"))
+        j = t.left_join(r, t.ticket_id == r._rid)
+        return j.mutate(resolution=j._rcode.coalesce(j.resolution_code)).drop("_rid", "_rcode")
+
+    def messages(self) -> ibis.Table:
+        """Messages of tickets opened in the window, with the ticket's customer."""
+        t = self.in_window("tickets", "opened_at").select("ticket_id", "customer_id")
+        m = self.tables["messages"]
+        return m.join(t, m.ticket_id == t.ticket_id).select(
+            m.message_id, m.ticket_id, t.customer_id, m.sent_at, m.author_role)
+
+
+def frame(expr: ibis.Table) -> pd.DataFrame:
+    """Materialise a (small, already filtered) expression for per-row evidence."""
+    return expr.to_pandas()
+
+
+def money(value: object) -> float:
+    """Decimal/None from the warehouse as a float for ratios (money stays exact upstream)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return 0.0
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0.0
