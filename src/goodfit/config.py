@@ -177,10 +177,7 @@ class RewardsSettings(Section):
     min_monthly_spend: Decimal = Decimal("50")  # paid per month, project currency
     grace_days: int = Field(default=0, ge=0)  # paid_at may be this many days after due_at
     max_manual_orders: int = Field(default=0, ge=0)  # orders not via self-service
-    exclude_idle: bool = True  # pays but uses nothing: never rewarded
-    # Idle rule used when the warehouse has no `flags` table (same rule as [flags.idle]).
-    idle_max_usage_share: float = Field(default=0.02, ge=0)
-    idle_min_paid_months: int = Field(default=2, ge=0)
+    exclude_idle: bool = True  # pays but uses nothing ([flags.idle]): never rewarded
     # Winners of a draw whose as-of date lies this many months before are not eligible.
     exclude_recent_winners_months: int = Field(default=12, ge=0)
     winners: int = Field(default=3, ge=1)

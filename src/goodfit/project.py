@@ -494,15 +494,30 @@ class Project:
         """Who is eligible for a reward (and the near-misses); saved as a draw to commit."""
         from goodfit.actions import reward_draws, rewards
 
-        flags = self.warehouse.table("flags") if self.warehouse.has_table("flags") else None
         tables = self.warehouse.tables()
         as_of = as_of or rewards.newest_timestamp(tables)
+        idle, source = self._idle_customers(as_of)
         recent = reward_draws.recent_winners(self.actions_context(), as_of,
                                              self.config.rewards.exclude_recent_winners_months)
-        result = rewards.plan(tables, self.config, as_of=as_of, flags=flags,
+        result = rewards.plan(tables, self.config, as_of=as_of, idle=idle, idle_source=source,
                               recent_winners=recent)
         record = reward_draws.save_plan(self.actions_context(), result, actor) if save else None
         return result, record
+
+    def _idle_customers(self, as_of: datetime) -> tuple[set[str], str]:
+        """Customers the scoring ``idle`` flag names: from the last ``goodfit score`` when
+        there is one, else computed now with the same rule over the rewards window."""
+        from goodfit.actions.rewards import minus_months
+        from goodfit.scoring.flags_billing import idle
+
+        wh = self.warehouse
+        if wh.has_table("flags"):
+            f = wh.table("flags")
+            rows = f.filter(f.code == "idle").select("customer_id").to_pyarrow().to_pylist()
+            return {str(r["customer_id"]) for r in rows}, "flags table"
+        since = minus_months(as_of, self.config.rewards.window_months)
+        inp, _ = self._scoring_inputs(as_of=as_of, since=since, until=as_of)
+        return {f.customer_id for f in idle(inp, self.config.flags.idle)}, "computed"
 
     def rewards_commit(self, draw_id: int, actor: str) -> DrawRecord:
         """Publish the eligible list and the hash of a secret seed (PROJECT/rewards/<id>/)."""

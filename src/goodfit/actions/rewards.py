@@ -138,9 +138,13 @@ def newest_timestamp(tables: Mapping[str, ibis.Table]) -> datetime:
 
 
 def plan(tables: Mapping[str, ibis.Table], config: Config, *, as_of: datetime | None = None,
-         flags: ibis.Table | None = None, recent_winners: Collection[str] = ()
-         ) -> RewardPlan:
-    """Evaluate every rule for every customer; eligible, near-misses and the winner count."""
+         idle: Collection[str] = (), idle_source: str = "flags table",
+         recent_winners: Collection[str] = ()) -> RewardPlan:
+    """Evaluate every rule for every customer; eligible, near-misses and the winner count.
+
+    ``idle`` are the customers the scoring ``idle`` flag names — the one definition of an
+    idle account, so nobody is idle for scoring yet rewarded (or the reverse).
+    """
     s = config.rewards
     as_of = as_of or newest_timestamp(tables)
     since = minus_months(as_of, s.window_months)
@@ -157,15 +161,9 @@ def plan(tables: Mapping[str, ibis.Table], config: Config, *, as_of: datetime | 
     late = _late(tables["invoices"], since, as_of, s.grace_days)
     billing = billing_emails(tables)
     notes: list[str] = []
-    if flags is not None:
-        f = flags.filter(flags.code == "idle")
-        idle = {str(r["customer_id"]) for r in f.select("customer_id").to_pyarrow().to_pylist()}
-        idle_source = "flags table"
-    else:
-        idle = idle_customers(tables, s, since, as_of)
-        idle_source = "computed"
-        if tables["usage"].count().execute() == 0:
-            notes.append("no usage data: nobody can be called idle")
+    idle = set(idle)
+    if tables["usage"].count().execute() == 0:
+        notes.append("no usage data: nobody can be called idle")
 
     eligible, near, others = [], [], 0
     for c in customers:
@@ -295,48 +293,6 @@ def _late(inv: ibis.Table, since: datetime, until: datetime,
     rows = (x.group_by("customer_id").aggregate(n=x.count(), worst=x.late.max())
             .to_pyarrow().to_pylist())
     return {str(r["customer_id"]): (int(r["n"]), float(r["worst"]) / 86400) for r in rows}
-
-
-def idle_customers(tables: Mapping[str, ibis.Table], s: RewardsSettings, since: datetime,
-                   until: datetime) -> set[str]:
-    """The scoring ``idle`` rule, for warehouses without a ``flags`` table.
-
-    Pays (paid invoices in at least ``idle_min_paid_months`` months), no tickets and no
-    orders after the sign-up day in the window, and every usage metric at most
-    ``idle_max_usage_share`` of its allowance (or of the plan's median without one).
-    Customers without usage rows are never called idle: absence of data is not idleness.
-    """
-    inv = paid_invoices(tables["invoices"], since, until)
-    months = (inv.mutate(m=inv.issued_at.truncate("M")).group_by("customer_id")
-              .aggregate(n=lambda t: t.m.nunique()).to_pyarrow().to_pylist())
-    payers = {str(r["customer_id"]) for r in months if int(r["n"]) >= s.idle_min_paid_months}
-    busy = set(_counts(tables["tickets"], "opened_at", since, until))
-    cust = tables["customers"]
-    o = _in_window(tables["orders"], "placed_at", since, until)
-    later = o.join(cust.select("customer_id", "signup_at"), "customer_id")
-    later = later.filter(later.placed_at.epoch_seconds() > later.signup_at.epoch_seconds() + 86400)
-    busy |= {str(r["customer_id"]) for r in
-             later.select("customer_id").distinct().to_pyarrow().to_pylist()}
-    u = _in_window(tables["usage"], "period_start", since, until)
-    u = u.join(cust.select("customer_id", "plan"), "customer_id")
-    per = (u.group_by(["customer_id", "plan", "metric"])
-           .aggregate(quantity=lambda t: t.quantity.sum(),
-                      allowance=lambda t: t.allowance.sum(),
-                      has_allowance=lambda t: t.allowance.count())
-           .to_pyarrow().to_pylist())
-    medians: dict[tuple[Any, str], list[float]] = {}
-    for r in per:
-        medians.setdefault((r["plan"], r["metric"]), []).append(float(r["quantity"] or 0))
-    used: dict[str, bool] = {}
-    for r in per:
-        cid = str(r["customer_id"])
-        if r["has_allowance"]:
-            ref = float(r["allowance"] or 0)
-        else:
-            ref = _median(medians[(r["plan"], r["metric"])])
-        quiet = float(r["quantity"] or 0) <= s.idle_max_usage_share * ref
-        used[cid] = used.get(cid, False) or not quiet
-    return {cid for cid in payers - busy if cid in used and not used[cid]}
 
 
 def billing_emails(tables: Mapping[str, ibis.Table]) -> dict[str, str]:
