@@ -71,6 +71,18 @@ if TYPE_CHECKING:  # text models pull in scikit-learn: imported when first used
 
 
 DEMO_MARKER = ".goodfit-demo"
+
+
+def _require_connectors_extra() -> None:
+    """Connectors need HTTP libraries the base install leaves out: say so, not a traceback."""
+    import importlib.util
+
+    from goodfit.errors import ConfigError
+
+    missing = [m for m in ("httpx", "tenacity") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise ConfigError(f"connectors need {', '.join(missing)}, which the base install "
+                          "leaves out: pip install 'goodfit[connectors]'")
 When = date | datetime | str | None  # a date means the whole day (see Window.resolve)
 
 
@@ -680,6 +692,7 @@ class Project:
     def connect_add(self, name: str, type_: str, url: str = "",
                     options: Mapping[str, Any] | None = None) -> ConnectorSettings:
         """Add [connectors.NAME] to goodfit.toml (type, url, options; never credentials)."""
+        _require_connectors_extra()
         from goodfit.connectors.setup import add_connector
 
         settings = add_connector(self.root / CONFIG_FILE, self.config.connectors, name, type_,
@@ -710,6 +723,7 @@ class Project:
              policy: Any = None) -> list[Any]:
         """Fetch from one connector (or all), import through the file importer, then
         move the stored cursor. Returns one SyncResult per connector."""
+        _require_connectors_extra()
         from goodfit.connectors.base import ConnectorContext
         from goodfit.connectors.credentials import load_credentials
         from goodfit.connectors.http import RetryPolicy
