@@ -152,7 +152,7 @@ def status(project: ProjectOption = Path("."), json: JsonOption = False) -> None
     render_status(info)
 
 
-def render_status(info: dict[str, object]) -> None:
+def render_status(info: dict[str, object], *, history: bool = True) -> None:
     tables = RichTable(title=f"Warehouse ({info['warehouse']})")
     for col in ("table", "rows", "from", "to"):
         tables.add_column(col, justify="right" if col == "rows" else "left")
@@ -161,7 +161,7 @@ def render_status(info: dict[str, object]) -> None:
     console.print(tables)
     window = info["data_window"]
     console.print(Text(f"Data window: {_day(window['from'])} … {_day(window['to'])}"))  # type: ignore[index]
-    imports = info["imports"]
+    imports = info["imports"] if history else []
     if imports:
         hist = RichTable(title="Recent imports")
         for col in ("when", "table", "file", "read", "inserted", "updated", "rejected"):

@@ -30,7 +30,7 @@ def demo(
                                                   months=months, seed=seed, progress=progress)
     with project:
         render_import(results)
-        render_status(project.status())
+        render_status(project.status(), history=False)  # the import table just said it
         for step, outcome in outcomes:
             console.print(Text.assemble((f"{step}: ", "bold"), outcome))
         console.print(Text(f"\nDemo project: {project.root}", style="bold green"))
