@@ -71,6 +71,7 @@ if TYPE_CHECKING:  # text models pull in scikit-learn: imported when first used
 
 
 DEMO_MARKER = ".goodfit-demo"
+When = date | datetime | str | None  # a date means the whole day (see Window.resolve)
 
 
 def _require_connectors_extra() -> None:
@@ -83,7 +84,6 @@ def _require_connectors_extra() -> None:
     if missing:
         raise ConfigError(f"connectors need {', '.join(missing)}, which the base install "
                           "leaves out: pip install 'goodfit[connectors]'")
-When = date | datetime | str | None  # a date means the whole day (see Window.resolve)
 
 
 class Project:
