@@ -685,6 +685,12 @@ class Project:
             shutil.rmtree(root)
         project = cls.init(root)
         (root / DEMO_MARKER).write_text("made by goodfit demo; safe to delete\n", encoding="utf-8")
+        # Letters and e-mails are signed with the project name: make the demo's obvious.
+        cfg = root / CONFIG_FILE
+        cfg.write_text(cfg.read_text(encoding="utf-8").replace(
+            'name = "my provider"', 'name = "Example Hosting (synthetic demo)"', 1),
+            encoding="utf-8")
+        project.config = load_config(cfg)
         data = root / "synthetic-data"
         generate(data, customers=customers, months=months, seed=seed, progress=progress)
         results = project.import_directory(data, progress=progress)
