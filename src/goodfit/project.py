@@ -184,10 +184,8 @@ class Project:
 
     def _audit_imports(self, results: list[ImportResult]) -> None:
         """Every import joins the hash-chained audit log (the data landed before this)."""
-        from goodfit.actions import audit
-
         for r in results:
-            audit.append(self.state, "import", data={
+            self.audit("import", data={
                 "import_id": r.import_id, "table": r.table, "file": Path(r.file).name,
                 "file_hash": r.file_hash, "rows_read": r.rows_read, "inserted": r.inserted,
                 "updated": r.updated, "unchanged": r.unchanged, "rejected": r.rejected})
