@@ -280,6 +280,10 @@ class HandHoldingFlag(Section):
     resolution_codes: list[str] = Field(default_factory=lambda: ["documentation"])
     min_tickets: int = 2
     min_share: float = 0.5  # of the customer's tickets in the window
+    # A ticket both the KB match and a documentation code say the docs answer, whose thread
+    # still ran to this many messages (customer and staff), counts twice toward min_tickets.
+    # 0 turns this off.
+    long_thread_messages: int = 6
     # A customer whose tickets are mostly high/urgent questions is flagged for priority
     # misuse, not again for hand-holding on the same tickets.
     skip_if_priority_misuse: bool = True

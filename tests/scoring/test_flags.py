@@ -106,6 +106,45 @@ def test_hand_holding_uses_kb_matches_and_documentation_codes() -> None:
     assert got["a"].detail == "4 of 6 tickets are answered by the documentation"
 
 
+def test_one_long_thread_the_docs_answer_counts_twice_for_hand_holding() -> None:
+    # Default long_thread_messages = 6. Each customer has a single ticket the docs answer.
+    # a: KB match AND a (predicted) documentation code, 6 messages -> counts 2 >= 2: flagged.
+    # b: the same with 5 messages -> counts 1 < 2. c: KB match only, 6 messages -> 1.
+    # d: documentation code only (given), 7 messages -> 1.
+    # e: like a, but 1 of 3 tickets answerable = 33% < 50% share -> not flagged.
+    p = Provider()
+    for cid in "abcde":
+        p.customer(cid)
+    ta = p.ticket("a", D)
+    p.kb_match(ta, "KB-1")
+    p.resolved(ta, "documentation")
+    tb = p.ticket("b", D)
+    p.kb_match(tb, "KB-1")
+    p.resolved(tb, "documentation")
+    tc = p.ticket("c", D)
+    p.kb_match(tc, "KB-2")
+    p.resolved(tc, "network_event")
+    td = p.ticket("d", D, resolution_code="documentation")
+    te = p.ticket("e", D)
+    p.kb_match(te, "KB-1")
+    p.resolved(te, "documentation")
+    for i in range(2):
+        p.ticket("e", D + timedelta(days=i + 1), resolution_code="network_event")
+    for tid, n in ((ta, 6), (tb, 5), (tc, 6), (td, 7), (te, 6)):
+        for i in range(n):
+            p.message(tid, D + timedelta(hours=i), role="customer" if i % 2 == 0 else "staff")
+    got = flags_of(p, "hand_holding")
+    assert set(got) == {"a"}
+    assert ids(got["a"], "ticket") == [ta]
+    assert ids(got["a"], "kb_article") == ["KB-1"]
+    assert got["a"].detail == "1 of 1 tickets are answered by the documentation"
+    cfg = Config()
+    cfg.flags.hand_holding.long_thread_messages = 0  # off: one ticket is never enough
+    assert flags_of(p, "hand_holding", cfg) == {}
+    cfg.flags.hand_holding.long_thread_messages = 5  # b's 5 messages now count too
+    assert set(flags_of(p, "hand_holding", cfg)) == {"a", "b"}
+
+
 def test_mostly_urgent_questions_are_priority_misuse_not_hand_holding() -> None:
     p = Provider().customer("a")
     for i in range(4):

@@ -130,19 +130,30 @@ def impatience(inp: ScoringInputs, cfg: ImpatienceFlag) -> list[Flag]:
 
 def answerable_tickets(inp: ScoringInputs, cfg: HandHoldingFlag) -> ibis.Table:
     """Tickets in the window and whether the docs answer them: the KB match says so, or
-    (either way) they were resolved with a documentation code."""
+    (either way) they were resolved with a documentation code. ``long_answered``: both say
+    so and the thread still ran to ``long_thread_messages`` messages or more."""
     t = inp.tickets()
-    answered = t.resolution.isin(cfg.resolution_codes)
+    m = inp.tables["messages"]
+    sizes = m.group_by(m.ticket_id.name("_mid")).aggregate(_msgs=m.count())
+    t = t.left_join(sizes, t.ticket_id == sizes._mid)
+    doc = t.resolution.isin(cfg.resolution_codes)
+    answered = doc
+    both = ibis.literal(False)
     if inp.ticket_kb_match is not None:
         k = inp.ticket_kb_match
         k = k.filter((k["rank"] == 1) & k.answerable).select(
             k.ticket_id.name("_kid"), k.article_id)
         t = t.left_join(k, t.ticket_id == k._kid)
-        answered = t.resolution.isin(cfg.resolution_codes) | t._kid.notnull()
+        doc = t.resolution.isin(cfg.resolution_codes)
+        answered = doc | t._kid.notnull()
+        both = doc & t._kid.notnull()
     else:
         t = t.mutate(article_id=ibis.null(str))
+    long_ = ibis.literal(False)
+    if cfg.long_thread_messages > 0:
+        long_ = (both & (t._msgs.fill_null(0) >= cfg.long_thread_messages)).fill_null(False)
     return t.select("ticket_id", "customer_id", "opened_at", "article_id",
-                    answered.fill_null(False).name("answered"))
+                    answered.fill_null(False).name("answered"), long_.name("long_answered"))
 
 
 def answerable_share(answerable: ibis.Table) -> dict[str, float]:
@@ -157,9 +168,11 @@ def hand_holding(inp: ScoringInputs, cfg: HandHoldingFlag,
                  answerable: ibis.Table | None = None) -> list[Flag]:
     a = answerable_tickets(inp, cfg) if answerable is None else answerable
     counts = a.group_by("customer_id").aggregate(
-        tickets=a.count(), answerable=a.answered.sum())
+        tickets=a.count(), answerable=a.answered.sum(), long=a.long_answered.sum())
     rows = a.filter(a.answered).select("ticket_id", "customer_id", "opened_at", "article_id")
-    df = qualifying(rows, counts, (counts.answerable >= cfg.min_tickets)
+    # A long thread on a question the docs answer weighs as two tickets: a newer customer
+    # with one or two tickets can already show the pattern.
+    df = qualifying(rows, counts, (counts.answerable + counts.long >= cfg.min_tickets)
                     & (counts.answerable >= cfg.min_share * counts.tickets))
     df = df.sort_values(["customer_id", "opened_at", "ticket_id"])
     out = []
