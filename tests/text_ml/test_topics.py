@@ -84,3 +84,46 @@ def test_too_few_tickets_make_no_topics(make_project: MakeProject) -> None:
     result = project.topics()
     assert result.topics == [] and result.unassigned == 1
     assert project.warehouse.row_count("topics") == 0
+
+
+# Every ticket of a group carries the same greeting, signature and quoted earlier reply, so
+# without stripping their words would recur in the whole group and head its label.
+SIGNED = ("Hello Priya,\n\n{body}\n\nKind regards,\nBartholomew Quackenbush\nZephyrtronics GmbH"
+          "\n\nOn Tue, 3 Mar 2026, Support <help@example.net> wrote:\n> Flibbertigibbet the "
+          "wibblewobble configuration, then reboot.\n> Flibbertigibbet again if needed.")
+MAIL = [("mailbox quota full", "my mailbox quota is full and mail bounces"),
+        ("mailbox full", "the mailbox quota is exceeded, incoming mail bounces"),
+        ("quota exceeded", "mail bounces because the mailbox quota is full"),
+        ("raise mailbox quota", "please raise the mailbox quota, mail bounces")]
+CRON = [("cron job not running", "my cron job does not run at midnight anymore"),
+        ("cron schedule", "the cron job schedule is ignored, job never runs"),
+        ("cronjob failing", "cron job fails silently every night"),
+        ("cron job stopped", "the nightly cron job stopped running")]
+
+
+def test_labels_leave_out_greetings_signatures_and_quoted_replies(
+        make_project: MakeProject) -> None:
+    p = Provider()
+    for c in ("C1", "C2"):
+        p.customer(c)
+    for n, (subject, body) in enumerate(MAIL + CRON):
+        p.ticket(f"T{n:02d}", "C1" if n % 2 else "C2", subject, SIGNED.format(body=body),
+                 ["Hi,\n\nDone.\n\nBest regards,\nPriya\nExample Hosting"], minutes=10.0)
+    project = make_project(p, topic_count=2, topic_min_tickets=3)
+    result = project.topics()
+    labels = sorted(t.label for t in result.topics)
+    assert len(labels) == 2
+    noise = {"hello", "priya", "kind", "regards", "bartholomew", "quackenbush",
+             "zephyrtronics", "gmbh", "tue", "mar", "2026", "support", "example.net", "wrote",
+             "flibbertigibbet", "wibblewobble", "configuration", "reboot"}
+    for label in labels:
+        words = set(label.replace(",", " ").split())
+        assert not words & noise, label
+        assert 1 <= len(label.split(", ")) <= 3
+    # one label names the cron tickets, the other the mailbox ones
+    assert "cron" in labels[0] and "job" in labels[0]
+    assert "mailbox" in labels[1] or "quota" in labels[1]
+    # the question the models read is the customer's words alone
+    texts = load_texts(project.warehouse, project.config)
+    assert texts.question[0] == "mailbox quota full\nmy mailbox quota is full and mail bounces"
+    assert texts.full[0].endswith("\nDone.")

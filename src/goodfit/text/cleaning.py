@@ -27,7 +27,14 @@ _REPLY_HEADER = re.compile(
 _SIG_DELIMITER = re.compile(r"^--\s*$")
 _SIGN_OFF = re.compile(
     r"^\s*(?:best|kind|warm|many)?\s*(?:regards|wishes|cheers|sincerely|thanks|thank you"
+    r"|thanks in advance|thanks again|thx|tia"
     r"|best|all the best|yours(?: truly| sincerely)?|br|rgds)\s*[,.!]?\s*$",
+    re.IGNORECASE,
+)
+# An opening salutation on a line of its own: "Hi team," "Hello Priya," "Dear Sir/Madam,".
+_GREETING = re.compile(
+    r"^\s*(?:hi|hello|hey|dear|hiya|greetings|good\s+(?:morning|afternoon|evening|day))\b"
+    r"(?:\s+[\w/.'-]+){0,3}\s*[,:!]?\s*$",  # then a name or two at most
     re.IGNORECASE,
 )
 _SENT_FROM = re.compile(r"^\s*sent from my\b.*$|^\s*get outlook for\b.*$", re.IGNORECASE)
@@ -77,3 +84,26 @@ def _blank(line: str) -> str:
     """Spaces for every character but line breaks, so offsets and line numbers survive."""
     body = line.rstrip("\r\n")
     return " " * len(body) + line[len(body):]
+
+
+def strip_greeting(text: str) -> str:
+    """``text`` with an opening salutation line blanked (same length, like the above)."""
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    first = text[start:] if end < 0 else text[start:end]
+    # A one-line message that is only "Hi team," says nothing either, but a greeting that
+    # runs on into the question ("Hi, my site is down") is not on a line of its own.
+    if not first or not _GREETING.match(first):
+        return text
+    return text[:start] + _blank(first) + text[start + len(first):]
+
+
+def message_content(text: str) -> str:
+    """What a message says, for the text models: no quoted reply, signature or greeting.
+
+    The same stripping the tone scorer relies on, plus the salutation; runs of blank
+    space are collapsed because the models read words, not offsets.
+    """
+    cleaned = strip_greeting(strip_quotes_and_signatures(text))
+    lines = (" ".join(line.split()) for line in cleaned.splitlines())
+    return "\n".join(line for line in lines if line)

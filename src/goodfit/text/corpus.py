@@ -7,6 +7,10 @@ Two views of a ticket:
   this, because the reply usually says why the ticket happened ("fixed in 4.2",
   "see our guide").
 
+Every message is read without its quoted reply, signature and greeting (the stripping the
+tone scorer uses, ``goodfit.text.cleaning``): otherwise names, companies, phone numbers and
+the staff's own quoted guide links become the words that group and label tickets.
+
 Staff minutes per ticket are the logged ``staff_minutes`` or, when empty, staff replies ×
 ``[costs] reply_minutes`` for the ticket's channel. The canonical estimator lives in
 ``goodfit.metrics`` (cost to serve); this small copy only ranks topics and says when a
@@ -21,6 +25,11 @@ import ibis
 import pyarrow as pa
 
 from goodfit.config import CostSettings
+from goodfit.text.cleaning import message_content
+
+# Joins staff replies in the query and splits them again here, so each is cleaned alone
+# (a sign-off ends one reply, not everything after it). ASCII record separator: not typed.
+_REPLY_SEP = "\x1e"
 
 
 @dataclass(frozen=True)
@@ -62,7 +71,7 @@ def ticket_texts(tickets: ibis.Table, messages: ibis.Table,
         ticket_id=cust.ticket_id.name("ticket_id"), first_body=cust.body)
     staff = messages.filter(messages.author_role == "staff")
     replies = staff.group_by(staff.ticket_id).aggregate(
-        staff_text=staff.body.group_concat("\n"), staff_replies=staff.count())
+        staff_text=staff.body.group_concat(_REPLY_SEP), staff_replies=staff.count())
     t = tickets.select("ticket_id", "customer_id", "subject", "resolution_code",
                        "staff_minutes", "channel")
     joined = t.left_join(first, t.ticket_id == first.ticket_id).drop("ticket_id_right")
@@ -81,10 +90,11 @@ def _from_arrow(data: pa.Table, costs: CostSettings) -> TicketTexts:
             cols["subject"], cols["first_body"], cols["staff_text"], cols["staff_minutes"],
             cols["staff_replies"], cols["channel"], strict=True):
         s = (subj or "").strip()
-        q = f"{s}\n{body or ''}".strip()
+        q = f"{s}\n{message_content(body or '')}".strip()
+        said = "\n".join(message_content(r) for r in (staff_text or "").split(_REPLY_SEP))
         subject.append(s)
         question.append(q)
-        full.append(f"{q}\n{staff_text or ''}".strip())
+        full.append(f"{q}\n{said}".strip())
         if logged is not None:
             minutes.append(float(logged))
             estimated.append(False)

@@ -4,17 +4,19 @@ Tickets' questions (subject + first customer message) become TF-IDF vectors over
 same stemmed words the knowledge-base search uses, reduced with LSA (truncated SVD) and
 grouped with k-means. ``[text] topic_count`` fixes the number of groups; 0 chooses
 √(tickets / 2), between 2 and 40. Groups smaller than ``[text] topic_min_tickets`` are
-not recurring and are left out. Each topic carries a readable label (its heaviest
-words, as customers spell them), three example tickets (closest to the centre), and the
-knowledge-base article that answers most of it, if one does — the list of what to
+not recurring and are left out. Each topic carries a readable label (its most
+distinctive words, as customers spell them), three example tickets (closest to the
+centre), and the knowledge-base article that answers most of it, if one does — the list of what to
 document or automate next.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -31,7 +33,19 @@ from goodfit.text.kb import KbIndex
 
 MAX_AUTO_TOPICS = 40
 FULL_KMEANS_TICKETS = 20_000
-LABEL_TERMS = 4
+LABEL_TERMS = 3
+# Words that recur in any helpdesk whatever the problem: they neither group tickets nor
+# name a topic. Stop words and greetings are gone already (analyzer, cleaning); these are
+# the polite filler and vague verbs customers wrap every question in.
+_FILLER = frozenset(stem(w) for w in (
+    "issue", "issues", "problem", "problems", "sorry", "bother", "advise", "possible",
+    "explain", "step", "rush", "stupid", "similar", "asked", "before",
+    "service", "id", "set", "thing", "things", "work", "working", "works", "fine", "new",
+    "add", "able", "again", "thx", "hours", "days", "week", "fast", "quick", "quickly",
+    "kind", "best", "wishes", "cheers", "request", "having", "sure", "maybe",
+))
+# Service and invoice numbers (S-0000031, 2026-00017) name one customer's thing, not a topic.
+_IDENTIFIER = re.compile(r"^[a-z]*-?\d{4,}|\d+-\d+")
 EXAMPLES = 3
 
 TOPICS_SCHEMA = pa.schema([
@@ -78,7 +92,7 @@ def topic_count(tickets: int, settings: TextSettings) -> int:
 
 
 def _analyze(text: str) -> list[str]:
-    words = terms(text)
+    words = [w for w in terms(text) if w not in _FILLER]
     return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
 
 
@@ -125,6 +139,7 @@ def find_topics(texts: TicketTexts, settings: TextSettings, index: KbIndex | Non
     progress("finding topics", 2, 4)
     vocab = np.array(vec.get_feature_names_out())
     forms = _surface_forms(docs)
+    overall = np.asarray(X.mean(axis=0)).ravel()
     minutes = np.array(texts.staff_minutes)
     estimated = np.array(texts.minutes_estimated)
     groups = []
@@ -132,12 +147,7 @@ def find_topics(texts: TicketTexts, settings: TextSettings, index: KbIndex | Non
         rows = np.flatnonzero(assign == c)
         if len(rows) < settings.topic_min_tickets:
             continue
-        weight = np.asarray(X[rows].mean(axis=0)).ravel()
-        # a label word must recur in the topic, not be one ticket's peculiarity
-        share = np.asarray((X[rows] > 0).mean(axis=0)).ravel()
-        ranked = [i for i in np.argsort(-weight)[: LABEL_TERMS * 4] if weight[i] > 0]
-        top = [vocab[i] for i in ranked if share[i] >= 0.3] or [vocab[i] for i in ranked]
-        label = _label(top, forms)
+        label = _label(_top_terms(X, rows, overall, vocab), forms)
         closeness = Z[rows] @ normalize(km.cluster_centers_[c:c + 1]).ravel()
         examples = _examples(rows[np.argsort(-closeness)], texts)
         article_id, title = _article(index, texts, rows, kb_threshold)
@@ -177,19 +187,57 @@ def _examples(ranked: np.ndarray, texts: TicketTexts) -> list[int]:
     return picked + rest[: EXAMPLES - len(picked)]
 
 
+def _labelable(term: str) -> bool:
+    return not any(p in _FILLER or "'" in p or _IDENTIFIER.match(p)
+                   for p in term.split(" "))
+
+
+def _top_terms(X: Any, rows: np.ndarray, overall: np.ndarray, vocab: np.ndarray) -> list[str]:
+    """The topic's distinctive terms, best first.
+
+    Heavier here than in the whole helpdesk (so a word every ticket carries does not name
+    one topic), and recurring: in at least 30% of the topic's tickets (10% to make up a
+    second word), not one ticket's peculiarity.
+    """
+    weight = np.asarray(X[rows].mean(axis=0)).ravel()
+    share = np.asarray((X[rows] > 0).mean(axis=0)).ravel()
+    lift = weight - overall
+    ranked = [i for i in np.argsort(-lift)[: LABEL_TERMS * 8]
+              if lift[i] > 0 and _labelable(vocab[i])]
+    top = [vocab[i] for i in ranked if share[i] >= 0.3]
+    # A broad topic may have one word that most tickets share; the next most common
+    # distinctive words still tell a reader more than that one word alone.
+    top += [vocab[i] for i in ranked if 0.1 <= share[i] < 0.3][: max(0, 2 - len(top))]
+    return top or [vocab[i] for i in ranked]
+
+
 def _label(top_terms: list[str], forms: dict[str, str]) -> str:
-    """Up to four heaviest terms, without repeating a word a chosen pair already shows."""
-    picked: list[str] = []
-    used: set[str] = set()
+    """Up to three distinctive terms; a chosen pair replaces the single words it shows.
+
+    "ftp", "password", "ftp password" reads "ftp password", not "ftp, password, ftp
+    password".
+    """
+    picked: list[list[str]] = []
     for term in top_terms:
         parts = term.split(" ")
+        used = {p for chosen in picked for p in chosen}
         if all(p in used for p in parts):
             continue
-        picked.append(" ".join(forms.get(p, p) for p in parts))
-        used.update(parts)
+        if len(parts) > 1:
+            chain = [c for c in picked if len(c) > 1 and c[-1] == parts[0]]
+            if chain and len(chain[0]) < 4:  # "backup job" + "job fails": "backup job fails"
+                chain[0].append(parts[1])
+                continue
+            covered = [c for c in picked if len(c) == 1 and c[0] in parts]
+            if covered:  # the pair takes the place of the first word it contains
+                at = picked.index(covered[0])
+                picked = [c for c in picked if c not in covered]
+                picked.insert(min(at, len(picked)), parts)
+                continue
         if len(picked) == LABEL_TERMS:
-            break
-    return ", ".join(picked)
+            continue  # a later pair may still merge two chosen words; nothing new joins
+        picked.append(parts)
+    return ", ".join(" ".join(forms.get(p, p) for p in parts) for parts in picked)
 
 
 def _article(index: KbIndex | None, texts: TicketTexts, rows: np.ndarray,
