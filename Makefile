@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   ?= demo-project
 
-.PHONY: demo test lint test-fast test-slow docs clean system-deps
+.PHONY: demo test lint test-fast test-slow clean system-deps
 
 $(VENV)/.base: requirements/base.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
