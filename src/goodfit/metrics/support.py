@@ -12,13 +12,14 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from goodfit.config import Config
+from goodfit.config import Config, CostSettings
 from goodfit.metrics.common import TABLES, from_cents, labour_cents, labour_cost, month, number
 from goodfit.metrics.window import Window
 
 
-def reply_minutes(channel: ir.StringValue, config: Config) -> ir.FloatingValue:
-    table = dict(config.costs.reply_minutes)
+def reply_minutes(channel: ir.StringValue, costs: CostSettings) -> ir.FloatingValue:
+    """Minutes assumed per staff reply on ``channel`` ([costs] reply_minutes)."""
+    table = dict(costs.reply_minutes)
     default = float(table.pop("default", 10.0))
     cases = [(channel == name, number(mins)) for name, mins in sorted(table.items())]
     return ibis.cases(*cases, else_=number(default)) if cases else number(default)
@@ -34,7 +35,7 @@ def ticket_rows(tables: TABLES, config: Config, window: Window) -> ir.Table:
     j = tickets.left_join(replies, tickets.ticket_id == replies._tid)
     n_replies = j.staff_replies.coalesce(0).cast("int64")
     estimated = j.staff_minutes.isnull()
-    minutes = ibis.ifelse(estimated, n_replies.cast("float64") * reply_minutes(j.channel, config),
+    minutes = ibis.ifelse(estimated, n_replies.cast("float64") * reply_minutes(j.channel, config.costs),
                           j.staff_minutes.cast("float64"))
     rows = j.select(
         customer_id=j.customer_id, ticket_id=j.ticket_id, opened_at=j.opened_at,

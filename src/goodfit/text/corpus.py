@@ -12,9 +12,9 @@ tone scorer uses, ``goodfit.text.cleaning``): otherwise names, companies, phone 
 the staff's own quoted guide links become the words that group and label tickets.
 
 Staff minutes per ticket are the logged ``staff_minutes`` or, when empty, staff replies ×
-``[costs] reply_minutes`` for the ticket's channel. The canonical estimator lives in
-``goodfit.metrics`` (cost to serve); this small copy only ranks topics and says when a
-figure is an estimate.
+``[costs] reply_minutes`` for the ticket's channel — the cost model's own per-reply
+figure (``goodfit.metrics.support.reply_minutes``), so topics rank by the same minutes
+the scorecard charges. Every staff reply counts here: topics have no window.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import ibis
 import pyarrow as pa
 
 from goodfit.config import CostSettings
+from goodfit.metrics.support import reply_minutes
 from goodfit.text.cleaning import message_content
 
 # Joins staff replies in the query and splits them again here, so each is cleaned alone
@@ -76,35 +77,34 @@ def ticket_texts(tickets: ibis.Table, messages: ibis.Table,
                        "staff_minutes", "channel")
     joined = t.left_join(first, t.ticket_id == first.ticket_id).drop("ticket_id_right")
     joined = joined.left_join(replies, joined.ticket_id == replies.ticket_id)
-    joined = joined.drop("ticket_id_right").order_by("ticket_id")
+    joined = joined.drop("ticket_id_right")
+    estimated = joined.staff_minutes.isnull()
+    joined = joined.mutate(
+        minutes=ibis.ifelse(estimated, joined.staff_replies.coalesce(0).cast("float64")
+                            * reply_minutes(joined.channel, costs),
+                            joined.staff_minutes.cast("float64")),
+        estimated=estimated,
+    ).order_by("ticket_id")
     data: pa.Table = joined.to_pyarrow()
-    return _from_arrow(data, costs)
+    return _from_arrow(data)
 
 
-def _from_arrow(data: pa.Table, costs: CostSettings) -> TicketTexts:
+def _from_arrow(data: pa.Table) -> TicketTexts:
     cols = {name: data.column(name).to_pylist() for name in data.column_names}
-    per_reply = costs.reply_minutes
-    default = per_reply.get("default", 10.0)
-    subject, question, full, minutes, estimated = [], [], [], [], []
-    for subj, body, staff_text, logged, replies, channel in zip(
-            cols["subject"], cols["first_body"], cols["staff_text"], cols["staff_minutes"],
-            cols["staff_replies"], cols["channel"], strict=True):
+    subject, question, full = [], [], []
+    for subj, body, staff_text in zip(cols["subject"], cols["first_body"], cols["staff_text"],
+                                      strict=True):
         s = (subj or "").strip()
         q = f"{s}\n{message_content(body or '')}".strip()
         said = "\n".join(message_content(r) for r in (staff_text or "").split(_REPLY_SEP))
         subject.append(s)
         question.append(q)
         full.append(f"{q}\n{said}".strip())
-        if logged is not None:
-            minutes.append(float(logged))
-            estimated.append(False)
-        else:
-            minutes.append(float(replies or 0) * per_reply.get(channel or "default", default))
-            estimated.append(True)
     return TicketTexts(
         ticket_id=[str(x) for x in cols["ticket_id"]],
         customer_id=[str(x) for x in cols["customer_id"]],
         resolution_code=[_clean_code(c) for c in cols["resolution_code"]],
         subject=subject, question=question, full=full,
-        staff_minutes=minutes, minutes_estimated=estimated,
+        staff_minutes=[float(m) for m in cols["minutes"]],
+        minutes_estimated=[bool(e) for e in cols["estimated"]],
     )
