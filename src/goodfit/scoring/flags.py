@@ -24,7 +24,7 @@ def compute_flags(inp: ScoringInputs, config: Config,
     low_margin; when absent it is computed with :func:`monthly_margins`."""
     f = config.flags
     if monthly is None:
-        monthly = monthly_margins(inp, config.costs, tuple(f.manual_orders.self_service_channels))
+        monthly = monthly_margins(inp, config)
     rules: list[Callable[[], list[Flag]]] = [
         lambda: support.priority_misuse(inp, f.priority_misuse),
         lambda: support.impatience(inp, f.impatience),
