@@ -133,6 +133,9 @@ class ActionsSettings(Section):
         "toxic", "nightmare customer", "waste of our time", "waste of time",
     ])
     allow_phrases: list[str] = Field(default_factory=list)  # exempt from the lint
+    # Where the audit log's head (sequence, hash, time) is appended after every send and
+    # draw (relative to the project folder); `goodfit audit verify --anchor FILE` checks it.
+    anchor_file: str = "audit/anchors.jsonl"
 
 
 class SmtpSettings(Section):

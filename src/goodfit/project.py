@@ -466,9 +466,9 @@ class Project:
         return get_message(self.state, message), raw_message(self.state, message)
 
     def send_outbox(self, *, actor: str | None, dry_run: bool = False) -> SendReport:
-        from goodfit.actions.outbox import send
+        from goodfit.actions.cases import send_outbox
 
-        return send(self.actions_context(), dry_run=dry_run, actor=actor)
+        return send_outbox(self.actions_context(), dry_run=dry_run, actor=actor)
 
     def confirm_message(self, message: int, *, sent: bool, actor: str) -> Message:
         from goodfit.actions.outbox import confirm
@@ -488,10 +488,20 @@ class Project:
         return append(self.state, kind, actor=actor, customer_id=customer_id, case_id=case_id,
                       data=data)
 
-    def verify_audit(self, expect_head: str | None = None) -> Verification:
-        from goodfit.actions.audit import verify
+    def verify_audit(self, expect_head: str | None = None,
+                     anchor_file: Path | None = None) -> Verification:
+        """The chain; with ``anchor_file`` also rewrites, cut-offs and appended records."""
+        from goodfit.actions.audit import read_anchors, verify
 
-        return verify(self.state, expect_head)
+        anchors = read_anchors(anchor_file) if anchor_file is not None else None
+        return verify(self.state, expect_head, anchors)
+
+    def anchor_audit(self, out: Path | None = None) -> tuple[Any, Path]:
+        """Append the audit head (sequence, hash, time) to ``out`` or [actions] anchor_file."""
+        from goodfit.actions.audit import anchor
+
+        path = out or self.root / self.config.actions.anchor_file
+        return anchor(self.state, path), path
 
     def audit_events(self, *, customer_id: str | None = None, case_id: int | None = None,
                      kind: str | None = None) -> list[AuditEvent]:

@@ -48,6 +48,17 @@ class Credentials:
 
     __str__ = __repr__
 
+    def redact(self, text: str) -> str:
+        """``text`` (e.g. a server's error message) with every credential blanked out,
+        also in the URL-encoded forms a server echoing the request would show."""
+        from urllib.parse import quote, quote_plus
+
+        for value in sorted((str(getattr(self, f)) for f in FIELDS if getattr(self, f)),
+                            key=len, reverse=True):
+            for form in {value, quote(value, safe=""), quote_plus(value)}:
+                text = text.replace(form, "[redacted]")
+        return text
+
     def require(self, connector: str, *fields: str) -> tuple[str, ...]:
         missing = [f for f in fields if not getattr(self, f)]
         if missing:

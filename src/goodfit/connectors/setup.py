@@ -7,6 +7,7 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from goodfit.config import CONNECTOR_TYPES, ConnectorSettings
 from goodfit.errors import ConfigError, ConnectorExists
@@ -57,6 +58,13 @@ def add_connector(config_file: Path, existing: dict[str, ConnectorSettings], nam
     if "@" in url.split("//", 1)[-1].split("/", 1)[0]:
         raise ConfigError("the url must not contain a user name or password; credentials go "
                           "in environment variables or the secrets file")
+    query = urlsplit(url).query
+    leaked = [k for k, _ in parse_qsl(query, keep_blank_values=True)
+              if any(w in k.lower().replace("-", "_") for w in (*SECRET_WORDS, "auth", "sig",
+                                                               "pass", "access"))]
+    if leaked:
+        raise ConfigError(f"the url must not carry credentials in its query ({', '.join(leaked)}"
+                          "=…); credentials go in environment variables or the secrets file")
     for key in options:
         if any(w in key.lower() for w in SECRET_WORDS) and key != "page_size":
             raise ConfigError(f"option '{key}' looks like a credential; credentials go in "
