@@ -181,8 +181,9 @@ def read_anchors(path: Path) -> list[Anchor]:
 
 def _check_anchors(db: StateDB, chain: Verification, anchors: list[Anchor]) -> Verification:
     with db.session() as session:
-        hashes = dict(session.execute(select(AuditRow.seq, AuditRow.record_hash)).tuples().all())
-        ats = dict(session.execute(select(AuditRow.seq, AuditRow.at)).tuples().all())
+        found = session.execute(select(AuditRow.seq, AuditRow.record_hash, AuditRow.at)).all()
+    hashes = {int(seq): str(h) for seq, h, _ in found}
+    ats = {int(seq): str(at) for seq, _, at in found}
     newest = max(anchors, key=lambda a: (a.seq, a.at))
     for a in sorted(anchors, key=lambda x: x.seq):
         if a.seq == 0:
