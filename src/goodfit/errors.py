@@ -366,3 +366,14 @@ class InvalidChoice(GoodfitError):
         choices = list(choices)
         super().__init__(f"{option} must be one of {', '.join(choices)}, not '{value}'."
                          f"{_did_you_mean(value, choices)}")
+
+
+class NoScoringRun(GoodfitError):
+    """A command that shows scores was asked for them before any were computed."""
+
+    code = "no_scoring_run"
+    exit_code = 3
+
+    def __init__(self) -> None:
+        super().__init__("no scoring run is stored yet: reads show a stored run and never "
+                         "compute one. Run: goodfit score (or goodfit analyze)")

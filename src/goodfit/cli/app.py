@@ -49,6 +49,23 @@ ProjectOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 
+def _version(value: bool) -> None:
+    if value:
+        from goodfit import __version__
+
+        typer.echo(f"goodfit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print goodfit's version and exit.")] = False,
+) -> None:
+    """What each customer really costs to serve, who carries the support load, and what to
+    do about it."""
+
+
 def open_project(path: Path | None) -> Project:
     return Project.open(path or Path("."))
 
@@ -59,9 +76,13 @@ def print_json(data: Any) -> None:
 
 @contextmanager
 def rich_progress(enabled: bool = True) -> Iterator[Progress]:
-    """A Progress callback drawn as Rich bars on stderr; silent when not a terminal."""
-    if not enabled or not err_console.is_terminal:
+    """A Progress callback drawn as Rich bars on stderr; plain lines (a stage's start and
+    end, with its time) when stderr is not a terminal, so a log shows where a long run is."""
+    if not enabled:
         yield NO_PROGRESS
+        return
+    if not err_console.is_terminal:
+        yield _plain_lines()
         return
     bars = RichProgress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=err_console, transient=True)
@@ -74,6 +95,24 @@ def rich_progress(enabled: bool = True) -> Iterator[Progress]:
 
     with bars:
         yield report
+
+
+def _plain_lines() -> Progress:
+    import time
+
+    started: dict[str, float] = {}
+
+    def report(stage: str, done: int, total: int | None = None) -> None:
+        now = time.monotonic()
+        if stage not in started:
+            started[stage] = now
+            sys.stderr.write(f"{time.strftime('%H:%M:%S')} {stage}: started\n")
+        if total is not None and done >= total and started.get(stage) != -1.0:
+            sys.stderr.write(f"{time.strftime('%H:%M:%S')} {stage}: done in "
+                             f"{now - started[stage]:.1f} s\n")
+            started[stage] = -1.0  # said once
+
+    return report
 
 
 def run() -> None:
