@@ -1,19 +1,9 @@
 """The front door: ``Project.open(path)`` exposes one service per capability.
 
-Composition only — each capability's logic lives in its service beside its code
-(``goodfit/<capability>/service.py``), and every service shares one ``Workspace``:
-
-    project.ingest      import files, status          project.scoring   score, explain, risk
-    project.metrics     scorecard, customer, …        project.reports   the HTML report
-    project.text        tone, resolution, KB, topics  project.actions   cases, outbox, …
-    project.rewards     plan, commit, draw, verify    project.audit     the audit log
-    project.pricing     what-ifs                      project.connectors  add, list, sync
-    project.analysis    every derived step, resumable
-
-Services are built (and their heavy libraries imported) on first use, so a command that
-needs one capability never pays for the others. The flat names of the first release
-(``project.scorecard()``, ``project.rewards_plan()``…) remain as aliases for one release;
-docs/architecture.md lists them.
+Composition only: each capability's logic lives in its service beside its code
+(``goodfit/<capability>/service.py``, map in docs/architecture.md), all sharing one
+``Workspace``. Services are built, and their heavy libraries imported, on first use. The
+first release's flat names (``project.scorecard()``…) remain as ``ALIASES`` for one release.
 """
 
 from __future__ import annotations
@@ -27,6 +17,7 @@ from goodfit.progress import NO_PROGRESS, Progress
 from goodfit.workspace import Workspace
 
 if TYPE_CHECKING:
+    from goodfit.actions.draw import Verification as DrawVerification
     from goodfit.actions.pricing import Pricing
     from goodfit.actions.rewards_service import Rewards
     from goodfit.actions.service import Actions, Audit
@@ -126,6 +117,13 @@ class Project:
         from goodfit.text.tone import score_tone_batch
 
         return score_tone_batch(texts, settings)
+
+    @staticmethod
+    def verify_draw_files(directory: Path) -> DrawVerification:
+        """Recompute a reward draw's winners from its published files alone (no project)."""
+        from goodfit.actions.draw import verify
+
+        return verify(directory)
 
     # -- the workspace ---------------------------------------------------------------
     @property

@@ -17,6 +17,19 @@ class Pricing:
         self._ws = ws
         self._metrics = metrics
 
+    @staticmethod
+    def parse_fees(texts: list[str]) -> dict[str, Decimal]:
+        """``["manual_order=7", …]`` from the command line or a form."""
+        from goodfit.actions.whatif import parse_fee
+
+        return dict(parse_fee(t) for t in texts)
+
+    @staticmethod
+    def parse_prices(texts: list[str]) -> list[PriceChange]:
+        from goodfit.actions.whatif import parse_price
+
+        return [parse_price(t) for t in texts]
+
     def whatif(self, *, fees: dict[str, Decimal] | None = None,
                prices: list[PriceChange] | None = None, churn: float | None = None,
                behaviour_change: float | None = None, as_of: datetime | None = None

@@ -35,11 +35,7 @@ app = typer.Typer(
 console = Console()
 err_console = Console(stderr=True)
 
-# Exit codes (documented in docs/cli.md): 0 ok, 1 generic goodfit error, 2 usage / unknown
-# name, 3 project or configuration problem, 4 bad input data, 5 warehouse problem,
-# 6 import finished but rows were quarantined and --fail-on-reject was given, 7 a connector
-# could not fetch (credentials refused, wrong URL, source unavailable after retries),
-# 70 a bug in goodfit (please report it).
+# Exit codes: goodfit.errors.EXIT_MEANINGS (docs/cli.md is generated from it).
 EXIT_BUG = 70
 
 ProjectOption = Annotated[

@@ -43,6 +43,19 @@ class Connectors:
         self._ws.reload_config()
         return settings
 
+    @staticmethod
+    def parse_options(texts: list[str]) -> dict[str, Any]:
+        """``["key=value", …]`` from the command line."""
+        from goodfit.connectors.setup import parse_option
+
+        return dict(parse_option(t) for t in texts)
+
+    def credential_names(self, name: str) -> list[str]:
+        """The environment variables connector ``name`` reads its credentials from."""
+        from goodfit.connectors.credentials import NEEDS, env_name
+
+        return [env_name(name, f) for f in NEEDS[self._ws.config.connectors[name].type]]
+
     def configured(self) -> list[dict[str, Any]]:
         """Configured connectors with where their last sync stands."""
         from goodfit.state.sync import SyncCursor, last_runs
