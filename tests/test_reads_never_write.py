@@ -132,4 +132,4 @@ def test_a_window_that_leaves_rows_out_says_how_many_are_in(analysed: Path) -> N
     assert 0 < inside < len(t)
     assert data["window"]["rows"]["tickets"] == inside
     text = runner.invoke(app, args).output
-    assert f"Window 2026-07-01 – 2026-08-31" in text and f"{inside:,} tickets" in text
+    assert "Window 2026-07-01 – 2026-08-31" in text and f"{inside:,} tickets" in text
