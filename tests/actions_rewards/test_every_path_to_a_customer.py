@@ -51,6 +51,7 @@ def _nothing_sent(ctx: ActionContext, mailbox: Mailbox) -> dict[int, str]:  # no
 def test_no_path_releases_an_unapproved_changed_or_rule_breaking_item(
         world: Project, ctx: ActionContext, mailbox: Mailbox) -> None:  # noqa: F811
     # 1. drafts from every producer: reward export, education digest, offboarding
+    world.scoring.score(as_of=AS_OF)  # rewards read the stored run's idle flags
     plan, rec = world.rewards_plan(as_of=AS_OF, actor="alice")
     assert rec is not None
     world.rewards_commit(rec.id, "alice")

@@ -292,7 +292,7 @@ def audit_verify(expect_head: Annotated[str | None, typer.Option(
                  project: ProjectOption = Path("."), json: JsonOption = False) -> None:
     """Check the hash chain; report the first record that does not match."""
     with open_project(project) as p:
-        v = p.verify_audit(expect_head, anchor)
+        v = p.audit.verify(expect_head, anchor)
     if json:
         print_json(v.__dict__)
     elif v.ok:
@@ -317,7 +317,7 @@ def audit_anchor(out: Annotated[Path | None, typer.Option(
     goodfit does this after every send and every draw. `goodfit audit verify --anchor FILE`
     then detects a rewritten, cut-off or emptied log and records appended afterwards."""
     with open_project(project) as p:
-        a, path = p.anchor_audit(out)
+        a, path = p.audit.anchor(out)
     if json:
         print_json({**a.to_dict(), "file": str(path)})
     else:
