@@ -40,7 +40,7 @@ GENESIS = "0" * 64
 KINDS = ("import", "snapshot", "case_opened", "case_approved", "case_executed", "case_closed",
          "case_cancelled", "step_approved", "step_executed", "approval", "override", "send",
          "send_failed", "send_unknown", "send_confirmed", "export", "call_logged", "user_added",
-         "changed_after_approval", "anchor")
+         "changed_after_approval", "import_started", "import_completed", "import_failed")
 
 
 def now_iso() -> str:
@@ -222,8 +222,39 @@ def verify(db: StateDB, expect_head: str | None = None,
     """Walk the chain from the first record; report the first one that does not match.
 
     With ``anchors`` (see ``read_anchors``), also what a consistent rewrite hides."""
-    chain = _verify_chain(db, expect_head)
+    chain = _gaps(db, _verify_chain(db, expect_head))
     return chain if anchors is None else _check_anchors(db, chain, anchors)
+
+
+def open_import_intents(session: Session) -> list[AuditEvent]:
+    """``import_started`` records no ``import_completed``/``import_failed`` closed."""
+    rows = session.execute(select(AuditRow).where(AuditRow.kind.in_(
+        ("import_started", "import_completed", "import_failed"))).order_by(AuditRow.seq)
+    ).scalars()
+    started: dict[int, AuditEvent] = {}
+    for row in rows:
+        e = _view(row)
+        if e.kind == "import_started":
+            started[e.seq] = e
+        else:
+            for seq in e.data.get("intents", []):
+                started.pop(int(seq), None)
+    return list(started.values())
+
+
+def _gaps(db: StateDB, chain: Verification) -> Verification:
+    if not chain.ok:
+        return chain
+    with db.session() as session:
+        gaps = open_import_intents(session)
+    if not gaps:
+        return chain
+    g = gaps[0]
+    return Verification(False, chain.records, chain.head, g.seq,
+                        f"the import of {g.data.get('path')} started at {g.at[:19]} has no "
+                        f"completion record ({len(gaps)} such import(s)): a crash interrupted "
+                        "it after its intent was recorded, so its data may be in the warehouse "
+                        "without its audit record; run the same import again to complete it")
 
 
 def _verify_chain(db: StateDB, expect_head: str | None) -> Verification:

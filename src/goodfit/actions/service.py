@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from goodfit.actions.education import Digest
     from goodfit.actions.outbox import Message, SendReport
     from goodfit.actions.users import UserView
+    from goodfit.ingest.result import ImportResult
     from goodfit.workspace import Workspace
 
 
@@ -53,6 +54,46 @@ class Audit:
         from goodfit.actions.audit import events
 
         return events(self._ws.state, customer_id=customer_id, case_id=case_id, kind=kind)
+
+
+class ImportAudit:
+    """Imports in the audit log with no gap a crash could open (an ``ImportJournal``).
+
+    ``import_started`` is committed before the warehouse commits; the ``import`` events
+    (one per table, as before) and ``import_completed`` are written in one transaction
+    after. ``audit verify`` reports a start with no completion; the next successful import
+    of the same path completes it (the importer is idempotent: its data is the same)."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self._ws = ws
+
+    def started(self, what: str, path: Path) -> int:
+        from goodfit.actions.audit import append
+
+        return append(self._ws.state, "import_started",
+                      data={"what": what, "path": str(path)}).seq
+
+    def completed(self, intent: int, results: list[ImportResult]) -> None:
+        from goodfit.actions.audit import append_in, open_import_intents
+
+        with self._ws.state.session() as session:
+            path = next((e.data["path"] for e in open_import_intents(session)
+                         if e.seq == intent), None)
+            closes = sorted({intent, *(e.seq for e in open_import_intents(session)
+                                       if e.data.get("path") == path)})
+            for r in results:
+                append_in(session, "import", data={
+                    "import_id": r.import_id, "table": r.table, "file": Path(r.file).name,
+                    "file_hash": r.file_hash, "rows_read": r.rows_read, "inserted": r.inserted,
+                    "updated": r.updated, "unchanged": r.unchanged, "rejected": r.rejected,
+                    "intent": intent})
+            append_in(session, "import_completed", data={
+                "intents": closes, "imports": [r.import_id for r in results]})
+
+    def failed(self, intent: int, error: str) -> None:
+        from goodfit.actions.audit import append
+
+        append(self._ws.state, "import_failed", data={"intents": [intent], "error": error})
 
 
 def action_context(ws: Workspace) -> ActionContext:
