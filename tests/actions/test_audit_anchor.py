@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from goodfit.actions import audit
 from goodfit.state.audit import AuditRow
 from goodfit.state.db import StateDB
+from tests.actions.conftest import Mailbox
 
 
 def _rewrite(db: StateDB, rows: list[dict]) -> None:  # type: ignore[type-arg]
@@ -107,3 +108,29 @@ def test_records_after_the_anchor_are_reported_until_anchored_again(db: StateDB,
     audit.anchor(db, path)  # appended: both anchors are checked from now on
     assert len(path.read_text().splitlines()) == 2
     assert audit.verify(db, anchors=audit.read_anchors(path)).ok
+
+
+def test_audit_anchor_command_writes_mails_and_verifies(tmp_path: Path,
+                                                        mailbox: Mailbox) -> None:
+    from email import message_from_bytes, policy
+
+    from tests.actions.test_cli import _project, run
+
+    root = _project(tmp_path, mailbox.port)
+    assert run(root, "users", "add", "alice", "--role", "owner")[0] == 0
+    code, out = run(root, "audit", "anchor", "--mail-to", "owner@acme.example", "--json")
+    assert code == 0, out
+    written = json.loads(out)
+    # four imports (intent, 4 tables, completion = 6 records) + user_added = 7
+    assert written["seq"] == 7 and written["file"] == str(root / "audit" / "anchors.jsonl")
+    assert len(mailbox.messages) == 1 and mailbox.messages[0]["to"] == ["owner@acme.example"]
+    body = message_from_bytes(mailbox.messages[0]["raw"], policy=policy.default) \
+        .get_body().get_content()  # type: ignore[union-attr]
+    assert written["record_hash"] in body
+    code, out = run(root, "audit", "verify", "--anchor", str(root / "audit" / "anchors.jsonl"))
+    flat = " ".join(out.split())
+    assert code == 0 and "ok: 7 records" in flat and "anchored up to record 7" in flat
+    run(root, "users", "add", "bob", "--role", "manager", "--as", "alice")
+    code, out = run(root, "audit", "verify", "--anchor", str(root / "audit" / "anchors.jsonl"))
+    flat = " ".join(out.split())
+    assert code == 1 and "NOT ANCHORED" in flat and "record(s) after the newest anchor" in flat

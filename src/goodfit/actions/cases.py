@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -337,6 +338,38 @@ def send_outbox(ctx: ActionContext, *, actor: str | None, dry_run: bool = False,
 def anchor(ctx: ActionContext) -> audit.Anchor:
     """Append the audit head to ``[actions] anchor_file`` (after every send and draw)."""
     return audit.anchor(ctx.db, ctx.root / ctx.config.actions.anchor_file)
+
+
+def mail_anchor(ctx: ActionContext, a: audit.Anchor, to: str) -> None:
+    """E-mail an anchor to a person (the owner), so a copy lives outside the project.
+
+    goodfit's own message to its operator, not to a customer: it is sent directly over
+    SMTP, not through the outbox and its gate, and is not itself audited (that would
+    move the head it reports)."""
+    from email.message import EmailMessage
+    from email.utils import format_datetime, make_msgid
+
+    from goodfit.actions.drafts import check_address
+    from goodfit.actions.smtp import Ambiguous, Connection, Permanent, Transient
+    from goodfit.errors import SendError
+
+    check_address("(anchor)", "--mail-to", to)
+    msg = EmailMessage()
+    msg["From"], msg["To"] = ctx.config.smtp.from_, to
+    msg["Subject"] = f"goodfit audit anchor: record {a.seq} of {ctx.config.project.name}"
+    msg["Date"] = format_datetime(datetime.now(UTC))
+    msg["Message-ID"] = make_msgid(domain=ctx.config.smtp.from_.rsplit("@", 1)[-1] or None)
+    msg.set_content("Keep this message. It proves what the audit log held at this time:\n\n"
+                    + audit.canonical_json(a.to_dict()) + "\n\nCheck with: goodfit audit "
+                    "verify --anchor FILE (this JSON line saved in a file).\n")
+    conn = Connection(ctx)
+    try:
+        conn.send(ctx.config.smtp.from_, to, msg.as_string())
+    except (Transient, Permanent, Ambiguous) as exc:
+        raise SendError(f"the anchor (written to {ctx.config.actions.anchor_file}) could not "
+                        f"be e-mailed to {to}: {exc}") from None
+    finally:
+        conn.close()
 
 
 def _settle(ctx: ActionContext, report: outbox.SendReport, actor: str | None) -> None:

@@ -42,12 +42,18 @@ class Audit:
         anchors = read_anchors(anchor_file) if anchor_file is not None else None
         return verify(self._ws.state, expect_head, anchors)
 
-    def anchor(self, out: Path | None = None) -> tuple[Anchor, Path]:
-        """Append the head (sequence, hash, time) to ``out`` or ``[actions] anchor_file``."""
+    def anchor(self, out: Path | None = None, *, mail_to: str | None = None
+               ) -> tuple[Anchor, Path]:
+        """Append the head (sequence, hash, time) to ``out`` or ``[actions] anchor_file``;
+        with ``mail_to``, also e-mail it there (directly over SMTP, not via the outbox)."""
         from goodfit.actions.audit import anchor
+        from goodfit.actions.cases import mail_anchor
 
         path = out or self._ws.root / self._ws.config.actions.anchor_file
-        return anchor(self._ws.state, path), path
+        a = anchor(self._ws.state, path)
+        if mail_to:
+            mail_anchor(action_context(self._ws), a, mail_to)
+        return a, path
 
     def events(self, *, customer_id: str | None = None, case_id: int | None = None,
                kind: str | None = None) -> list[AuditEvent]:

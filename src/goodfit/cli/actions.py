@@ -311,17 +311,21 @@ def audit_verify(expect_head: Annotated[str | None, typer.Option(
 def audit_anchor(out: Annotated[Path | None, typer.Option(
                      "--out", help="Append to this file instead of [actions] anchor_file.")
                  ] = None,
+                 mail_to: Annotated[str | None, typer.Option(
+                     "--mail-to", help="Also e-mail the anchor to this address (e.g. the "
+                     "owner), directly over [smtp].")] = None,
                  project: ProjectOption = Path("."), json: JsonOption = False) -> None:
     """Write down the audit head (sequence, hash, time); keep a copy outside the project.
 
     goodfit does this after every send and every draw. `goodfit audit verify --anchor FILE`
     then detects a rewritten, cut-off or emptied log and records appended afterwards."""
     with open_project(project) as p:
-        a, path = p.audit.anchor(out)
+        a, path = p.audit.anchor(out, mail_to=mail_to)
     if json:
         print_json({**a.to_dict(), "file": str(path)})
     else:
-        console.print(_t(f"anchored record {a.seq} ({a.record_hash}) at {a.at[:19]} in {path}"))
+        console.print(_t(f"anchored record {a.seq} ({a.record_hash}) at {a.at[:19]} in {path}"
+                         + (f"; e-mailed to {mail_to}" if mail_to else "")))
 
 
 @audit_app.command("show")
