@@ -79,3 +79,22 @@ def test_a_killed_import_is_reported_then_completed(tmp_path: Path, mode: str,
         assert len(done) == 1 and done[0].data["intents"] == [1, 2]
         assert [e.data["table"] for e in audit.events(p.state, kind="import")] == [
             "customers", "contacts", "services", "tickets"]
+
+
+def test_a_connector_rerun_from_a_new_staging_folder_completes_the_gap(tmp_path: Path) -> None:
+    """A sync stages every run in a new folder: the rerun's file has the same table and
+    name, not the same path, and still closes the interrupted import."""
+    from goodfit.actions.service import ImportAudit
+
+    root, data = _setup(tmp_path)
+    with Project.open(root) as p:
+        crashed = ImportAudit(p.ws).started("file customers",
+                                            tmp_path / "staging" / "run-1" / "customers.csv")
+        other = ImportAudit(p.ws).started("file tickets",
+                                          tmp_path / "staging" / "run-1" / "tickets.csv")
+        assert not p.audit.verify().ok
+        p.import_file("customers", data / "customers.csv")
+        done = audit.events(p.state, kind="import_completed")
+        assert done[-1].data["intents"] == [crashed, other + 1]  # tickets stays open
+        v = p.audit.verify()
+        assert not v.ok and v.bad_seq == other

@@ -68,7 +68,8 @@ class ImportAudit:
     ``import_started`` is committed before the warehouse commits; the ``import`` events
     (one per table, as before) and ``import_completed`` are written in one transaction
     after. ``audit verify`` reports a start with no completion; the next successful import
-    of the same path completes it (the importer is idempotent: its data is the same)."""
+    of the same folder (or of a file of the same name into the same table) completes it:
+    the importer is idempotent, so the rerun leaves the data as a completed import would."""
 
     def __init__(self, ws: Workspace) -> None:
         self._ws = ws
@@ -82,11 +83,16 @@ class ImportAudit:
     def completed(self, intent: int, results: list[ImportResult]) -> None:
         from goodfit.actions.audit import append_in, open_import_intents
 
+        def key(data: dict[str, Any]) -> tuple[str, str]:
+            # a folder by its path; a file by its table and name (a connector stages each
+            # sync in a new folder, so its rerun imports customers.parquet from elsewhere)
+            what, path = str(data.get("what")), str(data.get("path"))
+            return (what, Path(path).name if what.startswith("file") else path)
+
         with self._ws.state.session() as session:
-            path = next((e.data["path"] for e in open_import_intents(session)
-                         if e.seq == intent), None)
-            closes = sorted({intent, *(e.seq for e in open_import_intents(session)
-                                       if e.data.get("path") == path)})
+            pending = open_import_intents(session)
+            mine = next((key(e.data) for e in pending if e.seq == intent), None)
+            closes = sorted({intent, *(e.seq for e in pending if key(e.data) == mine)})
             for r in results:
                 append_in(session, "import", data={
                     "import_id": r.import_id, "table": r.table, "file": Path(r.file).name,

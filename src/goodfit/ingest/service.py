@@ -66,7 +66,7 @@ class Ingest:
                     mapping: Mapping[str, str] | None = None, strict: bool | None = None,
                     progress: Progress = NO_PROGRESS, **options: Any) -> ImportResult:
         """Validate and load one file into a canonical table (atomic, idempotent)."""
-        return self._journaled("file", Path(file), lambda: [import_file(
+        return self._journaled(f"file {table}", Path(file), lambda: [import_file(
             self._ws.warehouse, self._ws.config, table, Path(file), mapping=mapping or {},
             strict=strict, quarantine_dir=self._ws.quarantine_dir, progress=progress,
             **options)])[0]
