@@ -15,7 +15,7 @@ import pyarrow as pa
 import pytest
 from sqlalchemy import text
 
-from goodfit.actions import cases, offboarding, outbox
+from goodfit.actions import audit, cases, offboarding, outbox
 from goodfit.actions.context import ActionContext
 from goodfit.actions.users import add_user
 from goodfit.errors import GoodfitError
@@ -56,6 +56,8 @@ def test_no_path_releases_an_unapproved_changed_or_rule_breaking_item(
     assert rec is not None
     world.rewards_commit(rec.id, "alice")
     world.rewards_draw(rec.id, "alice")
+    anchors = audit.read_anchors(world.root / "audit" / "anchors.jsonl")  # after every draw
+    assert (anchors[-1].seq, anchors[-1].record_hash) == audit.head(world.state)
     exported = world.rewards_export(rec.id, "alice")
     assert exported.case_ids
     world.warehouse.write_table("kb_articles", pa.table({
@@ -108,6 +110,8 @@ def test_no_path_releases_an_unapproved_changed_or_rule_breaking_item(
     report = cases.send_outbox(ctx, actor="bob")
     assert report.sent == [] and mailbox.messages == []
     assert sorted(report.changed) == sorted(m.id for m in drafts)
+    anchors = audit.read_anchors(world.root / "audit" / "anchors.jsonl")  # after every send
+    assert (anchors[-1].seq, anchors[-1].record_hash) == audit.head(world.state)
     # the offboarding letter: late (after its date) and its step order not met
     ctx.today = lambda: date(2025, 3, 1)
     _every_case_is_refused(ctx)
