@@ -210,17 +210,35 @@ class EducationSettings(Section):
     template: str = "digest.txt"  # in the project's templates/education/ folder
 
 
-CONNECTOR_TYPES = ("whmcs", "stripe", "zendesk", "freshdesk", "django-helpdesk")
+CONNECTOR_GROUP = "goodfit.connectors"  # entry points: connector types register there
+
+
+def connector_types() -> list[str]:
+    """The connector types installed (entry point names; nothing is imported)."""
+    from importlib.metadata import entry_points
+
+    return sorted({ep.name for ep in entry_points(group=CONNECTOR_GROUP)})
 
 
 class ConnectorSettings(Section):
     """One source goodfit syncs from. Credentials never live here: they come from
     environment variables or a secrets file outside the project (docs/connectors)."""
 
-    type: Literal["whmcs", "stripe", "zendesk", "freshdesk", "django-helpdesk"]
+    type: str  # a registered connector type (goodfit.connectors.registry)
     url: str = ""  # API base URL; empty means the vendor's public API (Stripe)
     # Source-specific settings, validated by the connector (docs/connectors/<type>.md).
     options: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("type")
+    @classmethod
+    def _type_is_registered(cls, value: str) -> str:
+        known = connector_types()
+        if value not in known:
+            hint = close_matches(value, known)
+            raise ValueError(f"no connector type '{value}'"
+                             + (f" (did you mean '{hint[0]}'?)" if hint else "")
+                             + f"; types: {', '.join(known)}")
+        return value
 
 
 class ToneSettings(Section):
