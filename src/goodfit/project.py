@@ -395,11 +395,14 @@ class Project:
         return ActionContext(self.state, self.config, self.root,
                              load_warehouse=lambda: self.warehouse)
 
-    def add_user(self, name: str, role: str, *, actor: str | None = None) -> UserView:
-        """Add a person (owner, manager, agent); the first must be an owner."""
+    def add_user(self, name: str, role: str, *, actor: str | None = None,
+                 password: str | None = None) -> UserView:
+        """Add a person (owner, manager, agent, viewer); the first must be an owner.
+        ``password`` (optional) lets them sign in to the web app."""
         from goodfit.actions.users import add_user
 
-        return add_user(self.state, name, role, actor=actor)
+        return add_user(self.state, name, role, actor=actor, password=password,
+                        min_password_length=self.config.web.min_password_length)
 
     def users(self) -> list[UserView]:
         from goodfit.actions.users import list_users
@@ -749,3 +752,126 @@ class Project:
                 import_file=lambda table, path: self.import_file(table, path, progress=progress),
                 progress=progress))
         return results
+
+    # -- web app reads and sign-in (stored snapshots only; never recompute) ------
+    # Everything the web app and its JSON API show comes through these methods
+    # (goodfit.web.data is their one adapter).
+    def latest_snapshot(self) -> SnapshotInfo | None:
+        """The newest complete score snapshot, or None before the first ``--snapshot``."""
+        from goodfit.scoring import browse
+
+        return browse.latest(self.state)
+
+    def snapshot_overview(self, snapshot_id: int) -> dict[str, Any]:
+        """Totals, segments, cost by part, flag counts and per-customer costs of a snapshot."""
+        from goodfit.scoring import browse
+
+        return browse.overview(self.state, snapshot_id)
+
+    def snapshot_customers(self, snapshot_id: int, query: Any) -> Any:
+        """One page of a snapshot's customers (a ``browse.CustomerQuery``), sorted in SQL."""
+        from goodfit.scoring import browse
+
+        return browse.customers(self.state, snapshot_id, query)
+
+    def snapshot_customer(self, snapshot_id: int, customer_id: str) -> dict[str, Any]:
+        from goodfit.scoring import browse
+
+        return browse.customer(self.state, snapshot_id, customer_id)
+
+    def snapshot_flag_codes(self, snapshot_id: int) -> list[str]:
+        from goodfit.scoring import browse
+
+        return browse.flag_codes(self.state, snapshot_id)
+
+    def customer_ids_where(self, *, email: str | None = None,
+                           country: str | None = None) -> set[str]:
+        """Ids of customers whose e-mail contains ``email`` (case-insensitive) and whose
+        country is ``country``: bound values in an Ibis expression, never SQL text."""
+        t = self.warehouse.table("customers")
+        if email:
+            t = t.filter(t.email.lower().contains(email.strip().lower()))
+        if country:
+            t = t.filter(t.country.upper() == country.strip().upper())
+        return {i for i in t.select("customer_id").to_pyarrow().column(0).to_pylist() if i}
+
+    def customer_countries(self) -> list[str]:
+        t = self.warehouse.table("customers")
+        return sorted(c for c in t.select("country").distinct().to_pyarrow().column(0)
+                      .to_pylist() if c)
+
+    def evidence_text(self, refs: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+        """The rows evidence cites, for reading: tickets (subject, opened) and messages (body,
+        author, sent). Keys are (kind, id); ids not found are absent."""
+        out: dict[tuple[str, str], dict[str, Any]] = {}
+        specs = {"ticket": ("tickets", "ticket_id",
+                            ["ticket_id", "customer_id", "opened_at", "priority", "subject"]),
+                 "message": ("messages", "message_id",
+                             ["message_id", "ticket_id", "sent_at", "author_role", "body"])}
+        for kind, (table, key, cols) in specs.items():
+            ids = sorted({str(r["id"]) for r in refs if r.get("kind") == kind})
+            if not ids:
+                continue
+            t = self.warehouse.table(table)
+            for row in t.filter(t[key].isin(ids)).select(*cols).to_pyarrow().to_pylist():
+                out[(kind, str(row[key]))] = row
+        return out
+
+    def ticket_thread(self, ticket_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """A ticket and its messages in order (UnknownTicket-like error when absent)."""
+        from goodfit.errors import GoodfitError
+
+        t = self.warehouse.table("tickets")
+        rows = t.filter(t.ticket_id == ticket_id).to_pyarrow().to_pylist()
+        if not rows:
+            raise GoodfitError(f"no ticket '{ticket_id}' in the warehouse table tickets")
+        m = self.warehouse.table("messages")
+        msgs = (m.filter(m.ticket_id == ticket_id).order_by(["sent_at", "message_id"])
+                .to_pyarrow().to_pylist())
+        return rows[0], msgs
+
+    def set_password(self, name: str, password: str, *, actor: str | None) -> UserView:
+        """Set a user's web sign-in password (argon2id): themself, or an owner."""
+        from goodfit.actions.users import set_password
+
+        return set_password(self.state, name, password, actor=actor,
+                            min_password_length=self.config.web.min_password_length)
+
+    def authenticate(self, name: str, password: str) -> UserView | None:
+        from goodfit.actions.users import authenticate
+
+        return authenticate(self.state, name, password)
+
+    def user(self, name: str) -> UserView | None:
+        from goodfit.actions.users import get_user
+
+        return get_user(self.state, name)
+
+    def snapshot_concentration(self, snapshot_id: int, by: str = "cost") -> Concentration:
+        """Lorenz curve, Gini, top sets of a stored snapshot (the metrics' one definition,
+        over the snapshot's rows instead of a fresh scorecard)."""
+        import pyarrow as pa
+
+        from goodfit.scoring import browse
+
+        if by not in LOADS:
+            raise InvalidChoice("by", by, list(LOADS))
+        rows = browse.load_rows(self.state, snapshot_id)
+        schema = pa.schema([("customer_id", pa.string()), ("name", pa.string()),
+                            ("revenue", pa.float64()), ("tickets", pa.float64()),
+                            ("support_minutes", pa.float64()), ("cost_to_serve", pa.float64())])
+        table = pa.Table.from_pylist(rows, schema=schema)
+        return metrics.concentration(ibis.memtable(table), by)
+
+    def monthly_totals(self, since: datetime, until: datetime) -> list[dict[str, Any]]:
+        """All customers' revenue, tickets, support and other cost, profit per month of the
+        window (the metrics' monthly trend, summed)."""
+        from goodfit.metrics.breakdown import monthly_trend
+
+        tables = self._metric_tables()
+        window = Window.resolve(tables, as_of=until, since=since, until=until)
+        m = monthly_trend(tables, self.config, window)
+        agg = m.group_by("month").aggregate(
+            revenue=m.revenue.sum(), tickets=m.tickets.sum(), support_cost=m.support_cost.sum(),
+            other_cost=m.other_cost.sum(), profit=m.profit.sum()).order_by("month")
+        return list(agg.to_pyarrow().to_pylist())
