@@ -47,7 +47,7 @@ MAX_CSV_ROWS = 100_000
 
 Text = Annotated[str | None, Query(max_length=200)]
 Sort = Annotated[str, Query(max_length=40)]
-Page = Annotated[int, Query(ge=1, le=1_000_000)]
+Page = Annotated[int, Query(alias="page", ge=1, le=1_000_000)]
 PageSize = Annotated[int, Query(ge=1, le=1000)]
 Amount = Annotated[float | None, Query(ge=-1e15, le=1e15)]
 Span = Annotated[int | None, Query(ge=0, le=10_000_000)]
@@ -329,9 +329,9 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
     async def customers(request: Request, q: Text = None, segment: Text = None,
                         flag: Text = None, plan: Text = None, country: Text = None,
                         min_revenue: Amount = None, min_cost: Amount = None,
-                        sort: Sort = "profit", desc: bool = False, page: Page = 1) -> Response:
+                        sort: Sort = "profit", desc: bool = False, page_no: Page = 1) -> Response:
         user = allow(request, ANY_SIGNED_IN)
-        query = customer_query(segment, flag, plan, min_revenue, min_cost, sort, desc, page)
+        query = customer_query(segment, flag, plan, min_revenue, min_cost, sort, desc, page_no)
         found = data.customers(query, email_or_id=q, country=country)
         params = {k: v for k, v in request.query_params.items() if k != "page"}
         return page(request, "customers.html", user, found=found, choices=data.choices(),
@@ -494,14 +494,14 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
     async def api_customers(request: Request, q: Text = None, segment: Text = None,
                             flag: Text = None, plan: Text = None, country: Text = None,
                             min_revenue: Amount = None, min_cost: Amount = None,
-                            sort: Sort = "profit", desc: bool = False, page: Page = 1,
+                            sort: Sort = "profit", desc: bool = False, page_no: Page = 1,
                             page_size: PageSize = 50) -> Response:
         allow(request, ANY_SIGNED_IN)
-        query = customer_query(segment, flag, plan, min_revenue, min_cost, sort, desc, page,
+        query = customer_query(segment, flag, plan, min_revenue, min_cost, sort, desc, page_no,
                                size=page_size)
         found = data.customers(query, email_or_id=q, country=country)
         return JSONResponse(_jsonable({"snapshot": found.snapshot, "total": found.total,
-                                       "page": page, "pages": found.pages,
+                                       "page": page_no, "pages": found.pages,
                                        "rows": found.rows}))
 
     @route("GET", "/api/customers/{customer_id}", ANY_SIGNED_IN)
