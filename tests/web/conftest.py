@@ -22,11 +22,17 @@ USERS = {"olive": "owner", "mia": "manager", "mo": "manager", "alex": "agent", "
 ROLE_USER = {"owner": "olive", "manager": "mia", "agent": "alex", "viewer": "vera"}
 
 
+PROVIDER = demo_provider(xss=True)
+
+
 def build_project(root: Path, *, xss: bool = True) -> Project:
-    p = demo_provider(xss=xss)
+    p = PROVIDER if xss else demo_provider()
     for i, row in enumerate(p.rows["customers"]):
         row["email"] = f"billing{i}@org{i}.example"
         row["country"] = "DE" if i % 2 else "FR"
+    formula = '=HYPERLINK("http://evil.example","x")'
+    p.rows["customers"][1]["name"] = formula
+    p.card[1]["name"] = formula
     Project.init(root).close()
     project = BuilderProject.open(root)
     p.warehouse(project.warehouse.con)
@@ -37,9 +43,10 @@ def build_project(root: Path, *, xss: bool = True) -> Project:
     return project
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
     project = build_project(tmp_path_factory.mktemp("web") / "project")
+    project.provider = PROVIDER  # type: ignore[attr-defined]
     yield project
     project.close()
 
@@ -78,14 +85,14 @@ class Server:
         self.thread.join(10)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def app(project: Project):  # type: ignore[no-untyped-def]
     from goodfit.web.app import create_app
 
     return create_app(project, secure_cookies=False)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(app) -> Iterator[Server]:  # type: ignore[no-untyped-def]
     with Server(app) as s:
         yield s
@@ -109,7 +116,7 @@ def sign_in(server: Server, name: str, password: str = PASSWORD) -> httpx.Client
     return client
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def clients(server: Server) -> Iterator[dict[str, httpx.Client]]:
     out = {role: sign_in(server, name) for role, name in ROLE_USER.items()}
     out["anonymous"] = client_for(server)

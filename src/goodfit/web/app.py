@@ -129,14 +129,20 @@ def _environment() -> Environment:
 
 
 def highlight(body: str | None, span: list[int] | None, quote: str | None) -> Markup:
-    """The message text with the cited span marked; all of it escaped."""
+    """The message text with the cited span marked; all of it escaped. When the stored
+    quote no longer matches the text at the span (the message changed since the analysis),
+    the quote is searched for; not found, the text is shown unmarked with the quote after."""
     text = body or ""
-    if span and 0 <= span[0] < span[1] <= len(text):
+    if span and 0 <= span[0] < span[1] <= len(text) and (quote is None
+                                                          or text[span[0]:span[1]] == quote):
         a, b = span
         return Markup("{}<mark>{}</mark>{}").format(text[:a], text[a:b], text[b:])
     if quote and quote in text:
         a = text.index(quote)
         return Markup("{}<mark>{}</mark>{}").format(text[:a], quote, text[a + len(quote):])
+    if quote:
+        return Markup('{}<br><small>quoted at analysis:</small> <mark>{}</mark>').format(
+            text, quote)
     return Markup("{}").format(text)
 
 
