@@ -49,7 +49,8 @@ Text = Annotated[str | None, Query(max_length=200)]
 Sort = Annotated[str, Query(max_length=40)]
 Page = Annotated[int, Query(alias="page", ge=1, le=1_000_000)]
 PageSize = Annotated[int, Query(ge=1, le=1000)]
-Amount = Annotated[float | None, Query(ge=-1e15, le=1e15)]
+# Empty form fields arrive as "": an amount is read by _amount (blank: no filter).
+Amount = Annotated[str | None, Query(max_length=40, pattern=r"^\s*(-?\d{1,15}(\.\d*)?)?\s*$")]
 Span = Annotated[int | None, Query(ge=0, le=10_000_000)]
 ShortText = Annotated[str | None, Query(max_length=200)]
 
@@ -98,6 +99,10 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, float) and value != value:  # NaN
         return None
     return value
+
+
+def _amount(v: str | None) -> float | None:
+    return float(v) if v is not None and v.strip() else None
 
 
 def _num(v: Any) -> float | None:
@@ -324,10 +329,11 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
 
     # -- customers ------------------------------------------------------------
     def customer_query(segment: str | None, flag: str | None, plan: str | None,
-                       min_revenue: float | None, min_cost: float | None, sort: str,
+                       min_revenue: str | None, min_cost: str | None, sort: str,
                        desc: bool, page_no: int, size: int | None = None) -> CustomerQuery:
         return CustomerQuery(segment=segment or None, flag=flag or None, plan=plan or None,
-                             min_revenue=min_revenue, min_cost=min_cost, sort=sort,
+                             min_revenue=_amount(min_revenue), min_cost=_amount(min_cost),
+                             sort=sort,
                              descending=desc, page=page_no,
                              page_size=size or settings.page_size)
 
