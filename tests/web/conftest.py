@@ -36,10 +36,11 @@ def build_project(root: Path, *, xss: bool = True) -> Project:
     Project.init(root).close()
     project = BuilderProject.open(root)
     p.warehouse(project.warehouse.con)
-    project.snapshot(label="web tests")
+    project.scoring.score(label="web tests")
     owner = "olive"
     for name, role in USERS.items():
-        project.add_user(name, role, actor=None if name == owner else owner, password=PASSWORD)
+        project.actions.add_user(name, role, actor=None if name == owner else owner,
+                                 password=PASSWORD)
     return project
 
 

@@ -17,7 +17,7 @@ def test_passwords_are_stored_as_argon2id_hashes_only(project) -> None:  # type:
     assert set(hashes) == {"olive", "mia", "mo", "alex", "vera"}
     for h in hashes.values():
         assert h.startswith("$argon2id$") and PASSWORD not in h
-    events = project.audit_events()
+    events = project.audit.events()
     assert not any(PASSWORD in str(e.data) or "$argon2" in str(e.data) for e in events)
 
 
@@ -56,12 +56,12 @@ def test_wrong_password_and_missing_csrf_are_refused(server) -> None:  # type: i
 
 
 def test_forms_without_the_csrf_token_change_nothing(server, project) -> None:  # type: ignore[no-untyped-def]
-    before = len(project.cases())
+    before = len(project.actions.cases())
     with closing(sign_in(server, "alex")) as agent:
         for data in ({"reason": "no token"}, {"reason": "bad token", "csrf": "forged"}):
             r = agent.post("/customers/C-1003/offboard", data=data)
             assert r.status_code == 403 and "security token" in r.text
-    assert len(project.cases()) == before
+    assert len(project.actions.cases()) == before
 
 
 def test_sign_in_is_rate_limited(project) -> None:  # type: ignore[no-untyped-def]
@@ -104,10 +104,10 @@ def test_cli_sets_passwords_from_stdin(tmp_path) -> None:  # type: ignore[no-unt
     assert r.exit_code != 0 and "at least 12 characters" in str(r.exception)
     p = Project.open(tmp_path / "p")
     try:
-        assert p.authenticate("ola", "a long enough pass") is not None
-        assert p.authenticate("ola", "a long enough pasS") is None
-        assert p.authenticate("nobody", "a long enough pass") is None
-        assert [u.name for u in p.users()] == ["ola"]
+        assert p.actions.authenticate("ola", "a long enough pass") is not None
+        assert p.actions.authenticate("ola", "a long enough pasS") is None
+        assert p.actions.authenticate("nobody", "a long enough pass") is None
+        assert [u.name for u in p.actions.users()] == ["ola"]
     finally:
         p.close()
 
@@ -118,7 +118,7 @@ def test_new_roles_are_accepted(role: str, tmp_path) -> None:  # type: ignore[no
 
     p = Project.init(tmp_path / "p")
     try:
-        p.add_user("first", "owner")
-        assert p.add_user("second", role, actor="first").role == role
+        p.actions.add_user("first", "owner")
+        assert p.actions.add_user("second", role, actor="first").role == role
     finally:
         p.close()

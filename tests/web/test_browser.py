@@ -112,5 +112,5 @@ def test_team_workflow_in_chromium(browser, server, project) -> None:  # type: i
     finally:
         ctx.close()
     case_id = int(case_url.rsplit("/", 1)[1])
-    assert project.case(case_id).state == "approved"
-    assert project.case(case_id).created_by == "alex"
+    assert project.actions.case(case_id).state == "approved"
+    assert project.actions.case(case_id).created_by == "alex"

@@ -85,38 +85,38 @@ def test_offboarding_drafted_by_agent_approved_by_manager_four_eyes(server, proj
         # an agent cannot approve
         token = csrf_of(agent.get(case_url).text)
         assert agent.post(f"{case_url}/approve", data={"csrf": token}).status_code == 403
-        assert project.case(case_id).state == "draft"
+        assert project.actions.case(case_id).state == "draft"
         # a manager who drafted cannot approve their own draft (four-eyes, in the core)
         r = mo.post("/customers/C-1006/offboard",
                     data={"csrf": csrf_of(mo.get("/").text), "reason": "unprofitable"})
         own = int(r.headers["location"].rsplit("/", 1)[1])
         r = mo.post(f"/cases/{own}/approve", data={"csrf": csrf_of(mo.get("/").text)})
         assert r.status_code == 403 and "four-eyes" in r.text
-        assert project.case(own).state == "draft"
+        assert project.actions.case(own).state == "draft"
         # another manager approves
         r = mia.post(f"{case_url}/approve", data={"csrf": csrf_of(mia.get(case_url).text)})
         assert r.status_code == 303
-        done = project.case(case_id)
+        done = project.actions.case(case_id)
         assert done.state == "approved" and all(s.approved_by == "mia" for s in done.steps)
         # and rejects the other with a reason
         r = mia.post(f"/cases/{own}/reject", data={"csrf": csrf_of(mia.get("/").text),
                                                   "reason": "not yet: talk first"})
         assert r.status_code == 303
-        rejected = project.case(own)
+        rejected = project.actions.case(own)
         assert rejected.state == "cancelled" and rejected.cancelled_by == "mia"
         # the audit chain holds it all and verifies
         audit = mia.get("/audit", params={"verify": "true"}).text
         assert "Chain intact" in audit
-        kinds = [(e.kind, e.actor) for e in project.audit_events(case_id=case_id)]
+        kinds = [(e.kind, e.actor) for e in project.audit.events(case_id=case_id)]
         assert any(a == "mia" for _, a in kinds) and any(a == "alex" for _, a in kinds)
         assert mia.get("/api/audit/verify").json()["ok"] is True
         # nothing left for a customer: the outbox holds drafts only
-        assert all(m.state != "sent" for m in project.outbox())
+        assert all(m.state != "sent" for m in project.actions.outbox())
 
 
 def test_overview_shows_window_segments_and_charts(clients, project) -> None:  # type: ignore[no-untyped-def]
     html = clients["viewer"].get("/").text
-    snap = project.latest_snapshot()
+    snap = project.scoring.latest_snapshot()
     assert f"Snapshot {snap.id}" in html and "web tests" in html
     assert html.count("<svg") >= 4
     ov = clients["viewer"].get("/api/overview").json()

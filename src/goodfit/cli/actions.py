@@ -54,7 +54,7 @@ def users_add(name: str, role: Annotated[str, typer.Option("--role", help="owner
     """Add a user. The first user must be an owner; after that only owners add users."""
     password = _read_password(password_stdin, password_prompt)
     with open_project(project) as p:
-        user = p.add_user(name, role, actor=as_, password=password)
+        user = p.actions.add_user(name, role, actor=as_, password=password)
     print_json(user.__dict__) if json else console.print(_t(f"added {user.name} ({user.role})"))
 
 
@@ -66,7 +66,7 @@ def users_password(name: str,
     """Set a user's web sign-in password (yourself, or anyone when you are an owner)."""
     password = _read_password(password_stdin, not password_stdin) or ""
     with open_project(project) as p:
-        user = p.set_password(name, password, actor=as_ or name)
+        user = p.actions.set_password(name, password, actor=as_ or name)
     console.print(_t(f"password set for {user.name}"))
 
 

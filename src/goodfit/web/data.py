@@ -63,17 +63,17 @@ class WebData:
 
     # -- users --------------------------------------------------------------
     def authenticate(self, name: str, password: str) -> Any:
-        return self.project.authenticate(name, password)
+        return self.project.actions.authenticate(name, password)
 
     def user(self, name: str) -> Any:
-        return self.project.user(name)
+        return self.project.actions.user(name)
 
     def users(self) -> list[Any]:
-        return self.project.users()
+        return self.project.actions.users()
 
     # -- snapshots ----------------------------------------------------------
     def snapshot(self) -> Any:
-        snap = self.project.latest_snapshot()
+        snap = self.project.scoring.latest_snapshot()
         if snap is None:
             raise NoSnapshot()
         return snap
@@ -84,20 +84,21 @@ class WebData:
             if hit is not None:
                 return hit
             p = self.project
-            overview = p.snapshot_overview(snapshot_id)
-            conc = p.snapshot_concentration(snapshot_id, "cost")
+            overview = p.scoring.snapshot_overview(snapshot_id)
+            conc = p.scoring.snapshot_concentration(snapshot_id, "cost")
             info = overview["snapshot"]
             try:
-                monthly: list[dict[str, Any]] | None = p.monthly_totals(info.since, info.until)
+                monthly: list[dict[str, Any]] | None = p.metrics.monthly_totals(
+                    p.metrics.window(info.as_of, info.since, info.until))
                 monthly_error = None
             except GoodfitError as exc:  # warehouse changed since: say so, show the rest
                 monthly, monthly_error = None, exc.message
             try:
-                countries = p.customer_countries()
+                countries = p.metrics.countries()
             except GoodfitError:
                 countries = []
             hit = _Cached(overview, conc, monthly, monthly_error,
-                          p.snapshot_flag_codes(snapshot_id), countries)
+                          p.scoring.snapshot_flag_codes(snapshot_id), countries)
             self._cache = {snapshot_id: hit}  # only the newest snapshot is shown
             return hit
 
@@ -123,19 +124,19 @@ class WebData:
         snap = self.snapshot()
         p = self.project
         if country:
-            query = replace(query, ids=frozenset(p.customer_ids_where(country=country)))
+            query = replace(query, ids=frozenset(p.metrics.customer_ids_where(country=country)))
         if email_or_id and email_or_id.strip():
-            also = frozenset(p.customer_ids_where(email=email_or_id)) if "@" in email_or_id \
+            also = frozenset(p.metrics.customer_ids_where(email=email_or_id)) if "@" in email_or_id \
                 or "." in email_or_id else frozenset()
             query = replace(query, search=email_or_id, also_ids=also)
-        return p.snapshot_customers(snap.id, query)  # type: ignore[no-any-return]
+        return p.scoring.snapshot_customers(snap.id, query)
 
     def customer(self, customer_id: str) -> dict[str, Any]:
         snap = self.snapshot()
-        found = self.project.snapshot_customer(snap.id, customer_id)
+        found = self.project.scoring.snapshot_customer(snap.id, customer_id)
         refs = [e for f in found["flags"] for e in f["evidence"]]
         try:
-            found["evidence_rows"] = self.project.evidence_text(refs)
+            found["evidence_rows"] = self.project.metrics.evidence_rows(refs)
         except GoodfitError:
             found["evidence_rows"] = {}
         return found
@@ -144,42 +145,42 @@ class WebData:
         """Orders, invoices, tickets and monthly trend in the snapshot's window (rows read
         from the warehouse; no scoring)."""
         snap = self.snapshot()
-        return self.project.customer(customer_id, since=snap.since, until=snap.until,
-                                     as_of=snap.as_of)
+        return self.project.metrics.customer(customer_id, since=snap.since, until=snap.until,
+                                             as_of=snap.as_of)
 
     def ticket(self, ticket_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        return self.project.ticket_thread(ticket_id)
+        return self.project.metrics.ticket_thread(ticket_id)
 
     # -- cases, outbox, audit, rewards (the CLI's own methods) ----------------
     def cases(self, state: str | None = None) -> list[Any]:
-        return self.project.cases(state=state)
+        return self.project.actions.cases(state=state)
 
     def case(self, case_id: int) -> Any:
-        return self.project.case(case_id)
+        return self.project.actions.case(case_id)
 
     def draft_offboarding(self, customer_id: str, reason: str, actor: str) -> Any:
-        return self.project.offboard(customer_id, reason=reason, actor=actor)
+        return self.project.actions.offboard(customer_id, reason=reason, actor=actor)
 
     def approve(self, case_id: int, actor: str, override_reason: str | None = None) -> Any:
-        return self.project.approve_case(case_id, actor, override_reason=override_reason)
+        return self.project.actions.approve(case_id, actor, override_reason=override_reason)
 
     def reject(self, case_id: int, actor: str, reason: str) -> Any:
-        return self.project.cancel_case(case_id, actor, reason)
+        return self.project.actions.cancel(case_id, actor, reason)
 
     def outbox(self) -> list[Any]:
-        return self.project.outbox()
+        return self.project.actions.outbox()
 
     def audit_events(self) -> list[Any]:
-        return self.project.audit_events()
+        return self.project.audit.events()
 
     def verify_audit(self) -> Any:
-        return self.project.verify_audit()
+        return self.project.audit.verify()
 
     def draws(self) -> list[Any]:
-        return self.project.rewards_draws()
+        return self.project.rewards.draws()
 
     def verify_draw(self, draw_id: int) -> Any:
-        return self.project.rewards_verify(draw_id)
+        return self.project.rewards.verify(draw_id)
 
 
 def iso(value: datetime | None) -> str:
