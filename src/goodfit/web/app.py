@@ -19,7 +19,7 @@ from typing import Annotated, Any
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, Undefined, select_autoescape
 from markupsafe import Markup, escape
 
 from goodfit.errors import GoodfitError, InvalidChoice, NotAllowed
@@ -106,7 +106,7 @@ def _amount(v: str | None) -> float | None:
 
 
 def _num(v: Any) -> float | None:
-    if v is None or v == "":
+    if v is None or isinstance(v, Undefined) or v == "":
         return None
     try:
         return float(v)
