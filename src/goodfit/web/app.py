@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, Undefined, select_autoescape
@@ -53,6 +54,7 @@ PageSize = Annotated[int, Query(ge=1, le=1000)]
 Amount = Annotated[str | None, Query(max_length=40, pattern=r"^\s*(-?\d{1,15}(\.\d*)?)?\s*$")]
 Span = Annotated[int | None, Query(ge=0, le=10_000_000)]
 ShortText = Annotated[str | None, Query(max_length=200)]
+RowId = Annotated[int, PathParam(ge=1, le=2**62)]  # case and draw numbers fit the DB's int
 
 # (method, path) → roles allowed. Anonymous routes are not listed here (see PUBLIC).
 ROUTES: dict[tuple[str, str], frozenset[str]] = {}
@@ -426,7 +428,7 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
                     others=[c for c in every if c.state != "draft"])
 
     @route("GET", "/cases/{case_id}", STAFF)
-    async def case(request: Request, case_id: int) -> Response:
+    async def case(request: Request, case_id: RowId) -> Response:
         user = allow(request, STAFF)
         return page(request, "case.html", user, case=data.case(case_id),
                     can_approve=user.role in data.approver_roles)
@@ -442,7 +444,7 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
         return RedirectResponse(f"/cases/{drafted.id}", status_code=303)
 
     @route("POST", "/cases/{case_id}/approve", LEADS)
-    async def approve(request: Request, case_id: int) -> Response:
+    async def approve(request: Request, case_id: RowId) -> Response:
         user = allow(request, LEADS)
         form = await checked_form(request, user)
         override = form.get("override_reason", "").strip() or None
@@ -450,7 +452,7 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
         return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
     @route("POST", "/cases/{case_id}/reject", LEADS)
-    async def reject(request: Request, case_id: int) -> Response:
+    async def reject(request: Request, case_id: RowId) -> Response:
         user = allow(request, LEADS)
         form = await checked_form(request, user)
         reason = form.get("reason", "").strip()
@@ -477,7 +479,7 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
         return page(request, "rewards.html", user, draws=data.draws(), result=None)
 
     @route("POST", "/rewards/{draw_id}/verify", LEADS)
-    async def rewards_verify(request: Request, draw_id: int) -> Response:
+    async def rewards_verify(request: Request, draw_id: RowId) -> Response:
         user = allow(request, LEADS)
         await checked_form(request, user)
         result = data.verify_draw(draw_id)
@@ -531,7 +533,7 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
         return JSONResponse(_jsonable(data.cases()))
 
     @route("GET", "/api/cases/{case_id}", STAFF)
-    async def api_case(request: Request, case_id: int) -> Response:
+    async def api_case(request: Request, case_id: RowId) -> Response:
         allow(request, STAFF)
         return JSONResponse(_jsonable(data.case(case_id)))
 
