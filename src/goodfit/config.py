@@ -469,6 +469,21 @@ class RiskSettings(Section):
     calibration_bins: int = 5
 
 
+class WebSettings(Section):
+    """The team's web app (``goodfit serve``): where it listens and how it signs people in."""
+
+    host: str = "127.0.0.1"  # another address exposes it: put a TLS reverse proxy in front
+    port: int = Field(default=8000, ge=1, le=65535)
+    # Session cookies are sent only over HTTPS; false only for plain http on localhost.
+    secure_cookies: bool = True
+    session_hours: float = Field(default=12, gt=0)
+    # Sign-in attempts allowed per user name and per client address within the window.
+    login_attempts: int = Field(default=5, ge=1)
+    login_window_seconds: int = Field(default=300, ge=1)
+    min_password_length: int = Field(default=12, ge=8)
+    page_size: int = Field(default=50, ge=1, le=1000)  # customers per table page
+
+
 class Config(Section):
     project: ProjectSettings = Field(default_factory=ProjectSettings)
     warehouse: WarehouseSettings = Field(default_factory=WarehouseSettings)
@@ -489,6 +504,7 @@ class Config(Section):
     whatif: WhatifSettings = Field(default_factory=WhatifSettings)
     education: EducationSettings = Field(default_factory=EducationSettings)
     connectors: dict[str, ConnectorSettings] = Field(default_factory=dict)
+    web: WebSettings = Field(default_factory=WebSettings)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
