@@ -125,11 +125,32 @@ class Actions:
         return action_context(self._ws)
 
     # -- users ---------------------------------------------------------------------
-    def add_user(self, name: str, role: str, *, actor: str | None = None) -> UserView:
-        """Add a person (owner, manager, agent); the first must be an owner."""
+    def add_user(self, name: str, role: str, *, actor: str | None = None,
+                 password: str | None = None) -> UserView:
+        """Add a person (owner, manager, agent, viewer); the first must be an owner.
+        ``password`` (optional) lets them sign in to the web app (stored as argon2id)."""
         from goodfit.actions.users import add_user
 
-        return add_user(self._ws.state, name, role, actor=actor)
+        return add_user(self._ws.state, name, role, actor=actor, password=password,
+                        min_password_length=self._ws.config.web.min_password_length)
+
+    def set_password(self, name: str, password: str, *, actor: str | None) -> UserView:
+        """Set a user's web sign-in password: themself, or an owner for anyone."""
+        from goodfit.actions.users import set_password
+
+        return set_password(self._ws.state, name, password, actor=actor,
+                            min_password_length=self._ws.config.web.min_password_length)
+
+    def authenticate(self, name: str, password: str) -> UserView | None:
+        """The user when the password matches their stored hash, else None."""
+        from goodfit.actions.users import authenticate
+
+        return authenticate(self._ws.state, name, password)
+
+    def user(self, name: str) -> UserView | None:
+        from goodfit.actions.users import get_user
+
+        return get_user(self._ws.state, name)
 
     def users(self) -> list[UserView]:
         from goodfit.actions.users import list_users

@@ -18,7 +18,7 @@ AsOption = Annotated[str | None, typer.Option(
 CaseArg = Annotated[int, typer.Argument(help="Case number (see `goodfit cases list`).")]
 StepOption = Annotated[int | None, typer.Option("--step", help="Only this step number.")]
 
-users_app = typer.Typer(help="People and their roles (owner, manager, agent).",
+users_app = typer.Typer(help="People and their roles (owner, manager, agent, viewer).",
                         no_args_is_help=True)
 cases_app = typer.Typer(help="List cases.", no_args_is_help=True)
 case_app = typer.Typer(help="Show, approve, execute, cancel or close one case.",
@@ -42,14 +42,42 @@ def _t(value: Any) -> Text:
 
 # -- users -----------------------------------------------------------------------
 @users_app.command("add")
-def users_add(name: str, role: Annotated[str, typer.Option("--role", help="owner, manager or "
-                                                           "agent")],
+def users_add(name: str, role: Annotated[str, typer.Option("--role", help="owner, manager, "
+                                                           "agent or viewer")],
+              password_stdin: Annotated[bool, typer.Option(
+                  "--password-stdin", help="Read a web sign-in password from standard input "
+                  "(one line).")] = False,
+              password_prompt: Annotated[bool, typer.Option(
+                  "--password", help="Ask for a web sign-in password (not echoed).")] = False,
               as_: AsOption = None, project: ProjectOption = Path("."), json: JsonOption = False,
               ) -> None:
     """Add a user. The first user must be an owner; after that only owners add users."""
+    password = _read_password(password_stdin, password_prompt)
     with open_project(project) as p:
-        user = p.add_user(name, role, actor=as_)
+        user = p.actions.add_user(name, role, actor=as_, password=password)
     print_json(user.__dict__) if json else console.print(_t(f"added {user.name} ({user.role})"))
+
+
+@users_app.command("password")
+def users_password(name: str,
+                   password_stdin: Annotated[bool, typer.Option(
+                       "--password-stdin", help="Read the password from standard input.")] = False,
+                   as_: AsOption = None, project: ProjectOption = Path(".")) -> None:
+    """Set a user's web sign-in password (yourself, or anyone when you are an owner)."""
+    password = _read_password(password_stdin, not password_stdin) or ""
+    with open_project(project) as p:
+        user = p.actions.set_password(name, password, actor=as_ or name)
+    console.print(_t(f"password set for {user.name}"))
+
+
+def _read_password(from_stdin: bool, prompt: bool) -> str | None:
+    import sys
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if prompt:
+        return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+    return None
 
 
 @users_app.command("list")

@@ -26,14 +26,6 @@ from goodfit.errors import MissingCredentials, SecretsFileError
 
 DEFAULT_SECRETS_FILE = Path("~/.config/goodfit/secrets.toml")
 FIELDS = ("token", "user", "secret")
-# What each connector type reads (docs/connectors/<type>.md says what each one is).
-NEEDS: dict[str, tuple[str, ...]] = {
-    "whmcs": ("user", "secret"),  # API identifier and secret (+ token: optional access key)
-    "stripe": ("token",),  # secret or restricted key
-    "zendesk": ("user", "token"),  # agent e-mail and API token (token alone: OAuth)
-    "freshdesk": ("token",),  # API key
-    "django-helpdesk": ("user", "secret"),  # staff user name and password
-}
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from goodfit.config import CONNECTOR_TYPES, ConnectorSettings
+from goodfit.config import ConnectorSettings, connector_types
 from goodfit.errors import ConfigError, ConnectorExists
 
 NAME = re.compile(r"^[a-z][a-z0-9_-]{0,49}$")
@@ -51,8 +51,8 @@ def add_connector(config_file: Path, existing: dict[str, ConnectorSettings], nam
                           "(starting with a letter)")
     if name in existing:
         raise ConnectorExists(name)
-    if type_ not in CONNECTOR_TYPES:
-        raise ConfigError(f"connector type '{type_}': choose one of {', '.join(CONNECTOR_TYPES)}")
+    if type_ not in connector_types():
+        raise ConfigError(f"connector type '{type_}': choose one of {', '.join(connector_types())}")
     if url and not re.match(r"^https?://", url):
         raise ConfigError(f"url '{url}' must start with https:// (or http://)")
     if "@" in url.split("//", 1)[-1].split("/", 1)[0]:

@@ -40,6 +40,9 @@ class WhmcsOptions(Options):
 
 
 class WhmcsConnector:
+    options_model = WhmcsOptions  # [connectors.NAME] options
+    credential_fields = ("user", "secret")  # API identifier and secret (+ token: optional access key)
+
     def __init__(self, ctx: ConnectorContext) -> None:
         self.name = ctx.name
         self.options: WhmcsOptions = parse_options(WhmcsOptions, ctx.name, ctx.settings.options)
