@@ -7,7 +7,6 @@ POST forms carrying the session's CSRF token. Data comes only through ``WebData`
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, is_dataclass
@@ -23,6 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, Undefined, select_autoescape
 from markupsafe import Markup, escape
 
+from goodfit import csvsafe
 from goodfit.errors import GoodfitError, InvalidChoice, NotAllowed
 from goodfit.project import Project
 from goodfit.web import svg
@@ -41,7 +41,6 @@ from goodfit.web.data import SORT_KEYS, CustomerQuery, NoSnapshot, WebData
 
 STATIC = Path(__file__).parent / "static"
 # A text cell a spreadsheet would run as a formula gets a leading apostrophe.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = ("customer_id", "name", "segment", "score", "plan", "revenue", "cost_to_serve",
                "profit", "margin", "tickets", "flags")
 MAX_CSV_ROWS = 100_000
@@ -78,12 +77,6 @@ class User:
 
     def can(self, roles: frozenset[str]) -> bool:
         return self.role in roles
-
-
-def neutralise(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _jsonable(value: Any) -> Any:
@@ -360,7 +353,7 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
         query = customer_query(segment, flag, plan, min_revenue, min_cost, sort, desc, 1,
                                size=10_000)
         out = io.StringIO()
-        w = csv.writer(out, lineterminator="\n")
+        w = csvsafe.writer(out)  # every text cell neutralised (goodfit.csvsafe)
         w.writerow(CSV_COLUMNS)
         page_no, written = 1, 0
         while written < MAX_CSV_ROWS:
@@ -369,10 +362,7 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
             found = data.customers(replace(query, page=page_no), email_or_id=q, country=country)
             for r in found.rows:
                 row = {**r, "flags": " ".join(r["flags"])}
-                w.writerow(["" if row.get(c) is None else
-                            (neutralise(row[c]) if c in ("customer_id", "name", "plan", "flags",
-                                                         "segment") else row[c])
-                            for c in CSV_COLUMNS])
+                w.writerow([row.get(c) for c in CSV_COLUMNS])
             written += len(found.rows)
             if page_no >= found.pages:
                 break
