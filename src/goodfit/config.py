@@ -173,10 +173,14 @@ class RewardsSettings(Section):
 
     window_months: int = Field(default=12, ge=1)  # look-back for tickets, spend, payments
     min_tenure_months: int = Field(default=12, ge=0)
-    max_tickets: int = Field(default=0, ge=0)  # tickets opened in the window
+    # Tickets opened in the window: at most max_tickets, or max_tickets_per_1000 for each
+    # 1,000 of revenue in the window when that allows more ("few tickets for the revenue").
+    max_tickets: int = Field(default=0, ge=0)
+    max_tickets_per_1000: float = Field(default=1.0, ge=0)
     min_monthly_spend: Decimal = Decimal("50")  # paid per month, project currency
     grace_days: int = Field(default=0, ge=0)  # paid_at may be this many days after due_at
     max_manual_orders: int = Field(default=0, ge=0)  # orders not via self-service
+    max_custom_orders: int = Field(default=0, ge=0)  # orders asking for custom work
     exclude_idle: bool = True  # pays but uses nothing ([flags.idle]): never rewarded
     # Winners of a draw whose as-of date lies this many months before are not eligible.
     exclude_recent_winners_months: int = Field(default=12, ge=0)
@@ -296,6 +300,9 @@ class AbusiveLanguageFlag(Section):
     # One message is enough to flag it for a person to read; parting ways takes more
     # ([segments] part_ways_min_abusive_messages).
     min_messages: int = 1
+    # Messages older than the window still count, halving in weight every this many days
+    # (0: only messages in the window count).
+    decay_half_life_days: float = Field(default=365.0, ge=0)
 
 
 class InfraBurdenFlag(Section):
@@ -412,11 +419,15 @@ class FitSettings(Section):
 class SegmentSettings(Section):
     """Rules that turn score and flags into reward / healthy / educate / reprice / part_ways."""
 
-    reward_min_score: float = 75.0
-    reward_min_tenure_months: float = 3.0
-    reward_max_tickets_per_month: float = 0.5
-    # Any flag at or above this severity keeps a customer out of reward (idle always does).
-    reward_blocking_severity: Severity = "low"
+    # The reward segment is the [rewards] rule set (docs/rewards.md), one rule for both.
+    # A customer's support time counts as known when at least this share of its tickets in
+    # the window have logged minutes or a staff reply; below it: not_enough_data.
+    min_timed_ticket_share: float = Field(default=0.5, ge=0, le=1)
+    # part_ways for a loss only when the annual loss is at least this (project currency)
+    # and no fee, price or education step brings the margin to target_margin.
+    part_ways_min_annual_loss: Decimal = Decimal("1000")
+    # The price step of the what-if: a price rise up to this share.
+    max_price_increase: float = Field(default=0.25, ge=0)
     part_ways_flags: list[str] = Field(default_factory=lambda: ["abusive_language"])
     # abusive_language leads to part_ways only with at least this many messages.
     part_ways_min_abusive_messages: int = 2

@@ -322,12 +322,12 @@ class Project:
         inp, as_of_ = self._scoring_inputs(as_of, since, until)
         card = inp.scorecard.to_pandas()
         progress("score", 1, 3)
-        result = score_customers(inp, self.config)
+        result = score_customers(inp, self.config, as_of=as_of_)
         progress("score", 2, 3)
         self.warehouse.write_table("flags", result.flags_table())
         self.warehouse.write_table("fit_scores", result.scores_table())
         progress("score", 3, 3)
-        return ScoringRun(result, card, as_of_, inp.since, inp.until, inp)
+        return ScoringRun(result, card, as_of_, inp.since, inp.until, inp, self.config)
 
     def explain(self, customer_id: str, run: ScoringRun | None = None) -> Explanation:
         """A customer's score contributions, flags with evidence and segment reason."""
@@ -505,29 +505,37 @@ class Project:
         from goodfit.actions import reward_draws, rewards
 
         tables = self.warehouse.tables()
-        as_of = as_of or rewards.newest_timestamp(tables)
-        idle, source = self._idle_customers(as_of)
+        facts, as_of, since, source = self._reward_facts(as_of)
         recent = reward_draws.recent_winners(self.actions_context(), as_of,
                                              self.config.rewards.exclude_recent_winners_months)
-        result = rewards.plan(tables, self.config, as_of=as_of, idle=idle, idle_source=source,
-                              recent_winners=recent)
+        result = rewards.plan(tables, self.config, facts=facts, as_of=as_of, since=since,
+                              source=source, recent_winners=recent)
         record = reward_draws.save_plan(self.actions_context(), result, actor) if save else None
         return result, record
 
-    def _idle_customers(self, as_of: datetime) -> tuple[set[str], str]:
-        """Customers the scoring ``idle`` flag names: from the last ``goodfit score`` when
-        there is one, else computed now with the same rule over the rewards window."""
-        from goodfit.actions.rewards import minus_months
-        from goodfit.scoring.flags_billing import idle
+    def _reward_facts(self, as_of: datetime | None) -> tuple[dict[str, Any], datetime,
+                                                             datetime, str]:
+        """The one reward rule's facts: from the stored run of ``goodfit score`` when no
+        date is asked for, else a scoring run in memory for the date (nothing written)."""
+        import json as _json
+
+        from goodfit.actions.rewards import minus_months, newest_timestamp
+        from goodfit.scoring.reward_rule import RewardFacts
 
         wh = self.warehouse
-        if wh.has_table("flags"):
-            f = wh.table("flags")
-            rows = f.filter(f.code == "idle").select("customer_id").to_pyarrow().to_pylist()
-            return {str(r["customer_id"]) for r in rows}, "flags table"
+        if as_of is None and wh.has_table("fit_scores") and \
+                "reward_facts" in wh.table("fit_scores").columns:
+            rows = wh.table("fit_scores").select("customer_id", "reward_facts", "as_of",
+                                                 "since").to_pyarrow().to_pylist()
+            if rows:
+                facts = {str(r["customer_id"]): RewardFacts.from_dict(
+                    _json.loads(r["reward_facts"])) for r in rows}
+                return facts, rows[0]["as_of"], rows[0]["since"], "stored scoring run"
+        as_of = as_of or newest_timestamp(wh.tables())
         since = minus_months(as_of, self.config.rewards.window_months)
         inp, _ = self._scoring_inputs(as_of=as_of, since=since, until=as_of)
-        return {f.customer_id for f in idle(inp, self.config.flags.idle)}, "computed"
+        result = score_customers(inp, self.config, as_of=as_of)
+        return result.facts, as_of, since, "computed"
 
     def rewards_commit(self, draw_id: int, actor: str) -> DrawRecord:
         """Publish the eligible list and the hash of a secret seed (PROJECT/rewards/<id>/)."""

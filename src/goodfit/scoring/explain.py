@@ -9,10 +9,12 @@ from typing import Any
 
 import pandas as pd
 
+from goodfit.config import Config
 from goodfit.errors import UnknownCustomer
 from goodfit.scoring.evidence import EvidenceRef, Flag
 from goodfit.scoring.fit import COMPONENTS
 from goodfit.scoring.inputs import ScoringInputs, frame, money
+from goodfit.scoring.reward_rule import RuleResult, gates
 from goodfit.scoring.score import ScoreResult
 
 
@@ -23,15 +25,25 @@ class Explanation:
     score: float
     segment: str
     reason: str
-    components: dict[str, float]
+    components: dict[str, float | None]  # None: unknown (its data is missing)
     flags: list[Flag]
     figures: dict[str, Any]  # the customer's scorecard row
     # (kind, id) -> a short description of the row: ticket subject, invoice amount, …
     rows: dict[tuple[str, str], str] = field(default_factory=dict)
+    score_out_of: float = 100.0  # the known components' weights
+    missing: str = ""  # the facts missing for this customer, in words
+    reward_gates: tuple[RuleResult, ...] = ()  # the one reward rule, gate by gate
+
+    @property
+    def unknown(self) -> list[str]:
+        return [k for k, v in self.components.items() if v is None]
 
     def to_dict(self) -> dict[str, Any]:
         return {"customer_id": self.customer_id, "name": self.name, "score": self.score,
                 "segment": self.segment, "reason": self.reason, "components": self.components,
+                "score_out_of": self.score_out_of, "unknown": self.unknown,
+                "missing": self.missing,
+                "reward_gates": [g.to_dict() for g in self.reward_gates],
                 "flags": [{"code": f.code, "severity": f.severity.value, "detail": f.detail,
                            "evidence": [{**e.to_dict(), "row": self.rows.get((e.kind, e.id))}
                                         for e in f.evidence]} for f in self.flags],
@@ -75,6 +87,7 @@ class ScoringRun:
     since: datetime
     until: datetime
     inputs: ScoringInputs
+    config: Config | None = None
 
     def explain(self, customer_id: str) -> Explanation:
         scores = self.result.scores
@@ -85,7 +98,13 @@ class ScoringRun:
         card = self.scorecard[self.scorecard["customer_id"].astype(str) == customer_id]
         figures = card.iloc[0].to_dict() if len(card) else {}
         flags = self.result.flags_of(customer_id)
+        comps = {c: (None if row[c] is None or pd.isna(row[c]) else money(row[c]))
+                 for c in COMPONENTS}
+        fact = self.result.facts.get(customer_id)
+        gate_results = gates(fact, self.config.rewards, self.config.project.currency) \
+            if fact is not None and self.config is not None else ()
         return Explanation(customer_id, row["name"], float(row["score"]), str(row["segment"]),
-                           str(row["reason"]), {c: money(row[c]) for c in COMPONENTS}, flags,
-                           figures,
-                           describe_rows(self.inputs, (e for f in flags for e in f.evidence)))
+                           str(row["reason"]), comps, flags, figures,
+                           describe_rows(self.inputs, (e for f in flags for e in f.evidence)),
+                           float(row.get("score_out_of", 100.0) or 0.0),
+                           str(row.get("missing") or ""), gate_results)
