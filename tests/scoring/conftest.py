@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from goodfit.project import Project
+from goodfit.scoring.coverage import FACTS
 from goodfit.scoring.inputs import ScoringInputs
 from tests.scoring.builders import SINCE, UNTIL, Provider
 
@@ -24,7 +25,8 @@ class BuilderProject(Project):
         text = {n: wh.table(n) for n in ("message_tone", "ticket_resolution", "ticket_kb_match")
                 if wh.has_table(n)}
         return ScoringInputs(tables=wh.tables(), scorecard=wh.table("scorecard"),
-                             since=since or SINCE, until=until or UNTIL, **text), as_of or UNTIL
+                             since=since or SINCE, until=until or UNTIL,
+                             facts=frozenset(FACTS), **text), as_of or UNTIL
 
 
 @pytest.fixture

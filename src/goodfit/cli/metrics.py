@@ -145,10 +145,16 @@ def scorecard(
     for row in data.to_pylist():
         table.add_row(*(Text(_fmt(row[c], c)) for c in TABLE_COLUMNS))
     console.print(table)
-    estimated = sum(1 for r in data.to_pylist() if r["minutes_estimated"])
+    rows = data.to_pylist()
+    estimated = sum(1 for r in rows if r["minutes_estimated"])
     if estimated:
         console.print(Text(f"{estimated} customer(s) have support minutes estimated from staff "
                            "replies (see docs/cost-model.md)."))
+    untimed = sum(int(r.get("untimed_tickets") or 0) for r in rows)
+    if untimed:
+        console.print(Text(f"{untimed} ticket(s) have neither logged minutes nor staff replies: "
+                           "their support time is unknown and counted as 0 (import "
+                           "tickets.staff_minutes or messages to measure it).", style="yellow"))
 
 
 def _evidence(title: str, data: pa.Table, columns: tuple[str, ...]) -> RichTable:

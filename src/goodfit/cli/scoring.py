@@ -29,7 +29,7 @@ Since = Annotated[datetime | None, typer.Option(
 Until = Annotated[datetime | None, typer.Option(
     "--until", formats=DATE_FORMATS, help="Window end (default: --as-of).")]
 SEGMENT_STYLE = {"reward": "green", "healthy": "white", "educate": "blue", "reprice": "yellow",
-                 "part_ways": "red"}
+                 "part_ways": "red", "not_enough_data": "magenta"}
 
 
 @app.command()
@@ -55,7 +55,7 @@ def score(
     t = RichTable(title=f"Segments ({run.since:%Y-%m-%d} to {run.until:%Y-%m-%d})")
     t.add_column("segment")
     t.add_column("customers", justify="right")
-    for seg in ("reward", "healthy", "educate", "reprice", "part_ways"):
+    for seg in SEGMENT_STYLE:
         t.add_row(Text(seg, style=SEGMENT_STYLE[seg]), str(counts.get(seg, 0)))
     console.print(t)
     worst = scores.sort_values("score").head(10)
@@ -81,17 +81,25 @@ def explain(
     if json:
         print_json(e.to_dict())
         return
+    out_of = "" if e.score_out_of >= 100 else f" of {e.score_out_of:.0f} known"
     console.print(Text.assemble((f"{e.name} ({e.customer_id})", "bold"), "  fit ",
-                                (f"{e.score:.1f}", "bold"), "  ",
+                                (f"{e.score:.1f}{out_of}", "bold"), "  ",
                                 (e.segment, SEGMENT_STYLE.get(e.segment, ""))))
     console.print(Text(e.reason))
+    if e.missing:
+        console.print(Text(f"Missing data: {e.missing}", style="yellow"))
     t = RichTable(title="Fit score")
     t.add_column("component")
     t.add_column("points", justify="right")
     for k, v in e.components.items():
-        t.add_row(k.replace("_", " "), f"{v:.1f}")
-    t.add_row(Text("total", style="bold"), Text(f"{e.score:.1f}", style="bold"))
+        t.add_row(k.replace("_", " "), Text("unknown", style="yellow") if v is None
+                  else Text(f"{v:.1f}"))
+    t.add_row(Text("total", style="bold"), Text(f"{e.score:.1f}{out_of}", style="bold"))
     console.print(t)
+    if e.reward_gates:
+        failed = [g for g in e.reward_gates if not g.passed]
+        console.print(Text("Reward gates: " + ("all hold" if not failed else "; ".join(
+            f"{g.rule.replace('_', ' ')}: {g.shortfall or g.value}" for g in failed))))
     for f in e.flags:
         console.print(Text.assemble((f"{f.code}", "bold"), f" [{f.severity.value}] ", f.detail))
         for ev in f.evidence[:10]:

@@ -3,8 +3,10 @@
 A ticket's minutes are its ``staff_minutes`` when logged. Otherwise they are estimated as
 the number of staff replies (messages with author_role = staff sent before ``as_of``) ×
 ``[costs] reply_minutes`` for the ticket's channel (the ``default`` key for a channel not
-listed, or no channel); such tickets carry ``estimated = true``. Only tickets opened in
-the window count.
+listed, or no channel); such tickets carry ``estimated = true``. A ticket with neither
+logged minutes nor a staff reply has no measured time: it counts 0 minutes and the
+scorecard counts it in ``untimed_tickets``, so nobody mistakes it for a free ticket.
+Only tickets opened in the window count.
 """
 
 from __future__ import annotations
@@ -49,9 +51,12 @@ def ticket_rows(tables: TABLES, config: Config, window: Window) -> ir.Table:
 
 def support_by_customer(tables: TABLES, config: Config, window: Window) -> ir.Table:
     rows = ticket_rows(tables, config, window)
+    no_time = rows.estimated & (rows.staff_replies == 0)
     return rows.group_by("customer_id").aggregate(
         tickets=rows.count(),
         support_minutes=rows.minutes.sum(),
-        minutes_estimated=rows.estimated.any(),
+        # estimated from at least one staff reply (a ticket with neither is untimed)
+        minutes_estimated=(rows.estimated & (rows.staff_replies > 0)).any(),
+        untimed_tickets=ibis.ifelse(no_time, 1, 0).sum(),
         support_cost=from_cents(labour_cents(rows.minutes, config).sum()),
     )

@@ -98,6 +98,8 @@ def _has_rows(t: ibis.Table) -> bool:
 
 def project_facts(inp: ScoringInputs) -> frozenset[str]:
     """Which facts the project's tables hold at all."""
+    if inp.facts is not None:
+        return inp.facts
     t = inp.tables
     have = set()
     if _has_rows(t["invoices"]):
@@ -131,7 +133,7 @@ def coverage(inp: ScoringInputs, min_timed_share: float) -> Coverage:
         j = tk.left_join(replied, tk.ticket_id == replied._tid)
         timed = j.staff_minutes.notnull() | (j.n.coalesce(0) > 0)
         rows = frame(j.group_by("customer_id").aggregate(
-            tickets=j.count(), timed=timed.cast("int64").sum()))
+            tickets=j.count(), timed=ibis.ifelse(timed, 1, 0).sum()))
         for r in rows.to_dict("records"):
             cid = str(r["customer_id"])
             share = int(r["timed"] or 0) / int(r["tickets"]) if r["tickets"] else 1.0

@@ -82,6 +82,11 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def _points(value: Any) -> float | None:
+    """A component's points; None when unknown (its data was missing)."""
+    return None if value is None or pd.isna(value) else float(value)
+
+
 def _info(s: ScoreSnapshot) -> SnapshotInfo:
     return SnapshotInfo(s.id, s.created_at, s.label, s.config_hash, s.as_of, s.since, s.until,
                         s.customers, dict(s.segments))
@@ -102,7 +107,7 @@ def save_snapshot(state: StateDB, scorecard: pd.DataFrame, result: ScoreResult, 
         snap.rows = [SnapshotCustomer(
             customer_id=str(r["customer_id"]), name=_jsonable(r.get("name")),
             score=float(r["score"]), segment=str(r["segment"]), reason=str(r["reason"]),
-            components={c: float(r[c]) for c in COMPONENTS},
+            components={c: _points(r[c]) for c in COMPONENTS},
             scorecard=cards.get(str(r["customer_id"]), {})) for r in scores]
         snap.flags = [SnapshotFlag(customer_id=f.customer_id, code=f.code,
                                    severity=f.severity.value, detail=f.detail,

@@ -8,7 +8,8 @@ Thresholds come from ``[rewards]`` in goodfit.toml. Gates, in funnel order:
 - ``enough_data``   billing, support time, orders, usage and tone are known
                     for the customer (scoring/coverage.py): no reward on missing data
 - ``active``        the account is not suspended or cancelled
-- ``tenure``        at least ``min_tenure_months`` whole months since sign-up
+- ``tenure``        at least ``min_tenure_months`` whole months since sign-up (the
+                    scorecard's tenure_months)
 - ``profitable``    profit over the window above 0: a loss-maker is never rewarded
 - ``spend``         revenue per month present in the window ≥ ``min_monthly_spend``
 - ``few_tickets``   tickets in the window ≤ the larger of ``max_tickets`` and
@@ -196,9 +197,10 @@ def order_counts(orders: ibis.Table, since: datetime, until: datetime,
                  self_service: Sequence[str]) -> dict[str, tuple[int, int]]:
     """(manual, custom) orders per customer in the window; no channel = self-service."""
     o = _in_window(orders, "placed_at", since, until)
-    manual = (o.channel.notnull() & ~o.channel.isin(list(self_service))).cast("int64")
+    manual = ibis.ifelse(o.channel.notnull() & ~o.channel.isin(list(self_service)), 1, 0)
+    custom = ibis.ifelse(o.custom.fill_null(False), 1, 0)
     rows = (o.group_by("customer_id")
-            .aggregate(manual=manual.sum(), custom=o.custom.fill_null(False).cast("int64").sum())
+            .aggregate(manual=manual.sum(), custom=custom.sum())
             .to_pyarrow().to_pylist())
     return {str(r["customer_id"]): (int(r["manual"] or 0), int(r["custom"] or 0)) for r in rows}
 
@@ -228,8 +230,12 @@ def reward_facts(tables: Mapping[str, ibis.Table], card_rows: Sequence[Mapping[s
         signup = who.get("signup_at")
         if hasattr(signup, "to_pydatetime"):
             signup = signup.to_pydatetime()
-        tenure = months_between(signup.replace(tzinfo=None), as_of) \
-            if isinstance(signup, datetime) else 0
+        card_tenure = row.get("tenure_months")  # the metrics' tenure, when it has one
+        if card_tenure is not None and card_tenure == card_tenure:
+            tenure = int(card_tenure)
+        else:
+            tenure = months_between(signup.replace(tzinfo=None), as_of) \
+                if isinstance(signup, datetime) else 0
         months_present = max(1, min(s.window_months, tenure))
         revenue = _dec(row.get("revenue"))
         n_late, worst = late.get(cid, (0, 0.0))
