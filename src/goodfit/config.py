@@ -72,6 +72,8 @@ class CostSettings(Section):
     """The cost model. Money in the project currency."""
 
     staff_hourly_rate: Decimal = Decimal("60")
+    # Hourly cost per assignee (tickets.assignee), when it differs from staff_hourly_rate.
+    staff_rates: dict[str, Decimal] = Field(default_factory=dict)
     # Minutes of staff time assumed per staff reply when a ticket has no logged minutes.
     reply_minutes: dict[str, float] = Field(default_factory=lambda: {
         "email": 10.0, "web": 10.0, "chat": 6.0, "phone": 12.0, "api": 5.0, "default": 10.0,
@@ -89,6 +91,15 @@ class CostSettings(Section):
     currency_rates: dict[str, Decimal] = Field(default_factory=lambda: {
         "EUR": Decimal("1.08"), "GBP": Decimal("1.27"),
     })
+
+
+class ServiceLevelSettings(Section):
+    """Service-level targets per ticket priority ("default": none or not listed)."""
+
+    first_response_minutes: dict[str, float] = Field(default_factory=lambda: {
+        "urgent": 60.0, "high": 240.0, "normal": 480.0, "low": 1440.0, "default": 480.0})
+    resolution_hours: dict[str, float] = Field(default_factory=lambda: {
+        "urgent": 8.0, "high": 24.0, "normal": 72.0, "low": 168.0, "default": 72.0})
 
 
 class TextSettings(Section):
@@ -469,6 +480,7 @@ class Config(Section):
     import_: ImportSettings = Field(default_factory=ImportSettings, alias="import")
     mapping: dict[str, dict[str, str]] = Field(default_factory=dict)
     costs: CostSettings = Field(default_factory=CostSettings)
+    service_levels: ServiceLevelSettings = Field(default_factory=ServiceLevelSettings)
     text: TextSettings = Field(default_factory=TextSettings)
     tone: ToneSettings = Field(default_factory=ToneSettings)
     flags: FlagSettings = Field(default_factory=FlagSettings)
