@@ -6,7 +6,7 @@ return. Nothing here prints or exits; problems are ``goodfit.errors`` exceptions
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
@@ -222,6 +222,18 @@ class Project:
         tables = self._metric_tables()
         window = window or Window.resolve(tables, as_of=as_of, since=since, until=until)
         return metrics.scorecard(tables, self.config, window)
+
+    def with_service_levels(self, card: ibis.Table, columns: Sequence[str], as_of: When = None,
+                            since: When = None, until: When = None) -> ibis.Table:
+        """``card`` with service-level columns (metrics/service.py) added by customer; NULL
+        where a customer has no ticket with that time in the window."""
+        from goodfit.metrics.service import service_levels
+
+        tables = self._metric_tables()
+        window = Window.resolve(tables, as_of=as_of, since=since, until=until)
+        sl = service_levels(tables, self.config, window).rename(_sl_id="customer_id")
+        j = card.left_join(sl.select("_sl_id", *columns), card.customer_id == sl._sl_id)
+        return j.drop("_sl_id")
 
     def customer(self, customer_id: str, as_of: When = None, since: When = None,
                  until: When = None) -> CustomerBreakdown:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -77,3 +78,28 @@ def test_explain_and_scorecard_say_unknown_on_the_command_line(tmp_path: Path) -
     assert card.exit_code == 0, card.output
     assert "estimated from staff replies" not in card.output
     assert "40 ticket(s) have neither logged minutes nor staff replies" in card.output
+
+
+def test_service_levels_in_scorecard_columns_and_customer_json(tmp_path: Path) -> None:
+    # every ticket was closed 5 hours after it opened, none has a first response time
+    proj = tickets_only(tmp_path)
+    root = proj.root
+    proj.close()
+    runner = CliRunner()
+    out = runner.invoke(app, ["scorecard", "--project", str(root), "--json", "--columns",
+                              "resolution_median_hours,first_response_median_minutes,"
+                              "sla_judged,sla_breaches"])
+    assert out.exit_code == 0, out.output
+    rows = {r["customer_id"]: r for r in json.loads(out.output)}
+    assert rows["C-1"]["resolution_median_hours"] == 5.0
+    assert rows["C-1"]["first_response_median_minutes"] is None  # unknown, not 0
+    assert (rows["C-1"]["sla_judged"], rows["C-1"]["sla_breaches"]) == (30, 0)  # 5 h < 72 h
+    bad = runner.invoke(app, ["scorecard", "--project", str(root), "--columns", "nope"])
+    assert bad.exit_code != 0 and "unknown column 'nope'" in bad.output
+    one = runner.invoke(app, ["customer", "C-2", "--project", str(root), "--json"])
+    assert one.exit_code == 0, one.output
+    data = json.loads(one.output)
+    assert data["service"]["resolution_p90_hours"] == 5.0
+    assert data["service"]["csat_count"] == 0
+    assert data["by_category"] == [{"value": None, "tickets": 8, "minutes": 0.0,
+                                    "support_cost": "0.0000"}]

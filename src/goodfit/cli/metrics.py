@@ -19,6 +19,7 @@ from rich.text import Text
 
 from goodfit.cli.app import JsonOption, ProjectOption, app, console, open_project, print_json
 from goodfit.errors import GoodfitError
+from goodfit.metrics.service import SERVICE_COLUMNS
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help="Figures as of the end of this day "
                                            "(YYYY-MM-DD; default: the newest data).")]
@@ -96,6 +97,21 @@ TABLE_COLUMNS = ("customer_id", "name", "revenue", "cost_to_serve", "profit", "m
                  "support_cost_per_dollar", "tickets", "support_minutes", "ticket_share")
 
 
+def _extra_columns(columns: str | None) -> tuple[str, ...]:
+    if not columns:
+        return ()
+    out: list[str] = []
+    for name in (c.strip() for c in columns.split(",") if c.strip()):
+        if name == "service":
+            out += [c for c in SERVICE_COLUMNS if c not in out]
+        elif name in SERVICE_COLUMNS:
+            out.append(name)
+        else:
+            raise typer.BadParameter(f"unknown column {name!r}; known: service, "
+                                     + ", ".join(SERVICE_COLUMNS), param_hint="--columns")
+    return tuple(out)
+
+
 @app.command()
 def scorecard(
     project: ProjectOption = Path("."),
@@ -106,11 +122,18 @@ def scorecard(
     out: Annotated[Path | None, typer.Option(
         "--out", help="Write to this file (format from --format, else from the suffix: "
         ".csv, .parquet, .json).")] = None,
+    columns: Annotated[str | None, typer.Option(
+        "--columns", help="Extra columns to add, comma-separated: service (all service-level "
+        "figures) or any of " + ", ".join(SERVICE_COLUMNS) + ".")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Cost to serve, profit and support load per customer (one row per customer)."""
     proj = open_project(project)
-    card = sort_scorecard(proj.scorecard(as_of=as_of, since=since, until=until), sort)
+    card = proj.scorecard(as_of=as_of, since=since, until=until)
+    extra = _extra_columns(columns)
+    if extra:
+        card = proj.with_service_levels(card, extra, as_of=as_of, since=since, until=until)
+    card = sort_scorecard(card, sort)
     if top is not None:
         card = card.limit(top)
     data = card.to_pyarrow()
@@ -142,8 +165,12 @@ def scorecard(
     for col in TABLE_COLUMNS:
         table.add_column(col.replace("_", " "), justify="left" if col in ("customer_id", "name")
                          else "right")
+    shown = (*TABLE_COLUMNS, *extra)
+    for col in extra:
+        table.add_column(col.replace("_", " "), justify="right")
     for row in data.to_pylist():
-        table.add_row(*(Text(_fmt(row[c], c)) for c in TABLE_COLUMNS))
+        table.add_row(*(Text("unknown" if row[c] is None and c in extra else _fmt(row[c], c))
+                        for c in shown))
     console.print(table)
     rows = data.to_pylist()
     estimated = sum(1 for r in rows if r["minutes_estimated"])
@@ -211,6 +238,15 @@ def customer(
     ):
         if data.num_rows:
             console.print(_evidence(title, data, cols))
+    if b.service:
+        sl = RichTable(title="Service levels (tickets opened in the window)", show_header=False,
+                       title_justify="left")
+        for key, value in b.service.items():
+            sl.add_row(key.replace("_", " "), Text("unknown" if value is None else _fmt(value, key)))
+        console.print(sl)
+    for title, data in (("By category", b.by_category), ("By assignee", b.by_assignee)):
+        if data is not None and data.num_rows:
+            console.print(_evidence(title, data, ("value", "tickets", "minutes", "support_cost")))
     console.print(_evidence("Monthly trend", b.monthly,
                             ("month", "revenue", "tickets", "minutes", "support_cost",
                              "cost_to_serve", "profit")))
