@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pyarrow as pa
+
 from goodfit.actions import rewards
 from goodfit.actions.rewards import months_between, winners_within_budget
 from goodfit.project import Project
@@ -22,7 +24,7 @@ def test_only_customers_meeting_every_rule_are_eligible(world: Project) -> None:
     plan = _plan(world)
     assert [c.customer_id for c in plan.eligible] == ["C-EUR", "C-IDEAL", "C-IDEAL2"]
     assert plan.others == 1  # C-GONE: cancelled and a ticket
-    assert plan.idle_source == "computed"
+    assert plan.idle_source == "snapshot 1"  # the stored run's idle flags, never recomputed
 
 
 def test_the_funnel_counts_who_passes_each_gate_and_all_before(world: Project) -> None:
@@ -41,11 +43,10 @@ def test_the_funnel_counts_who_passes_each_gate_and_all_before(world: Project) -
 
 
 def test_reward_segment_and_eligibility_are_the_same_rule(world: Project) -> None:
-    run = world.score(as_of=AS_OF, since=rewards.minus_months(AS_OF, 12))
+    run = world.scoring.run()  # the stored run the fixture scored
     rewarded = set(run.result.scores.query("segment == 'reward'")["customer_id"])
     assert rewarded == {"C-EUR", "C-IDEAL", "C-IDEAL2"}
-    plan, _ = world.rewards_plan(save=False)  # no date: the stored run's facts
-    assert plan.idle_source == "stored scoring run"
+    plan, _ = world.rewards_plan(save=False)
     assert set(plan.eligible_ids) == rewarded
 
 
@@ -102,6 +103,18 @@ def test_thresholds_come_from_config(world: Project) -> None:
     plan = _plan(world, min_monthly_spend=Decimal("40"), max_tickets=2, min_tenure_months=9)
     ids = [c.customer_id for c in plan.eligible]
     assert {"C-CHEAP", "C-TICKET", "C-NEW"} <= set(ids)
+
+
+def test_idle_comes_from_the_stored_run_not_a_table_anyone_may_rewrite(world: Project) -> None:
+    """The first release read the warehouse ``flags`` table, which any read command could
+    rewrite; the plan now reads the stored run's ``idle`` flags."""
+    world.warehouse.write_table("flags", pa.table({
+        "customer_id": ["C-IDEAL"], "code": ["idle"], "severity": ["info"], "detail": ["x"],
+        "evidence": ["[]"]}))
+    plan, _ = world.rewards_plan(as_of=AS_OF, save=False)
+    assert plan.idle_source == "snapshot 1"
+    ids = [c.customer_id for c in plan.eligible]
+    assert "C-IDEAL" in ids and "C-IDLE" not in ids
 
 
 def test_a_customer_without_usage_rows_is_not_called_idle(tmp_path: Path) -> None:

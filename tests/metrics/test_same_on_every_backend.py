@@ -104,7 +104,7 @@ def service_provider() -> Provider:
 
 
 def test_service_levels_by_hand_on_every_backend(con):  # type: ignore[no-untyped-def]
-    from goodfit.metrics.service import service_levels
+    from goodfit.metrics.service_levels import service_levels
 
     tables = load(con, service_provider())
     (row,) = service_levels(tables, Config(), WINDOW).to_pyarrow().to_pylist()
@@ -124,7 +124,7 @@ def test_service_levels_by_hand_on_every_backend(con):  # type: ignore[no-untype
 
 
 def test_load_by_category_and_assignee_with_staff_rates(con):  # type: ignore[no-untyped-def]
-    from goodfit.metrics.service import load_by
+    from goodfit.metrics.service_levels import load_by
     from goodfit.metrics.support import support_by_customer
 
     cfg = Config()

@@ -20,10 +20,10 @@ from goodfit.metrics.orders import order_rows
 from goodfit.metrics.payments import friction_rows
 from goodfit.metrics.revenue import invoice_rows, revenue_rows, unlinked_return_rows
 from goodfit.metrics.scorecard import scorecard
-from goodfit.metrics.service import load_by, service_levels
+from goodfit.metrics.service_levels import load_by, service_levels
 from goodfit.metrics.support import ticket_rows
 from goodfit.metrics.usage import usage_rows
-from goodfit.metrics.window import Window
+from goodfit.window import Window
 
 EVIDENCE = ("tickets", "invoices", "returns", "payments", "orders", "usage", "costs")
 

@@ -9,12 +9,12 @@ from typing import Any
 
 import pandas as pd
 
-from goodfit.config import Config
 from goodfit.errors import UnknownCustomer
 from goodfit.scoring.evidence import EvidenceRef, Flag
 from goodfit.scoring.fit import COMPONENTS
+from goodfit.scoring.history import SnapshotInfo
 from goodfit.scoring.inputs import ScoringInputs, frame, money
-from goodfit.scoring.reward_rule import RuleResult, gates
+from goodfit.scoring.reward_rule import RuleResult
 from goodfit.scoring.score import ScoreResult
 
 
@@ -30,6 +30,7 @@ class Explanation:
     figures: dict[str, Any]  # the customer's scorecard row
     # (kind, id) -> a short description of the row: ticket subject, invoice amount, …
     rows: dict[tuple[str, str], str] = field(default_factory=dict)
+    snapshot: SnapshotInfo | None = None  # the stored run these figures come from
     score_out_of: float = 100.0  # the known components' weights
     missing: str = ""  # the facts missing for this customer, in words
     reward_gates: tuple[RuleResult, ...] = ()  # the one reward rule, gate by gate
@@ -39,7 +40,14 @@ class Explanation:
         return [k for k, v in self.components.items() if v is None]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"customer_id": self.customer_id, "name": self.name, "score": self.score,
+        run = self.snapshot
+        return {"snapshot": None if run is None else {
+                    "id": run.id, "created_at": run.created_at.isoformat(sep=" "),
+                    "config_hash": run.config_hash},
+                "window": None if run is None else {
+                    "as_of": run.as_of.isoformat(sep=" "), "since": run.since.isoformat(sep=" "),
+                    "until": run.until.isoformat(sep=" ")},
+                "customer_id": self.customer_id, "name": self.name, "score": self.score,
                 "segment": self.segment, "reason": self.reason, "components": self.components,
                 "score_out_of": self.score_out_of, "unknown": self.unknown,
                 "missing": self.missing,
@@ -87,7 +95,7 @@ class ScoringRun:
     since: datetime
     until: datetime
     inputs: ScoringInputs
-    config: Config | None = None
+    snapshot: SnapshotInfo | None = None  # the stored run this is (None: not stored)
 
     def explain(self, customer_id: str) -> Explanation:
         scores = self.result.scores
@@ -100,11 +108,9 @@ class ScoringRun:
         flags = self.result.flags_of(customer_id)
         comps = {c: (None if row[c] is None or pd.isna(row[c]) else money(row[c]))
                  for c in COMPONENTS}
-        fact = self.result.facts.get(customer_id)
-        gate_results = gates(fact, self.config.rewards, self.config.project.currency) \
-            if fact is not None and self.config is not None else ()
+        gate_results = self.result.gates.get(customer_id, ())
         return Explanation(customer_id, row["name"], float(row["score"]), str(row["segment"]),
                            str(row["reason"]), comps, flags, figures,
                            describe_rows(self.inputs, (e for f in flags for e in f.evidence)),
-                           float(row.get("score_out_of", 100.0) or 0.0),
+                           self.snapshot, float(row.get("score_out_of", 100.0) or 0.0),
                            str(row.get("missing") or ""), gate_results)

@@ -16,7 +16,7 @@ from goodfit.scoring.fit import COMPONENTS, components, payment_stats, total
 from goodfit.scoring.flags import compute_flags
 from goodfit.scoring.flags_support import answerable_share, answerable_tickets
 from goodfit.scoring.inputs import ScoringInputs, frame
-from goodfit.scoring.reward_rule import RewardFacts, gates, reward_facts
+from goodfit.scoring.reward_rule import RewardFacts, RuleResult, gates, reward_facts
 from goodfit.scoring.segments import load_from_row, segment
 
 FIT_SCHEMA = pa.schema(
@@ -36,6 +36,7 @@ class ScoreResult:
     flags: list[Flag]
     scores: pd.DataFrame  # the fit_scores table
     facts: dict[str, RewardFacts] = field(default_factory=dict)
+    gates: dict[str, tuple[RuleResult, ...]] = field(default_factory=dict)  # as scored
     coverage: Coverage = field(default_factory=Coverage.full)
 
     def flags_table(self) -> pa.Table:
@@ -71,6 +72,7 @@ def score_customers(inp: ScoringInputs, config: Config,
     weights = config.fit.weights
     currency = config.project.currency
     rows = []
+    gate_results: dict[str, tuple[RuleResult, ...]] = {}
     for row in records:
         cid = str(row["customer_id"])
         mine = by_customer.get(cid, [])
@@ -79,8 +81,9 @@ def score_customers(inp: ScoringInputs, config: Config,
         fact = facts[cid]
         load = load_from_row(row, fact.manual_orders, fact.custom_orders,
                              float(share.get(cid, 0.0)))
+        gate_results[cid] = gates(fact, config.rewards, currency)
         seg, reason = segment(load, mine, config.segments,
-                              reward_gates=gates(fact, config.rewards, currency),
+                              reward_gates=gate_results[cid],
                               cost_missing=cov.words(cid, VERDICT_NEEDS["cost"]),
                               billing_missing=cov.words(cid, VERDICT_NEEDS["reprice_load"]))
         missing = cov.words(cid, sorted({n for needs in (*COMPONENT_NEEDS.values(),
@@ -93,4 +96,4 @@ def score_customers(inp: ScoringInputs, config: Config,
                      "missing": missing, "reward_facts": json.dumps(fact.to_dict()),
                      "as_of": as_of, "since": inp.since, "until": inp.until})
     scores = pd.DataFrame(rows, columns=FIT_SCHEMA.names)
-    return ScoreResult(flags, scores, facts, cov)
+    return ScoreResult(flags, scores, facts, gate_results, cov)
