@@ -139,7 +139,7 @@ def plan(tables: Mapping[str, ibis.Table], config: Config, *,
         reward = cents(s.reward_amount) if s.reward_amount > 0 else f.monthly_spend
         email = billing.get(cid) or str(c.get("email") or "")
         cand = Candidate(cid, str(c.get("name") or ""), email, f.tenure_months, f.tickets,
-                         f.monthly_spend, f.late_invoices, f.manual_orders, f.idle, rules,
+                         f.monthly_spend, len(f.late(s.grace_days)), f.manual_orders, f.idle, rules,
                          reward)
         failed = len(cand.failed)
         if failed == 0:

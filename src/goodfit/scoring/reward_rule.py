@@ -64,8 +64,7 @@ class RewardFacts:
     profit: Decimal
     monthly_spend: Decimal
     tickets: int
-    late_invoices: int
-    worst_days_late: float
+    days_late: tuple[float, ...]  # per invoice due in the window and paid (or still open) late
     manual_orders: int
     custom_orders: int
     payment_trouble: bool
@@ -73,10 +72,19 @@ class RewardFacts:
     abusive: bool
     missing: str = ""  # facts missing, in words ("" = all known)
 
+    def late(self, grace_days: int) -> list[float]:
+        """Days late of the invoices later than due + grace_days."""
+        return [d for d in self.days_late if d > grace_days]
+
+    @property
+    def late_invoices(self) -> int:
+        return len(self.days_late)
+
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         for k in ("revenue", "profit", "monthly_spend"):
             d[k] = str(d[k])
+        d["days_late"] = list(self.days_late)
         return d
 
     @classmethod
@@ -84,6 +92,7 @@ class RewardFacts:
         kw = dict(d)
         for k in ("revenue", "profit", "monthly_spend"):
             kw[k] = Decimal(str(kw[k]))
+        kw["days_late"] = tuple(float(x) for x in kw.get("days_late", ()))
         return cls(**kw)
 
 
@@ -105,6 +114,7 @@ def gates(f: RewardFacts, s: RewardsSettings, currency: str) -> tuple[RuleResult
     """Every reward gate for one customer, in funnel order."""
     allowed = allowed_tickets(f.revenue, s)
     status = f.status or "active"
+    late = f.late(s.grace_days)
     return (
         RuleResult("enough_data", not f.missing, f.missing or "all known",
                    "billing, support time, orders, usage and tone known",
@@ -125,11 +135,10 @@ def gates(f: RewardFacts, s: RewardsSettings, currency: str) -> tuple[RuleResult
         RuleResult("few_tickets", f.tickets <= allowed, f"{f.tickets} tickets",
                    f"<= {allowed} tickets for {cents(f.revenue)} {currency} of revenue",
                    _over(f.tickets - allowed, "ticket")),
-        RuleResult("paid_on_time", f.late_invoices == 0, f"{f.late_invoices} late invoices",
+        RuleResult("paid_on_time", not late, f"{len(late)} late invoices",
                    f"paid by due date + {s.grace_days} days",
-                   "" if f.late_invoices == 0 else
-                   f"{f.late_invoices} invoice(s) late, up to {f.worst_days_late:.1f} days "
-                   "after due"),
+                   "" if not late else
+                   f"{len(late)} invoice(s) late, up to {max(late):.1f} days after due"),
         RuleResult("no_payment_trouble", not f.payment_trouble,
                    "payment trouble" if f.payment_trouble else "none", "no payment_trouble flag",
                    "failed payments, disputes or chargebacks" if f.payment_trouble else ""),
@@ -172,25 +181,24 @@ def _in_window(t: ibis.Table, col: str, since: datetime, until: datetime) -> ibi
     return t.filter((t[col] >= since) & (t[col] <= until))
 
 
-def late_invoices(inv: ibis.Table, since: datetime, until: datetime,
-                  grace_days: int) -> dict[str, tuple[int, float]]:
-    """Invoices due in the window paid after due + grace (or still unpaid after it)."""
+def days_late(inv: ibis.Table, since: datetime, until: datetime) -> dict[str, list[float]]:
+    """Per customer, the days after due_at each invoice due in the window was paid (or, still
+    unpaid, is at ``until``), for those later than due; the gates apply the grace days."""
     w = inv.filter(inv.due_at.notnull() & (inv.due_at >= since) & (inv.due_at <= until)
                    & (inv.kind.isnull() | (inv.kind != "credit"))
                    & (inv.status.isnull() | (inv.status != "cancelled")))
-    grace = grace_days * 86400
     due = w.due_at.epoch_seconds()
-    paid_late = w.paid_at.notnull() & (w.paid_at.epoch_seconds() - due > grace)
     cutoff = int(until.timestamp() if until.tzinfo else
                  (until - datetime(1970, 1, 1)).total_seconds())
-    unpaid_late = w.paid_at.isnull() & (w.status.isnull() | (w.status != "paid")) & (
-        cutoff - due > grace)
+    unpaid = w.paid_at.isnull() & (w.status.isnull() | (w.status != "paid"))
     late_seconds = ibis.ifelse(w.paid_at.notnull(), w.paid_at.epoch_seconds() - due,
-                               cutoff - due)
-    x = w.filter(paid_late | unpaid_late).mutate(late=late_seconds)
-    rows = (x.group_by("customer_id").aggregate(n=x.count(), worst=x.late.max())
-            .to_pyarrow().to_pylist())
-    return {str(r["customer_id"]): (int(r["n"]), float(r["worst"]) / 86400) for r in rows}
+                               ibis.ifelse(unpaid, cutoff - due, 0))
+    x = w.mutate(late=late_seconds)
+    x = x.filter(x.late > 0).select("customer_id", "late").order_by(["customer_id", "late"])
+    out: dict[str, list[float]] = {}
+    for r in x.to_pyarrow().to_pylist():
+        out.setdefault(str(r["customer_id"]), []).append(round(float(r["late"]) / 86400, 4))
+    return out
 
 
 def order_counts(orders: ibis.Table, since: datetime, until: datetime,
@@ -220,7 +228,7 @@ def reward_facts(tables: Mapping[str, ibis.Table], card_rows: Sequence[Mapping[s
     cust = tables["customers"]
     people = {str(r["customer_id"]): r for r in
               cust.select("customer_id", "signup_at", "status").to_pyarrow().to_pylist()}
-    late = late_invoices(tables["invoices"], since, until, s.grace_days)
+    late = days_late(tables["invoices"], since, until)
     orders = order_counts(tables["orders"], since, until,
                           config.flags.manual_orders.self_service_channels)
     out: dict[str, RewardFacts] = {}
@@ -238,7 +246,6 @@ def reward_facts(tables: Mapping[str, ibis.Table], card_rows: Sequence[Mapping[s
                 if isinstance(signup, datetime) else 0
         months_present = max(1, min(s.window_months, tenure))
         revenue = _dec(row.get("revenue"))
-        n_late, worst = late.get(cid, (0, 0.0))
         manual, custom = orders.get(cid, (0, 0))
         codes = flag_codes.get(cid, set())
         tickets = row.get("tickets")
@@ -246,6 +253,6 @@ def reward_facts(tables: Mapping[str, ibis.Table], card_rows: Sequence[Mapping[s
             cid, str(who.get("status") or "active"), tenure, revenue, _dec(row.get("profit")),
             cents((revenue / months_present).quantize(Decimal("0.0001"), ROUND_HALF_UP)),
             int(tickets) if tickets is not None and tickets == tickets else 0,
-            n_late, worst, manual, custom, "payment_trouble" in codes, "idle" in codes,
+            tuple(late.get(cid, [])), manual, custom, "payment_trouble" in codes, "idle" in codes,
             "abusive_language" in codes, missing.get(cid, ""))
     return out
