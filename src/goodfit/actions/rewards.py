@@ -122,6 +122,9 @@ def plan(tables: Mapping[str, ibis.Table], config: Config, *,
     people = {str(c["customer_id"]): c for c in cust.to_pyarrow().to_pylist()}
     billing = billing_emails(tables)
     notes: list[str] = []
+    if not facts:
+        notes.append("the scoring run holds no reward facts (scored by an older goodfit): "
+                     "run `goodfit score` again")
     if tables["usage"].count().execute() == 0:
         notes.append("no usage data: nobody can be shown not to be idle, so nobody is eligible")
 
