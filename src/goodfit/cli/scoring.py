@@ -226,3 +226,45 @@ def report(
         print_json({"report": str(path)})
     else:
         console.print(Text(f"Report written: {path}"))
+
+
+@app.command()
+def compare(
+    project: ProjectOption = Path("."),
+    period: Annotated[str, typer.Option("--period", help="Period to compare: quarter.")]
+    = "quarter",
+    as_of: AsOf = None,
+    top: Annotated[int, typer.Option("--top", help="Movers shown per comparison.")] = 15,
+    json: JsonOption = False,
+) -> None:
+    """This quarter vs the last and vs a year ago: what changed in cost, profit, load,
+    flags and segment, per customer (biggest movers first) and in total."""
+    with open_project(project) as p:
+        c = p.scoring.compare(period, as_of)
+    if json:
+        print_json(c.to_dict())
+        return
+    w = c.windows
+    tot = RichTable(title="Totals")
+    for col in ("period", "window", "cost", "profit", "tickets", "minutes"):
+        tot.add_column(col)
+    for name in ("this", "last", "year_ago"):
+        t = c.totals[name]
+        tot.add_row(name.replace("_", " "), f"{w[name].since:%Y-%m-%d} – {w[name].until:%Y-%m-%d}",
+                    f"{t['cost']:,.2f}", f"{t['profit']:,.2f}", f"{t['tickets']:,.0f}",
+                    f"{t['minutes']:,.0f}")
+    console.print(tot)
+    for other, title in (("last", "vs last quarter"), ("year_ago", "vs a year ago")):
+        m = RichTable(title=f"Biggest movers {title}")
+        for col in ("customer", "profit Δ", "cost Δ", "tickets Δ", "segment", "flags"):
+            m.add_column(col)
+        for ch in c.against[other][:top]:
+            d = ch.to_dict()
+            seg = d["segment"] if d["segment_before"] in (None, d["segment"]) else \
+                f"{d['segment_before']} → {d['segment']}"
+            flags = " ".join([f"+{f}" for f in d["flags_gained"]]
+                             + [f"-{f}" for f in d["flags_lost"]])
+            m.add_row(Text(f"{ch.name} ({ch.customer_id})"), f"{d['profit_change']:+,.2f}",
+                      f"{d['cost_change']:+,.2f}", f"{d['tickets_change']:+.0f}", Text(seg),
+                      Text(flags))
+        console.print(m)

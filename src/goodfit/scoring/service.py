@@ -26,6 +26,7 @@ from goodfit.scoring.stored import load_run
 
 if TYPE_CHECKING:
     from goodfit.metrics.service import Metrics
+    from goodfit.scoring.compare import Comparison
     from goodfit.window import Window
     from goodfit.workspace import When, Workspace
 
@@ -105,3 +106,14 @@ class Scoring:
         tone = wh.table("message_tone") if wh.has_table("message_tone") else None
         return early_risk(wh.tables(), run.result.scores[["customer_id", "segment"]],
                           self._ws.config.risk, run.as_of, tone)
+
+    def compare(self, period: str = "quarter", as_of: When = None) -> Comparison:
+        """This quarter against the last and the same quarter a year ago: per customer and
+        in total, cost, profit, load, flags and segment (scored in memory, nothing
+        written)."""
+        from goodfit.errors import InvalidChoice
+        from goodfit.scoring.compare import compare
+
+        if period != "quarter":
+            raise InvalidChoice("period", period, ["quarter"])
+        return compare(self.inputs, self._ws.config, self._ws.window(as_of).as_of)
