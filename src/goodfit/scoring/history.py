@@ -88,7 +88,7 @@ def _jsonable(value: Any) -> Any:
 
 def _points(value: Any) -> float | None:
     """A component's points; None when unknown (its data was missing)."""
-    return None if value is None or pd.isna(value) else float(value)
+    return None if value is None or value != value else float(value)  # NaN: unknown
 
 
 # fit_scores columns kept in a snapshot row's components JSON (under "_" + name)
