@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-<<<<<<< HEAD
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
-=======
 from typing import TYPE_CHECKING, Any
->>>>>>> main
 
 from goodfit.errors import InvalidChoice, MissingCurrencyRate
 from goodfit.metrics.breakdown import CustomerBreakdown
@@ -65,7 +61,6 @@ class Metrics:
             raise InvalidChoice("by", by, list(LOADS))
         return concentration(self.scorecard(as_of, since, until, window=window), by)
 
-<<<<<<< HEAD
     def service_columns(self, columns: str | None) -> tuple[str, ...]:
         """Service-level column names from "a,b" ("service": all of them); an unknown name
         is an error naming the known ones."""
@@ -91,7 +86,7 @@ class Metrics:
             _sl_id="customer_id")
         j = card.left_join(sl.select("_sl_id", *columns), card.customer_id == sl._sl_id)
         return j.drop("_sl_id")
-=======
+
     # -- reads for the web app: totals per month, customer look-ups, cited rows ------
     def monthly_totals(self, window: Window) -> list[dict[str, Any]]:
         """All customers' revenue, tickets, support and other cost, profit per month of the
@@ -149,4 +144,3 @@ class Metrics:
         msgs = (m.filter(m.ticket_id == ticket_id).order_by(["sent_at", "message_id"])
                 .to_pyarrow().to_pylist())
         return rows[0], msgs
->>>>>>> main

@@ -17,11 +17,8 @@ from goodfit.scoring.stored import load_explanation, load_run
 if TYPE_CHECKING:  # scoring pulls in pandas: loaded by the methods that compute
     from goodfit.metrics.concentration import Concentration
     from goodfit.metrics.service import Metrics
-<<<<<<< HEAD
-    from goodfit.scoring.compare import Comparison
-=======
     from goodfit.scoring.browse import CustomerPage, CustomerQuery
->>>>>>> main
+    from goodfit.scoring.compare import Comparison
     from goodfit.scoring.explain import ScoringRun
     from goodfit.scoring.explanation import Explanation
     from goodfit.scoring.inputs import ScoringInputs
@@ -114,7 +111,6 @@ class Scoring:
         return early_risk(wh.tables(), run.result.scores[["customer_id", "segment"]],
                           self._ws.config.risk, run.as_of, tone)
 
-<<<<<<< HEAD
     def compare(self, period: str = "quarter", as_of: When = None) -> Comparison:
         """This quarter against the last and the same quarter a year ago: per customer and
         in total, cost, profit, load, flags and segment (scored in memory, nothing
@@ -125,7 +121,7 @@ class Scoring:
         if period != "quarter":
             raise InvalidChoice("period", period, ["quarter"])
         return compare(self.inputs, self._ws.config, self._ws.window(as_of).as_of)
-=======
+
     # -- browsing stored snapshots a page at a time (the web app and its API) -------
     def latest_snapshot(self) -> SnapshotInfo | None:
         """The newest complete score snapshot, or None before the first ``score``."""
@@ -173,4 +169,3 @@ class Scoring:
                             ("revenue", pa.float64()), ("tickets", pa.float64()),
                             ("support_minutes", pa.float64()), ("cost_to_serve", pa.float64())])
         return concentration(ibis.memtable(pa.Table.from_pylist(rows, schema=schema)), by)
->>>>>>> main
