@@ -72,6 +72,8 @@ class CostSettings(Section):
     """The cost model. Money in the project currency."""
 
     staff_hourly_rate: Decimal = Decimal("60")
+    # Hourly cost per assignee (tickets.assignee), when it differs from staff_hourly_rate.
+    staff_rates: dict[str, Decimal] = Field(default_factory=dict)
     # Minutes of staff time assumed per staff reply when a ticket has no logged minutes.
     reply_minutes: dict[str, float] = Field(default_factory=lambda: {
         "email": 10.0, "web": 10.0, "chat": 6.0, "phone": 12.0, "api": 5.0, "default": 10.0,
@@ -89,6 +91,15 @@ class CostSettings(Section):
     currency_rates: dict[str, Decimal] = Field(default_factory=lambda: {
         "EUR": Decimal("1.08"), "GBP": Decimal("1.27"),
     })
+
+
+class ServiceLevelSettings(Section):
+    """Service-level targets per ticket priority ("default": none or not listed)."""
+
+    first_response_minutes: dict[str, float] = Field(default_factory=lambda: {
+        "urgent": 60.0, "high": 240.0, "normal": 480.0, "low": 1440.0, "default": 480.0})
+    resolution_hours: dict[str, float] = Field(default_factory=lambda: {
+        "urgent": 8.0, "high": 24.0, "normal": 72.0, "low": 168.0, "default": 72.0})
 
 
 class TextSettings(Section):
@@ -176,10 +187,14 @@ class RewardsSettings(Section):
 
     window_months: int = Field(default=12, ge=1)  # look-back for tickets, spend, payments
     min_tenure_months: int = Field(default=12, ge=0)
-    max_tickets: int = Field(default=0, ge=0)  # tickets opened in the window
+    # Tickets opened in the window: at most max_tickets, or max_tickets_per_1000 for each
+    # 1,000 of revenue in the window when that allows more ("few tickets for the revenue").
+    max_tickets: int = Field(default=0, ge=0)
+    max_tickets_per_1000: float = Field(default=1.0, ge=0)
     min_monthly_spend: Decimal = Decimal("50")  # paid per month, project currency
     grace_days: int = Field(default=0, ge=0)  # paid_at may be this many days after due_at
     max_manual_orders: int = Field(default=0, ge=0)  # orders not via self-service
+    max_custom_orders: int = Field(default=0, ge=0)  # orders asking for custom work
     exclude_idle: bool = True  # pays but uses nothing ([flags.idle]): never rewarded
     # Winners of a draw whose as-of date lies this many months before are not eligible.
     exclude_recent_winners_months: int = Field(default=12, ge=0)
@@ -317,6 +332,9 @@ class AbusiveLanguageFlag(Section):
     # One message is enough to flag it for a person to read; parting ways takes more
     # ([segments] part_ways_min_abusive_messages).
     min_messages: int = 1
+    # Messages older than the window still count, halving in weight every this many days
+    # (0: only messages in the window count).
+    decay_half_life_days: float = Field(default=365.0, ge=0)
 
 
 class InfraBurdenFlag(Section):
@@ -433,11 +451,15 @@ class FitSettings(Section):
 class SegmentSettings(Section):
     """Rules that turn score and flags into reward / healthy / educate / reprice / part_ways."""
 
-    reward_min_score: float = 75.0
-    reward_min_tenure_months: float = 3.0
-    reward_max_tickets_per_month: float = 0.5
-    # Any flag at or above this severity keeps a customer out of reward (idle always does).
-    reward_blocking_severity: Severity = "low"
+    # The reward segment is the [rewards] rule set (docs/rewards.md), one rule for both.
+    # A customer's support time counts as known when at least this share of its tickets in
+    # the window have logged minutes or a staff reply; below it: not_enough_data.
+    min_timed_ticket_share: float = Field(default=0.5, ge=0, le=1)
+    # part_ways for a loss only when the annual loss is at least this (project currency)
+    # and no fee, price or education step brings the margin to target_margin.
+    part_ways_min_annual_loss: Decimal = Decimal("1000")
+    # The price step of the what-if: a price rise up to this share.
+    max_price_increase: float = Field(default=0.25, ge=0)
     part_ways_flags: list[str] = Field(default_factory=lambda: ["abusive_language"])
     # abusive_language leads to part_ways only with at least this many messages.
     part_ways_min_abusive_messages: int = 2
@@ -494,6 +516,7 @@ class Config(Section):
     import_: ImportSettings = Field(default_factory=ImportSettings, alias="import")
     mapping: dict[str, dict[str, str]] = Field(default_factory=dict)
     costs: CostSettings = Field(default_factory=CostSettings)
+    service_levels: ServiceLevelSettings = Field(default_factory=ServiceLevelSettings)
     text: TextSettings = Field(default_factory=TextSettings)
     tone: ToneSettings = Field(default_factory=ToneSettings)
     flags: FlagSettings = Field(default_factory=FlagSettings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from goodfit.errors import InvalidChoice, MissingCurrencyRate
@@ -59,6 +60,32 @@ class Metrics:
         if by not in LOADS:
             raise InvalidChoice("by", by, list(LOADS))
         return concentration(self.scorecard(as_of, since, until, window=window), by)
+
+    def service_columns(self, columns: str | None) -> tuple[str, ...]:
+        """Service-level column names from "a,b" ("service": all of them); an unknown name
+        is an error naming the known ones."""
+        from goodfit.metrics.service_levels import SERVICE_COLUMNS
+
+        out: list[str] = []
+        for name in (c.strip() for c in (columns or "").split(",") if c.strip()):
+            if name == "service":
+                out += [c for c in SERVICE_COLUMNS if c not in out]
+            elif name in SERVICE_COLUMNS:
+                out.append(name)
+            else:
+                raise InvalidChoice("column", name, ["service", *SERVICE_COLUMNS])
+        return tuple(out)
+
+    def with_service_levels(self, card: ibis.Table, columns: Sequence[str], *,
+                            window: Window) -> ibis.Table:
+        """``card`` with service-level columns (metrics/service_levels.py) joined by
+        customer; NULL where a customer has no ticket with that time in the window."""
+        from goodfit.metrics.service_levels import service_levels
+
+        sl = service_levels(self.tables(), self._ws.config, window).rename(
+            _sl_id="customer_id")
+        j = card.left_join(sl.select("_sl_id", *columns), card.customer_id == sl._sl_id)
+        return j.drop("_sl_id")
 
     # -- reads for the web app: totals per month, customer look-ups, cited rows ------
     def monthly_totals(self, window: Window) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # scoring pulls in pandas: loaded by the methods that compute
     from goodfit.metrics.concentration import Concentration
     from goodfit.metrics.service import Metrics
     from goodfit.scoring.browse import CustomerPage, CustomerQuery
+    from goodfit.scoring.compare import Comparison
     from goodfit.scoring.explain import ScoringRun
     from goodfit.scoring.explanation import Explanation
     from goodfit.scoring.inputs import ScoringInputs
@@ -67,7 +68,7 @@ class Scoring:
         inp = self.inputs(w)
         card = inp.scorecard.to_pandas()
         progress("score", 1, 4)
-        result = score_customers(inp, self._ws.config)
+        result = score_customers(inp, self._ws.config, as_of=w.as_of)
         progress("score", 2, 4)
         info = save_snapshot(self._ws.state, card, result, config_hash=self._ws.config.hash(),
                              as_of=w.as_of, since=w.since, until=w.until, label=label)
@@ -109,6 +110,17 @@ class Scoring:
         tone = wh.table("message_tone") if wh.has_table("message_tone") else None
         return early_risk(wh.tables(), run.result.scores[["customer_id", "segment"]],
                           self._ws.config.risk, run.as_of, tone)
+
+    def compare(self, period: str = "quarter", as_of: When = None) -> Comparison:
+        """This quarter against the last and the same quarter a year ago: per customer and
+        in total, cost, profit, load, flags and segment (scored in memory, nothing
+        written)."""
+        from goodfit.errors import InvalidChoice
+        from goodfit.scoring.compare import compare
+
+        if period != "quarter":
+            raise InvalidChoice("period", period, ["quarter"])
+        return compare(self.inputs, self._ws.config, self._ws.window(as_of).as_of)
 
     # -- browsing stored snapshots a page at a time (the web app and its API) -------
     def latest_snapshot(self) -> SnapshotInfo | None:
