@@ -13,9 +13,16 @@ import json
 import tomllib
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from goodfit.errors import ConfigError, close_matches
 from goodfit.schema import DEFAULT_RESOLUTION_CODES, TABLES
@@ -25,6 +32,37 @@ CONFIG_FILE = "goodfit.toml"
 
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    # key → (where it lives now, its old default). A file that still holds the old
+    # default (as written by an older ``goodfit init``) loads: the key is dropped. Any
+    # other value is an error naming the new key — an old key silently ignored would be
+    # a default pretending to be a choice.
+    moved: ClassVar[dict[str, tuple[str, Any]]] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict) and cls.moved:
+            data = dict(data)
+            for key, (new, old_default) in cls.moved.items():
+                if key in data:
+                    if _same(data[key], old_default):
+                        del data[key]
+                    else:
+                        raise ValueError(f"'{key}' has moved: set {new} instead")
+        return data
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as configuration values (15 == 15.0 == Decimal("15"))."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, int | float | Decimal) and not isinstance(a, bool) and \
+            isinstance(b, int | float | Decimal) and not isinstance(b, bool):
+        return Decimal(str(a)) == Decimal(str(b))
+    return bool(a == b)
 
 
 class ProjectSettings(Section):
@@ -76,7 +114,10 @@ class CostSettings(Section):
     reply_minutes: dict[str, float] = Field(default_factory=lambda: {
         "email": 10.0, "web": 10.0, "chat": 6.0, "phone": 12.0, "api": 5.0, "default": 10.0,
     })
-    manual_order_minutes: float = 15.0  # orders placed outside the self-service form
+    # Channels through which the customer orders without staff: every other channel is a
+    # manual order (the API is the customer's own automation: no staff time).
+    self_service_channels: list[str] = Field(default_factory=lambda: ["self_service", "api"])
+    manual_order_minutes: float = 15.0  # orders placed outside the self-service channels
     custom_request_minutes: float = 60.0  # orders flagged custom
     payment_failure_fee: Decimal = Decimal("2.50")
     dispute_fee: Decimal = Decimal("15")
@@ -323,10 +364,13 @@ class PaymentTroubleFlag(Section):
 
 
 class ManualOrdersFlag(Section):
-    """Orders sent by e-mail, phone or chat instead of the self-service form."""
+    """Orders sent by e-mail, phone or chat instead of the self-service form (a manual
+    order is defined once, by [costs] self_service_channels)."""
+
+    moved: ClassVar[dict[str, tuple[str, Any]]] = {
+        "self_service_channels": ("[costs] self_service_channels", ["self_service", "api"])}
 
     severity: Severity = "low"
-    self_service_channels: list[str] = Field(default_factory=lambda: ["self_service", "api"])
     min_orders: int = 2
     # A manual order that asked for a custom setup is the costliest kind: this many suffice.
     min_orders_if_custom: int = 1

@@ -299,23 +299,24 @@ class Project:
 
 
     # -- scoring, snapshots, report -------------------------------------------
-    def _scoring_inputs(self, as_of: datetime | None = None, since: datetime | None = None,
-                        until: datetime | None = None) -> tuple[ScoringInputs, datetime]:
+    def _scoring_inputs(self, as_of: When = None, since: When = None,
+                        until: When = None) -> tuple[ScoringInputs, datetime]:
         """Canonical tables, the metrics scorecard for the window and the text tables."""
         from goodfit.metrics.window import Window
 
         wh = self.warehouse
         tables = wh.tables()
         window = Window.resolve(tables, as_of=as_of, since=since, until=until)
-        card = self.scorecard(
-            as_of=window.as_of, since=window.since, until=window.until)
+        card = self.scorecard(window=window)
         text = {n: wh.table(n) for n in ("message_tone", "ticket_resolution", "ticket_kb_match")
                 if wh.has_table(n)}
         return (ScoringInputs(tables=tables, scorecard=card, since=window.since,
-                              until=window.until, **text), window.as_of)
+                              until=window.until,
+                              self_service=tuple(self.config.costs.self_service_channels),
+                              **text), window.as_of)
 
-    def score(self, *, as_of: datetime | None = None, since: datetime | None = None,
-              until: datetime | None = None, progress: Progress = NO_PROGRESS) -> ScoringRun:
+    def score(self, *, as_of: When = None, since: When = None, until: When = None,
+              progress: Progress = NO_PROGRESS) -> ScoringRun:
         """Flags, fit scores and segments for every customer; writes the warehouse tables
         ``flags`` and ``fit_scores``."""
         progress("score", 0, 3)
@@ -360,7 +361,8 @@ class Project:
         wh = self.warehouse
         tone = wh.table("message_tone") if wh.has_table("message_tone") else None
         return early_risk(wh.tables(), run.result.scores[["customer_id", "segment"]],
-                          self.config.risk, run.as_of, tone)
+                          self.config.risk, run.as_of, tone,
+                          self_service=self.config.costs.self_service_channels)
 
     def report(self, out: str | Path | None = None, *, run: ScoringRun | None = None,
                progress: Progress = NO_PROGRESS) -> Path:
@@ -499,25 +501,24 @@ class Project:
 
         return events(self.state, customer_id=customer_id, case_id=case_id, kind=kind)
 
-    def rewards_plan(self, *, as_of: datetime | None = None, save: bool = True,
+    def rewards_plan(self, *, as_of: When = None, save: bool = True,
                      actor: str | None = None) -> tuple[RewardPlan, DrawRecord | None]:
         """Who is eligible for a reward (and the near-misses); saved as a draw to commit."""
         from goodfit.actions import reward_draws, rewards
 
         tables = self.warehouse.tables()
-        as_of = as_of or rewards.newest_timestamp(tables)
-        idle, source = self._idle_customers(as_of)
-        recent = reward_draws.recent_winners(self.actions_context(), as_of,
+        window = rewards.plan_window(tables, self.config, as_of)
+        idle, source = self._idle_customers(window)
+        recent = reward_draws.recent_winners(self.actions_context(), window.as_of,
                                              self.config.rewards.exclude_recent_winners_months)
-        result = rewards.plan(tables, self.config, as_of=as_of, idle=idle, idle_source=source,
-                              recent_winners=recent)
+        result = rewards.plan(tables, self.config, window=window, idle=idle,
+                              idle_source=source, recent_winners=recent)
         record = reward_draws.save_plan(self.actions_context(), result, actor) if save else None
         return result, record
 
-    def _idle_customers(self, as_of: datetime) -> tuple[set[str], str]:
+    def _idle_customers(self, window: Window) -> tuple[set[str], str]:
         """Customers the scoring ``idle`` flag names: from the last ``goodfit score`` when
         there is one, else computed now with the same rule over the rewards window."""
-        from goodfit.actions.rewards import minus_months
         from goodfit.scoring.flags_billing import idle
 
         wh = self.warehouse
@@ -525,8 +526,8 @@ class Project:
             f = wh.table("flags")
             rows = f.filter(f.code == "idle").select("customer_id").to_pyarrow().to_pylist()
             return {str(r["customer_id"]) for r in rows}, "flags table"
-        since = minus_months(as_of, self.config.rewards.window_months)
-        inp, _ = self._scoring_inputs(as_of=as_of, since=since, until=as_of)
+        inp, _ = self._scoring_inputs(as_of=window.as_of, since=window.since,
+                                      until=window.until)
         return {f.customer_id for f in idle(inp, self.config.flags.idle)}, "computed"
 
     def rewards_commit(self, draw_id: int, actor: str) -> DrawRecord:
@@ -569,25 +570,18 @@ class Project:
 
     def whatif(self, *, fees: dict[str, Decimal] | None = None,
                prices: list[PriceChange] | None = None, churn: float | None = None,
-               behaviour_change: float | None = None, as_of: datetime | None = None
-               ) -> WhatIf:
-        """Revenue and profit per customer if these fees and prices applied. Read-only."""
-        from goodfit.actions import rewards, whatif
+               behaviour_change: float | None = None, as_of: When = None,
+               since: When = None, until: When = None) -> WhatIf:
+        """Revenue and profit per customer if these fees and prices applied. Read-only.
+        The window is the scorecard's (same resolver, same newest data)."""
+        from goodfit.actions import whatif
 
-        w = self.config.whatif
-        tables = self.warehouse.tables()
-        until = as_of or rewards.newest_timestamp(tables)
-        since = rewards.minus_months(until, 12)
-        card = self.scorecard(as_of=until, since=since, until=until)
-        a = whatif.Assumptions(churn=w.churn if churn is None else churn,
-                               behaviour_change=(w.behaviour_change if behaviour_change is None
-                                                 else behaviour_change))
-        result = whatif.whatif(card, tables["orders"], tables["services"],
-                               fees if fees is not None else dict(w.fees), prices or [], a,
-                               since=since, until=until, currency=self.config.project.currency)
-        return result
+        tables = self._metric_tables()
+        window = Window.resolve(tables, as_of=as_of, since=since, until=until)
+        return whatif.evaluate(tables, self.config, window, fees=fees, prices=prices,
+                               churn=churn, behaviour_change=behaviour_change)
 
-    def education_plan(self, *, as_of: datetime | None = None,
+    def education_plan(self, *, as_of: When = None,
                        customer_ids: list[str] | None = None) -> list[Digest]:
         """Customers whose tickets the knowledge base answers, with the articles."""
         from goodfit.actions import education
@@ -598,7 +592,7 @@ class Project:
         return education.plan(self.warehouse.tables(), self.warehouse.table("ticket_kb_match"),
                               self.config, as_of=as_of, customer_ids=customer_ids)
 
-    def education_draft(self, actor: str, *, as_of: datetime | None = None,
+    def education_draft(self, actor: str, *, as_of: When = None,
                         customer_ids: list[str] | None = None) -> list[Any]:
         """One education case per digest, its e-mail in the outbox awaiting approval."""
         from goodfit.actions import education

@@ -9,6 +9,7 @@ import pyarrow as pa
 
 from goodfit.actions import rewards
 from goodfit.actions.rewards import months_between, winners_within_budget
+from goodfit.metrics.window import months_before
 from goodfit.project import Project
 from tests.actions_rewards.conftest import AS_OF, reward_world
 
@@ -123,7 +124,7 @@ def test_whole_calendar_months() -> None:
     assert months_between(dt(2024, 1, 31), dt(2024, 2, 29)) == 0
     assert months_between(dt(2024, 1, 31), dt(2024, 3, 1)) == 1
     assert months_between(dt(2022, 6, 1, 10), dt(2025, 1, 1)) == 30
-    assert rewards.minus_months(dt(2024, 3, 31), 1) == dt(2024, 2, 29)
+    assert months_before(dt(2024, 3, 31), 1) == dt(2024, 2, 29)
 
 
 def test_the_same_plan_on_postgresql(tmp_path: Path, postgres_url: str) -> None:

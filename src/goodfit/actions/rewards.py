@@ -11,8 +11,9 @@ a person can see the rules are fair before anything is drawn. Rules, in order:
                     (paid invoices other than credits, less refunds, in the project
                     currency, divided by the months of the window the customer was there)
 - ``paid_on_time``  every invoice due in the window was paid by due_at + ``grace_days``
-- ``self_service``  at most ``max_manual_orders`` orders placed other than self-service
-                    (an order without a channel counts as self-service)
+- ``self_service``  at most ``max_manual_orders`` manual orders: the cost model's rule,
+                    a channel outside ``[costs] self_service_channels`` (API orders are
+                    self-service; an order without a channel counts as self-service)
 - ``not_idle``      not an idle account (pays but uses nothing): the scoring ``idle`` flag
                     when the warehouse has a ``flags`` table, else the same rule here
 - ``not_recent_winner``  did not win a draw in the last ``exclude_recent_winners_months``
@@ -25,13 +26,15 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 import ibis
 
 from goodfit.config import Config, RewardsSettings
+from goodfit.metrics.orders import is_manual
+from goodfit.metrics.window import Window, whole_months
 from goodfit.money import cents, convert
 
 RULES = ("active", "tenure", "no_tickets", "spend", "paid_on_time", "self_service", "not_idle",
@@ -108,36 +111,20 @@ class RewardPlan:
 
 
 def months_between(start: datetime, end: datetime) -> int:
-    """Whole calendar months from ``start`` to ``end`` (2024-01-31 → 2024-02-29 is 0)."""
-    months = (end.year - start.year) * 12 + (end.month - start.month)
-    if (end.day, end.time()) < (start.day, start.time()):
-        months -= 1
-    return max(months, 0)
+    """Whole calendar months from ``start`` to ``end``: the one tenure rule
+    (:func:`goodfit.metrics.window.whole_months`)."""
+    return whole_months(start, end)
 
 
-def minus_months(when: datetime, months: int) -> datetime:
-    y, m = divmod(when.month - 1 - months, 12)
-    year, month = when.year + y, m + 1
-    for day in range(when.day, 27, -1):  # clamp 31 → 30/29/28
-        try:
-            return when.replace(year=year, month=month, day=day)
-        except ValueError:
-            continue
-    return when.replace(year=year, month=month, day=min(when.day, 28))
+def plan_window(tables: Mapping[str, ibis.Table], config: Config,
+                as_of: date | datetime | str | None = None) -> Window:
+    """The plan's window: ``[rewards] window_months`` up to ``as_of`` (default: the newest
+    data, resolved like every other command's window)."""
+    return Window.resolve(tables, as_of=as_of, months=config.rewards.window_months)
 
 
-def newest_timestamp(tables: Mapping[str, ibis.Table]) -> datetime:
-    """The newest data timestamp: the default as-of date of a plan."""
-    found: list[datetime] = []
-    for name, col in (("invoices", "issued_at"), ("tickets", "opened_at"),
-                      ("orders", "placed_at"), ("payments", "at"), ("customers", "signup_at")):
-        value = tables[name][col].max().execute()
-        if value is not None and not _is_null(value):
-            found.append(_py(value))
-    return max(found) if found else datetime(2000, 1, 1)
-
-
-def plan(tables: Mapping[str, ibis.Table], config: Config, *, as_of: datetime | None = None,
+def plan(tables: Mapping[str, ibis.Table], config: Config, *,
+         as_of: date | datetime | str | None = None, window: Window | None = None,
          idle: Collection[str] = (), idle_source: str = "flags table",
          recent_winners: Collection[str] = ()) -> RewardPlan:
     """Evaluate every rule for every customer; eligible, near-misses and the winner count.
@@ -146,19 +133,18 @@ def plan(tables: Mapping[str, ibis.Table], config: Config, *, as_of: datetime | 
     idle account, so nobody is idle for scoring yet rewarded (or the reverse).
     """
     s = config.rewards
-    as_of = as_of or newest_timestamp(tables)
-    since = minus_months(as_of, s.window_months)
+    window = window or plan_window(tables, config, as_of)
+    as_of, since = window.as_of, window.since
     cur = config.project.currency
     rates = config.costs.currency_rates
 
     cust = tables["customers"].select("customer_id", "name", "signup_at", "status", "email")
     customers = cust.to_pyarrow().to_pylist()
-    tickets = _counts(tables["tickets"], "opened_at", since, as_of)
-    manual = _counts(tables["orders"], "placed_at", since, as_of,
-                     tables["orders"].channel.notnull()
-                     & (tables["orders"].channel != "self_service"))
-    spend = paid_revenue(tables["invoices"], since, as_of, cur, rates)
-    late = _late(tables["invoices"], since, as_of, s.grace_days)
+    tickets = _counts(tables["tickets"], "opened_at", window)
+    manual = _counts(tables["orders"], "placed_at", window,
+                     is_manual(tables["orders"].channel, config.costs.self_service_channels))
+    spend = paid_revenue(tables["invoices"], window, cur, rates)
+    late = _late(tables["invoices"], window, s.grace_days)
     billing = billing_emails(tables)
     notes: list[str] = []
     idle = set(idle)
@@ -241,30 +227,25 @@ def winners_within_budget(rewards: list[Decimal], wanted: int, budget: Decimal) 
 
 
 # -- aggregates (in the engine) -------------------------------------------------------
-def _in_window(t: ibis.Table, col: str, since: datetime, until: datetime) -> ibis.Table:
-    return t.filter((t[col] >= since) & (t[col] <= until))
-
-
-def _counts(t: ibis.Table, col: str, since: datetime, until: datetime,
-            extra: Any = None) -> dict[str, int]:
-    w = _in_window(t, col, since, until)
+def _counts(t: ibis.Table, col: str, window: Window, extra: Any = None) -> dict[str, int]:
+    w = t.filter(window.contains(t[col]))
     if extra is not None:
         w = w.filter(extra)
     rows = w.group_by("customer_id").aggregate(n=w.count()).to_pyarrow().to_pylist()
     return {str(r["customer_id"]): int(r["n"]) for r in rows}
 
 
-def paid_invoices(inv: ibis.Table, since: datetime, until: datetime) -> ibis.Table:
+def paid_invoices(inv: ibis.Table, window: Window) -> ibis.Table:
     """Paid invoices other than credits issued in the window (recognised revenue)."""
-    w = _in_window(inv, "issued_at", since, until)
+    w = inv.filter(window.contains(inv.issued_at))
     return w.filter(((w.status == "paid") | w.paid_at.notnull())
                     & (w.kind.isnull() | (w.kind != "credit"))
                     & (w.status.isnull() | ~w.status.isin(["cancelled", "refunded"])))
 
 
-def paid_revenue(inv: ibis.Table, since: datetime, until: datetime, currency: str,
-           rates: dict[str, Decimal]) -> dict[str, Decimal]:
-    w = paid_invoices(inv, since, until)
+def paid_revenue(inv: ibis.Table, window: Window, currency: str,
+                 rates: dict[str, Decimal]) -> dict[str, Decimal]:
+    w = paid_invoices(inv, window)
     net = w.amount - w.refunded_amount.fill_null(0)
     rows = (w.mutate(net=net).group_by(["customer_id", "currency"])
             .aggregate(total=lambda t: t.net.sum()).to_pyarrow().to_pylist())
@@ -275,10 +256,10 @@ def paid_revenue(inv: ibis.Table, since: datetime, until: datetime, currency: st
     return out
 
 
-def _late(inv: ibis.Table, since: datetime, until: datetime,
-          grace_days: int) -> dict[str, tuple[int, float]]:
+def _late(inv: ibis.Table, window: Window, grace_days: int) -> dict[str, tuple[int, float]]:
     """Invoices due in the window paid after due + grace (or still unpaid after it)."""
-    w = inv.filter(inv.due_at.notnull() & (inv.due_at >= since) & (inv.due_at <= until)
+    until = window.until
+    w = inv.filter(inv.due_at.notnull() & window.contains(inv.due_at)
                    & (inv.kind.isnull() | (inv.kind != "credit"))
                    & (inv.status.isnull() | (inv.status != "cancelled")))
     grace = grace_days * 86400

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,8 +21,9 @@ app.add_typer(educate_app, name="educate")
 
 AsUser = Annotated[str | None, typer.Option("--as", envvar="GOODFIT_USER",
                                             help="Who is acting (a goodfit user).")]
-AsOf = Annotated[datetime | None, typer.Option(
-    "--as-of", help="Evaluate as of this date (default: the newest data timestamp).")]
+# The same --as-of as every command: a date means the end of that day (Window.resolve).
+from goodfit.cli.metrics import AsOf  # noqa: E402
+
 DrawId = Annotated[int, typer.Argument(help="Draw id (from goodfit rewards plan).")]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -21,13 +20,9 @@ from goodfit.cli.app import (
     rich_progress,
 )
 
-DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
-AsOf = Annotated[datetime | None, typer.Option(
-    "--as-of", formats=DATE_FORMATS, help="Score as of this date (default: newest data).")]
-Since = Annotated[datetime | None, typer.Option(
-    "--since", formats=DATE_FORMATS, help="Window start (default: 12 months before --until).")]
-Until = Annotated[datetime | None, typer.Option(
-    "--until", formats=DATE_FORMATS, help="Window end (default: --as-of).")]
+# The same window options as every command: a date means the whole day (Window.resolve).
+from goodfit.cli.metrics import AsOf, Since, Until  # noqa: E402
+
 SEGMENT_STYLE = {"reward": "green", "healthy": "white", "educate": "blue", "reprice": "yellow",
                  "part_ways": "red"}
 

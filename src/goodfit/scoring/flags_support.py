@@ -190,7 +190,7 @@ def abusive_language(inp: ScoringInputs, cfg: AbusiveLanguageFlag) -> list[Flag]
     if inp.message_tone is None:
         return []  # no tone analysis: say nothing rather than guess
     tone = inp.message_tone
-    tone = tone.filter(tone.abusive & (tone.sent_at >= inp.since) & (tone.sent_at <= inp.until))
+    tone = tone.filter(tone.abusive & inp.window().contains(tone.sent_at))
     df = frame(tone.select("message_id", "customer_id", "sent_at", "labels", "spans"))
     out = []
     for cid, g in df.groupby("customer_id", sort=True):

@@ -46,10 +46,9 @@ def score_customers(inp: ScoringInputs, config: Config,
         by_customer.setdefault(f.customer_id, []).append(f)
     card = frame(inp.scorecard)
     pays = payment_stats(inp.in_window("payments", "at"))
-    o = inp.in_window("orders", "placed_at")
-    selfserve = config.flags.manual_orders.self_service_channels
+    o = inp.orders()
     counts = frame(o.group_by("customer_id").aggregate(
-        manual=(~o.channel.isin(selfserve)).fill_null(False).sum(),
+        manual=o.manual.sum(),
         custom=o.custom.fill_null(False).sum())).set_index("customer_id")
     c = inp.tables["customers"]
     cancelled = set(frame(c.filter(c.status == "cancelled").select("customer_id"))["customer_id"]
