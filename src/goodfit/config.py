@@ -229,13 +229,32 @@ class RewardsSettings(Section):
     template: str = "congratulations.txt"  # in the project's templates/rewards/ folder
 
 
-class WhatifSettings(Section):
-    """Fee and pricing what-ifs. Fees in the project currency."""
+class FeeSettings(Section):
+    """The one fee model (goodfit.metrics.fees): what a customer would pay for the load it
+    creates. Segments and explain judge "fixable by fees" with it; ``whatif --fees``
+    applies it. Amounts in the project currency."""
 
-    fees: dict[str, Decimal] = Field(default_factory=lambda: {
-        "manual_order": Decimal("7"), "support_hour": Decimal("100"),
-        "custom_setup": Decimal("50"),
-    })
+    manual_order: Decimal = Field(default=Decimal("15"), ge=0)  # per manual order
+    custom_setup: Decimal = Field(default=Decimal("60"), ge=0)  # per order flagged custom
+    support_hour: Decimal = Field(default=Decimal("60"), ge=0)  # per hour beyond the included
+    included_support_hours_per_month: float = Field(default=1.0, ge=0)
+    usage: Decimal = Field(default=Decimal("1.5"), ge=0)  # × usage cost beyond allowance
+    direct_costs: Decimal = Field(default=Decimal("1"), ge=0)  # × direct cost (1: at cost)
+
+    def amounts(self) -> dict[str, Decimal]:
+        """Fee name → amount, for every fee of the model."""
+        return {"manual_order": self.manual_order, "custom_setup": self.custom_setup,
+                "support_hour": self.support_hour, "usage": self.usage,
+                "direct_costs": self.direct_costs}
+
+
+class WhatifSettings(Section):
+    """Fee and pricing what-ifs (the fees themselves are [fees])."""
+
+    moved: ClassVar[dict[str, tuple[str, Any]]] = {
+        "fees": ("[fees] (the one fee model; `goodfit whatif --fees` applies it)",
+                 {"manual_order": 7, "support_hour": 100, "custom_setup": 50})}
+
     churn: float = Field(default=0.0, ge=0, le=1)  # share of customers paying more who leave
     # Share of fee-triggering behaviour that stops once it costs a fee.
     behaviour_change: float = Field(default=0.0, ge=0, le=1)
@@ -405,7 +424,19 @@ class IdleFlag(Section):
 
 class HeavyLoadFlag(Section):
     severity: Severity = "info"
-    load: Literal["support_minutes", "tickets", "support_cost"] = "support_minutes"
+    # The load vocabulary of `goodfit concentration --by`: tickets, minutes (support
+    # minutes) or cost (cost to serve). The report's "who carries the load" uses it too.
+    load: Literal["tickets", "minutes", "cost"] = "minutes"
+
+    @field_validator("load", mode="before")
+    @classmethod
+    def _load_words(cls, value: Any) -> Any:
+        if value == "support_minutes":  # the old default's name for the same load
+            return "minutes"
+        if value == "support_cost":
+            raise ValueError("load is tickets, minutes or cost: 'support_cost' is gone "
+                             "(cost is the whole cost to serve, as in goodfit concentration)")
+        return value
     share: float = 0.8  # in the smallest set of customers carrying this share of the load
     min_customers: int = 5  # fewer customers with load: no flag
 
@@ -456,6 +487,15 @@ class FitSettings(Section):
 class SegmentSettings(Section):
     """Rules that turn score and flags into reward / healthy / educate / reprice / part_ways."""
 
+    moved: ClassVar[dict[str, tuple[str, Any]]] = {
+        "manual_order_fee": ("[fees] manual_order", 15),
+        "custom_request_fee": ("[fees] custom_setup", 60),
+        "support_hour_fee": ("[fees] support_hour", 60),
+        "included_support_hours_per_month": ("[fees] included_support_hours_per_month", 1.0),
+        "usage_markup": ("[fees] usage", 1.5),
+        "pass_through_direct_costs": ("[fees] direct_costs (1: at cost, 0: not billed)", True),
+    }
+
     reward_min_score: float = 75.0
     reward_min_tenure_months: float = 3.0
     reward_max_tickets_per_month: float = 0.5
@@ -467,15 +507,9 @@ class SegmentSettings(Section):
     educate_flags: list[str] = Field(default_factory=lambda: ["hand_holding", "priority_misuse"])
     reprice_flags: list[str] = Field(
         default_factory=lambda: ["infra_burden", "manual_orders", "custom_requests"])
-    # A customer needs a fix when its margin is below this (profit/revenue).
+    # A customer needs a fix when its margin is below this (profit/revenue). Whether fees
+    # would fix it is judged with the one fee model, [fees].
     target_margin: float = 0.1
-    # The price what-if: fees that would be charged for the load a customer creates.
-    manual_order_fee: Decimal = Decimal("15")
-    custom_request_fee: Decimal = Decimal("60")
-    support_hour_fee: Decimal = Decimal("60")
-    included_support_hours_per_month: float = 1.0
-    usage_markup: float = 1.5  # usage beyond allowance billed at cost x this
-    pass_through_direct_costs: bool = True  # licences and third-party costs billed at cost
     # A profitable customer with a reprice flag is still repriced when the load behind
     # the flag (order handling, custom work, usage beyond allowance) costs this share of
     # its revenue or more.
@@ -512,6 +546,7 @@ class Config(Section):
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     offboarding: OffboardingSettings = Field(default_factory=OffboardingSettings)
     rewards: RewardsSettings = Field(default_factory=RewardsSettings)
+    fees: FeeSettings = Field(default_factory=FeeSettings)
     whatif: WhatifSettings = Field(default_factory=WhatifSettings)
     education: EducationSettings = Field(default_factory=EducationSettings)
     connectors: dict[str, ConnectorSettings] = Field(default_factory=dict)

@@ -27,11 +27,10 @@ from goodfit.errors import (
     MissingCurrencyRate,
     ProjectExists,
     ProjectNotFound,
-    UnknownCustomer,
 )
 from goodfit.ingest import ImportResult, import_directory, import_file, import_history
 from goodfit.metrics import Concentration, CustomerBreakdown, Window
-from goodfit.metrics.common import missing_rates
+from goodfit.metrics.common import missing_rates, require_customer
 from goodfit.metrics.concentration import LOADS
 from goodfit.progress import NO_PROGRESS, Progress
 from goodfit.schema import TABLES
@@ -227,11 +226,7 @@ class Project:
                  until: When = None) -> CustomerBreakdown:
         """One customer's figures with the rows behind each and a monthly trend."""
         tables = self._metric_tables()
-        cust = tables["customers"]
-        found = cust.filter(cust.customer_id == customer_id).count().to_pyarrow().as_py()
-        if not found:
-            ids = cust.select("customer_id").to_pyarrow().column(0).to_pylist()
-            raise UnknownCustomer(customer_id, [i for i in ids if i is not None])
+        require_customer(tables["customers"], customer_id)
         window = Window.resolve(tables, as_of=as_of, since=since, until=until)
         return CustomerBreakdown.collect(tables, self.config, window, customer_id)
 
@@ -568,7 +563,7 @@ class Project:
 
         return reward_draws.list_draws(self.actions_context())
 
-    def whatif(self, *, fees: dict[str, Decimal] | None = None,
+    def whatif(self, *, fees: dict[str, Decimal] | None = None, fee_model: bool = False,
                prices: list[PriceChange] | None = None, churn: float | None = None,
                behaviour_change: float | None = None, as_of: When = None,
                since: When = None, until: When = None) -> WhatIf:
@@ -578,8 +573,8 @@ class Project:
 
         tables = self._metric_tables()
         window = Window.resolve(tables, as_of=as_of, since=since, until=until)
-        return whatif.evaluate(tables, self.config, window, fees=fees, prices=prices,
-                               churn=churn, behaviour_change=behaviour_change)
+        return whatif.evaluate(tables, self.config, window, fees=fees, fee_model=fee_model,
+                               prices=prices, churn=churn, behaviour_change=behaviour_change)
 
     def education_plan(self, *, as_of: When = None,
                        customer_ids: list[str] | None = None) -> list[Digest]:

@@ -137,8 +137,8 @@ def test_the_same_plan_on_postgresql(tmp_path: Path, postgres_url: str) -> None:
             "C-LATE": "paid_on_time", "C-MANUAL": "self_service", "C-IDLE": "not_idle"}
         assert [c.monthly_spend for c in plan.eligible] == [
             Decimal("54.00"), Decimal("60.00"), Decimal("60.00")]
-        r = proj.whatif(as_of=AS_OF)
+        r = proj.whatif(as_of=AS_OF, fees={"manual_order": Decimal("7")})
         by = {c.customer_id: c for c in r.customers}
-        assert by["C-MANUAL"].fee_income["manual_order"] == Decimal("14.00")
+        assert by["C-MANUAL"].fee_income["manual_order"] == Decimal("14.00")  # 2 × 7
     finally:
         proj.close()

@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 from goodfit.actions import audit, cases
 from goodfit.cli import app
 from goodfit.project import Project
-from tests.actions_rewards.conftest import AS_OF
 
 runner = CliRunner(env={"COLUMNS": "200"})
 

@@ -4,9 +4,9 @@ Read-only by construction: this module only reads Ibis tables and returns values
 
 For each customer, over the scorecard's window:
 
-- ``manual_order`` fee × orders placed other than through self-service
-- ``support_hour`` fee × staff hours of support (scorecard ``support_minutes`` / 60)
-- ``custom_setup`` fee × orders flagged ``custom``
+- fees from the one fee model (goodfit.metrics.fees): ``manual_order``, ``custom_setup``,
+  ``support_hour`` (hours beyond the included hours), ``usage``, ``direct_costs`` — only
+  the fees asked for (``--fee``) or, with ``--fees``, every fee of ``[fees]``
 - a price change ``PLAN=+10%`` (or ``-5%``, or ``+2.50`` per month) × each service on
   that plan × the months it ran in the window
 
@@ -33,19 +33,15 @@ import ibis
 
 from goodfit.config import Config, CostSettings
 from goodfit.errors import WhatifError, close_matches
+from goodfit.metrics.fees import FEES, FeeBasis, customer_fees
 from goodfit.metrics.orders import is_manual
 from goodfit.metrics.window import Window
 from goodfit.money import cents
 
-# fee name → (what it is charged on, the scorecard cost it makes avoidable)
-FEES: dict[str, tuple[str, str]] = {
-    "manual_order": ("orders not placed via self-service", "order_handling_cost"),
-    "support_hour": ("staff hours of support", "support_cost"),
-    "custom_setup": ("orders flagged custom", "custom_work_cost"),
-}
 SCORECARD_COLUMNS = ("customer_id", "name", "plan", "revenue", "support_minutes",
-                     "support_cost", "order_handling_cost", "custom_work_cost",
-                     "cost_to_serve", "profit")
+                     "months_in_window", "support_cost", "order_handling_cost",
+                     "custom_work_cost", "usage_cost", "direct_cost", "cost_to_serve",
+                     "profit")
 _MONTH_DAYS = Decimal("30.436875")  # 365.2425 / 12
 
 
@@ -199,7 +195,8 @@ def parse_price(text: str) -> PriceChange:
 def whatif(scorecard: ibis.Table, orders: ibis.Table, services: ibis.Table,
            fees: Mapping[str, Decimal], prices: Sequence[PriceChange] = (),
            assumptions: Assumptions = Assumptions(), *, since: datetime, until: datetime,
-           currency: str = "USD", self_service: Sequence[str] | None = None) -> WhatIf:
+           currency: str = "USD", self_service: Sequence[str] | None = None,
+           included_support_hours_per_month: float) -> WhatIf:
     """Per-customer and total revenue and profit if these fees and prices applied.
 
     ``self_service``: [costs] self_service_channels, the one definition of a manual order
@@ -236,11 +233,11 @@ def whatif(scorecard: ibis.Table, orders: ibis.Table, services: ibis.Table,
     for r in card:
         cid = str(r["customer_id"])
         revenue, cost, profit = _d(r["revenue"]), _d(r["cost_to_serve"]), _d(r["profit"])
-        basis = {"manual_order": Decimal(n_manual.get(cid, 0)),
-                 "support_hour": _d(r["support_minutes"]) / 60,
-                 "custom_setup": Decimal(n_custom.get(cid, 0))}
-        income = {name: cents(fee * basis[name] * keep) for name, fee in fees.items()}
-        saved = cents(sum((b * _d(r[FEES[name][1]]) for name in fees), Decimal(0)))
+        basis = FeeBasis.from_scorecard(r, n_manual.get(cid, 0), n_custom.get(cid, 0))
+        included = included_support_hours_per_month
+        income = customer_fees(basis, fees, included, keep)
+        saved = cents(sum((b * _d(r[FEES[name][1]]) * basis.share_charged(name, included)
+                           for name in fees), Decimal(0)))
         p_inc = cents(price_income.get(cid, Decimal(0)))
         extra = sum(income.values(), Decimal(0)) + p_inc
         new_revenue = cents(revenue + extra)
@@ -321,11 +318,19 @@ def _d(value: Any) -> Decimal:
 
 
 def evaluate(tables: Mapping[str, ibis.Table], config: Config, window: Window, *,
-             fees: Mapping[str, Decimal] | None = None,
+             fees: Mapping[str, Decimal] | None = None, fee_model: bool = False,
              prices: Sequence[PriceChange] | None = None, churn: float | None = None,
              behaviour_change: float | None = None) -> WhatIf:
     """The what-if of a project: the scorecard of ``window`` (the one every other command
-    shows, so the baseline profit is the scorecard's) with these fees and prices."""
+    shows, so the baseline profit is the scorecard's) with these fees and prices.
+
+    Fees apply only when asked for: ``fees`` alone charges just those; ``fee_model``
+    charges every fee of ``[fees]`` (what segments and explain assume), ``fees``
+    overriding single amounts. A price change alone adds no fee."""
+    for name in fees or {}:
+        check_fee_name(name)
+    amounts = dict(config.fees.amounts()) if fee_model else {}
+    amounts.update(fees or {})
     from goodfit.metrics.scorecard import scorecard
 
     w = config.whatif
@@ -334,6 +339,8 @@ def evaluate(tables: Mapping[str, ibis.Table], config: Config, window: Window, *
                                       else behaviour_change))
     card = scorecard(dict(tables), config, window)
     return whatif(card, tables["orders"], tables["services"],
-                  fees if fees is not None else dict(w.fees), prices or [], a,
+                  amounts, prices or [], a,
                   since=window.since, until=window.until, currency=config.project.currency,
-                  self_service=config.costs.self_service_channels)
+                  self_service=config.costs.self_service_channels,
+                  included_support_hours_per_month=(
+                      config.fees.included_support_hours_per_month))

@@ -65,9 +65,11 @@ def whole_months(start: datetime, end: datetime) -> int:
     """Whole calendar months from ``start`` to ``end`` (0 when ``start`` is later): a month
     is complete once the same day *and time of day* is reached, so a customer who signed
     up on 2024-07-01 10:00 has 23 months, not 24, at 2026-07-01 00:00; 2024-01-31 →
-    2024-02-29 is 0. The one tenure rule (scorecard, rewards)."""
+    2024-02-29 is 0. Time is compared to the second (every engine can). The one tenure
+    rule (scorecard, rewards)."""
     months = (end.year - start.year) * 12 + (end.month - start.month)
-    if (end.day, end.time()) < (start.day, start.time()):
+    if (end.day, end.time().replace(microsecond=0)) < (start.day,
+                                                       start.time().replace(microsecond=0)):
         months -= 1
     return max(months, 0)
 
@@ -75,11 +77,9 @@ def whole_months(start: datetime, end: datetime) -> int:
 def whole_months_expr(start: ir.TimestampValue, end: datetime) -> ir.IntegerValue:
     """:func:`whole_months` in the engine, for a column of starts and one end."""
     def clock(t: ir.TimestampValue) -> ir.IntegerValue:
-        return ((t.hour() * 3600 + t.minute() * 60 + t.second()) * 1_000_000
-                + t.microsecond())
+        return t.hour() * 3600 + t.minute() * 60 + t.second()
 
-    end_clock = ((end.hour * 3600 + end.minute * 60 + end.second) * 1_000_000
-                 + end.microsecond)
+    end_clock = end.hour * 3600 + end.minute * 60 + end.second
     later_in_month = (start.day() > end.day) | (
         (start.day() == end.day) & (clock(start) > end_clock))
     months = ((end.year - start.year()) * 12 + (end.month - start.month())

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from goodfit.errors import UnknownCustomer
+from goodfit.metrics.common import require_customer
 from goodfit.scoring.evidence import EvidenceRef, Flag
 from goodfit.scoring.fit import COMPONENTS
 from goodfit.scoring.inputs import ScoringInputs, frame, money
@@ -80,7 +81,8 @@ class ScoringRun:
         scores = self.result.scores
         hit = scores[scores["customer_id"] == customer_id]
         if hit.empty:
-            raise UnknownCustomer(customer_id, list(scores["customer_id"]))
+            require_customer(self.inputs.tables["customers"], customer_id)
+            raise UnknownCustomer(customer_id, list(scores["customer_id"]))  # not scored
         row = hit.iloc[0]
         card = self.scorecard[self.scorecard["customer_id"].astype(str) == customer_id]
         figures = card.iloc[0].to_dict() if len(card) else {}

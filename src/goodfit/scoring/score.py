@@ -65,7 +65,7 @@ def score_customers(inp: ScoringInputs, config: Config,
         load = load_from_row(row, manual, custom, float(share.get(cid, 0.0)))
         seg, reason = segment(load, total, money(row.get("tenure_months")),
                               money(row.get("tickets_per_month")), mine, config.segments,
-                              cancelled=cid in cancelled)
+                              cancelled=cid in cancelled, fees=config.fees)
         rows.append({"customer_id": cid, "name": row.get("name"), "score": total,
                      "segment": seg, "reason": reason, **comp,
                      "flag_codes": ",".join(f.code for f in mine)})

@@ -3,8 +3,8 @@
 Order of the rules ([segments] in goodfit.toml):
 1. part_ways  — a part_ways flag (abusive language toward staff).
 2. A customer below the target margin needs a fix. Education first (remove the share of
-   support the docs answer), then price (the fee what-if: manual-order, custom-work and
-   support-hour fees, usage beyond allowance billed with a markup): educate or reprice
+   support the docs answer), then price (the one fee model, [fees] and
+   goodfit.metrics.fees — the fees `whatif --fees` charges): educate or reprice
    when that fix reaches the target margin; part_ways when neither nor both together do.
 3. educate    — an educate flag (hand-holding, priority misuse): load the docs remove.
 4. reprice    — a reprice flag whose load costs reprice_min_load_share of revenue or more.
@@ -15,9 +15,10 @@ Order of the rules ([segments] in goodfit.toml):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from goodfit.config import SegmentSettings
+from goodfit.config import FeeSettings, SegmentSettings
+from goodfit.metrics.fees import FeeBasis, customer_fees
 from goodfit.scoring.evidence import Flag, Severity
 from goodfit.scoring.inputs import money
 
@@ -39,6 +40,7 @@ class Load:
     order_cost: float  # order handling + custom work
     answerable_share: float  # share of tickets the docs answer
     direct_cost: float = 0.0  # licences, third parties
+    basis: FeeBasis = field(default_factory=FeeBasis)  # what the fee model charges on
 
 
 def margin(profit: float, revenue: float) -> float | None:
@@ -50,15 +52,10 @@ def education_gain(load: Load) -> float:
     return load.support_cost * load.answerable_share
 
 
-def fee_revenue(load: Load, cfg: SegmentSettings) -> float:
-    """What the fee what-if would bill for the same load."""
-    extra_hours = max(0.0, load.support_minutes / 60.0
-                      - cfg.included_support_hours_per_month * max(load.months, 1.0))
-    return (load.manual_orders * float(cfg.manual_order_fee)
-            + load.custom_orders * float(cfg.custom_request_fee)
-            + extra_hours * float(cfg.support_hour_fee)
-            + load.usage_cost * cfg.usage_markup
-            + (load.direct_cost if cfg.pass_through_direct_costs else 0.0))
+def fee_revenue(load: Load, fees: FeeSettings) -> float:
+    """What the fee model bills for this load: the sum ``whatif --fees`` charges."""
+    return float(sum(customer_fees(load.basis, fees.amounts(),
+                                   fees.included_support_hours_per_month).values()))
 
 
 def _reaches(profit: float, revenue: float, target: float) -> bool:
@@ -66,7 +63,9 @@ def _reaches(profit: float, revenue: float, target: float) -> bool:
 
 
 def segment(load: Load, score: float, tenure_months: float, tickets_per_month: float,
-            flags: list[Flag], cfg: SegmentSettings, cancelled: bool = False) -> tuple[str, str]:
+            flags: list[Flag], cfg: SegmentSettings, cancelled: bool = False,
+            fees: FeeSettings | None = None) -> tuple[str, str]:
+    fees = fees or FeeSettings()
     codes = {f.code: f for f in flags}
     for code in cfg.part_ways_flags:
         if code == "abusive_language" and code in codes and \
@@ -80,19 +79,19 @@ def segment(load: Load, score: float, tenure_months: float, tickets_per_month: f
     if m is None and load.profit < 0 or m is not None and m < cfg.target_margin:
         now = "no revenue" if m is None else f"margin {m:.0%}"
         gain = education_gain(load)
-        fees = fee_revenue(load, cfg)
+        fee = fee_revenue(load, fees)
         if educate_flags and _reaches(load.profit + gain, load.revenue, cfg.target_margin):
             return "educate", (f"{now}; {load.answerable_share:.0%} of tickets are answered by "
                                f"the docs — without them margin would be "
                                f"{(load.profit + gain) / load.revenue:.0%}")
-        if fees > 0 and _reaches(load.profit + fees, load.revenue + fees, cfg.target_margin):
-            return "reprice", (f"{now}; fees for the load it creates ({fees:,.2f}) would bring "
-                               f"margin to {(load.profit + fees) / (load.revenue + fees):.0%}")
-        both = load.profit + gain + fees
-        if (gain or fees) and _reaches(both, load.revenue + fees, cfg.target_margin):
-            return "reprice", (f"{now}; fees ({fees:,.2f}) plus education would bring margin "
-                               f"to {both / (load.revenue + fees):.0%}")
-        return "part_ways", (f"{now}; neither education nor fees ({fees:,.2f}) would make it "
+        if fee > 0 and _reaches(load.profit + fee, load.revenue + fee, cfg.target_margin):
+            return "reprice", (f"{now}; fees for the load it creates ({fee:,.2f}) would bring "
+                               f"margin to {(load.profit + fee) / (load.revenue + fee):.0%}")
+        both = load.profit + gain + fee
+        if (gain or fee) and _reaches(both, load.revenue + fee, cfg.target_margin):
+            return "reprice", (f"{now}; fees ({fee:,.2f}) plus education would bring margin "
+                               f"to {both / (load.revenue + fee):.0%}")
+        return "part_ways", (f"{now}; neither education nor fees ({fee:,.2f}) would make it "
                              f"reach {cfg.target_margin:.0%}")
     if educate_flags:
         return "educate", (f"{', '.join(c.replace('_', ' ') for c in educate_flags)}: "
@@ -102,7 +101,7 @@ def segment(load: Load, score: float, tenure_months: float, tickets_per_month: f
         if share >= cfg.reprice_min_load_share:
             return "reprice", (f"{', '.join(c.replace('_', ' ') for c in reprice_flags)}: that "
                                f"load costs {share:.0%} of revenue; fees would recover "
-                               f"{fee_revenue(load, cfg):,.2f}")
+                               f"{fee_revenue(load, fees):,.2f}")
     if "idle" in codes:
         return "healthy", "idle: pays but uses nothing — not eligible for reward"
     if cancelled:
@@ -127,6 +126,7 @@ def segment(load: Load, score: float, tenure_months: float, tickets_per_month: f
 def load_from_row(row: dict[str, object], manual: int, custom: int,
                   answerable_share: float) -> Load:
     return Load(
+        basis=FeeBasis.from_scorecard(row, manual, custom),
         revenue=money(row.get("revenue")), profit=money(row.get("profit")),
         support_cost=money(row.get("support_cost")),
         support_minutes=money(row.get("support_minutes")),

@@ -12,7 +12,8 @@ from pathlib import Path
 import ibis
 
 from goodfit.config import Config
-from goodfit.errors import ModelNotTrained, NoKnowledgeBase, UnknownCustomer, WarehouseError
+from goodfit.errors import ModelNotTrained, NoKnowledgeBase, WarehouseError
+from goodfit.metrics.common import require_customer
 from goodfit.progress import NO_PROGRESS, Progress
 from goodfit.text.corpus import TicketTexts, ticket_texts
 from goodfit.text.kb import Article, KbIndex, KbMatches, calibrate, match_tickets
@@ -129,11 +130,7 @@ class CustomerKb:
 
 
 def customer_kb(warehouse: Warehouse, customer_id: str) -> CustomerKb:
-    customers = warehouse.table("customers")
-    known = customers.filter(customers.customer_id == customer_id).count().execute()
-    if not known:
-        ids = customers.select("customer_id").limit(5000).to_pyarrow().column(0).to_pylist()
-        raise UnknownCustomer(customer_id, [str(i) for i in ids])
+    require_customer(warehouse.table("customers"), customer_id)
     if not warehouse.has_table(TICKET_KB_MATCH):
         raise WarehouseError("no knowledge-base matches yet. Run: goodfit kb match")
     matches = warehouse.table(TICKET_KB_MATCH)
