@@ -27,9 +27,7 @@ def _project(tmp_path: Path) -> str:
 
 def test_plan_commit_draw_verify_export(tmp_path: Path) -> None:
     p = _project(tmp_path)
-    # a date means the whole day on every command: the end of 2024-12-31 is the
-    # 2025-01-01 00:00 the hand-worked world is evaluated at
-    args = ["-p", p, "--as-of", "2024-12-31"]
+    args = ["-p", p, "--as-of", "2024-12-31"]  # the end of that day: 2025-01-01 00:00
     human = runner.invoke(app, ["rewards", "plan", *args, "--dry-run"])
     assert human.exit_code == 0, human.output
     assert "Eligible: 3" in human.output and "3 months short" in human.output

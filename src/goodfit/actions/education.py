@@ -22,7 +22,7 @@ from goodfit.actions.context import ActionContext
 from goodfit.actions.drafts import EmailDraft
 from goodfit.actions.rewards import billing_emails
 from goodfit.config import Config
-from goodfit.metrics.window import Window
+from goodfit.window import Window
 
 
 @dataclass(frozen=True)

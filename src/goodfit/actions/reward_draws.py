@@ -31,8 +31,8 @@ from goodfit.actions.drafts import EmailDraft
 from goodfit.actions.rewards import RewardPlan
 from goodfit.actions.users import require_user
 from goodfit.errors import ActionError, IllegalTransition
-from goodfit.metrics.window import months_before
 from goodfit.state.rewards import RewardDrawRow
+from goodfit.window import months_before
 
 MOVES = {"planned": ["commit"], "committed": ["draw"], "drawn": ["export", "verify"]}
 CREDIT_COLUMNS = ("customer_id", "amount", "currency", "description", "reference")

@@ -34,8 +34,8 @@ import ibis
 
 from goodfit.config import Config, RewardsSettings
 from goodfit.metrics.orders import is_manual
-from goodfit.metrics.window import Window, whole_months
 from goodfit.money import cents, convert
+from goodfit.window import Window, whole_months
 
 RULES = ("active", "tenure", "no_tickets", "spend", "paid_on_time", "self_service", "not_idle",
          "not_recent_winner")
@@ -112,7 +112,7 @@ class RewardPlan:
 
 def months_between(start: datetime, end: datetime) -> int:
     """Whole calendar months from ``start`` to ``end``: the one tenure rule
-    (:func:`goodfit.metrics.window.whole_months`)."""
+    (:func:`goodfit.window.whole_months`)."""
     return whole_months(start, end)
 
 

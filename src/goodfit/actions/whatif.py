@@ -35,8 +35,8 @@ from goodfit.config import Config, CostSettings
 from goodfit.errors import WhatifError, close_matches
 from goodfit.metrics.fees import FEES, FeeBasis, customer_fees
 from goodfit.metrics.orders import is_manual
-from goodfit.metrics.window import Window
 from goodfit.money import cents
+from goodfit.window import Window
 
 SCORECARD_COLUMNS = ("customer_id", "name", "plan", "revenue", "support_minutes",
                      "months_in_window", "support_cost", "order_handling_cost",

@@ -20,7 +20,7 @@ import ibis.expr.types as ir
 
 from goodfit.config import Config
 from goodfit.metrics.common import TABLES, labour_cost, month, number
-from goodfit.metrics.window import Window
+from goodfit.window import Window
 
 
 def is_manual(channel: ir.StringValue, self_service: Sequence[str]) -> ir.BooleanValue:

@@ -21,7 +21,7 @@ from goodfit.metrics.payments import friction_by_customer
 from goodfit.metrics.revenue import revenue_by_customer
 from goodfit.metrics.support import support_by_customer
 from goodfit.metrics.usage import usage_by_customer
-from goodfit.metrics.window import Window, whole_months_expr
+from goodfit.window import Window, whole_months_expr
 
 DAYS_PER_MONTH = 365.25 / 12
 MONEY_COLUMNS = ("revenue", "support_cost", "order_handling_cost", "custom_work_cost",
@@ -36,7 +36,7 @@ COLUMNS = ("customer_id", "name", "plan", "signup_at", "tenure_months", "months_
 
 def tenure_months(signup: ir.TimestampValue, window: Window) -> ir.IntegerValue:
     """Whole months from signup to as_of (0 when signup is later), time of day included
-    (:func:`goodfit.metrics.window.whole_months`)."""
+    (:func:`goodfit.window.whole_months`)."""
     return whole_months_expr(signup, window.as_of)
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from goodfit.config import CostSettings
 from goodfit.metrics.orders import is_manual
-from goodfit.metrics.window import Window
+from goodfit.window import Window
 
 TEXT_TABLES = ("message_tone", "ticket_resolution", "ticket_kb_match", "topics", "ticket_topic")
 
@@ -47,7 +47,7 @@ class ScoringInputs:
 
     def in_window(self, table: str, column: str) -> ibis.Table:
         """Rows of ``table`` with ``since <= column < until``: the one half-open window
-        convention (:meth:`goodfit.metrics.window.Window.contains`)."""
+        convention (:meth:`goodfit.window.Window.contains`)."""
         t = self.tables[table]
         return t.filter(self.window().contains(t[column]))
 
