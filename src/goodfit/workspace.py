@@ -139,7 +139,7 @@ class Workspace:
 
     def require_customer(self, customer_id: str) -> None:
         """The one "does this customer exist" check, with close matches when it does not
-        (goodfit.metrics.common.require_customer, which pure modules call directly)."""
-        from goodfit.metrics.common import require_customer
+        (goodfit.warehouse.require_customer, which pure modules call directly)."""
+        from goodfit.warehouse import require_customer
 
         require_customer(self.warehouse.table("customers"), customer_id)

@@ -9,11 +9,12 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from goodfit.config import Config
-from goodfit.errors import UnknownCustomer
+from goodfit.warehouse import require_customer
 
 MONEY = dt.Decimal(18, 4)
 RATE = dt.Decimal(18, 6)
 TABLES = dict[str, ir.Table]
+__all__ = ["require_customer"]  # the one customer lookup lives in goodfit.warehouse
 
 
 def money(value: ir.NumericValue) -> ir.DecimalValue:
@@ -82,12 +83,3 @@ def missing_rates(tables: TABLES, config: Config) -> set[str]:
     codes = ibis.union(*parts).to_pyarrow().column("c").to_pylist()
     return {c for c in codes if c} - known
 
-
-def require_customer(customers: ir.Table, customer_id: str) -> None:
-    """The one "does this customer exist" check: raises UnknownCustomer naming the
-    closest ids when ``customer_id`` is not in the customers table."""
-    found = customers.filter(customers.customer_id == customer_id).count().to_pyarrow()
-    if found.as_py():
-        return
-    ids = customers.select("customer_id").to_pyarrow().column(0).to_pylist()
-    raise UnknownCustomer(customer_id, [str(i) for i in ids if i is not None])
