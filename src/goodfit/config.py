@@ -174,6 +174,9 @@ class ActionsSettings(Section):
         "toxic", "nightmare customer", "waste of our time", "waste of time",
     ])
     allow_phrases: list[str] = Field(default_factory=list)  # exempt from the lint
+    # Where the audit log's head (sequence, hash, time) is appended after every send and
+    # draw (relative to the project folder); `goodfit audit verify --anchor FILE` checks it.
+    anchor_file: str = "audit/anchors.jsonl"
 
 
 class SmtpSettings(Section):
@@ -270,17 +273,35 @@ class EducationSettings(Section):
     template: str = "digest.txt"  # in the project's templates/education/ folder
 
 
-CONNECTOR_TYPES = ("whmcs", "stripe", "zendesk", "freshdesk", "django-helpdesk")
+CONNECTOR_GROUP = "goodfit.connectors"  # entry points: connector types register there
+
+
+def connector_types() -> list[str]:
+    """The connector types installed (entry point names; nothing is imported)."""
+    from importlib.metadata import entry_points
+
+    return sorted({ep.name for ep in entry_points(group=CONNECTOR_GROUP)})
 
 
 class ConnectorSettings(Section):
     """One source goodfit syncs from. Credentials never live here: they come from
     environment variables or a secrets file outside the project (docs/connectors)."""
 
-    type: Literal["whmcs", "stripe", "zendesk", "freshdesk", "django-helpdesk"]
+    type: str  # a registered connector type (goodfit.connectors.registry)
     url: str = ""  # API base URL; empty means the vendor's public API (Stripe)
     # Source-specific settings, validated by the connector (docs/connectors/<type>.md).
     options: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("type")
+    @classmethod
+    def _type_is_registered(cls, value: str) -> str:
+        known = connector_types()
+        if value not in known:
+            hint = close_matches(value, known)
+            raise ValueError(f"no connector type '{value}'"
+                             + (f" (did you mean '{hint[0]}'?)" if hint else "")
+                             + f"; types: {', '.join(known)}")
+        return value
 
 
 class ToneSettings(Section):
@@ -529,6 +550,21 @@ class RiskSettings(Section):
     calibration_bins: int = 5
 
 
+class WebSettings(Section):
+    """The team's web app (``goodfit serve``): where it listens and how it signs people in."""
+
+    host: str = "127.0.0.1"  # another address exposes it: put a TLS reverse proxy in front
+    port: int = Field(default=8000, ge=1, le=65535)
+    # Session cookies are sent only over HTTPS; false only for plain http on localhost.
+    secure_cookies: bool = True
+    session_hours: float = Field(default=12, gt=0)
+    # Sign-in attempts allowed per user name and per client address within the window.
+    login_attempts: int = Field(default=5, ge=1)
+    login_window_seconds: int = Field(default=300, ge=1)
+    min_password_length: int = Field(default=12, ge=8)
+    page_size: int = Field(default=50, ge=1, le=1000)  # customers per table page
+
+
 class Config(Section):
     project: ProjectSettings = Field(default_factory=ProjectSettings)
     warehouse: WarehouseSettings = Field(default_factory=WarehouseSettings)
@@ -550,6 +586,7 @@ class Config(Section):
     whatif: WhatifSettings = Field(default_factory=WhatifSettings)
     education: EducationSettings = Field(default_factory=EducationSettings)
     connectors: dict[str, ConnectorSettings] = Field(default_factory=dict)
+    web: WebSettings = Field(default_factory=WebSettings)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

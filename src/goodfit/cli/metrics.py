@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from enum import StrEnum
@@ -16,13 +14,12 @@ from rich.text import Text
 
 from goodfit.cli.app import JsonOption, ProjectOption, app, console, open_project, print_json
 from goodfit.cli.options import AsOf, Since, Until, window_line
+from goodfit.csvsafe import csv_text
 from goodfit.errors import GoodfitError
 
 if TYPE_CHECKING:  # ibis and pyarrow load when a command needs them, not at start-up
     import ibis
     import pyarrow as pa
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class Sort(StrEnum):
@@ -60,20 +57,8 @@ def sort_scorecard(card: ibis.Table, sort: Sort) -> ibis.Table:
     return card.order_by([ibis.desc(card[column]), card.customer_id])
 
 
-def neutralise(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def spreadsheet_csv(data: pa.Table) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(data.column_names)
-    for row in data.to_pylist():
-        writer.writerow(["" if v is None else neutralise(v) for v in row.values()])
-    return out.getvalue()
+    return csv_text(data.column_names, (row.values() for row in data.to_pylist()))
 
 
 def _fmt(value: Any, column: str) -> str:
