@@ -1,14 +1,14 @@
 """Web app sign-in: an argon2 password hash per user (NULL: cannot sign in on the web).
 
-Revision ID: 0005_web_user_passwords
-Revises: 0004_connectors
+Revision ID: 0006_web_user_passwords
+Revises: 0005_bound_approvals
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_web_user_passwords"
-down_revision = "0004_connectors"
+revision = "0006_web_user_passwords"
+down_revision = "0005_bound_approvals"
 branch_labels = None
 depends_on = None
 
