@@ -13,9 +13,16 @@ import json
 import tomllib
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from goodfit.errors import ConfigError, close_matches
 from goodfit.schema import DEFAULT_RESOLUTION_CODES, TABLES
@@ -25,6 +32,37 @@ CONFIG_FILE = "goodfit.toml"
 
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    # key → (where it lives now, its old default). A file that still holds the old
+    # default (as written by an older ``goodfit init``) loads: the key is dropped. Any
+    # other value is an error naming the new key — an old key silently ignored would be
+    # a default pretending to be a choice.
+    moved: ClassVar[dict[str, tuple[str, Any]]] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict) and cls.moved:
+            data = dict(data)
+            for key, (new, old_default) in cls.moved.items():
+                if key in data:
+                    if _same(data[key], old_default):
+                        del data[key]
+                    else:
+                        raise ValueError(f"'{key}' has moved: set {new} instead")
+        return data
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as configuration values (15 == 15.0 == Decimal("15"))."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, int | float | Decimal) and not isinstance(a, bool) and \
+            isinstance(b, int | float | Decimal) and not isinstance(b, bool):
+        return Decimal(str(a)) == Decimal(str(b))
+    return bool(a == b)
 
 
 class ProjectSettings(Section):
@@ -78,7 +116,10 @@ class CostSettings(Section):
     reply_minutes: dict[str, float] = Field(default_factory=lambda: {
         "email": 10.0, "web": 10.0, "chat": 6.0, "phone": 12.0, "api": 5.0, "default": 10.0,
     })
-    manual_order_minutes: float = 15.0  # orders placed outside the self-service form
+    # Channels through which the customer orders without staff: every other channel is a
+    # manual order (the API is the customer's own automation: no staff time).
+    self_service_channels: list[str] = Field(default_factory=lambda: ["self_service", "api"])
+    manual_order_minutes: float = 15.0  # orders placed outside the self-service channels
     custom_request_minutes: float = 60.0  # orders flagged custom
     payment_failure_fee: Decimal = Decimal("2.50")
     dispute_fee: Decimal = Decimal("15")
@@ -206,13 +247,32 @@ class RewardsSettings(Section):
     template: str = "congratulations.txt"  # in the project's templates/rewards/ folder
 
 
-class WhatifSettings(Section):
-    """Fee and pricing what-ifs. Fees in the project currency."""
+class FeeSettings(Section):
+    """The one fee model (goodfit.metrics.fees): what a customer would pay for the load it
+    creates. Segments and explain judge "fixable by fees" with it; ``whatif --fees``
+    applies it. Amounts in the project currency."""
 
-    fees: dict[str, Decimal] = Field(default_factory=lambda: {
-        "manual_order": Decimal("7"), "support_hour": Decimal("100"),
-        "custom_setup": Decimal("50"),
-    })
+    manual_order: Decimal = Field(default=Decimal("15"), ge=0)  # per manual order
+    custom_setup: Decimal = Field(default=Decimal("60"), ge=0)  # per order flagged custom
+    support_hour: Decimal = Field(default=Decimal("60"), ge=0)  # per hour beyond the included
+    included_support_hours_per_month: float = Field(default=1.0, ge=0)
+    usage: Decimal = Field(default=Decimal("1.5"), ge=0)  # × usage cost beyond allowance
+    direct_costs: Decimal = Field(default=Decimal("1"), ge=0)  # × direct cost (1: at cost)
+
+    def amounts(self) -> dict[str, Decimal]:
+        """Fee name → amount, for every fee of the model."""
+        return {"manual_order": self.manual_order, "custom_setup": self.custom_setup,
+                "support_hour": self.support_hour, "usage": self.usage,
+                "direct_costs": self.direct_costs}
+
+
+class WhatifSettings(Section):
+    """Fee and pricing what-ifs (the fees themselves are [fees])."""
+
+    moved: ClassVar[dict[str, tuple[str, Any]]] = {
+        "fees": ("[fees] (the one fee model; `goodfit whatif --fees` applies it)",
+                 {"manual_order": 7, "support_hour": 100, "custom_setup": 50})}
+
     churn: float = Field(default=0.0, ge=0, le=1)  # share of customers paying more who leave
     # Share of fee-triggering behaviour that stops once it costs a fee.
     behaviour_change: float = Field(default=0.0, ge=0, le=1)
@@ -362,10 +422,13 @@ class PaymentTroubleFlag(Section):
 
 
 class ManualOrdersFlag(Section):
-    """Orders sent by e-mail, phone or chat instead of the self-service form."""
+    """Orders sent by e-mail, phone or chat instead of the self-service form (a manual
+    order is defined once, by [costs] self_service_channels)."""
+
+    moved: ClassVar[dict[str, tuple[str, Any]]] = {
+        "self_service_channels": ("[costs] self_service_channels", ["self_service", "api"])}
 
     severity: Severity = "low"
-    self_service_channels: list[str] = Field(default_factory=lambda: ["self_service", "api"])
     min_orders: int = 2
     # A manual order that asked for a custom setup is the costliest kind: this many suffice.
     min_orders_if_custom: int = 1
@@ -400,7 +463,19 @@ class IdleFlag(Section):
 
 class HeavyLoadFlag(Section):
     severity: Severity = "info"
-    load: Literal["support_minutes", "tickets", "support_cost"] = "support_minutes"
+    # The load vocabulary of `goodfit concentration --by`: tickets, minutes (support
+    # minutes) or cost (cost to serve). The report's "who carries the load" uses it too.
+    load: Literal["tickets", "minutes", "cost"] = "minutes"
+
+    @field_validator("load", mode="before")
+    @classmethod
+    def _load_words(cls, value: Any) -> Any:
+        if value == "support_minutes":  # the old default's name for the same load
+            return "minutes"
+        if value == "support_cost":
+            raise ValueError("load is tickets, minutes or cost: 'support_cost' is gone "
+                             "(cost is the whole cost to serve, as in goodfit concentration)")
+        return value
     share: float = 0.8  # in the smallest set of customers carrying this share of the load
     min_customers: int = 5  # fewer customers with load: no flag
 
@@ -451,6 +526,15 @@ class FitSettings(Section):
 class SegmentSettings(Section):
     """Rules that turn score and flags into reward / healthy / educate / reprice / part_ways."""
 
+    moved: ClassVar[dict[str, tuple[str, Any]]] = {
+        "manual_order_fee": ("[fees] manual_order", 15),
+        "custom_request_fee": ("[fees] custom_setup", 60),
+        "support_hour_fee": ("[fees] support_hour", 60),
+        "included_support_hours_per_month": ("[fees] included_support_hours_per_month", 1.0),
+        "usage_markup": ("[fees] usage", 1.5),
+        "pass_through_direct_costs": ("[fees] direct_costs (1: at cost, 0: not billed)", True),
+    }
+
     # The reward segment is the [rewards] rule set (docs/rewards.md), one rule for both.
     # A customer's support time counts as known when at least this share of its tickets in
     # the window have logged minutes or a staff reply; below it: not_enough_data.
@@ -466,15 +550,9 @@ class SegmentSettings(Section):
     educate_flags: list[str] = Field(default_factory=lambda: ["hand_holding", "priority_misuse"])
     reprice_flags: list[str] = Field(
         default_factory=lambda: ["infra_burden", "manual_orders", "custom_requests"])
-    # A customer needs a fix when its margin is below this (profit/revenue).
+    # A customer needs a fix when its margin is below this (profit/revenue). Whether fees
+    # would fix it is judged with the one fee model, [fees].
     target_margin: float = 0.1
-    # The price what-if: fees that would be charged for the load a customer creates.
-    manual_order_fee: Decimal = Decimal("15")
-    custom_request_fee: Decimal = Decimal("60")
-    support_hour_fee: Decimal = Decimal("60")
-    included_support_hours_per_month: float = 1.0
-    usage_markup: float = 1.5  # usage beyond allowance billed at cost x this
-    pass_through_direct_costs: bool = True  # licences and third-party costs billed at cost
     # A profitable customer with a reprice flag is still repriced when the load behind
     # the flag (order handling, custom work, usage beyond allowance) costs this share of
     # its revenue or more.
@@ -527,6 +605,7 @@ class Config(Section):
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     offboarding: OffboardingSettings = Field(default_factory=OffboardingSettings)
     rewards: RewardsSettings = Field(default_factory=RewardsSettings)
+    fees: FeeSettings = Field(default_factory=FeeSettings)
     whatif: WhatifSettings = Field(default_factory=WhatifSettings)
     education: EducationSettings = Field(default_factory=EducationSettings)
     connectors: dict[str, ConnectorSettings] = Field(default_factory=dict)

@@ -10,6 +10,7 @@ import pyarrow as pa
 from goodfit.actions import rewards
 from goodfit.actions.rewards import months_between, winners_within_budget
 from goodfit.project import Project
+from goodfit.window import months_before
 from tests.actions_rewards.conftest import AS_OF, reward_world
 
 
@@ -165,7 +166,7 @@ def test_whole_calendar_months() -> None:
     assert months_between(dt(2024, 1, 31), dt(2024, 2, 29)) == 0
     assert months_between(dt(2024, 1, 31), dt(2024, 3, 1)) == 1
     assert months_between(dt(2022, 6, 1, 10), dt(2025, 1, 1)) == 30
-    assert rewards.minus_months(dt(2024, 3, 31), 1) == dt(2024, 2, 29)
+    assert months_before(dt(2024, 3, 31), 1) == dt(2024, 2, 29)
 
 
 def test_the_same_plan_on_postgresql(tmp_path: Path, postgres_url: str) -> None:
@@ -178,8 +179,8 @@ def test_the_same_plan_on_postgresql(tmp_path: Path, postgres_url: str) -> None:
             "C-LATE": "paid_on_time", "C-MANUAL": "self_service", "C-IDLE": "not_idle"}
         assert [c.monthly_spend for c in plan.eligible] == [
             Decimal("54.00"), Decimal("60.00"), Decimal("60.00")]
-        r = proj.whatif(as_of=AS_OF)
+        r = proj.whatif(as_of=AS_OF, fees={"manual_order": Decimal("7")})
         by = {c.customer_id: c for c in r.customers}
-        assert by["C-MANUAL"].fee_income["manual_order"] == Decimal("14.00")
+        assert by["C-MANUAL"].fee_income["manual_order"] == Decimal("14.00")  # 2 × 7
     finally:
         proj.close()

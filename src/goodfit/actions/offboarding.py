@@ -27,7 +27,8 @@ from goodfit.actions.context import ActionContext
 from goodfit.actions.drafts import EmailDraft, check_address, validate
 from goodfit.actions.letter import Letter, long_date, write_pdf
 from goodfit.actions.users import require_user
-from goodfit.errors import ActionError, IllegalTransition, UnknownCustomer
+from goodfit.errors import ActionError, IllegalTransition
+from goodfit.metrics.common import require_customer
 
 GROUP = "offboarding"
 KIND = "offboarding"
@@ -68,12 +69,8 @@ def load_organisation(ctx: ActionContext, customer_id: str, notice: date) -> Org
     wh = ctx.customer_data()
     if wh is None:
         raise ActionError("offboarding needs the warehouse (customer name, contacts, services)")
+    require_customer(wh.table("customers"), customer_id)
     found = _rows(ctx, "customers", customer_id)
-    if not found:
-        t = wh.table("customers")
-        known = [r["customer_id"] for r in t.select("customer_id").limit(10000)
-                 .to_pyarrow().to_pylist()]
-        raise UnknownCustomer(customer_id, known)
     c = found[0]
     billing = [p for p in _rows(ctx, "contacts", customer_id)
                if (p.get("role") or "").strip().lower() == "billing" and p.get("email")]

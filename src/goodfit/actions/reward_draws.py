@@ -26,11 +26,12 @@ from sqlalchemy import select
 from goodfit.actions import audit, cases, draw, templates
 from goodfit.actions.context import ActionContext
 from goodfit.actions.drafts import EmailDraft
-from goodfit.actions.rewards import RewardPlan, minus_months
+from goodfit.actions.rewards import RewardPlan
 from goodfit.actions.users import require_user
 from goodfit.csvsafe import dict_csv
 from goodfit.errors import ActionError, IllegalTransition
 from goodfit.state.rewards import RewardDrawRow
+from goodfit.window import months_before
 
 MOVES = {"planned": ["commit"], "committed": ["draw"], "drawn": ["export", "verify"]}
 CREDIT_COLUMNS = ("customer_id", "amount", "currency", "description", "reference")
@@ -201,7 +202,7 @@ def recent_winners(ctx: ActionContext, as_of: datetime, months: int) -> set[str]
     """Winners of draws whose as-of date is within ``months`` before ``as_of`` (or later)."""
     if months <= 0:
         return set()
-    since = minus_months(as_of, months)
+    since = months_before(as_of, months)
     with ctx.db.session() as session:
         rows = session.execute(select(RewardDrawRow).where(RewardDrawRow.state == "drawn"))
         return {w for r in rows.scalars() if datetime.fromisoformat(r.as_of) > since

@@ -23,7 +23,7 @@ from typing import Any
 import ibis
 
 from goodfit.config import Config, RewardsSettings
-from goodfit.money import cents, convert
+from goodfit.money import cents
 from goodfit.scoring.reward_rule import GATES, RewardFacts, RuleResult, funnel, gates
 from goodfit.scoring.reward_rule import months_between as months_between
 
@@ -87,28 +87,6 @@ class RewardPlan:
                 "near_misses": [c.to_dict() for c in self.near_misses],
                 "others": self.others, "notes": list(self.notes),
                 "funnel": [{"gate": g, "customers": n} for g, n in self.funnel]}
-
-
-def minus_months(when: datetime, months: int) -> datetime:
-    y, m = divmod(when.month - 1 - months, 12)
-    year, month = when.year + y, m + 1
-    for day in range(when.day, 27, -1):  # clamp 31 → 30/29/28
-        try:
-            return when.replace(year=year, month=month, day=day)
-        except ValueError:
-            continue
-    return when.replace(year=year, month=month, day=min(when.day, 28))
-
-
-def newest_timestamp(tables: Mapping[str, ibis.Table]) -> datetime:
-    """The newest data timestamp: the default as-of date of a plan."""
-    found: list[datetime] = []
-    for name, col in (("invoices", "issued_at"), ("tickets", "opened_at"),
-                      ("orders", "placed_at"), ("payments", "at"), ("customers", "signup_at")):
-        value = tables[name][col].max().execute()
-        if value is not None and not _is_null(value):
-            found.append(_py(value))
-    return max(found) if found else datetime(2000, 1, 1)
 
 
 def plan(tables: Mapping[str, ibis.Table], config: Config, *,
@@ -175,32 +153,6 @@ def winners_within_budget(rewards: list[Decimal], wanted: int, budget: Decimal) 
     return k
 
 
-# -- aggregates (in the engine) -------------------------------------------------------
-def _in_window(t: ibis.Table, col: str, since: datetime, until: datetime) -> ibis.Table:
-    return t.filter((t[col] >= since) & (t[col] <= until))
-
-
-def paid_invoices(inv: ibis.Table, since: datetime, until: datetime) -> ibis.Table:
-    """Paid invoices other than credits issued in the window (recognised revenue)."""
-    w = _in_window(inv, "issued_at", since, until)
-    return w.filter(((w.status == "paid") | w.paid_at.notnull())
-                    & (w.kind.isnull() | (w.kind != "credit"))
-                    & (w.status.isnull() | ~w.status.isin(["cancelled", "refunded"])))
-
-
-def paid_revenue(inv: ibis.Table, since: datetime, until: datetime, currency: str,
-           rates: dict[str, Decimal]) -> dict[str, Decimal]:
-    w = paid_invoices(inv, since, until)
-    net = w.amount - w.refunded_amount.fill_null(0)
-    rows = (w.mutate(net=net).group_by(["customer_id", "currency"])
-            .aggregate(total=lambda t: t.net.sum()).to_pyarrow().to_pylist())
-    out: dict[str, Decimal] = {}
-    for r in rows:
-        amount = convert(Decimal(str(r["total"] or 0)), r["currency"], currency, rates)
-        out[str(r["customer_id"])] = out.get(str(r["customer_id"]), Decimal(0)) + amount
-    return out
-
-
 def billing_emails(tables: Mapping[str, ibis.Table]) -> dict[str, str]:
     """The billing contact's address per customer (first by contact id)."""
     c = tables["contacts"]
@@ -211,20 +163,3 @@ def billing_emails(tables: Mapping[str, ibis.Table]) -> dict[str, str]:
     for r in rows:
         out.setdefault(str(r["customer_id"]), str(r["email"]))
     return out
-
-
-def _is_null(value: Any) -> bool:
-    try:
-        return bool(value != value)  # NaT / NaN
-    except (TypeError, ValueError):
-        return False
-
-
-def _py(value: Any) -> datetime:
-    """A naive datetime from whatever the engine returned (datetime, pandas Timestamp)."""
-    if hasattr(value, "to_pydatetime"):
-        value = value.to_pydatetime()
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None)
-    return datetime.fromisoformat(str(value))
-

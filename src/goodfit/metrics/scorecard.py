@@ -21,7 +21,7 @@ from goodfit.metrics.payments import friction_by_customer
 from goodfit.metrics.revenue import revenue_by_customer
 from goodfit.metrics.support import support_by_customer
 from goodfit.metrics.usage import usage_by_customer
-from goodfit.window import Window
+from goodfit.window import Window, whole_months_expr
 
 DAYS_PER_MONTH = 365.25 / 12
 MONEY_COLUMNS = ("revenue", "support_cost", "order_handling_cost", "custom_work_cost",
@@ -36,11 +36,9 @@ COLUMNS = ("customer_id", "name", "plan", "signup_at", "tenure_months", "months_
 
 
 def tenure_months(signup: ir.TimestampValue, window: Window) -> ir.IntegerValue:
-    """Whole months from signup to as_of (0 when signup is later)."""
-    a = window.as_of
-    months = ((a.year - signup.year()) * 12 + (a.month - signup.month())
-              - ibis.ifelse(signup.day() > a.day, 1, 0))
-    return ibis.greatest(months, 0).cast("int64")
+    """Whole months from signup to as_of (0 when signup is later), time of day included
+    (:func:`goodfit.window.whole_months`)."""
+    return whole_months_expr(signup, window.as_of)
 
 
 def months_in_window(signup: ir.TimestampValue, cancelled: ir.TimestampValue,

@@ -8,6 +8,7 @@ from datetime import datetime
 import pandas as pd
 
 from goodfit.errors import UnknownCustomer
+from goodfit.metrics.common import require_customer
 from goodfit.scoring.explanation import Explanation, describe_rows
 from goodfit.scoring.fit import COMPONENTS
 from goodfit.scoring.history import SnapshotInfo
@@ -31,7 +32,8 @@ class ScoringRun:
         scores = self.result.scores
         hit = scores[scores["customer_id"] == customer_id]
         if hit.empty:
-            raise UnknownCustomer(customer_id, list(scores["customer_id"]))
+            require_customer(self.inputs.tables["customers"], customer_id)
+            raise UnknownCustomer(customer_id, list(scores["customer_id"]))  # not scored
         row = hit.iloc[0]
         card = self.scorecard[self.scorecard["customer_id"].astype(str) == customer_id]
         figures = card.iloc[0].to_dict() if len(card) else {}

@@ -16,6 +16,7 @@ from goodfit.config import (
     ImpatienceFlag,
     PriorityMisuseFlag,
 )
+from goodfit.metrics.concentration import LOAD_WORDS, ranked, top_set
 from goodfit.scoring.evidence import EvidenceRef, Flag, Severity
 from goodfit.scoring.inputs import ScoringInputs, frame
 
@@ -193,7 +194,7 @@ def abusive_language(inp: ScoringInputs, cfg: AbusiveLanguageFlag) -> list[Flag]
     if inp.message_tone is None:
         return []  # no tone analysis: say nothing rather than guess
     tone = inp.message_tone
-    tone = tone.filter(tone.abusive & (tone.sent_at <= inp.until))
+    tone = tone.filter(tone.abusive & (tone.sent_at < inp.until))
     if cfg.decay_half_life_days <= 0:
         tone = tone.filter(tone.sent_at >= inp.since)
     df = frame(tone.select("message_id", "customer_id", "sent_at", "labels", "spans"))
@@ -227,21 +228,16 @@ def abusive_language(inp: ScoringInputs, cfg: AbusiveLanguageFlag) -> list[Flag]
     return out
 
 
-LOAD_COLUMNS = {"support_minutes": "support_minutes", "tickets": "tickets",
-                "support_cost": "support_cost"}
-
-
 def heavy_load(inp: ScoringInputs, cfg: HeavyLoadFlag) -> list[Flag]:
-    """The smallest set of customers carrying ``share`` of the load (ties broken by id)."""
-    col = LOAD_COLUMNS[cfg.load]
-    card = frame(inp.scorecard.select("customer_id", col))
-    card[col] = card[col].astype(float).fillna(0.0)
-    card = card[card[col] > 0].sort_values([col, "customer_id"], ascending=[False, True])
-    total = card[col].sum()
-    if len(card) < cfg.min_customers or total <= 0:
+    """The smallest set of customers carrying ``share`` of the load (ties broken by id):
+    the top set of goodfit.metrics.concentration, in its vocabulary (tickets, minutes,
+    cost), so `goodfit concentration` and the report name the same customers."""
+    r = ranked(inp.scorecard, cfg.load)
+    loaded = int(r.filter(r.load > 0).count().to_pyarrow().as_py())
+    if loaded < cfg.min_customers:
         return []
-    before = (card[col].cumsum() - card[col]) / total
-    heavy = card[before < cfg.share]
+    heavy = frame(top_set(inp.scorecard, cfg.load, cfg.share)
+                  .select("customer_id", "load", "total", "rank")).sort_values("rank")
     t = inp.tickets()
     tickets = frame(t.filter(t.customer_id.isin(list(heavy["customer_id"])))
                     .select("customer_id", "ticket_id", "staff_minutes"))
@@ -253,10 +249,10 @@ def heavy_load(inp: ScoringInputs, cfg: HeavyLoadFlag) -> list[Flag]:
         g = by_customer.get(row.customer_id)
         if g is None or g.empty:
             continue  # no rows to show: no flag
-        share = getattr(row, col) / total
+        share = row.load / row.total
         out.append(Flag(str(row.customer_id), "heavy_load", Severity(cfg.severity),
                         tuple(_tickets(g["ticket_id"])),
-                        f"carries {share:.1%} of all {cfg.load.replace('_', ' ')}; in the "
+                        f"carries {share:.1%} of all {LOAD_WORDS[cfg.load]}; in the "
                         f"{len(heavy)} customers carrying {cfg.share:.0%} of the load",
                         {"share": share, "set_size": len(heavy)}))
     return out

@@ -17,7 +17,7 @@ Thresholds come from ``[rewards]`` in goodfit.toml. Gates, in funnel order:
 - ``paid_on_time``  every invoice due in the window paid by due_at + ``grace_days``
 - ``no_payment_trouble``  no payment_trouble flag (failed payments, disputes, chargebacks)
 - ``self_service``  at most ``max_manual_orders`` orders outside the self-service channels
-                    ([flags.manual_orders] self_service_channels: the one "manual order")
+                    ([costs] self_service_channels: the one "manual order")
 - ``no_custom_requests``  at most ``max_custom_orders`` orders asking for custom work
 - ``not_idle``      no idle flag (pays but uses nothing)
 - ``respectful``    no abusive_language flag
@@ -34,7 +34,9 @@ from typing import Any
 import ibis
 
 from goodfit.config import Config, RewardsSettings
+from goodfit.metrics.orders import order_counts
 from goodfit.money import cents
+from goodfit.window import Window
 
 GATES = ("enough_data", "active", "tenure", "profitable", "spend", "few_tickets",
          "paid_on_time", "no_payment_trouble", "self_service", "no_custom_requests",
@@ -178,7 +180,8 @@ def months_between(start: datetime, end: datetime) -> int:
 
 
 def _in_window(t: ibis.Table, col: str, since: datetime, until: datetime) -> ibis.Table:
-    return t.filter((t[col] >= since) & (t[col] <= until))
+    """The one half-open window convention: since <= col < until."""
+    return t.filter(Window(as_of=until, since=since, until=until).contains(t[col]))
 
 
 def days_late(inv: ibis.Table, since: datetime, until: datetime) -> dict[str, list[float]]:
@@ -201,18 +204,6 @@ def days_late(inv: ibis.Table, since: datetime, until: datetime) -> dict[str, li
     return out
 
 
-def order_counts(orders: ibis.Table, since: datetime, until: datetime,
-                 self_service: Sequence[str]) -> dict[str, tuple[int, int]]:
-    """(manual, custom) orders per customer in the window; no channel = self-service."""
-    o = _in_window(orders, "placed_at", since, until)
-    manual = ibis.ifelse(o.channel.notnull() & ~o.channel.isin(list(self_service)), 1, 0)
-    custom = ibis.ifelse(o.custom.fill_null(False), 1, 0)
-    rows = (o.group_by("customer_id")
-            .aggregate(manual=manual.sum(), custom=custom.sum())
-            .to_pyarrow().to_pylist())
-    return {str(r["customer_id"]): (int(r["manual"] or 0), int(r["custom"] or 0)) for r in rows}
-
-
 def _dec(value: object) -> Decimal:
     if value is None or value != value:  # noqa: PLR0124 - NaN
         return Decimal(0)
@@ -229,8 +220,10 @@ def reward_facts(tables: Mapping[str, ibis.Table], card_rows: Sequence[Mapping[s
     people = {str(r["customer_id"]): r for r in
               cust.select("customer_id", "signup_at", "status").to_pyarrow().to_pylist()}
     late = days_late(tables["invoices"], since, until)
-    orders = order_counts(tables["orders"], since, until,
-                          config.flags.manual_orders.self_service_channels)
+    # the cost model's one rule for a manual order ([costs] self_service_channels)
+    counts = order_counts(dict(tables), config, Window(as_of=until, since=since, until=until))
+    orders = {str(r["customer_id"]): (int(r["manual_orders"] or 0), int(r["custom_orders"] or 0))
+              for r in counts.to_pyarrow().to_pylist()}
     out: dict[str, RewardFacts] = {}
     for row in card_rows:
         cid = str(row["customer_id"])

@@ -85,7 +85,8 @@ def score_customers(inp: ScoringInputs, config: Config,
         seg, reason = segment(load, mine, config.segments,
                               reward_gates=gate_results[cid],
                               cost_missing=cov.words(cid, VERDICT_NEEDS["cost"]),
-                              billing_missing=cov.words(cid, VERDICT_NEEDS["reprice_load"]))
+                              billing_missing=cov.words(cid, VERDICT_NEEDS["reprice_load"]),
+                              fees=config.fees)
         missing = cov.words(cid, sorted({n for needs in (*COMPONENT_NEEDS.values(),
                                                           *VERDICT_NEEDS.values())
                                          for n in needs}))

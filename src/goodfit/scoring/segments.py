@@ -7,7 +7,8 @@ Order of the rules ([segments] in goodfit.toml):
 2. not_enough_data — no cost verdict without billing and support time (an educate flag
                 still educates: it rests on tickets, not costs).
 3. A customer below the target margin needs a fix. Education first (remove the share of
-   support the docs answer), then fees (the fee what-if), fees plus education, then a
+   support the docs answer), then fees (the one fee model, [fees] and
+   goodfit.metrics.fees — the fees `whatif --fees` charges), fees plus education, then a
    price rise up to max_price_increase: educate or reprice when a step reaches the target
    margin. None does: part_ways only for a *material* loss (annual loss at least
    part_ways_min_annual_loss); a smaller loss is reprice, a profitable one healthy.
@@ -21,9 +22,10 @@ Order of the rules ([segments] in goodfit.toml):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from goodfit.config import SegmentSettings
+from goodfit.config import FeeSettings, SegmentSettings
+from goodfit.metrics.fees import FeeBasis, customer_fees
 from goodfit.scoring.evidence import Flag
 from goodfit.scoring.inputs import money
 from goodfit.scoring.reward_rule import RuleResult
@@ -47,6 +49,7 @@ class Load:
     order_cost: float  # order handling + custom work
     answerable_share: float  # share of tickets the docs answer
     direct_cost: float = 0.0  # licences, third parties
+    basis: FeeBasis = field(default_factory=FeeBasis)  # what the fee model charges on
 
 
 def margin(profit: float, revenue: float) -> float | None:
@@ -58,15 +61,10 @@ def education_gain(load: Load) -> float:
     return load.support_cost * load.answerable_share
 
 
-def fee_revenue(load: Load, cfg: SegmentSettings) -> float:
-    """What the fee what-if would bill for the same load."""
-    extra_hours = max(0.0, load.support_minutes / 60.0
-                      - cfg.included_support_hours_per_month * max(load.months, 1.0))
-    return (load.manual_orders * float(cfg.manual_order_fee)
-            + load.custom_orders * float(cfg.custom_request_fee)
-            + extra_hours * float(cfg.support_hour_fee)
-            + load.usage_cost * cfg.usage_markup
-            + (load.direct_cost if cfg.pass_through_direct_costs else 0.0))
+def fee_revenue(load: Load, fees: FeeSettings) -> float:
+    """What the fee model bills for this load: the sum ``whatif --fees`` charges."""
+    return float(sum(customer_fees(load.basis, fees.amounts(),
+                                   fees.included_support_hours_per_month).values()))
 
 
 def _reaches(profit: float, revenue: float, target: float) -> bool:
@@ -92,10 +90,12 @@ def abusive_weight(flag: Flag) -> float:
 
 def segment(load: Load, flags: list[Flag], cfg: SegmentSettings, *,
             reward_gates: Sequence[RuleResult] = (), cost_missing: str = "",
-            billing_missing: str = "") -> tuple[str, str]:
+            billing_missing: str = "", fees: FeeSettings | None = None) -> tuple[str, str]:
     """The segment and its reason in words. ``cost_missing``/``billing_missing`` name the
     facts a cost verdict / a revenue share lacks (scoring/coverage.py); ``reward_gates``
-    are the customer's gates of the one reward rule (scoring/reward_rule.py)."""
+    are the customer's gates of the one reward rule (scoring/reward_rule.py); ``fees`` is
+    the one fee model ([fees])."""
+    fees = fees or FeeSettings()
     codes = {f.code: f for f in flags}
     for code in cfg.part_ways_flags:
         if code not in codes:
@@ -120,24 +120,24 @@ def segment(load: Load, flags: list[Flag], cfg: SegmentSettings, *,
     if m is None and load.profit < 0 or m is not None and m < cfg.target_margin:
         now = "no revenue" if m is None else f"margin {m:.0%}"
         gain = education_gain(load)
-        fees = fee_revenue(load, cfg)
+        fee = fee_revenue(load, fees)
         if educate_flags and _reaches(load.profit + gain, load.revenue, cfg.target_margin):
             return "educate", (f"{now}; {load.answerable_share:.0%} of tickets are answered by "
                                f"the docs — without them margin would be "
                                f"{(load.profit + gain) / load.revenue:.0%}")
-        if fees > 0 and _reaches(load.profit + fees, load.revenue + fees, cfg.target_margin):
-            return "reprice", (f"{now}; fees for the load it creates ({fees:,.2f}) would bring "
-                               f"margin to {(load.profit + fees) / (load.revenue + fees):.0%}")
-        both = load.profit + gain + fees
-        if (gain or fees) and _reaches(both, load.revenue + fees, cfg.target_margin):
-            return "reprice", (f"{now}; fees ({fees:,.2f}) plus education would bring margin "
-                               f"to {both / (load.revenue + fees):.0%}")
+        if fee > 0 and _reaches(load.profit + fee, load.revenue + fee, cfg.target_margin):
+            return "reprice", (f"{now}; fees for the load it creates ({fee:,.2f}) would bring "
+                               f"margin to {(load.profit + fee) / (load.revenue + fee):.0%}")
+        both = load.profit + gain + fee
+        if (gain or fee) and _reaches(both, load.revenue + fee, cfg.target_margin):
+            return "reprice", (f"{now}; fees ({fee:,.2f}) plus education would bring margin "
+                               f"to {both / (load.revenue + fee):.0%}")
         rise = price_rise_needed(load.profit, load.revenue, cfg.target_margin)
         if rise is not None and rise <= cfg.max_price_increase:
             return "reprice", (f"{now}; a price rise of {rise:.0%} would bring margin to "
                                f"{cfg.target_margin:.0%}")
         loss = annual(-load.profit, load.months)
-        no_fix = (f"neither education, fees ({fees:,.2f}) nor a price rise of up to "
+        no_fix = (f"neither education, fees ({fee:,.2f}) nor a price rise of up to "
                   f"{cfg.max_price_increase:.0%} would make it reach {cfg.target_margin:.0%}")
         if load.profit < 0 and loss >= float(cfg.part_ways_min_annual_loss):
             return "part_ways", (f"material loss: {now}, loses {loss:,.2f} a year (at least "
@@ -156,7 +156,7 @@ def segment(load: Load, flags: list[Flag], cfg: SegmentSettings, *,
         if share >= cfg.reprice_min_load_share:
             return "reprice", (f"{', '.join(c.replace('_', ' ') for c in reprice_flags)}: that "
                                f"load costs {share:.0%} of revenue; fees would recover "
-                               f"{fee_revenue(load, cfg):,.2f}")
+                               f"{fee_revenue(load, fees):,.2f}")
     failed = [g for g in reward_gates if not g.passed]
     if reward_gates and not failed:
         return "reward", "every reward gate holds: " + ", ".join(
@@ -169,6 +169,7 @@ def segment(load: Load, flags: list[Flag], cfg: SegmentSettings, *,
 def load_from_row(row: dict[str, object], manual: int, custom: int,
                   answerable_share: float) -> Load:
     return Load(
+        basis=FeeBasis.from_scorecard(row, manual, custom),
         revenue=money(row.get("revenue")), profit=money(row.get("profit")),
         support_cost=money(row.get("support_cost")),
         support_minutes=money(row.get("support_minutes")),

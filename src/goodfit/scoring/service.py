@@ -50,7 +50,9 @@ class Scoring:
                 if wh.has_table(n)}
         return ScoringInputs(tables=self._metrics.tables(),
                              scorecard=self._metrics.scorecard(window=window),
-                             since=window.since, until=window.until, **text)
+                             since=window.since, until=window.until,
+                             self_service=tuple(self._ws.config.costs.self_service_channels),
+                             **text)
 
     # -- the one computing method ------------------------------------------------
     def score(self, as_of: When = None, since: When = None, until: When = None, *,
@@ -109,7 +111,8 @@ class Scoring:
         wh = self._ws.warehouse
         tone = wh.table("message_tone") if wh.has_table("message_tone") else None
         return early_risk(wh.tables(), run.result.scores[["customer_id", "segment"]],
-                          self._ws.config.risk, run.as_of, tone)
+                          self._ws.config.risk, run.as_of, tone,
+                          self_service=self._ws.config.costs.self_service_channels)
 
     def compare(self, period: str = "quarter", as_of: When = None) -> Comparison:
         """This quarter against the last and the same quarter a year ago: per customer and
