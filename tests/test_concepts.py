@@ -13,7 +13,6 @@ from pathlib import Path
 import ibis
 import pytest
 
-from goodfit.actions import rewards
 from goodfit.actions.whatif import evaluate, parse_price, whatif
 from goodfit.config import Config, FeeSettings, SegmentSettings, load_config
 from goodfit.errors import ConfigError, UnknownCustomer
@@ -25,6 +24,7 @@ from goodfit.metrics.orders import is_manual_channel, order_counts
 from goodfit.report.data import concentration as report_concentration
 from goodfit.scoring.flags import compute_flags
 from goodfit.scoring.inputs import ScoringInputs
+from goodfit.scoring.reward_rule import gates, reward_facts
 from goodfit.scoring.segments import Load, fee_revenue, segment
 from goodfit.window import whole_months
 from tests.metrics.builders import provider
@@ -62,11 +62,14 @@ def test_api_orders_are_self_service_for_cost_counts_whatif_and_rewards() -> Non
                self_service=config.costs.self_service_channels,
                included_support_hours_per_month=1.0)
     assert r.customers[0].fee_income == {"manual_order": Decimal("7.00")}
-    # rewards: with no spend minimum, the one rule it misses is self_service, by 1 order
-    config.rewards.min_monthly_spend = Decimal("0")
-    plan = rewards.plan(tables, config, as_of=datetime(2024, 7, 1))
-    (near,) = plan.near_misses
-    assert (near.manual_orders, near.failed[0].shortfall) == (1, "1 manual order too many")
+    # rewards (the one reward rule's facts): the e-mail order is the only manual one,
+    # so the self_service gate misses by exactly 1 order
+    facts = reward_facts(tables, [card], {}, {}, config, as_of=WINDOW.as_of,
+                         since=WINDOW.since, until=WINDOW.until)
+    assert facts["a"].manual_orders == 1
+    (self_service,) = [g for g in gates(facts["a"], config.rewards, "USD")
+                       if g.rule == "self_service"]
+    assert not self_service.passed and self_service.shortfall == "1 manual order too many"
 
 
 def test_the_predicate_itself() -> None:
@@ -112,7 +115,7 @@ def test_segments_and_whatif_charge_the_same_fees_for_the_same_load() -> None:
                 manual_orders=2, custom_orders=1, usage_cost=10, order_cost=90,
                 answerable_share=0, direct_cost=4, basis=basis)
     assert fee_revenue(load, fees) == 229.0
-    seg, reason = segment(load, 50.0, 12, 1.0, [], SegmentSettings(), fees=fees)
+    seg, reason = segment(load, [], SegmentSettings(), fees=fees)
     # (−50 + 229) / (100 + 229) = 54 % ≥ the 10 % target
     assert (seg, reason) == ("reprice", "margin -50%; fees for the load it creates (229.00) "
                                         "would bring margin to 54%")
@@ -189,11 +192,10 @@ def test_scorecard_and_rewards_tenure_agree_at_the_boundary() -> None:
     card = {r["customer_id"]: r["tenure_months"]
             for r in scorecard(tables, Config(), w).to_pyarrow().to_pylist()}
     assert card == {"late": 23, "midnight": 24, "next_day": 23}
-    config = Config()
-    config.rewards.min_monthly_spend = Decimal("0")
-    plan = rewards.plan(tables, config, window=w)
-    seen = {c.customer_id: c.tenure_months for c in (*plan.eligible, *plan.near_misses)}
-    assert seen == card
+    rows = scorecard(tables, Config(), w).to_pyarrow().to_pylist()
+    facts = reward_facts(tables, rows, {}, {}, Config(), as_of=w.as_of, since=w.since,
+                         until=w.until)
+    assert {cid: f.tenure_months for cid, f in facts.items()} == card
 
 
 # -- load concentration --------------------------------------------------------------------
