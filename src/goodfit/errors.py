@@ -137,6 +137,19 @@ class WarehouseError(GoodfitError):
     exit_code = 5
 
 
+class ProjectBusy(GoodfitError):
+    """Another command is writing to this project and did not finish in time."""
+
+    code = "project_busy"
+    exit_code = 8
+
+    def __init__(self, holder: str, waited: float) -> None:
+        super().__init__(
+            f"project busy: {holder}; waited {waited:g} s for it to finish. Try again when "
+            "it has, or wait longer with [warehouse] busy_timeout_seconds in goodfit.toml.")
+        self.holder = holder
+
+
 class NotImplementedOnBackend(GoodfitError):
     code = "not_implemented_on_backend"
     exit_code = 5

@@ -119,6 +119,7 @@ class Project:
         (root / CONFIG_FILE).write_text(text, encoding="utf-8")
         project = cls.open(root)
         project.warehouse  # noqa: B018 - creates the canonical tables now, not on first use
+        project.close()  # and lets go of the writer lock (reopened on first use)
         return project
 
     @property
@@ -133,15 +134,25 @@ class Project:
     def outbox_dir(self) -> Path:
         return self.root / "outbox"
 
+    # Who is writing, for the "project busy" message another writer sees, and where the
+    # wait for the writer lock is reported (the CLI sets both).
+    activity: str = "goodfit (python)"
+    busy_progress: Progress = NO_PROGRESS
+
     @cached_property
     def warehouse(self) -> Warehouse:
-        return Warehouse.connect(self.config.warehouse.url, self.root,
-                                 memory_limit=self.config.warehouse.memory_limit)
+        """Read access to the last committed state; becomes the project's one writer on
+        the first write (docs/architecture.md, "Many users, one project")."""
+        w = self.config.warehouse
+        return Warehouse.connect(w.url, self.root, memory_limit=w.memory_limit, access="read",
+                                 activity=self.activity, busy_timeout=w.busy_timeout_seconds,
+                                 progress=self.busy_progress)
 
     @cached_property
     def state(self) -> StateDB:
         """The state DB (snapshots, cases, outbox, audit), migrated to the newest schema."""
-        return StateDB.open(self.config.state.url, self.root)
+        return StateDB.open(self.config.state.url, self.root,
+                            busy_timeout=self.config.warehouse.busy_timeout_seconds)
 
     def table(self, name: str) -> ibis.Table:
         """A canonical table as an Ibis expression, for notebooks."""

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichProgress
 from rich.text import Text
+from typer.main import get_current_context
 
 from goodfit.errors import GoodfitError
 from goodfit.progress import NO_PROGRESS, Progress
@@ -39,6 +40,7 @@ err_console = Console(stderr=True)
 # name, 3 project or configuration problem, 4 bad input data, 5 warehouse problem,
 # 6 import finished but rows were quarantined and --fail-on-reject was given, 7 a connector
 # could not fetch (credentials refused, wrong URL, source unavailable after retries),
+# 8 project busy (another command is writing and did not finish in time),
 # 70 a bug in goodfit (please report it).
 EXIT_BUG = 70
 
@@ -50,7 +52,30 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable
 
 
 def open_project(path: Path | None) -> Project:
-    return Project.open(path or Path("."))
+    """The project of this command: named in the writer lock as the command's path (so
+    another writer's "project busy" says who), closed when the command ends, and telling
+    on stderr when it has to wait for another command that is writing."""
+    project = Project.open(path or Path("."))
+    ctx = get_current_context(silent=True)
+    if ctx is not None:
+        project.activity = ctx.command_path.removeprefix(ctx.find_root().info_name or "").strip()
+        ctx.call_on_close(project.close)
+    project.busy_progress = _busy_notice()
+    return project
+
+
+def _busy_notice() -> Progress:
+    """One line when the wait starts, then one every 5 seconds (plain lines: a terminal
+    and a log file read the same)."""
+    shown: list[int] = []
+
+    def notice(stage: str, done: int, total: int | None = None) -> None:
+        if not shown or done - shown[-1] >= 5:
+            shown.append(done)
+            err_console.print(Text(f"{stage}: waited {done} of {total} s"), highlight=False,
+                              soft_wrap=True)
+
+    return notice
 
 
 def print_json(data: Any) -> None:

@@ -25,6 +25,7 @@ EXIT_CODES = """## Exit codes
 | 5 | warehouse problem (cannot connect, backend cannot do this) |
 | 6 | `import --fail-on-reject`: rows were quarantined |
 | 7 | a connector could not fetch: credentials refused, wrong URL, source unavailable after retries |
+| 8 | project busy: another command is writing to this project; it did not finish within `[warehouse] busy_timeout_seconds` |
 | 70 | a bug in goodfit: the traceback is printed, please report it |
 
 With `--json`, errors are printed as `{"error": CODE, "message": …}`; `CODE` is stable.
