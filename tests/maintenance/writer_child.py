@@ -17,7 +17,7 @@ from goodfit.project import Project
 def main() -> None:
     root, marker = Path(sys.argv[1]), Path(sys.argv[2])
     project = Project.open(root)
-    project.activity = "import"
+    project.ws.activity = "import"
     wh = project.warehouse
     wh.execute("INSERT INTO customers (customer_id, name) VALUES ('C-NEW', 'New Ltd')")
     marker.write_text("holding", encoding="utf-8")
