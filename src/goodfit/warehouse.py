@@ -17,8 +17,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import time
 import weakref
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,6 +33,8 @@ from goodfit.progress import NO_PROGRESS, Progress
 from goodfit.schema import IMPORTS_TABLE, ROW_HASH, TABLES, Table
 
 Access = Literal["read", "write"]
+ORPHAN_PREFIX = "_goodfit_new_"
+ORPHAN_IBIS = re.compile(r"ibis_[a-z]+_table_[0-9a-z]+$")  # ibis's own staging tables
 READ_DIR = "read"  # under .goodfit/: the read-only copy and what it was copied from
 DEFAULT_BUSY_TIMEOUT = 30.0
 
@@ -300,9 +304,66 @@ class Warehouse:
 
     # -- writing ----------------------------------------------------------------
     def write_table(self, name: str, data: pa.Table | Any, overwrite: bool = True) -> None:
-        """Replace a derived table (text labels, scores) with ``data``."""
+        """Replace a derived table (text labels, scores) with ``data``, atomically."""
+        if not overwrite:
+            self.become_writer()
+            self.con.create_table(name, data, overwrite=False)
+            return
+        self.write_tables({name: data})
+
+    def write_tables(self, tables: Mapping[str, pa.Table | Any]) -> None:
+        """Replace derived tables all at once: a reader (or a kill) sees every one of them
+        as before or every one as after, never a table missing or half written.
+
+        DuckDB: ``CREATE OR REPLACE TABLE`` for each inside one transaction. PostgreSQL:
+        the new tables are loaded under temporary names, then dropped-and-renamed in one
+        transaction (its DDL is transactional). Tables a killed writer left behind
+        (``_goodfit_new_*``, and ``ibis_*`` from before this was atomic) are dropped first.
+        """
         self.become_writer()
-        self.con.create_table(name, data, overwrite=overwrite)
+        self.drop_orphans()
+        arrow = {name: _to_arrow(data) for name, data in tables.items()}
+        if self.backend == "duckdb":
+            raw = self.con.con
+            views = []
+            raw.execute("BEGIN TRANSACTION")
+            try:
+                for i, (name, data) in enumerate(arrow.items()):
+                    view = f"_goodfit_arrow_{os.getpid()}_{i}"
+                    raw.register(view, data)
+                    views.append(view)
+                    raw.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM "{view}"')
+                raw.execute("COMMIT")
+            except BaseException:
+                raw.execute("ROLLBACK")
+                raise
+            finally:
+                for view in views:
+                    raw.unregister(view)
+        elif self.backend == "postgres":
+            staged = {name: f"{ORPHAN_PREFIX}{name}"[:63] for name in arrow}
+            for name, data in arrow.items():
+                self.con.create_table(staged[name], data, overwrite=True)
+            raw = self.con.con
+            with raw.cursor() as cur:
+                for name, tmp in staged.items():
+                    cur.execute(f'DROP TABLE IF EXISTS "{name}"')
+                    cur.execute(f'ALTER TABLE "{tmp}" RENAME TO "{name}"')
+            raw.commit()
+        else:  # pragma: no cover - other engines are read-only for goodfit
+            for name, data in arrow.items():
+                self.con.create_table(name, data, overwrite=True)
+
+    def orphans(self) -> list[str]:
+        """Half-made tables a killed writer left behind."""
+        return [t for t in self.con.list_tables()
+                if t.startswith(ORPHAN_PREFIX) or ORPHAN_IBIS.match(t)]
+
+    def drop_orphans(self) -> list[str]:
+        found = self.orphans()
+        for t in found:
+            self.execute(f'DROP TABLE IF EXISTS "{t}"')
+        return found
 
     def execute(self, sql: str, params: tuple[Any, ...] | None = None) -> None:
         """Run one statement that returns nothing (DDL/DML) on the native connection."""
@@ -334,6 +395,15 @@ class Warehouse:
         if self._lock is not None and self._lock.held:
             duck = self._duck
             self._lock.release(before_unlock=duck.refresh if duck is not None else None)
+
+
+def _to_arrow(data: Any) -> pa.Table:
+    """An Arrow table from what derived-table code hands over (Arrow, pandas, Ibis)."""
+    if isinstance(data, pa.Table):
+        return data
+    if isinstance(data, ibis.Table):
+        return data.to_pyarrow()
+    return pa.Table.from_pandas(data, preserve_index=False)
 
 
 def _redact(url: str) -> str:
