@@ -10,6 +10,15 @@ appended as one record::
 no gaps and is inside the hashed event, so editing, deleting, inserting or reordering
 records breaks the chain; ``verify`` names the first record that does not match. A chain
 cut off at the end still verifies: compare ``head()`` with a value you wrote down earlier.
+
+Erasure (``goodfit erase``) redacts payloads, never hashes: a redacted record keeps its
+seq, time, actor, kind, case, ``prev_hash`` and ``record_hash``; its ``customer_id``
+becomes null and its data ``{"redacted": true}``. The erasure appends one ``redaction``
+record whose data names every redacted seq with the ``record_hash`` it had. ``verify``
+accepts a redacted record when a later, itself verified, redaction record names it with
+exactly its hash; the links of the chain are checked as for every record. Editing a
+record and calling it redacted therefore needs a new redaction record at the end — which
+changes ``head()`` and names who made it.
 """
 
 from __future__ import annotations
@@ -32,7 +41,9 @@ GENESIS = "0" * 64
 # Kinds written by goodfit itself; other areas may add their own (a short snake_case word).
 KINDS = ("import", "snapshot", "case_opened", "case_approved", "case_executed", "case_closed",
          "case_cancelled", "step_approved", "step_executed", "approval", "override", "send",
-         "send_failed", "send_unknown", "send_confirmed", "export", "call_logged", "user_added")
+         "send_failed", "send_unknown", "send_confirmed", "export", "call_logged", "user_added",
+         "redaction")
+REDACTED: dict[str, Any] = {"redacted": True}
 
 
 def now_iso() -> str:
@@ -133,6 +144,7 @@ def verify(db: StateDB, expect_head: str | None = None) -> Verification:
     """Walk the chain from the first record; report the first one that does not match."""
     prev, expected_seq, count = GENESIS, 1, 0
     with db.session() as session:
+        named = _redactions(session)
         rows = session.execute(select(AuditRow).order_by(AuditRow.seq)).scalars()
         for row in rows:
             count += 1
@@ -144,6 +156,14 @@ def verify(db: StateDB, expect_head: str | None = None) -> Verification:
                 return Verification(False, count, prev, row.seq,
                                     "does not point to the record before it "
                                     "(a record was removed, inserted or reordered)")
+            if row.seq in named and row.data == canonical_json(REDACTED):
+                by, recorded = named[row.seq]
+                if by <= row.seq or recorded != row.record_hash:
+                    return Verification(False, count, prev, row.seq,
+                                        "redacted, but no later redaction record names it with "
+                                        "this hash")
+                prev, expected_seq = row.record_hash, expected_seq + 1
+                continue
             try:
                 data = json.loads(row.data)
             except ValueError:
@@ -159,6 +179,33 @@ def verify(db: StateDB, expect_head: str | None = None) -> Verification:
                             f"the newest record's hash is {prev[:16]}…, not the expected "
                             f"{expect_head[:16]}… (records were cut off or added at the end)")
     return Verification(True, count, prev)
+
+
+def _redactions(session: Session) -> dict[int, tuple[int, str]]:
+    """seq → (seq of the redaction record naming it, the record_hash it recorded)."""
+    named: dict[int, tuple[int, str]] = {}
+    for row in session.execute(select(AuditRow).where(AuditRow.kind == "redaction")).scalars():
+        try:
+            records = json.loads(row.data).get("records", {})
+        except (ValueError, AttributeError):
+            continue  # the chain walk reports the record itself
+        if isinstance(records, dict):
+            for seq, h in records.items():
+                if str(seq).isdigit():
+                    named.setdefault(int(seq), (row.seq, str(h)))
+    return named
+
+
+def redact_in(session: Session, seqs: list[int]) -> dict[str, str]:
+    """Blank the payload of these records (in the caller's transaction); returns
+    {seq: record_hash} for the redaction record the caller appends next."""
+    recorded: dict[str, str] = {}
+    for row in session.execute(select(AuditRow).where(AuditRow.seq.in_(seqs))).scalars():
+        row.data = canonical_json(REDACTED)
+        row.customer_id = None
+        recorded[str(row.seq)] = row.record_hash
+    session.flush()
+    return recorded
 
 
 def head(db: StateDB) -> tuple[int, str]:
