@@ -133,3 +133,16 @@ def test_a_window_that_leaves_rows_out_says_how_many_are_in(analysed: Path) -> N
     assert data["window"]["rows"]["tickets"] == inside
     text = runner.invoke(app, args).output
     assert "Window 2026-07-01 – 2026-08-31" in text and f"{inside:,} tickets" in text
+
+
+def test_two_reports_of_one_stored_run_differ_only_in_their_time(analysed: Path,
+                                                                 tmp_path: Path) -> None:
+    from datetime import datetime
+
+    with Project.open(analysed) as p:
+        a = p.reports.write(tmp_path / "a.html", generated_at=datetime(2026, 1, 1, 9, 0))
+        b = p.reports.write(tmp_path / "b.html", generated_at=datetime(2026, 1, 2, 17, 30))
+    text_a = a.read_text(encoding="utf-8")
+    text_b = b.read_text(encoding="utf-8")
+    assert text_a != text_b  # the generation time is shown
+    assert text_a.replace("2026-01-01 09:00", "T") == text_b.replace("2026-01-02 17:30", "T")

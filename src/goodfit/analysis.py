@@ -96,10 +96,12 @@ class Analysis:
             else:
                 rerun = True  # everything after a step that ran again runs again
                 t0 = time.monotonic()
+                progress(f"step {name}", 0, 1)
                 try:
                     summary, status = step(progress), "done"
                 except GoodfitError as exc:
                     summary, status = f"skipped: {exc.message}", "skipped"
+                progress(f"step {name}", 1, 1)
                 outcome = StepOutcome(name, status, summary, round(time.monotonic() - t0, 2))
                 done[name] = {**asdict(outcome),
                               "finished_at": datetime.now(UTC).replace(tzinfo=None)}
