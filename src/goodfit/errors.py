@@ -178,6 +178,13 @@ class ProjectBusy(GoodfitError):
         self.holder = holder
 
 
+class BackupError(GoodfitError):
+    """A backup cannot be made or restored as asked (destination, damaged files, stores)."""
+
+    code = "backup_error"
+    exit_code = 3
+
+
 class NotImplementedOnBackend(GoodfitError):
     code = "not_implemented_on_backend"
     exit_code = 5

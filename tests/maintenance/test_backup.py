@@ -11,7 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from goodfit.maintenance.backup import MANIFEST, BackupError
+from goodfit.errors import BackupError
+from goodfit.maintenance.backup import MANIFEST
 from goodfit.project import Project
 from tests.maintenance.conftest import goodfit
 

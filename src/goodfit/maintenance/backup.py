@@ -21,20 +21,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from goodfit.config import CONFIG_FILE
-from goodfit.errors import GoodfitError, ProjectExists
+from goodfit.errors import BackupError, ProjectExists
 from goodfit.locking import LOCK_DIR
 from goodfit.progress import NO_PROGRESS, Progress
 from goodfit.workspace import Workspace
 
 MANIFEST = "manifest.json"
 FORMAT = 1
-
-
-class BackupError(GoodfitError):
-    """A backup cannot be made or restored as asked (destination, damaged files, stores)."""
-
-    code = "backup_error"
-    exit_code = 3
 
 
 @dataclass(frozen=True)
