@@ -20,7 +20,7 @@ import os
 import re
 import time
 import weakref
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -149,7 +149,7 @@ class _DuckFile:
         return self.copy if self.copy.exists() else None
 
 
-def _connect_live(path: Path, timeout: float,
+def _connect_live(path: Path, timeout: float, settings: dict[str, str],
                   reuse: ibis.BaseBackend | None = None) -> ibis.BaseBackend:
     """Open the live DuckDB file for writing, retrying while another process has it.
 
@@ -159,8 +159,8 @@ def _connect_live(path: Path, timeout: float,
     while True:
         try:
             if reuse is None:
-                return ibis.duckdb.connect(str(path))
-            reuse.do_connect(str(path), read_only=False)  # type: ignore[attr-defined]
+                return ibis.duckdb.connect(str(path), **settings)
+            reuse.do_connect(str(path), read_only=False, **settings)  # type: ignore[attr-defined]
             return reuse
         except Exception as exc:
             if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
@@ -176,7 +176,8 @@ class Warehouse:
 
     def __init__(self, con: ibis.BaseBackend, url: str, *, access: Access = "write",
                  lock: WriterLock | None = None, duck: _DuckFile | None = None,
-                 memory_limit: str = "", busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+                 settings: dict[str, str] | None = None,
+                 busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
                  progress: Progress = NO_PROGRESS) -> None:
         self.con = con
         self.url = url
@@ -184,7 +185,7 @@ class Warehouse:
         self.access: Access = access
         self._lock = lock
         self._duck = duck
-        self._memory_limit = memory_limit
+        self._settings = settings or {}  # DuckDB connect settings (memory_limit)
         self._busy_timeout = busy_timeout
         self._progress = progress
 
@@ -197,11 +198,14 @@ class Warehouse:
         into the writer on the first write; ``"write"`` takes the writer lock now."""
         lock: WriterLock | None = None
         duck: _DuckFile | None = None
+        settings: dict[str, str] = {}
         try:
             if url.startswith("duckdb://"):
                 path = url.removeprefix("duckdb://").removeprefix("/")
+                # a setting at connect, not a bound parameter: binding imports pandas
+                settings = {"memory_limit": memory_limit} if memory_limit else {}
                 if path in ("", ":memory:"):
-                    con = ibis.duckdb.connect()
+                    con = ibis.duckdb.connect(**settings)
                     access = "write"
                 else:
                     p = Path(path)
@@ -214,12 +218,12 @@ class Warehouse:
                     if access == "read" and not lock.held_by_this_process():
                         copy = duck.read_copy(lock, busy_timeout, progress)
                     if copy is not None:
-                        con = ibis.duckdb.connect(str(copy), read_only=True)
+                        con = ibis.duckdb.connect(str(copy), read_only=True, **settings)
                     else:
                         access = "write"
                         lock.acquire(busy_timeout, progress)
                         try:
-                            con = _connect_live(p, busy_timeout)
+                            con = _connect_live(p, busy_timeout, settings)
                         except BaseException:
                             lock.release()
                             raise
@@ -238,9 +242,8 @@ class Warehouse:
             raise
         except Exception as exc:  # driver errors carry no stable type across backends
             raise WarehouseError(f"cannot open warehouse {_redact(url)}: {exc}") from None
-        wh = cls(con, url, access=access, lock=lock, duck=duck, memory_limit=memory_limit,
+        wh = cls(con, url, access=access, lock=lock, duck=duck, settings=settings,
                  busy_timeout=busy_timeout, progress=progress)
-        wh._set_memory_limit()
         wh.ensure_schema()
         return wh
 
@@ -250,10 +253,6 @@ class Warehouse:
         wh = cls(con, f"{con.name}://")
         wh.ensure_schema()
         return wh
-
-    def _set_memory_limit(self) -> None:
-        if self._memory_limit and self.backend == "duckdb":
-            self.con.con.execute("SET memory_limit = ?", [self._memory_limit])
 
     def become_writer(self) -> None:
         """Take the project's writer lock (waiting up to busy_timeout_seconds) and switch
@@ -266,9 +265,8 @@ class Warehouse:
         try:
             if self._duck is not None:
                 self.con.con.close()
-                _connect_live(self._duck.live, self._busy_timeout, reuse=self.con)
+                _connect_live(self._duck.live, self._busy_timeout, self._settings, reuse=self.con)
                 self.con._memtables = weakref.WeakSet()  # type: ignore[attr-defined]
-                self._set_memory_limit()
         except BaseException:
             if self._lock is not None:
                 self._lock.release()
@@ -295,6 +293,11 @@ class Warehouse:
 
     def tables(self) -> dict[str, ibis.Table]:
         return {name: self.table(name) for name in TABLES}
+
+    def lazy_tables(self) -> Mapping[str, ibis.Table]:
+        """The canonical tables, each looked up only when first used (a read that cites
+        two tables need not ask the backend for the schema of every one)."""
+        return _LazyTables(self)
 
     def has_table(self, name: str) -> bool:
         return name in self.con.list_tables()
@@ -404,6 +407,25 @@ def _to_arrow(data: Any) -> pa.Table:
     if isinstance(data, ibis.Table):
         return data.to_pyarrow()
     return pa.Table.from_pandas(data, preserve_index=False)
+
+
+class _LazyTables(Mapping[str, ibis.Table]):
+    def __init__(self, warehouse: Warehouse) -> None:
+        self._warehouse = warehouse
+        self._loaded: dict[str, ibis.Table] = {}
+
+    def __getitem__(self, name: str) -> ibis.Table:
+        if name not in TABLES:
+            raise KeyError(name)
+        if name not in self._loaded:
+            self._loaded[name] = self._warehouse.table(name)
+        return self._loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(TABLES)
+
+    def __len__(self) -> int:
+        return len(TABLES)
 
 
 def _redact(url: str) -> str:
