@@ -40,6 +40,7 @@ def root(request: pytest.FixtureRequest, world: Project) -> Path:
                        encoding="utf-8")
     with Project.open(world.root) as p:
         add_user(p.state, "alice", "owner")
+        p.scoring.score()  # a draw plans from the stored scoring run
     return world.root
 
 
