@@ -75,6 +75,8 @@ class CostSettings(Section):
     """The cost model. Money in the project currency."""
 
     staff_hourly_rate: Decimal = Decimal("60")
+    # Hourly cost per assignee (tickets.assignee), when it differs from staff_hourly_rate.
+    staff_rates: dict[str, Decimal] = Field(default_factory=dict)
     # Minutes of staff time assumed per staff reply when a ticket has no logged minutes.
     reply_minutes: dict[str, float] = Field(default_factory=lambda: {
         "email": 10.0, "web": 10.0, "chat": 6.0, "phone": 12.0, "api": 5.0, "default": 10.0,
@@ -92,6 +94,15 @@ class CostSettings(Section):
     currency_rates: dict[str, Decimal] = Field(default_factory=lambda: {
         "EUR": Decimal("1.08"), "GBP": Decimal("1.27"),
     })
+
+
+class ServiceLevelSettings(Section):
+    """Service-level targets per ticket priority ("default": none or not listed)."""
+
+    first_response_minutes: dict[str, float] = Field(default_factory=lambda: {
+        "urgent": 60.0, "high": 240.0, "normal": 480.0, "low": 1440.0, "default": 480.0})
+    resolution_hours: dict[str, float] = Field(default_factory=lambda: {
+        "urgent": 8.0, "high": 24.0, "normal": 72.0, "low": 168.0, "default": 72.0})
 
 
 class TextSettings(Section):
@@ -136,6 +147,9 @@ class ActionsSettings(Section):
         "toxic", "nightmare customer", "waste of our time", "waste of time",
     ])
     allow_phrases: list[str] = Field(default_factory=list)  # exempt from the lint
+    # Where the audit log's head (sequence, hash, time) is appended after every send and
+    # draw (relative to the project folder); `goodfit audit verify --anchor FILE` checks it.
+    anchor_file: str = "audit/anchors.jsonl"
 
 
 class SmtpSettings(Section):
@@ -176,10 +190,14 @@ class RewardsSettings(Section):
 
     window_months: int = Field(default=12, ge=1)  # look-back for tickets, spend, payments
     min_tenure_months: int = Field(default=12, ge=0)
-    max_tickets: int = Field(default=0, ge=0)  # tickets opened in the window
+    # Tickets opened in the window: at most max_tickets, or max_tickets_per_1000 for each
+    # 1,000 of revenue in the window when that allows more ("few tickets for the revenue").
+    max_tickets: int = Field(default=0, ge=0)
+    max_tickets_per_1000: float = Field(default=1.0, ge=0)
     min_monthly_spend: Decimal = Decimal("50")  # paid per month, project currency
     grace_days: int = Field(default=0, ge=0)  # paid_at may be this many days after due_at
     max_manual_orders: int = Field(default=0, ge=0)  # orders not via self-service
+    max_custom_orders: int = Field(default=0, ge=0)  # orders asking for custom work
     exclude_idle: bool = True  # pays but uses nothing ([flags.idle]): never rewarded
     # Winners of a draw whose as-of date lies this many months before are not eligible.
     exclude_recent_winners_months: int = Field(default=12, ge=0)
@@ -213,17 +231,35 @@ class EducationSettings(Section):
     template: str = "digest.txt"  # in the project's templates/education/ folder
 
 
-CONNECTOR_TYPES = ("whmcs", "stripe", "zendesk", "freshdesk", "django-helpdesk")
+CONNECTOR_GROUP = "goodfit.connectors"  # entry points: connector types register there
+
+
+def connector_types() -> list[str]:
+    """The connector types installed (entry point names; nothing is imported)."""
+    from importlib.metadata import entry_points
+
+    return sorted({ep.name for ep in entry_points(group=CONNECTOR_GROUP)})
 
 
 class ConnectorSettings(Section):
     """One source goodfit syncs from. Credentials never live here: they come from
     environment variables or a secrets file outside the project (docs/connectors)."""
 
-    type: Literal["whmcs", "stripe", "zendesk", "freshdesk", "django-helpdesk"]
+    type: str  # a registered connector type (goodfit.connectors.registry)
     url: str = ""  # API base URL; empty means the vendor's public API (Stripe)
     # Source-specific settings, validated by the connector (docs/connectors/<type>.md).
     options: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("type")
+    @classmethod
+    def _type_is_registered(cls, value: str) -> str:
+        known = connector_types()
+        if value not in known:
+            hint = close_matches(value, known)
+            raise ValueError(f"no connector type '{value}'"
+                             + (f" (did you mean '{hint[0]}'?)" if hint else "")
+                             + f"; types: {', '.join(known)}")
+        return value
 
 
 class ToneSettings(Section):
@@ -299,6 +335,9 @@ class AbusiveLanguageFlag(Section):
     # One message is enough to flag it for a person to read; parting ways takes more
     # ([segments] part_ways_min_abusive_messages).
     min_messages: int = 1
+    # Messages older than the window still count, halving in weight every this many days
+    # (0: only messages in the window count).
+    decay_half_life_days: float = Field(default=365.0, ge=0)
 
 
 class InfraBurdenFlag(Section):
@@ -415,11 +454,15 @@ class FitSettings(Section):
 class SegmentSettings(Section):
     """Rules that turn score and flags into reward / healthy / educate / reprice / part_ways."""
 
-    reward_min_score: float = 75.0
-    reward_min_tenure_months: float = 3.0
-    reward_max_tickets_per_month: float = 0.5
-    # Any flag at or above this severity keeps a customer out of reward (idle always does).
-    reward_blocking_severity: Severity = "low"
+    # The reward segment is the [rewards] rule set (docs/rewards.md), one rule for both.
+    # A customer's support time counts as known when at least this share of its tickets in
+    # the window have logged minutes or a staff reply; below it: not_enough_data.
+    min_timed_ticket_share: float = Field(default=0.5, ge=0, le=1)
+    # part_ways for a loss only when the annual loss is at least this (project currency)
+    # and no fee, price or education step brings the margin to target_margin.
+    part_ways_min_annual_loss: Decimal = Decimal("1000")
+    # The price step of the what-if: a price rise up to this share.
+    max_price_increase: float = Field(default=0.25, ge=0)
     part_ways_flags: list[str] = Field(default_factory=lambda: ["abusive_language"])
     # abusive_language leads to part_ways only with at least this many messages.
     part_ways_min_abusive_messages: int = 2
@@ -454,6 +497,21 @@ class RiskSettings(Section):
     calibration_bins: int = 5
 
 
+class WebSettings(Section):
+    """The team's web app (``goodfit serve``): where it listens and how it signs people in."""
+
+    host: str = "127.0.0.1"  # another address exposes it: put a TLS reverse proxy in front
+    port: int = Field(default=8000, ge=1, le=65535)
+    # Session cookies are sent only over HTTPS; false only for plain http on localhost.
+    secure_cookies: bool = True
+    session_hours: float = Field(default=12, gt=0)
+    # Sign-in attempts allowed per user name and per client address within the window.
+    login_attempts: int = Field(default=5, ge=1)
+    login_window_seconds: int = Field(default=300, ge=1)
+    min_password_length: int = Field(default=12, ge=8)
+    page_size: int = Field(default=50, ge=1, le=1000)  # customers per table page
+
+
 class Config(Section):
     project: ProjectSettings = Field(default_factory=ProjectSettings)
     warehouse: WarehouseSettings = Field(default_factory=WarehouseSettings)
@@ -461,6 +519,7 @@ class Config(Section):
     import_: ImportSettings = Field(default_factory=ImportSettings, alias="import")
     mapping: dict[str, dict[str, str]] = Field(default_factory=dict)
     costs: CostSettings = Field(default_factory=CostSettings)
+    service_levels: ServiceLevelSettings = Field(default_factory=ServiceLevelSettings)
     text: TextSettings = Field(default_factory=TextSettings)
     tone: ToneSettings = Field(default_factory=ToneSettings)
     flags: FlagSettings = Field(default_factory=FlagSettings)
@@ -474,6 +533,7 @@ class Config(Section):
     whatif: WhatifSettings = Field(default_factory=WhatifSettings)
     education: EducationSettings = Field(default_factory=EducationSettings)
     connectors: dict[str, ConnectorSettings] = Field(default_factory=dict)
+    web: WebSettings = Field(default_factory=WebSettings)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

@@ -14,8 +14,6 @@ Public artefacts live in PROJECT/rewards/<draw-id>/:
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +28,7 @@ from goodfit.actions.context import ActionContext
 from goodfit.actions.drafts import EmailDraft
 from goodfit.actions.rewards import RewardPlan, minus_months
 from goodfit.actions.users import require_user
+from goodfit.csvsafe import dict_csv
 from goodfit.errors import ActionError, IllegalTransition
 from goodfit.state.rewards import RewardDrawRow
 
@@ -161,7 +160,9 @@ def run_draw(ctx: ActionContext, draw_id: int, actor: str) -> DrawRecord:
         for cid in winners:
             audit.append_in(session, "reward_won", actor=actor, customer_id=cid,
                             data={"draw_id": draw_id})
-        return _view(row)
+        record = _view(row)
+    cases.anchor(ctx)  # the draw is committed: anchor the audit head
+    return record
 
 
 def verify_recorded(ctx: ActionContext, draw_id: int, actor: str | None = None
@@ -290,25 +291,4 @@ def congratulation(ctx: ActionContext, plan: dict[str, Any], draw_id: int, row: 
 
 
 def _csv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    w = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
-    w.writeheader()
-    for r in rows:
-        # A leading =, +, - or @ would be a formula in a spreadsheet: neutralise it.
-        w.writerow({k: _safe(v) for k, v in r.items()})
-    return out.getvalue()
-
-
-def _safe(value: Any) -> str:
-    text = str(value)
-    if text[:1] in ("=", "+", "@") or (text[:1] == "-" and not _number(text)):
-        return "'" + text
-    return text
-
-
-def _number(text: str) -> bool:
-    try:
-        Decimal(text)
-        return True
-    except ArithmeticError:
-        return False
+    return dict_csv(columns, ({k: str(v) for k, v in r.items()} for r in rows))

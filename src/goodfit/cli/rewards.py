@@ -48,7 +48,15 @@ def rewards_plan(project: ProjectOption = Path("."), as_of: AsOf = None,
         return
     s = plan.settings
     console.print(Text(f"Reward plan as of {plan.as_of:%Y-%m-%d} (window from "
-                       f"{plan.since:%Y-%m-%d}); idle accounts: {plan.idle_source}"))
+                       f"{plan.since:%Y-%m-%d}); facts from: {plan.idle_source}"))
+    if plan.funnel:
+        gate_table = RichTable(
+            title="Gate funnel (customers passing this gate and every one before)")
+        gate_table.add_column("gate")
+        gate_table.add_column("customers", justify="right")
+        for gate, count in plan.funnel:
+            gate_table.add_row(gate.replace("_", " "), str(count))
+        console.print(gate_table)
     t = RichTable(title=f"Eligible: {len(plan.eligible)}")
     for col in ("customer", "name", "tenure", f"spend/month ({plan.currency})", "reward"):
         t.add_column(col)

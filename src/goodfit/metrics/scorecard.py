@@ -29,7 +29,8 @@ MONEY_COLUMNS = ("revenue", "support_cost", "order_handling_cost", "custom_work_
 COST_PARTS = ("support_cost", "order_handling_cost", "custom_work_cost",
               "payment_friction_cost", "usage_cost", "direct_cost")
 COLUMNS = ("customer_id", "name", "plan", "signup_at", "tenure_months", "months_in_window",
-           *MONEY_COLUMNS[:1], "support_minutes", "minutes_estimated", *COST_PARTS,
+           *MONEY_COLUMNS[:1], "support_minutes", "minutes_estimated", "untimed_tickets",
+           *COST_PARTS,
            "cost_to_serve", "profit", "margin", "support_cost_per_dollar", "tickets",
            "tickets_per_month", "ticket_share", "minutes_share", "cost_share", "revenue_share")
 
@@ -100,6 +101,7 @@ def scorecard(tables: TABLES, config: Config, window: Window) -> ir.Table:
         tenure_months=j.tenure_months, months_in_window=j.months_in_window,
         revenue=revenue, support_minutes=minutes,
         minutes_estimated=j.minutes_estimated.coalesce(False),
+        untimed_tickets=j.untimed_tickets.coalesce(0).cast("int64"),
         **{c: filled[c] for c in COST_PARTS},
         cost_to_serve=cost, profit=profit,
         margin=_ratio(profit, revenue),

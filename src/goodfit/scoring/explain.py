@@ -36,9 +36,12 @@ class ScoringRun:
         card = self.scorecard[self.scorecard["customer_id"].astype(str) == customer_id]
         figures = card.iloc[0].to_dict() if len(card) else {}
         flags = self.result.flags_of(customer_id)
+        comps = {c: (None if row[c] is None or pd.isna(row[c]) else money(row[c]))
+                 for c in COMPONENTS}
         return Explanation(customer_id, row["name"], float(row["score"]), str(row["segment"]),
-                           str(row["reason"]), {c: money(row[c]) for c in COMPONENTS}, flags,
-                           figures,
+                           str(row["reason"]), comps, flags, figures,
                            describe_rows(self.inputs.tables,
                                          (e for f in flags for e in f.evidence)),
-                           self.snapshot)
+                           self.snapshot, float(row.get("score_out_of", 100.0) or 0.0),
+                           str(row.get("missing") or ""),
+                           self.result.gates.get(customer_id, ()))

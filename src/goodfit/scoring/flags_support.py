@@ -187,14 +187,26 @@ def hand_holding(inp: ScoringInputs, cfg: HandHoldingFlag,
 
 
 def abusive_language(inp: ScoringInputs, cfg: AbusiveLanguageFlag) -> list[Flag]:
+    """Messages aimed at staff. Those in the window count 1 each; older ones are not
+    forgotten but weigh 0.5 ** (days before the window / ``decay_half_life_days``), so
+    respect is not reset at the window edge. ``extra["weight"]`` is that weighted count."""
     if inp.message_tone is None:
         return []  # no tone analysis: say nothing rather than guess
     tone = inp.message_tone
-    tone = tone.filter(tone.abusive & (tone.sent_at >= inp.since) & (tone.sent_at <= inp.until))
+    tone = tone.filter(tone.abusive & (tone.sent_at <= inp.until))
+    if cfg.decay_half_life_days <= 0:
+        tone = tone.filter(tone.sent_at >= inp.since)
     df = frame(tone.select("message_id", "customer_id", "sent_at", "labels", "spans"))
+    since = pd.Timestamp(inp.since)
     out = []
     for cid, g in df.groupby("customer_id", sort=True):
-        if len(g) < cfg.min_messages:
+        at = pd.to_datetime(g["sent_at"])
+        inside = int((at >= since).sum())
+        age_days = ((since - at[at < since]).dt.total_seconds() / 86400.0)
+        older = float((0.5 ** (age_days / cfg.decay_half_life_days)).sum()) \
+            if cfg.decay_half_life_days > 0 else 0.0
+        weight = round(inside + older, 2)
+        if weight < cfg.min_messages:
             continue
         refs: list[EvidenceRef] = []
         for row in g.sort_values(["sent_at", "message_id"]).itertuples():
@@ -205,9 +217,13 @@ def abusive_language(inp: ScoringInputs, cfg: AbusiveLanguageFlag) -> list[Flag]
                 refs.append(EvidenceRef("message", str(row.message_id),
                                         (int(s["start"]), int(s["end"])), str(s.get("text", ""))))
         last = pd.Timestamp(g["sent_at"].max()).date().isoformat()
+        before = len(g) - inside
+        detail = f"{inside} messages aimed at staff in the window (last {last})"
+        if before:
+            detail += (f"; {before} older, weighing {older:.2f} after decay "
+                       f"(half-life {cfg.decay_half_life_days:g} days)")
         out.append(Flag(str(cid), "abusive_language", Severity(cfg.severity), tuple(refs),
-                        f"{len(g)} messages aimed at staff (last {last})",
-                        {"messages": len(g)}))
+                        detail, {"messages": inside, "older": before, "weight": weight}))
     return out
 
 

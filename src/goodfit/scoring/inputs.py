@@ -28,6 +28,9 @@ class ScoringInputs:
     message_tone: ibis.Table | None = None
     ticket_resolution: ibis.Table | None = None
     ticket_kb_match: ibis.Table | None = None
+    # The data facts known (scoring/coverage.py FACTS), when a data-coverage check made
+    # elsewhere says so; None: scoring checks the tables itself.
+    facts: frozenset[str] | None = None
 
     def in_window(self, table: str, column: str) -> ibis.Table:
         t = self.tables[table]
