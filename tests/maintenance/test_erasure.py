@@ -33,7 +33,10 @@ def _fill(root: Path, tmp_path: Path) -> None:
         for cid in ("C-1", "C-2"):
             p.actions.offboard(cid, reason="costs more than it pays", actor="bob")
         p.scoring.score()
-        p.reports.write()
+        # a report naming C-1 and C-2 (erase treats report files as opaque: any file that
+        # names the customer goes; written by hand here to keep this test to erasure)
+        (root / "reports" / "report-1.html").write_text(
+            "<td>C-1</td><td>Org 1 Ltd</td><td>C-2</td><td>Org 2 Ltd</td>", encoding="utf-8")
 
 
 def _warehouse_values(root: Path) -> list[str]:
