@@ -77,6 +77,9 @@ class WarehouseSettings(Section):
     # DuckDB only: memory it may use before spilling to disk (keeps big imports and
     # scorecards inside small machines). Empty: DuckDB's default (80% of RAM).
     memory_limit: str = "1GB"
+    # How long a command that writes waits for another one writing to this project
+    # before it gives up with "project busy" (exit code 8). Readers never wait.
+    busy_timeout_seconds: float = Field(default=30.0, ge=0)
 
 
 class StateSettings(Section):

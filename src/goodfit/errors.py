@@ -38,6 +38,8 @@ EXIT_MEANINGS: dict[int, str] = {
     6: "`import --fail-on-reject`: rows were quarantined",
     7: "a connector could not fetch: credentials refused, wrong URL, source unavailable "
        "after retries",
+    8: "project busy: another command is writing to this project and did not finish "
+       "within `[warehouse] busy_timeout_seconds`",
     70: "a bug in goodfit: the traceback is printed, please report it",
 }
 
@@ -169,6 +171,26 @@ class InvalidRow(GoodfitError):
 class WarehouseError(GoodfitError):
     code = "warehouse_error"
     exit_code = 5
+
+
+class ProjectBusy(GoodfitError):
+    """Another command is writing to this project and did not finish in time."""
+
+    code = "project_busy"
+    exit_code = 8
+
+    def __init__(self, holder: str, waited: float) -> None:
+        super().__init__(
+            f"project busy: {holder}; waited {waited:g} s for it to finish. Try again when "
+            "it has, or wait longer with [warehouse] busy_timeout_seconds in goodfit.toml.")
+        self.holder = holder
+
+
+class BackupError(GoodfitError):
+    """A backup cannot be made or restored as asked (destination, damaged files, stores)."""
+
+    code = "backup_error"
+    exit_code = 3
 
 
 class NotImplementedOnBackend(GoodfitError):

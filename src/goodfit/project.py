@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from goodfit.connectors.service import Connectors
     from goodfit.ingest import ImportResult
     from goodfit.ingest.service import Ingest
+    from goodfit.maintenance.service import Maintenance
     from goodfit.metrics.service import Metrics
     from goodfit.report.service import Reports
     from goodfit.scoring.history import SnapshotInfo
@@ -117,6 +118,13 @@ class Project:
         from goodfit.text.tone import score_tone_batch
 
         return score_tone_batch(texts, settings)
+
+    @staticmethod
+    def restore_backup(src: Path, target: Path) -> Any:
+        """Put a backup made by ``project.maintenance.backup`` into a new folder."""
+        from goodfit.maintenance.service import Maintenance
+
+        return Maintenance.restore(Path(src), Path(target))
 
     @staticmethod
     def verify_draw_files(directory: Path) -> DrawVerification:
@@ -214,6 +222,12 @@ class Project:
         from goodfit.actions.service import Actions
 
         return Actions(self.ws)
+
+    @cached_property
+    def maintenance(self) -> Maintenance:
+        from goodfit.maintenance.service import Maintenance
+
+        return Maintenance(self.ws)
 
     @cached_property
     def rewards(self) -> Rewards:

@@ -3,19 +3,40 @@
 DuckDB file by default, PostgreSQL for teams. Canonical tables are created from
 ``goodfit.schema`` so every backend has the same columns and types. Derived tables
 (text labels, snapshots of metrics) are written with ``write_table``.
+
+Many users, one project (docs/architecture.md): a warehouse opened with
+``access="read"`` starts as a reader — on DuckDB it reads a read-only copy of the last
+committed state (``.goodfit/read/``), so it never waits for a writer nor blocks one —
+and becomes the writer the first time something writes: it waits for the project's
+writer lock (``goodfit.locking``), then reopens the live file. When the writer closes,
+it refreshes the read copy while still holding the lock.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import re
+import time
+import weakref
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import ibis
 import pyarrow as pa
 
-from goodfit.errors import UnknownCustomer, WarehouseError
+from goodfit.errors import ProjectBusy, UnknownCustomer, WarehouseError
+from goodfit.locking import LOCK_DIR, WriterLock
+from goodfit.progress import NO_PROGRESS, Progress
 from goodfit.schema import IMPORTS_TABLE, ROW_HASH, TABLES, Table
+
+Access = Literal["read", "write"]
+ORPHAN_PREFIX = "_goodfit_new_"
+ORPHAN_IBIS = re.compile(r"ibis_[a-z]+_table_[0-9a-z]+$")  # ibis's own staging tables
+READ_DIR = "read"  # under .goodfit/: the read-only copy and what it was copied from
+DEFAULT_BUSY_TIMEOUT = 30.0
 
 IMPORTS_COLUMNS: tuple[tuple[str, str], ...] = (
     ("import_id", "VARCHAR"),
@@ -41,17 +62,143 @@ def create_table_sql(table: Table, name: str | None = None, temp: bool = False) 
     return f'CREATE {kind} IF NOT EXISTS "{name or table.name}" ({", ".join(cols)})'
 
 
+class _DuckFile:
+    """A DuckDB warehouse file, its writer lock and its read-only copy."""
+
+    def __init__(self, live: Path, base: Path) -> None:
+        self.live = live
+        self.copy = base / READ_DIR / live.name
+        self.meta = base / READ_DIR / f"{live.name}.json"
+
+    @property
+    def wal(self) -> Path:
+        return self.live.with_name(self.live.name + ".wal")
+
+    def _pending_wal(self) -> bool:
+        try:
+            return self.wal.stat().st_size > 0
+        except FileNotFoundError:
+            return False
+
+    def _stamp(self) -> dict[str, int]:
+        st = self.live.stat()
+        return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+    def copy_is_current(self) -> bool:
+        """The read copy holds exactly what the live file holds now."""
+        if not self.copy.exists() or not self.live.exists() or self._pending_wal():
+            return False
+        try:
+            return bool(json.loads(self.meta.read_text(encoding="utf-8")) == self._stamp())
+        except (OSError, ValueError):
+            return False
+
+    def refresh(self) -> None:
+        """Copy the live file to the read copy. The caller holds the writer lock.
+
+        Work a killed writer committed to the WAL is checkpointed into the file first.
+        The copy is written beside the old one and renamed over it, so a reader opens
+        either the old copy or the new one, never half of one.
+        """
+        if not self.live.exists():
+            return
+        import duckdb
+
+        if self._pending_wal():
+            con = duckdb.connect(str(self.live))
+            try:
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            if self._pending_wal():  # still open for writing elsewhere in this process
+                return
+        if self.copy_is_current():
+            return
+        self.copy.parent.mkdir(parents=True, exist_ok=True)
+        for stale in self.copy.parent.glob("*.tmp"):  # left by a holder that was killed
+            stale.unlink(missing_ok=True)
+        tmp = self.copy.with_name(f"{self.copy.name}.{os.getpid()}.tmp")
+        stamp = self._stamp()
+        with open(self.live, "rb") as src, open(tmp, "wb") as dst:
+            while chunk := src.read(1 << 24):
+                dst.write(chunk)
+            dst.flush()
+            os.fsync(dst.fileno())
+        os.replace(tmp, self.copy)
+        self.meta.write_text(json.dumps(stamp), encoding="utf-8")
+
+    def read_copy(self, lock: WriterLock, timeout: float, progress: Progress) -> Path | None:
+        """A read copy of the last committed state (None: no live file yet)."""
+        if not self.live.exists():
+            return None
+        if self.copy_is_current():
+            return self.copy
+        if lock.try_acquire():
+            try:
+                self.refresh()
+            finally:
+                lock.release()
+            return self.copy if self.copy.exists() else None
+        if self.copy.exists():  # a writer is at work: read what it started from
+            return self.copy
+        lock.acquire(timeout, progress)  # no copy yet (a project from before copies)
+        try:
+            self.refresh()
+        finally:
+            lock.release()
+        return self.copy if self.copy.exists() else None
+
+
+def _connect_live(path: Path, timeout: float, settings: dict[str, str],
+                  reuse: ibis.BaseBackend | None = None) -> ibis.BaseBackend:
+    """Open the live DuckDB file for writing, retrying while another process has it.
+
+    With ``reuse``, that Ibis backend object is reconnected in place (expressions bound
+    to it stay valid)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if reuse is None:
+                return ibis.duckdb.connect(str(path), **settings)
+            reuse.do_connect(str(path), read_only=False, **settings)  # type: ignore[attr-defined]
+            return reuse
+        except Exception as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                if "lock" in str(exc).lower():
+                    raise ProjectBusy(f"another process has {path.name} open ({exc})",
+                                      timeout) from None
+                raise
+            time.sleep(0.1)
+
+
 class Warehouse:
     """A connection to the warehouse named by a URL, with the canonical tables present."""
 
-    def __init__(self, con: ibis.BaseBackend, url: str) -> None:
+    def __init__(self, con: ibis.BaseBackend, url: str, *, access: Access = "write",
+                 lock: WriterLock | None = None, duck: _DuckFile | None = None,
+                 settings: dict[str, str] | None = None,
+                 busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+                 progress: Progress = NO_PROGRESS) -> None:
         self.con = con
         self.url = url
         self.backend = con.name  # "duckdb", "postgres", "pyspark"
+        self.access: Access = access
+        self._lock = lock
+        self._duck = duck
+        self._settings = settings or {}  # DuckDB connect settings (memory_limit)
+        self._busy_timeout = busy_timeout
+        self._progress = progress
 
     @classmethod
     def connect(cls, url: str, project_dir: Path | None = None,
-                memory_limit: str = "") -> Warehouse:
+                memory_limit: str = "", *, access: Access = "write", activity: str = "goodfit",
+                busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+                progress: Progress = NO_PROGRESS) -> Warehouse:
+        """Open the warehouse. ``access="read"`` reads the last committed state and turns
+        into the writer on the first write; ``"write"`` takes the writer lock now."""
+        lock: WriterLock | None = None
+        duck: _DuckFile | None = None
+        settings: dict[str, str] = {}
         try:
             if url.startswith("duckdb://"):
                 path = url.removeprefix("duckdb://").removeprefix("/")
@@ -59,23 +206,44 @@ class Warehouse:
                 settings = {"memory_limit": memory_limit} if memory_limit else {}
                 if path in ("", ":memory:"):
                     con = ibis.duckdb.connect(**settings)
+                    access = "write"
                 else:
                     p = Path(path)
                     if not p.is_absolute() and project_dir is not None:
                         p = project_dir / p
-                    con = ibis.duckdb.connect(str(p), **settings)
+                    base = (project_dir if project_dir is not None else p.parent) / LOCK_DIR
+                    lock = WriterLock(base / "writer.lock", activity)
+                    duck = _DuckFile(p, base)
+                    copy = None
+                    if access == "read" and not lock.held_by_this_process():
+                        copy = duck.read_copy(lock, busy_timeout, progress)
+                    if copy is not None:
+                        con = ibis.duckdb.connect(str(copy), read_only=True, **settings)
+                    else:
+                        access = "write"
+                        lock.acquire(busy_timeout, progress)
+                        try:
+                            con = _connect_live(p, busy_timeout, settings)
+                        except BaseException:
+                            lock.release()
+                            raise
             elif url.startswith(("postgresql://", "postgres://")):
                 con = ibis.connect(url.replace("postgresql://", "postgres://", 1))
+                if project_dir is not None:
+                    lock = WriterLock(project_dir / LOCK_DIR / "writer.lock", activity)
+                    if access == "write":
+                        lock.acquire(busy_timeout, progress)
             else:
                 raise WarehouseError(
                     f"unsupported warehouse url '{_redact(url)}': use duckdb:///file.duckdb "
                     "or postgresql://user@host/db"
                 )
-        except WarehouseError:
+        except (WarehouseError, ProjectBusy):
             raise
         except Exception as exc:  # driver errors carry no stable type across backends
             raise WarehouseError(f"cannot open warehouse {_redact(url)}: {exc}") from None
-        wh = cls(con, url)
+        wh = cls(con, url, access=access, lock=lock, duck=duck, settings=settings,
+                 busy_timeout=busy_timeout, progress=progress)
         wh.ensure_schema()
         return wh
 
@@ -86,12 +254,33 @@ class Warehouse:
         wh.ensure_schema()
         return wh
 
+    def become_writer(self) -> None:
+        """Take the project's writer lock (waiting up to busy_timeout_seconds) and switch
+        from the read copy to the live file. Ibis expressions made before keep working:
+        the same backend object is reconnected."""
+        if self.access == "write":
+            return
+        if self._lock is not None:
+            self._lock.acquire(self._busy_timeout, self._progress)
+        try:
+            if self._duck is not None:
+                self.con.con.close()
+                _connect_live(self._duck.live, self._busy_timeout, self._settings, reuse=self.con)
+                self.con._memtables = weakref.WeakSet()  # type: ignore[attr-defined]
+        except BaseException:
+            if self._lock is not None:
+                self._lock.release()
+            raise
+        self.access = "write"
+
     # -- schema -----------------------------------------------------------------
     def ensure_schema(self) -> None:
         existing = set(self.con.list_tables())
-        for t in TABLES.values():
-            if t.name not in existing:
-                self.execute(create_table_sql(t))
+        missing = [t for t in TABLES.values() if t.name not in existing]
+        if not missing and IMPORTS_TABLE in existing:
+            return
+        for t in missing:
+            self.execute(create_table_sql(t))
         if IMPORTS_TABLE not in existing:
             cols = ", ".join(f'"{n}" {ty}' for n, ty in IMPORTS_COLUMNS)
             self.execute(f'CREATE TABLE IF NOT EXISTS "{IMPORTS_TABLE}" ({cols})')
@@ -118,8 +307,66 @@ class Warehouse:
 
     # -- writing ----------------------------------------------------------------
     def write_table(self, name: str, data: pa.Table | Any, overwrite: bool = True) -> None:
-        """Replace a derived table (text labels, scores) with ``data``."""
-        self.con.create_table(name, data, overwrite=overwrite)
+        """Replace a derived table (text labels, scores) with ``data``, atomically."""
+        if not overwrite:
+            self.become_writer()
+            self.con.create_table(name, data, overwrite=False)
+            return
+        self.write_tables({name: data})
+
+    def write_tables(self, tables: Mapping[str, pa.Table | Any]) -> None:
+        """Replace derived tables all at once: a reader (or a kill) sees every one of them
+        as before or every one as after, never a table missing or half written.
+
+        DuckDB: ``CREATE OR REPLACE TABLE`` for each inside one transaction. PostgreSQL:
+        the new tables are loaded under temporary names, then dropped-and-renamed in one
+        transaction (its DDL is transactional). Tables a killed writer left behind
+        (``_goodfit_new_*``, and ``ibis_*`` from before this was atomic) are dropped first.
+        """
+        self.become_writer()
+        self.drop_orphans()
+        arrow = {name: _to_arrow(data) for name, data in tables.items()}
+        if self.backend == "duckdb":
+            raw = self.con.con
+            views = []
+            raw.execute("BEGIN TRANSACTION")
+            try:
+                for i, (name, data) in enumerate(arrow.items()):
+                    view = f"_goodfit_arrow_{os.getpid()}_{i}"
+                    raw.register(view, data)
+                    views.append(view)
+                    raw.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM "{view}"')
+                raw.execute("COMMIT")
+            except BaseException:
+                raw.execute("ROLLBACK")
+                raise
+            finally:
+                for view in views:
+                    raw.unregister(view)
+        elif self.backend == "postgres":
+            staged = {name: f"{ORPHAN_PREFIX}{name}"[:63] for name in arrow}
+            for name, data in arrow.items():
+                self.con.create_table(staged[name], data, overwrite=True)
+            raw = self.con.con
+            with raw.cursor() as cur:
+                for name, tmp in staged.items():
+                    cur.execute(f'DROP TABLE IF EXISTS "{name}"')
+                    cur.execute(f'ALTER TABLE "{tmp}" RENAME TO "{name}"')
+            raw.commit()
+        else:  # pragma: no cover - other engines are read-only for goodfit
+            for name, data in arrow.items():
+                self.con.create_table(name, data, overwrite=True)
+
+    def orphans(self) -> list[str]:
+        """Half-made tables a killed writer left behind."""
+        return [t for t in self.con.list_tables()
+                if t.startswith(ORPHAN_PREFIX) or ORPHAN_IBIS.match(t)]
+
+    def drop_orphans(self) -> list[str]:
+        found = self.orphans()
+        for t in found:
+            self.execute(f'DROP TABLE IF EXISTS "{t}"')
+        return found
 
     def execute(self, sql: str, params: tuple[Any, ...] | None = None) -> None:
         """Run one statement that returns nothing (DDL/DML) on the native connection."""
@@ -135,13 +382,31 @@ class Warehouse:
 
     @property
     def raw(self) -> Any:
-        """The driver connection (duckdb / psycopg) for the importer's transactions."""
+        """The driver connection (duckdb / psycopg) for the importer's transactions.
+
+        Asking for it makes this warehouse the writer (the importer writes through it)."""
+        self.become_writer()
         return self.con.con
 
     def close(self) -> None:
+        if self.backend == "duckdb" and self.access == "write" and self._duck is not None:
+            with contextlib.suppress(Exception):  # a failed checkpoint only delays the copy
+                self.con.con.execute("CHECKPOINT")
         disconnect = getattr(self.con, "disconnect", None)
         if disconnect:
             disconnect()
+        if self._lock is not None and self._lock.held:
+            duck = self._duck
+            self._lock.release(before_unlock=duck.refresh if duck is not None else None)
+
+
+def _to_arrow(data: Any) -> pa.Table:
+    """An Arrow table from what derived-table code hands over (Arrow, pandas, Ibis)."""
+    if isinstance(data, pa.Table):
+        return data
+    if isinstance(data, ibis.Table):
+        return data.to_pyarrow()
+    return pa.Table.from_pandas(data, preserve_index=False)
 
 
 class _LazyTables(Mapping[str, ibis.Table]):

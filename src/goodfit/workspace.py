@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from goodfit.errors import ProjectNotFound
+from goodfit.progress import NO_PROGRESS, Progress
 
 if TYPE_CHECKING:  # config (pydantic) and the stores (ibis, duckdb, sqlalchemy) load on use
     import ibis
@@ -33,6 +34,10 @@ class Workspace:
         self.config = config
         self._warehouse: Warehouse | None = None
         self._state: StateDB | None = None
+        # Who is writing, for the "project busy" message another writer sees, and where
+        # the wait for the writer lock is reported (the CLI sets both).
+        self.activity = "goodfit (python)"
+        self.busy_progress: Progress = NO_PROGRESS
 
     @classmethod
     def open(cls, path: str | Path = ".") -> Workspace:
@@ -64,6 +69,7 @@ class Workspace:
         (root / CONFIG_FILE).write_text(text, encoding="utf-8")
         ws = cls.open(root)
         ws.warehouse  # noqa: B018 - creates the canonical tables now, not on first use
+        ws.close()  # and lets go of the writer lock (the stores reopen on first use)
         return ws
 
     def reload_config(self) -> Config:
@@ -98,8 +104,13 @@ class Workspace:
         if self._warehouse is None:
             from goodfit.warehouse import Warehouse
 
-            self._warehouse = Warehouse.connect(self.config.warehouse.url, self.root,
-                                                memory_limit=self.config.warehouse.memory_limit)
+            # Read access to the last committed state; the first write makes it the
+            # project's one writer (docs/architecture.md, "Many users, one project").
+            w = self.config.warehouse
+            self._warehouse = Warehouse.connect(
+                w.url, self.root, memory_limit=w.memory_limit, access="read",
+                activity=self.activity, busy_timeout=w.busy_timeout_seconds,
+                progress=self.busy_progress)
         return self._warehouse
 
     @property
@@ -108,7 +119,8 @@ class Workspace:
         if self._state is None:
             from goodfit.state.db import StateDB
 
-            self._state = StateDB.open(self.config.state.url, self.root)
+            self._state = StateDB.open(self.config.state.url, self.root,
+                                       busy_timeout=self.config.warehouse.busy_timeout_seconds)
         return self._state
 
     def close(self) -> None:

@@ -16,6 +16,15 @@ appends the head (sequence, hash, time) as one JSON line to a file (``[actions]
 anchor_file``; goodfit does so after every send and every draw — keep a copy elsewhere),
 and ``verify(anchors=…)`` checks that every anchored record is still there with the same
 hash, and that no record follows the newest anchor (appended after it: not vouched for).
+
+Erasure (``goodfit erase``) redacts payloads, never hashes: a redacted record keeps its
+seq, time, actor, kind, case, ``prev_hash`` and ``record_hash``; its ``customer_id``
+becomes null and its data ``{"redacted": true}``. The erasure appends one ``redaction``
+record whose data names every redacted seq with the ``record_hash`` it had. ``verify``
+accepts a redacted record when a later, itself verified, redaction record names it with
+exactly its hash; the links of the chain are checked as for every record. Editing a
+record and calling it redacted therefore needs a new redaction record at the end — which
+changes ``head()`` and names who made it.
 """
 
 from __future__ import annotations
@@ -40,7 +49,9 @@ GENESIS = "0" * 64
 KINDS = ("import", "snapshot", "case_opened", "case_approved", "case_executed", "case_closed",
          "case_cancelled", "step_approved", "step_executed", "approval", "override", "send",
          "send_failed", "send_unknown", "send_confirmed", "export", "call_logged", "user_added",
-         "changed_after_approval", "import_started", "import_completed", "import_failed")
+         "changed_after_approval", "import_started", "import_completed", "import_failed",
+         "redaction")
+REDACTED: dict[str, Any] = {"redacted": True}
 
 
 def now_iso() -> str:
@@ -260,6 +271,7 @@ def _gaps(db: StateDB, chain: Verification) -> Verification:
 def _verify_chain(db: StateDB, expect_head: str | None) -> Verification:
     prev, expected_seq, count = GENESIS, 1, 0
     with db.session() as session:
+        named = _redactions(session)
         rows = session.execute(select(AuditRow).order_by(AuditRow.seq)).scalars()
         for row in rows:
             count += 1
@@ -271,6 +283,14 @@ def _verify_chain(db: StateDB, expect_head: str | None) -> Verification:
                 return Verification(False, count, prev, row.seq,
                                     "does not point to the record before it "
                                     "(a record was removed, inserted or reordered)")
+            if row.seq in named and row.data == canonical_json(REDACTED):
+                by, recorded = named[row.seq]
+                if by <= row.seq or recorded != row.record_hash:
+                    return Verification(False, count, prev, row.seq,
+                                        "redacted, but no later redaction record names it with "
+                                        "this hash")
+                prev, expected_seq = row.record_hash, expected_seq + 1
+                continue
             try:
                 data = json.loads(row.data)
             except ValueError:
@@ -286,6 +306,33 @@ def _verify_chain(db: StateDB, expect_head: str | None) -> Verification:
                             f"the newest record's hash is {prev[:16]}…, not the expected "
                             f"{expect_head[:16]}… (records were cut off or added at the end)")
     return Verification(True, count, prev)
+
+
+def _redactions(session: Session) -> dict[int, tuple[int, str]]:
+    """seq → (seq of the redaction record naming it, the record_hash it recorded)."""
+    named: dict[int, tuple[int, str]] = {}
+    for row in session.execute(select(AuditRow).where(AuditRow.kind == "redaction")).scalars():
+        try:
+            records = json.loads(row.data).get("records", {})
+        except (ValueError, AttributeError):
+            continue  # the chain walk reports the record itself
+        if isinstance(records, dict):
+            for seq, h in records.items():
+                if str(seq).isdigit():
+                    named.setdefault(int(seq), (row.seq, str(h)))
+    return named
+
+
+def redact_in(session: Session, seqs: list[int]) -> dict[str, str]:
+    """Blank the payload of these records (in the caller's transaction); returns
+    {seq: record_hash} for the redaction record the caller appends next."""
+    recorded: dict[str, str] = {}
+    for row in session.execute(select(AuditRow).where(AuditRow.seq.in_(seqs))).scalars():
+        row.data = canonical_json(REDACTED)
+        row.customer_id = None
+        recorded[str(row.seq)] = row.record_hash
+    session.flush()
+    return recorded
 
 
 def head(db: StateDB) -> tuple[int, str]:

@@ -5,6 +5,7 @@ from goodfit.cli import (  # noqa: F401  (each module registers its commands)
     connect,
     data,
     demo,
+    maintenance,
     metrics,
     rewards,
     scoring,

@@ -17,6 +17,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichProgress
 from rich.text import Text
+from typer.main import get_current_context
 
 from goodfit.cli.safe import SafeConsole
 from goodfit.errors import GoodfitError
@@ -63,7 +64,31 @@ def _main(
 
 
 def open_project(path: Path | None) -> Project:
-    return Project.open(path or Path("."))
+    """The project of this command: named in the writer lock as the command's path (so
+    another writer's "project busy" says who), closed when the command ends, and telling
+    on stderr when it has to wait for another command that is writing."""
+    project = Project.open(path or Path("."))
+    ctx = get_current_context(silent=True)
+    if ctx is not None:
+        root_name = ctx.find_root().info_name or ""
+        project.ws.activity = ctx.command_path.removeprefix(root_name).strip()
+        ctx.call_on_close(project.close)
+    project.ws.busy_progress = _busy_notice()
+    return project
+
+
+def _busy_notice() -> Progress:
+    """One line when the wait starts, then one every 5 seconds (plain lines: a terminal
+    and a log file read the same)."""
+    shown: list[int] = []
+
+    def notice(stage: str, done: int, total: int | None = None) -> None:
+        if not shown or done - shown[-1] >= 5:
+            shown.append(done)
+            err_console.print(Text(f"{stage}: waited {done} of {total} s"), highlight=False,
+                              soft_wrap=True)
+
+    return notice
 
 
 def print_json(data: Any) -> None:

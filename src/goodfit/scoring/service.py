@@ -77,8 +77,7 @@ class Scoring:
         self._on_snapshot(info)
         progress("score", 3, 4)
         wh = self._ws.warehouse
-        wh.write_table("flags", result.flags_table())
-        wh.write_table("fit_scores", result.scores_table())
+        wh.write_tables({"flags": result.flags_table(), "fit_scores": result.scores_table()})
         progress("score", 4, 4)
         return ScoringRun(result, card, w.as_of, w.since, w.until, inp, snapshot=info)
 

@@ -33,12 +33,15 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cur = dbapi_connection.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=5000")
-    cur.close()
+def _sqlite_pragmas(busy_timeout_ms: int) -> Any:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cur = dbapi_connection.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cur.close()
+
+    return on_connect
 
 
 def resolve_url(url: str, project_dir: Path | None) -> str:
@@ -59,10 +62,12 @@ class StateDB:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
-    def open(cls, url: str, project_dir: Path | None = None, *, migrate: bool = True) -> StateDB:
+    def open(cls, url: str, project_dir: Path | None = None, *, migrate: bool = True,
+             busy_timeout: float = 30.0) -> StateDB:
+        """``busy_timeout``: seconds a SQLite writer waits for another one."""
         engine = create_engine(resolve_url(url, project_dir))
         if engine.dialect.name == "sqlite":
-            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "connect", _sqlite_pragmas(int(busy_timeout * 1000)))
         db = cls(engine)
         if migrate:
             db.upgrade()

@@ -161,6 +161,5 @@ def topics(warehouse: Warehouse, config: Config,
         threshold = calibrate(scores[:, 0], texts.resolution_code, config.text).threshold
     result = find_topics(texts, config.text, index if len(index) else None, threshold,
                          progress)
-    warehouse.write_table(TOPICS, result.topics_table())
-    warehouse.write_table(TICKET_TOPIC, result.ticket_topic)
+    warehouse.write_tables({TOPICS: result.topics_table(), TICKET_TOPIC: result.ticket_topic})
     return result

@@ -1,0 +1,1 @@
+"""Looking after a project as a whole: erasing a customer, backups and restores."""
