@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -51,10 +52,31 @@ class ImportSettings(Section):
         "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d",
         "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y",
     ])
-    decimal_comma: bool = False  # "1.234,50" means 1234.50 when true
+    # true: "1.234,50" means 1234.50; false: "1,234.50" means 1234.50; "auto": read each
+    # column from its values, and stop when they could mean either ("1,234" alone).
+    decimal_comma: bool | Literal["auto"] = "auto"
+    # Order of day and month in dates like 03/04/2026: "dmy", "mdy", or "auto" (from the
+    # values of each column; stop when every value could be either).
+    date_order: Literal["auto", "dmy", "mdy"] = "auto"
+    # What a currency symbol in a money cell means ("19,90 €"); a symbol not listed here
+    # that names several currencies ("kr") is a row error unless a currency column says which.
+    currency_symbols: dict[str, str] = Field(default_factory=lambda: {
+        "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY",
+    })
     encoding: str = "utf-8"  # or "latin-1"
     delimiter: str = ""  # empty: detect
     strict: bool = False  # reject the whole file on any bad row
+    # Dates outside this range are quarantined (placeholders such as 9999-12-31 or
+    # 1899-12-30 mean "never" or "unknown", not a day).
+    earliest_date: date = date(1900, 1, 1)
+    latest_date: date = date(9999, 12, 30)
+    # Longest line (or quoted field spanning lines) the CSV reader accepts, in MB.
+    max_line_mb: int = Field(default=16, ge=1, le=1024)
+    # An import that quarantines more than this share of its rows (or every row) fails.
+    max_rejected_share: float = Field(default=0.5, ge=0, le=1)
+    # true: a re-import without an optional column empties that column on existing rows;
+    # false: existing values of a column the file does not have are kept.
+    clear_missing: bool = False
 
     @field_validator("encoding")
     @classmethod

@@ -114,6 +114,58 @@ class MissingColumns(InputFileError):
         self.missing = missing
 
 
+class AmbiguousValues(InputFileError):
+    """A column's values could mean different numbers or dates: goodfit does not guess."""
+
+    code = "ambiguous_values"
+
+    def __init__(self, file: Path | str, column: str, what: str, *, conflict: bool,
+                 examples: dict[str, list[str]]) -> None:
+        if what == "number":
+            setting = ("[import] decimal_comma = true or false in goodfit.toml, or "
+                       "--decimal-comma / --decimal-point")
+        else:
+            setting = ("[import] date_order = \"dmy\" or \"mdy\" in goodfit.toml, or "
+                       "--date-order dmy|mdy")
+        shown = "; ".join(f"{k}: {', '.join(repr(v) for v in vals)}"
+                          for k, vals in examples.items() if vals)
+        if conflict:
+            why = (f"column {column} mixes values that need different readings ({shown}); "
+                   f"fix the file or choose one with {setting} (the others are then quarantined)")
+        else:
+            why = (f"column {column} has only values that read as different "
+                   f"{'numbers' if what == 'number' else 'dates'} either way (e.g. {shown}); "
+                   f"say which with {setting}; nothing was imported")
+        super().__init__(file, why)
+        self.column = column
+        self.examples = examples
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "file": self.file, "column": self.column,
+                "examples": self.examples}
+
+
+class TooManyRejected(GoodfitError):
+    """An import that would quarantine every row, or more than the allowed share."""
+
+    code = "too_many_rejected"
+    exit_code = 6
+
+    def __init__(self, file: Path | str, rejected: int, read: int, share: float,
+                 top: list[str], quarantine_file: str | None) -> None:
+        where = f"; the rows and reasons are in {quarantine_file}" if quarantine_file else ""
+        super().__init__(
+            f"{Path(file).name}: {rejected:,} of {read:,} row(s) would be quarantined, more "
+            f"than [import] max_rejected_share = {share:g}; nothing was imported. Most common: "
+            f"{'; '.join(top)}{where}. Fix the mapping or settings, or raise the share.")
+        self.file, self.rejected, self.read = str(file), rejected, read
+        self.quarantine_file = quarantine_file
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "file": self.file, "rejected": self.rejected,
+                "rows_read": self.read, "quarantine_file": self.quarantine_file}
+
+
 class InvalidRow(GoodfitError):
     """One bad row. In normal imports these go to quarantine; --strict raises the first."""
 

@@ -23,7 +23,7 @@ EXIT_CODES = """## Exit codes
 | 3 | project or configuration problem (no goodfit.toml, invalid key) |
 | 4 | bad input data (unreadable file, missing columns, a bad row under `--strict`) |
 | 5 | warehouse problem (cannot connect, backend cannot do this) |
-| 6 | `import --fail-on-reject`: rows were quarantined |
+| 6 | import: more than `[import] max_rejected_share` of the rows (or every row) would be quarantined, so nothing was imported (`too_many_rejected`); or, with `--fail-on-reject`, any row was quarantined |
 | 7 | a connector could not fetch: credentials refused, wrong URL, source unavailable after retries |
 | 70 | a bug in goodfit: the traceback is printed, please report it |
 

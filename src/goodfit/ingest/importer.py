@@ -25,6 +25,7 @@ import duckdb
 
 from goodfit.config import Config
 from goodfit.errors import InputFileError, InvalidRow, MissingColumns
+from goodfit.ingest.infer import Reading, infer_readings
 from goodfit.ingest.loader import DuckDBLoader, Loader, PostgresLoader
 from goodfit.ingest.result import ImportResult
 from goodfit.ingest.source import (
@@ -47,6 +48,7 @@ from goodfit.warehouse import Warehouse
 PARSED = "_gf_parsed"
 RAW = "_gf_raw"
 STAGE = "_gf_stage"
+MERGED = "_gf_merged"
 
 
 def _resolve_columns(source: Source, tbl: Table, mapping: Mapping[str, str]) -> tuple[
@@ -81,9 +83,10 @@ def _engine_for(warehouse: Warehouse) -> tuple[duckdb.DuckDBPyConnection, Loader
 
 def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Path, *,
                 mapping: Mapping[str, str] | None = None, strict: bool | None = None,
-                quarantine_dir: Path, progress: Progress = NO_PROGRESS) -> ImportResult:
+                clear_missing: bool | None = None, quarantine_dir: Path, progress: Progress = NO_PROGRESS) -> ImportResult:
     tbl = lookup_table(table_name)
     strict = config.import_.strict if strict is None else strict
+    clear_missing = config.import_.clear_missing if clear_missing is None else clear_missing
     # Mapping from goodfit.toml, overridden by the command line.
     effective_map = {**config.mapping.get(tbl.name, {}), **(mapping or {})}
     started = datetime.now(UTC).replace(tzinfo=None)
@@ -98,14 +101,17 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
     try:
         source = open_source(engine, file, config.import_)
         present, ignored = _resolve_columns(source, tbl, effective_map)
+        readings = infer_readings(engine, numbered_select(source), file, tbl, present,
+                                  config.import_)
         engine.execute(f"CREATE OR REPLACE TEMP TABLE {PARSED} AS SELECT _n AS _row, "
-                       f"{parse_select(tbl, present, config)} FROM ({numbered_select(source)})")
+                       f"{parse_select(tbl, present, config, readings)} "
+                       f"FROM ({numbered_select(source)})")
         reader_rejects = read_rejects(engine, source)
         engine.execute(f"UPDATE {PARSED} SET _row = {row_number_sql('_row', reader_rejects)}")
         progress("read " + file.name, 1, 3)
         has_bad = _scalar(engine, f"SELECT count(*) FROM {PARSED} WHERE _field IS NOT NULL") > 0
         if has_bad:
-            _explain_bad_rows(engine, source, tbl, present, config, reader_rejects)
+            _explain_bad_rows(engine, source, tbl, present, config, reader_rejects, readings)
         _derive_keys(engine, tbl)
         _mark_duplicates(engine, tbl)
         loader.mark_orphans(PARSED, tbl)
@@ -124,12 +130,16 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
             _read_bad_rows(engine, source, reader_rejects)  # now with duplicates and orphans
             quarantine_file = _write_quarantine(engine, source, tbl, quarantine_dir,
                                                 reader_rejects, started)
-        # A view, not a copy: the loader reads it once (empty table) or a few times.
-        engine.execute(
-            f"CREATE OR REPLACE TEMP VIEW {STAGE} AS SELECT "
-            + ", ".join(q(c) for c in tbl.column_names)
-            + f", {row_hash_sql(tbl)} AS {q(ROW_HASH)} FROM {PARSED} WHERE _field IS NULL"
-        )
+        kept = [] if clear_missing else _kept_columns(tbl, present)
+        if kept:
+            _stage_keeping(engine, loader, tbl, kept)
+        else:
+            # A view, not a copy: the loader reads it once (empty table) or a few times.
+            engine.execute(
+                f"CREATE OR REPLACE TEMP VIEW {STAGE} AS SELECT "
+                + ", ".join(q(c) for c in tbl.column_names)
+                + f", {row_hash_sql(tbl)} AS {q(ROW_HASH)} FROM {PARSED} WHERE _field IS NULL"
+            )
         accepted = rows_read - rejected
         import_id = uuid.uuid4().hex[:12]
         record: dict[str, Any] = {
@@ -151,9 +161,35 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
         import_id=import_id, table=tbl.name, file=str(file), file_hash=file_hash,
         rows_read=rows_read, accepted=accepted, inserted=counts.inserted,
         updated=counts.updated, unchanged=counts.unchanged, rejected=rejected,
+        readings=[r.describe() for r in readings.values() if r.choice != "plain"],
         rejected_by_reason=by_reason, quarantine_file=str(quarantine_file) if quarantine_file
         else None, ignored_columns=ignored, seconds=round(time.monotonic() - t0, 3),
     )
+
+
+def _kept_columns(tbl: Table, present: Mapping[str, object]) -> list[str]:
+    """Optional columns the file does not have: their stored values are kept."""
+    derived = set(derived_key_sql(tbl))
+    return [c.name for c in tbl.columns
+            if c.name not in present and c.name not in tbl.key and c.name not in derived]
+
+
+def _stage_keeping(engine: duckdb.DuckDBPyConnection, loader: Loader, tbl: Table,
+                   kept: list[str]) -> None:
+    """STAGE with the stored values of ``kept`` columns for keys already in the table.
+
+    Materialised: the loader deletes changed rows before inserting, and a view joining
+    the table would then see them gone."""
+    existing = loader.existing_rows(tbl, kept)
+    match = " AND ".join(f"e.{q(k)} IS NOT DISTINCT FROM p.{q(k)}" for k in tbl.key)
+    types = {c.name: c.sql_type for c in tbl.columns}
+    cols = ", ".join(f"CAST(e.{q(c)} AS {types[c]}) AS {q(c)}" if c in kept else f"p.{q(c)}"
+                     for c in tbl.column_names)
+    engine.execute(
+        f"CREATE OR REPLACE TEMP TABLE {MERGED} AS SELECT *, {row_hash_sql(tbl)} AS "
+        f"{q(ROW_HASH)} FROM (SELECT {cols} FROM {PARSED} p LEFT JOIN {existing} e "
+        f"ON {match} WHERE p._field IS NULL)")
+    engine.execute(f"CREATE OR REPLACE TEMP VIEW {STAGE} AS SELECT * FROM {MERGED}")
 
 
 def _scalar(engine: duckdb.DuckDBPyConnection, sql: str) -> int:
@@ -216,12 +252,13 @@ def _read_bad_rows(engine: duckdb.DuckDBPyConnection, source: Source,
 
 def _explain_bad_rows(engine: duckdb.DuckDBPyConnection, source: Source, tbl: Table,
                       present: dict[str, tuple[str, bool]], config: Config,
-                      reader_rejects: list[tuple[Any, ...]]) -> None:
+                      reader_rejects: list[tuple[Any, ...]],
+                      readings: Mapping[str, Reading]) -> None:
     """Fill _problem and _reason, in words, for the rows the parse marked bad."""
     _read_bad_rows(engine, source, reader_rejects)
     engine.execute(
         f"UPDATE {PARSED} SET _field = r._field, _problem = r._problem, _reason = r._reason "
-        f"FROM (SELECT _row, {reasons_select(tbl, present, config)} FROM {RAW}) r "
+        f"FROM (SELECT _row, {reasons_select(tbl, present, config, readings)} FROM {RAW}) r "
         f"WHERE {PARSED}._row = r._row AND {PARSED}._field IS NOT NULL"
     )
 
@@ -253,7 +290,7 @@ def _write_quarantine(engine: duckdb.DuckDBPyConnection, source: Source, tbl: Ta
 
 def _cleanup(engine: duckdb.DuckDBPyConnection) -> None:
     engine.execute(f"DROP VIEW IF EXISTS {STAGE}")
-    for name in (RAW, PARSED, "_gf_quarantine"):
+    for name in (MERGED, RAW, PARSED, "_gf_quarantine"):
         engine.execute(f"DROP TABLE IF EXISTS {name}")
     engine.execute("DROP VIEW IF EXISTS _gf_file")
 

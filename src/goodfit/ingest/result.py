@@ -28,6 +28,8 @@ class ImportResult:
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
     quarantine_file: str | None = None
     ignored_columns: list[str] = field(default_factory=list)
+    # How number and date columns were read: "amount: decimal comma (from the values)".
+    readings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:

@@ -9,6 +9,7 @@ by DuckDB's ``store_rejects`` and go to quarantine like any other bad row.
 from __future__ import annotations
 
 import hashlib
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,11 +50,49 @@ def file_kind(path: Path) -> str:
 
 
 def file_sha256(path: Path) -> str:
+    """The file's SHA-256; a gzip file is also checked to its end in the same pass.
+
+    A cut-short ``.gz`` (an interrupted download) would otherwise be read up to the cut
+    and import part of the data as if it were all of it.
+    """
     h = hashlib.sha256()
+    gz = _GzipCheck(path) if path.name.lower().endswith(".gz") else None
     with path.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
+            if gz:
+                gz.feed(chunk)
+    if gz:
+        gz.finish()
     return h.hexdigest()
+
+
+class _GzipCheck:
+    """Decompress and discard, to find out whether every gzip member is complete."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.d = zlib.decompressobj(wbits=47)  # gzip header, 32 KiB window
+        self.done = False
+
+    def feed(self, data: bytes) -> None:
+        try:
+            while data:
+                if self.d.eof:  # a file may hold several gzip members one after another
+                    self.d = zlib.decompressobj(wbits=47)
+                self.d.decompress(data, 1 << 16)
+                data = self.d.unconsumed_tail or self.d.unused_data
+                if not self.d.eof and not self.d.unconsumed_tail:
+                    data = b""
+        except zlib.error as exc:
+            raise InputFileError(self.path, f"is not a valid gzip file ({exc}); nothing was "
+                                            "imported") from None
+
+    def finish(self) -> None:
+        if not self.d.eof:
+            raise InputFileError(self.path, "the compressed file ends early (cut short, e.g. "
+                                            "an interrupted download); nothing was imported — "
+                                            "download or copy it again")
 
 
 def _quote(value: str) -> str:
@@ -62,7 +101,10 @@ def _quote(value: str) -> str:
 
 def _csv_call(path: Path, settings: ImportSettings, *, rejects: bool) -> str:
     opts = [_quote(str(path)), "all_varchar=true", "header=true", "auto_detect=true",
-            f"encoding={_quote(settings.encoding)}", "sample_size=20480"]
+            f"encoding={_quote(settings.encoding)}", "sample_size=20480",
+            f"max_line_size={settings.max_line_mb << 20}",
+            # DuckDB's default buffer is 16 lines long: cap it, a long line needs only two.
+            f"buffer_size={max(32, 2 * settings.max_line_mb) << 20}"]
     if settings.delimiter:
         opts.append(f"delim={_quote(settings.delimiter)}")
     if rejects:

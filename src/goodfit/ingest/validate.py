@@ -8,9 +8,11 @@ SQL text (customer data is data, never code).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from goodfit.config import Config
+from goodfit.ingest.infer import COMMA_FORM, CURRENCY_TOKEN, POINT_FORM, Reading
 from goodfit.schema import Column, Kind, Table
 
 
@@ -39,18 +41,23 @@ def _shown(raw: str) -> str:
 
 
 def _number_text(raw: str, decimal_comma: bool) -> str:
-    """Normalise "$1,234.50", "1.234,50 €", "(12.00)", "EUR 5" to a plain decimal literal."""
-    s = f"regexp_replace({raw}, '[\\s$€£¥]|^[A-Za-z]{{3}}|[A-Za-z]{{3}}$', '', 'g')"
+    """Normalise "$1,234.50", "1.234,50 €", "(12.00)", "EUR 5" to a plain decimal literal.
+
+    NULL when the digits do not fit the column's notation ("7,5" in a decimal-point
+    column is not 75): a value is never read in a way its column does not mean."""
+    s = f"regexp_replace(trim({raw}), {lit(CURRENCY_TOKEN)}, '', 'g')"
+    s = f"regexp_replace({s}, '[\\s'']', '', 'g')"
     s = f"regexp_replace({s}, '^\\((.*)\\)$', '-\\1')"  # accounting negative
-    if decimal_comma:
-        s = f"replace(regexp_replace({s}, '[.'']', '', 'g'), ',', '.')"
-    else:
-        s = f"regexp_replace({s}, '[,'']', '', 'g')"
-    return s
+    form = lit(COMMA_FORM if decimal_comma else POINT_FORM)
+    fits = f"regexp_full_match(regexp_replace({s}, '^[+-]', ''), {form})"
+    s = f"replace(replace({s}, '.', ''), ',', '.')" if decimal_comma else f"replace({s}, ',', '')"
+    return f"CASE WHEN {fits} THEN {s} END"
 
 
-def field_sql(col: Column, raw: str, native: bool, config: Config) -> FieldSql:
+def field_sql(col: Column, raw: str, native: bool, config: Config,
+              reading: Reading | None = None) -> FieldSql:
     imp = config.import_
+    decimal_comma = reading.decimal_comma if reading else imp.decimal_comma is True
     tz = lit(config.project.timezone)
     kind = col.kind
     if kind is Kind.STRING:
@@ -70,7 +77,10 @@ def field_sql(col: Column, raw: str, native: bool, config: Config) -> FieldSql:
         detail = f"{_shown(raw)} || ' is not one of: {', '.join(col.values)}'"
         return FieldSql(col, value, problem, detail)
     if kind is Kind.TIMESTAMP or kind is Kind.DATE:
-        formats = "[" + ", ".join(lit(f) for f in imp.timestamp_formats) + "]"
+        order = {"day first": "dmy", "month first": "mdy"}.get(reading.choice) if reading \
+            else (None if imp.date_order == "auto" else imp.date_order)
+        fmts = list(dict.fromkeys(_ordered(f, order) for f in imp.timestamp_formats))
+        formats = "[" + ", ".join(lit(f) for f in fmts) + "]"
         # Parquet timestamps arrive as ISO text too, so one path serves both; naive
         # values are in the project time zone, values with an offset are exact.
         t = f"trim({raw})"
@@ -92,19 +102,27 @@ def field_sql(col: Column, raw: str, native: bool, config: Config) -> FieldSql:
                      f"ELSE timezone('UTC', timezone({tz}, {value})) END")
         if kind is Kind.DATE:
             value = f"CAST({value} AS DATE)"
-        problem = f"CASE WHEN {value} IS NULL THEN 'not a date' END"
-        detail = (f"{_shown(raw)} || ' is not a date (expected ISO 8601 or a format from "
-                  f"[import] timestamp_formats in goodfit.toml)'")
+        lo, hi = imp.earliest_date.isoformat(), imp.latest_date.isoformat()
+        # "infinity" casts to a timestamp too; it is outside every range.
+        out = (f"(CAST({value} AS TIMESTAMP) < TIMESTAMP '{lo}' "
+               f"OR CAST({value} AS TIMESTAMP) >= TIMESTAMP '{hi}' + INTERVAL 1 DAY)")
+        problem = (f"CASE WHEN {value} IS NULL THEN 'not a date' "
+                   f"WHEN {out} THEN 'date out of range' END")
+        detail = (f"CASE WHEN {value} IS NULL THEN {_shown(raw)} || ' is not a date (expected "
+                  f"ISO 8601 or a format from [import] timestamp_formats in goodfit.toml)' "
+                  f"WHEN {out} THEN {_shown(raw)} || ' is outside {lo} … {hi} (a placeholder, "
+                  f"not a day? the range is [import] earliest_date/latest_date)' END")
         return FieldSql(col, value, problem, detail)
     if kind in (Kind.MONEY, Kind.NUMBER, Kind.INTEGER):
         target = {Kind.MONEY: "DECIMAL(18,4)", Kind.NUMBER: "DOUBLE", Kind.INTEGER: "BIGINT"}[kind]
-        text = raw if native else _number_text(raw, imp.decimal_comma)
+        text = raw if native else _number_text(raw, decimal_comma)
         value = f"TRY_CAST({text} AS {target})"
         if not native:
             # Fast path for plain numbers; the notation regexes run only on the rest.
-            plain = (f"TRY_CAST(replace({raw}, ',', '.') AS {target})" if imp.decimal_comma
+            plain = (f"TRY_CAST(replace({raw}, ',', '.') AS {target})" if decimal_comma
                      else f"TRY_CAST({raw} AS {target})")
-            guard = f"NOT contains({raw}, '.')" if imp.decimal_comma else "true"
+            # TRY_CAST reads "1e3", "nan", "inf" too; the finite check below refuses the last two.
+            guard = f"NOT contains({raw}, '.')" if decimal_comma else "true"
             value = (f"CASE WHEN {guard} AND {plain} IS NOT NULL THEN {plain} "
                      f"ELSE TRY_CAST({text} AS {target}) END")
         if kind is Kind.INTEGER and not native:
@@ -115,6 +133,10 @@ def field_sql(col: Column, raw: str, native: bool, config: Config) -> FieldSql:
         what = {Kind.MONEY: "an amount", Kind.NUMBER: "a number", Kind.INTEGER: "a whole number"}
         checks = [(f"{value} IS NULL", "not " + what[kind],
                    f"{_shown(raw)} || ' is not {what[kind]}'")]
+        if kind is Kind.NUMBER:
+            # NaN, inf and 1e400 (read as inf) parse as doubles but are not quantities.
+            checks.append((f"NOT isfinite({value})", "not a finite number",
+                           f"{_shown(raw)} || ' is not a finite number'"))
         if col.min_value is not None:
             checks.append((f"{value} < {col.min_value}", "below minimum",
                            f"{_shown(raw)} || ' is below the minimum {col.min_value:g}'"))
@@ -134,7 +156,18 @@ def field_sql(col: Column, raw: str, native: bool, config: Config) -> FieldSql:
     raise AssertionError(f"unhandled kind {kind}")  # pragma: no cover
 
 
-def parse_select(table: Table, present: dict[str, tuple[str, bool]], config: Config) -> str:
+def _ordered(fmt: str, order: str | None) -> str:
+    """``fmt`` with day and month in ``order`` ("dmy"/"mdy") where written NN/NN or NN-NN."""
+    for sep in "/-":
+        if order == "mdy":
+            fmt = fmt.replace(f"%d{sep}%m", f"%m{sep}%d")
+        elif order == "dmy":
+            fmt = fmt.replace(f"%m{sep}%d", f"%d{sep}%m")
+    return fmt
+
+
+def parse_select(table: Table, present: dict[str, tuple[str, bool]], config: Config,
+                 readings: Mapping[str, Reading] | None = None) -> str:
     """SELECT list over the file: parsed columns and _field, the first bad field of the row.
 
     Only the cheap question — is this row bad, and where — is asked of every row; the
@@ -148,7 +181,7 @@ def parse_select(table: Table, present: dict[str, tuple[str, bool]], config: Con
             values.append(f"CAST(NULL AS {col.sql_type}) AS {q(col.name)}")
             continue
         raw, native = present[col.name]
-        f = field_sql(col, raw, native, config)
+        f = field_sql(col, raw, native, config, (readings or {}).get(col.name))
         values.append(f"{f.value} AS {q(col.name)}")
         if col.required:
             whens.append(f"WHEN {f.value} IS NULL OR ({f.problem}) IS NOT NULL THEN {lit(col.name)}")
@@ -160,7 +193,8 @@ def parse_select(table: Table, present: dict[str, tuple[str, bool]], config: Con
             "CAST(NULL AS VARCHAR) AS _reason")
 
 
-def reasons_select(table: Table, present: dict[str, tuple[str, bool]], config: Config) -> str:
+def reasons_select(table: Table, present: dict[str, tuple[str, bool]], config: Config,
+                   readings: Mapping[str, Reading] | None = None) -> str:
     """_field, _problem (generic, for counts) and _reason (quoting the value) of a bad row."""
     whens_field: list[str] = []
     whens_problem: list[str] = []
@@ -169,7 +203,7 @@ def reasons_select(table: Table, present: dict[str, tuple[str, bool]], config: C
         if col.name not in present:
             continue
         raw, native = present[col.name]
-        f = field_sql(col, raw, native, config)
+        f = field_sql(col, raw, native, config, (readings or {}).get(col.name))
         blank = f"({raw} IS NULL OR trim({raw}) = '')"
         if col.required:
             whens_field.append(f"WHEN {blank} THEN {lit(col.name)}")
