@@ -180,3 +180,14 @@ def test_large_multiline_field_is_kept_whole(duck: Project, tmp_path: Path) -> N
     assert r.rejected == 1 and "M3" not in got
     bad = _quarantine(r.quarantine_file)
     assert [(b["_row"], b["_field"]) for b in bad] == [("4", "body")]
+
+
+def test_row_longer_than_the_reader_limit_is_named_with_its_row(duck: Project,
+                                                               tmp_path: Path) -> None:
+    duck.config.import_.max_line_mb = 1
+    path = write(tmp_path / "customers.csv",
+                 "customer_id,name,signup_at\nC1,a,2024-01-01\n"
+                 f"C2,\"{'y' * 600_000}\n{'z' * 600_000}\",2024-01-01\nC3,b,2024-01-01\n")
+    with pytest.raises(InputFileError, match=r"row 3 is 1\.1 MB long.*max_line_mb = 1"):
+        duck.import_file("customers", path)
+    assert rows(duck, "customers", "customer_id") == []

@@ -84,6 +84,8 @@ def render_import(results: list[ImportResult]) -> None:
                                f"{r.quarantine_file}", style="yellow"))
             for reason, n in r.rejected_by_reason.items():
                 console.print(Text(f"  {n:>8,}  {reason}"))
+        if r.readings:
+            console.print(Text(f"{r.table}: read {'; '.join(r.readings)}", style="dim"))
         if r.ignored_columns:
             console.print(Text(f"{r.table}: ignored column(s) not in the table: "
                                f"{', '.join(r.ignored_columns)}", style="dim"))
@@ -102,7 +104,15 @@ def import_(
         help="File encoding: utf-8 (default, BOM or not), latin-1, utf-16.")] = None,
     delimiter: Annotated[str | None, typer.Option(help="Field delimiter (default: detect).")] = None,
     decimal_comma: Annotated[bool | None, typer.Option(
-        "--decimal-comma/--decimal-point", help="Read 1.234,50 as 1234.50.")] = None,
+        "--decimal-comma/--decimal-point",
+        help="Read 1.234,50 as 1234.50 (or 1,234.50). Default: from each column's values.")
+    ] = None,
+    date_order: Annotated[str | None, typer.Option(
+        "--date-order", help="Dates like 03/04/2026: dmy or mdy. Default: from each "
+        "column's values.")] = None,
+    clear_missing: Annotated[bool, typer.Option(
+        "--clear-missing", help="Empty the optional columns the file lacks on rows it "
+        "re-imports (default: keep their stored values).")] = False,
     fail_on_reject: Annotated[bool, typer.Option(
         "--fail-on-reject", help=f"Exit with {EXIT_REJECTED} when rows were quarantined.")] = False,
     project: ProjectOption = Path("."),
@@ -121,6 +131,13 @@ def import_(
         settings.delimiter = delimiter
     if decimal_comma is not None:
         settings.decimal_comma = decimal_comma
+    if date_order is not None:
+        if date_order not in ("dmy", "mdy", "auto"):
+            raise typer.BadParameter(f"'{date_order}': use dmy, mdy or auto",
+                                     param_hint="--date-order")
+        settings.date_order = date_order  # type: ignore[assignment]
+    if clear_missing:
+        settings.clear_missing = True
     with rich_progress(not json) as progress:
         if file is None:
             path = Path(target)

@@ -34,6 +34,7 @@ from goodfit.ingest.source import (
     file_sha256,
     numbered_select,
     open_source,
+    refuse_long_rows,
     row_number_sql,
 )
 from goodfit.ingest.source import (
@@ -107,6 +108,8 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
                        f"{parse_select(tbl, present, config, readings)} "
                        f"FROM ({numbered_select(source)})")
         reader_rejects = read_rejects(engine, source)
+        if reader_rejects:
+            refuse_long_rows(file, config.import_)
         engine.execute(f"UPDATE {PARSED} SET _row = {row_number_sql('_row', reader_rejects)}")
         progress("read " + file.name, 1, 3)
         has_bad = _scalar(engine, f"SELECT count(*) FROM {PARSED} WHERE _field IS NOT NULL") > 0
@@ -183,7 +186,9 @@ def _stage_keeping(engine: duckdb.DuckDBPyConnection, loader: Loader, tbl: Table
     existing = loader.existing_rows(tbl, kept)
     match = " AND ".join(f"e.{q(k)} IS NOT DISTINCT FROM p.{q(k)}" for k in tbl.key)
     types = {c.name: c.sql_type for c in tbl.columns}
-    cols = ", ".join(f"CAST(e.{q(c)} AS {types[c]}) AS {q(c)}" if c in kept else f"p.{q(c)}"
+    # coalesce: the currency column may be absent yet set by the amounts' own symbols
+    cols = ", ".join(f"coalesce(p.{q(c)}, CAST(e.{q(c)} AS {types[c]})) AS {q(c)}" if c in kept
+                     else f"p.{q(c)}"
                      for c in tbl.column_names)
     engine.execute(
         f"CREATE OR REPLACE TEMP TABLE {MERGED} AS SELECT *, {row_hash_sql(tbl)} AS "

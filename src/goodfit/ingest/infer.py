@@ -33,6 +33,21 @@ from goodfit.schema import Kind, Table
 # "12 kr"): a leading or trailing token of letters or symbols.
 CURRENCY_TOKEN = r"^\s*([A-Z]{3}|[^\d\s.,'()+\-]{1,3})\s*|\s*([A-Z]{3}|[^\d\s.,'()+\-]{1,3}\.?)\s*$"
 
+# Symbols that name several currencies; a currency column (or [import] currency_symbols)
+# says which one a cell means. Symbols not listed mean what currency_symbols says.
+SYMBOL_CURRENCIES: dict[str, tuple[str, ...]] = {
+    "$": ("USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN"),
+    "kr": ("SEK", "NOK", "DKK", "ISK"),
+    "¥": ("JPY", "CNY"),
+    "€": ("EUR",),
+    "£": ("GBP",),
+    "Fr": ("CHF",),
+    "zł": ("PLN",),
+    "R$": ("BRL",),
+    "₹": ("INR",),
+}
+
+
 # The amount without sign, parentheses, currency, spaces and apostrophes (1'234.50).
 def bare_number_sql(raw: str) -> str:
     s = f"regexp_replace({raw}, {_l(CURRENCY_TOKEN)}, '', 'g')"

@@ -137,11 +137,51 @@ def open_source(engine: duckdb.DuckDBPyConnection, path: Path, settings: ImportS
                 for r in described
             )
     except duckdb.Error as exc:
+        if kind == "csv":
+            refuse_long_rows(path, settings)
         raise InputFileError(path, f"cannot be read as {kind.upper()}: {_first_line(exc)}") \
             from None
     if kind == "csv" and len(columns) == 1 and columns[0].name.startswith("column"):
         raise InputFileError(path, "no header row found (the first line must name the columns)")
     return Source(path, columns, is_csv=kind == "csv")
+
+
+def refuse_long_rows(path: Path, settings: ImportSettings) -> None:
+    """Raise, naming the row, when a record is longer than the CSV reader accepts.
+
+    DuckDB refuses such a file or splits the record at its line breaks (each piece then
+    looks like a broken row); ask after the reader failed or rejected lines."""
+    long_row = _first_long_row(path, settings)
+    if long_row:
+        row, size = long_row
+        raise InputFileError(path, f"row {row} is {size / (1 << 20):.1f} MB long, more than "
+                                   f"[import] max_line_mb = {settings.max_line_mb}; raise it "
+                                   "to import the file (nothing was imported)")
+
+
+def _first_long_row(path: Path, settings: ImportSettings) -> tuple[int, int] | None:
+    """(spreadsheet row, characters) of the first record longer than the reader accepts.
+
+    Only asked after the reader failed, so the slow scan costs nothing on good files."""
+    import csv
+    import gzip
+    import io
+
+    limit = settings.max_line_mb << 20
+    csv.field_size_limit(1 << 30)
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    encoding = "utf-8-sig" if settings.encoding == "utf-8" else settings.encoding
+    try:
+        with opener(path, "rb") as raw:
+            text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+            reader = csv.reader(text, delimiter=settings.delimiter or ",")
+            for i, record in enumerate(reader, start=1):
+                size = sum(len(f) for f in record) + len(record)
+                if size > limit:
+                    return i, size
+    except (OSError, csv.Error, EOFError):
+        return None
+    return None
 
 
 def _first_line(exc: BaseException) -> str:

@@ -12,7 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from goodfit.config import Config
-from goodfit.ingest.infer import COMMA_FORM, CURRENCY_TOKEN, POINT_FORM, Reading
+from goodfit.ingest.infer import (
+    COMMA_FORM,
+    CURRENCY_TOKEN,
+    POINT_FORM,
+    SYMBOL_CURRENCIES,
+    Reading,
+)
 from goodfit.schema import Column, Kind, Table
 
 
@@ -54,8 +60,42 @@ def _number_text(raw: str, decimal_comma: bool) -> str:
     return f"CASE WHEN {fits} THEN {s} END"
 
 
+@dataclass(frozen=True)
+class CellCurrency:
+    """SQL for the currency a money cell names ("19,90 €", "EUR 12"), and the row's."""
+
+    token: str  # the symbol or code as written, NULL when none
+    alone: str  # the ISO code the cell means by itself; '?' when the symbol names several
+    candidates: str  # list of codes the symbol may mean
+
+
+def _token_sql(raw: str) -> str:
+    t = f"trim({raw})"
+    lead = r"^([A-Z]{3}|[^\d\s.,'()+\-]{1,3})\s*[\d(+\-.,]"
+    trail = r"[\d)]\s*([A-Z]{3}|[^\d\s.,'()+\-]{1,3}?)\.?$"
+    return (f"coalesce(nullif(regexp_extract({t}, {lit(lead)}, 1), ''), "
+            f"nullif(regexp_extract({t}, {lit(trail)}, 1), ''))")
+
+
+def cell_currency(raw: str, config: Config) -> CellCurrency:
+    tok = _token_sql(raw)
+    symbols = {**{k: v[0] for k, v in SYMBOL_CURRENCIES.items() if len(v) == 1},
+               **config.import_.currency_symbols}
+    known = " ".join(f"WHEN {lit(k)} THEN {lit(v.upper())}" for k, v in symbols.items())
+    alone = (f"CASE WHEN {tok} IS NULL THEN NULL WHEN regexp_full_match({tok}, '[A-Z]{{3}}') "
+             f"THEN {tok} ELSE coalesce(CASE {tok} {known} END, '?') END")
+    every = {k: sorted({*SYMBOL_CURRENCIES.get(k, ()), *([symbols[k].upper()] if k in symbols
+                                                           else [])})
+             for k in {*SYMBOL_CURRENCIES, *symbols}}
+    lists = " ".join(f"WHEN {lit(k)} THEN [{', '.join(lit(c) for c in v)}]"
+                     for k, v in every.items())
+    candidates = (f"CASE WHEN regexp_full_match({tok}, '[A-Z]{{3}}') THEN [{tok}] "
+                  f"ELSE CASE {tok} {lists} ELSE CAST([] AS VARCHAR[]) END END")
+    return CellCurrency(tok, alone, candidates)
+
+
 def field_sql(col: Column, raw: str, native: bool, config: Config,
-              reading: Reading | None = None) -> FieldSql:
+              reading: Reading | None = None, row_currency: str | None = None) -> FieldSql:
     imp = config.import_
     decimal_comma = reading.decimal_comma if reading else imp.decimal_comma is True
     tz = lit(config.project.timezone)
@@ -133,6 +173,20 @@ def field_sql(col: Column, raw: str, native: bool, config: Config,
         what = {Kind.MONEY: "an amount", Kind.NUMBER: "a number", Kind.INTEGER: "a whole number"}
         checks = [(f"{value} IS NULL", "not " + what[kind],
                    f"{_shown(raw)} || ' is not {what[kind]}'")]
+        if kind is Kind.MONEY and not native:
+            cc = cell_currency(raw, config)
+            if row_currency is not None:
+                clash = (f"{cc.token} IS NOT NULL AND {row_currency} IS NOT NULL AND "
+                         f"NOT list_contains({cc.candidates}, upper(trim({row_currency})))")
+                checks.append((clash, "currency conflict",
+                               f"{_shown(raw)} || ' is in ' || {cc.token} || ', the row says ' "
+                               f"|| {row_currency}"))
+            unknown = f"{cc.alone} = '?'" + (f" AND {row_currency} IS NULL" if row_currency
+                                             else "")
+            checks.append((unknown, "currency symbol names several currencies",
+                           f"{_shown(raw)} || ': ' || {cc.token} || ' could be ' || "
+                           f"array_to_string({cc.candidates}, ', ') || '; say which with a "
+                           f"currency column or [import] currency_symbols'"))
         if kind is Kind.NUMBER:
             # NaN, inf and 1e400 (read as inf) parse as doubles but are not quantities.
             checks.append((f"NOT isfinite({value})", "not a finite number",
@@ -166,6 +220,28 @@ def _ordered(fmt: str, order: str | None) -> str:
     return fmt
 
 
+def _currency_sql(table: Table, present: dict[str, tuple[str, bool]],
+                  config: Config) -> tuple[str | None, str | None]:
+    """(the row's currency for money-cell checks, the currency column's value or None).
+
+    A currency column wins; otherwise the cells' own symbols or codes set it. A table
+    without a currency column holds amounts in the project currency."""
+    cells = [cell_currency(present[c.name][0], config).alone for c in table.columns
+             if c.kind is Kind.MONEY and c.name in present and not present[c.name][1]]
+    from_cells = [f"nullif({a}, '?')" for a in cells]
+    if "currency" not in table.columns_by_name:
+        return lit(config.project.currency.upper()), None
+    given = None
+    if "currency" in present:
+        raw = present["currency"][0]
+        given = f"nullif(trim({raw}), '')"
+    row = f"coalesce({', '.join([given] if given else from_cells)})" if (given or from_cells) \
+        else None
+    value = f"coalesce({', '.join(([given] if given else []) + from_cells)})" \
+        if from_cells else None
+    return row, value
+
+
 def parse_select(table: Table, present: dict[str, tuple[str, bool]], config: Config,
                  readings: Mapping[str, Reading] | None = None) -> str:
     """SELECT list over the file: parsed columns and _field, the first bad field of the row.
@@ -176,12 +252,22 @@ def parse_select(table: Table, present: dict[str, tuple[str, bool]], config: Con
     """
     values: list[str] = []
     whens: list[str] = []
+    row_currency, currency_value = _currency_sql(table, present, config)
     for col in table.columns:
+        if col.name == "currency" and currency_value:
+            values.append(f"{currency_value} AS currency")
+            if col.name not in present:
+                continue
+            raw, native = present[col.name]
+            f = field_sql(col, raw, native, config)
+            whens.append(f"WHEN {raw} IS NOT NULL AND ({f.problem}) IS NOT NULL "
+                         f"AND trim({raw}) <> '' THEN {lit(col.name)}")
+            continue
         if col.name not in present:
             values.append(f"CAST(NULL AS {col.sql_type}) AS {q(col.name)}")
             continue
         raw, native = present[col.name]
-        f = field_sql(col, raw, native, config, (readings or {}).get(col.name))
+        f = field_sql(col, raw, native, config, (readings or {}).get(col.name), row_currency)
         values.append(f"{f.value} AS {q(col.name)}")
         if col.required:
             whens.append(f"WHEN {f.value} IS NULL OR ({f.problem}) IS NOT NULL THEN {lit(col.name)}")
@@ -199,11 +285,12 @@ def reasons_select(table: Table, present: dict[str, tuple[str, bool]], config: C
     whens_field: list[str] = []
     whens_problem: list[str] = []
     whens_detail: list[str] = []
+    row_currency, _value = _currency_sql(table, present, config)
     for col in table.columns:
         if col.name not in present:
             continue
         raw, native = present[col.name]
-        f = field_sql(col, raw, native, config, (readings or {}).get(col.name))
+        f = field_sql(col, raw, native, config, (readings or {}).get(col.name), row_currency)
         blank = f"({raw} IS NULL OR trim({raw}) = '')"
         if col.required:
             whens_field.append(f"WHEN {blank} THEN {lit(col.name)}")
