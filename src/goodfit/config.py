@@ -478,7 +478,9 @@ class Config(Section):
     warehouse: WarehouseSettings = Field(default_factory=WarehouseSettings)
     state: StateSettings = Field(default_factory=StateSettings)
     import_: ImportSettings = Field(default_factory=ImportSettings, alias="import")
-    mapping: dict[str, dict[str, str]] = Field(default_factory=dict)
+    # [mapping.TABLE]: their_column = "our_column"; [mapping.TABLE.values.COLUMN]:
+    # "their value" = "our value".
+    mapping: dict[str, dict[str, str | dict[str, dict[str, str]]]] = Field(default_factory=dict)
     costs: CostSettings = Field(default_factory=CostSettings)
     text: TextSettings = Field(default_factory=TextSettings)
     tone: ToneSettings = Field(default_factory=ToneSettings)
@@ -498,12 +500,19 @@ class Config(Section):
 
     @field_validator("mapping")
     @classmethod
-    def _mapping_tables_exist(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    def _mapping_tables_exist(cls, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
         for name, cols in value.items():
             if name not in TABLES:
                 raise ValueError(f"[mapping.{name}]: no such table; tables: {', '.join(TABLES)}")
             known = TABLES[name].column_names
-            for ours in cols.values():
+            for theirs, ours in cols.items():
+                if isinstance(ours, dict):
+                    if theirs != "values":
+                        raise ValueError(f"[mapping.{name}.{theirs}]: only "
+                                         f"[mapping.{name}.values.COLUMN] may be a table")
+                    for column, values in ours.items():
+                        check_value_map(name, column, values, f"[mapping.{name}.values.{column}]")
+                    continue
                 if ours not in known:
                     hint = close_matches(ours, known)
                     raise ValueError(
@@ -512,10 +521,37 @@ class Config(Section):
                     )
         return value
 
+    def column_map(self, table: str) -> dict[str, str]:
+        """[mapping.TABLE] without its value maps: their_column → our_column."""
+        return {k: v for k, v in self.mapping.get(table, {}).items() if isinstance(v, str)}
+
+    def value_maps(self, table: str) -> dict[str, dict[str, str]]:
+        """[mapping.TABLE.values]: our_column → {their value: our value}."""
+        values = self.mapping.get(table, {}).get("values")
+        return dict(values) if isinstance(values, dict) else {}
+
     def hash(self) -> str:
         """Stable hash of the effective configuration, stored with every snapshot."""
         data = self.model_dump(mode="json", by_alias=True)
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def check_value_map(table: str, column: str, values: dict[str, str], where: str) -> None:
+    """A value map must name an enum column and map to one of its values."""
+    tbl = TABLES[table]
+    col = tbl.columns_by_name.get(column)
+    if col is None or not col.values:
+        enums = [c.name for c in tbl.columns if c.values]
+        hint = close_matches(column, enums)
+        raise ValueError(f"{where}: {table} has no column '{column}' with a list of values "
+                         f"(columns with one: {', '.join(enums) or 'none'})"
+                         + (f"; did you mean '{hint[0]}'?" if hint else ""))
+    for theirs, ours in values.items():
+        if ours not in col.values:
+            hint = close_matches(ours, col.values)
+            raise ValueError(f"{where}: '{theirs}' maps to '{ours}', not one of "
+                             f"{', '.join(col.values)}"
+                             + (f" (did you mean '{hint[0]}'?)" if hint else ""))
 
 
 def _explain(error: ValidationError, source: str) -> str:

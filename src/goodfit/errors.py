@@ -145,8 +145,19 @@ class AmbiguousValues(InputFileError):
                 "examples": self.examples}
 
 
+class BadMapping(GoodfitError):
+    """A --map pair names a column that is not in the file or not in the table."""
+
+    code = "bad_mapping"
+    exit_code = 2
+
+    def __init__(self, pair: str, problem: str, candidates: Iterable[str]) -> None:
+        word = problem.split("'")[1] if "'" in problem else ""
+        super().__init__(f"--map {pair}: {problem}.{_did_you_mean(word, candidates)}")
+
+
 class TooManyRejected(GoodfitError):
-    """An import that would quarantine every row, or more than the allowed share."""
+    """An import that quarantined every row, or more than the allowed share."""
 
     code = "too_many_rejected"
     exit_code = 6
@@ -155,9 +166,9 @@ class TooManyRejected(GoodfitError):
                  top: list[str], quarantine_file: str | None) -> None:
         where = f"; the rows and reasons are in {quarantine_file}" if quarantine_file else ""
         super().__init__(
-            f"{Path(file).name}: {rejected:,} of {read:,} row(s) would be quarantined, more "
-            f"than [import] max_rejected_share = {share:g}; nothing was imported. Most common: "
-            f"{'; '.join(top)}{where}. Fix the mapping or settings, or raise the share.")
+            f"{Path(file).name}: {rejected:,} of {read:,} row(s) were quarantined, more than "
+            f"[import] max_rejected_share = {share:g}. Most common: {'; '.join(top)}{where}. "
+            "Fix the mapping (--map, [mapping.TABLE]) or the settings and import again.")
         self.file, self.rejected, self.read = str(file), rejected, read
         self.quarantine_file = quarantine_file
 

@@ -18,10 +18,12 @@ from goodfit.cli.app import (
     print_json,
     rich_progress,
 )
-from goodfit.errors import GoodfitError
+from goodfit.config import check_value_map
+from goodfit.errors import GoodfitError, TooManyRejected
 from goodfit.ingest import ImportResult
 from goodfit.ingest.templates import data_model_markdown, write_templates
 from goodfit.project import Project
+from goodfit.schema import table as lookup_table
 
 EXIT_REJECTED = 6
 
@@ -67,6 +69,25 @@ def _parse_map(pairs: list[str]) -> dict[str, str]:
     return mapping
 
 
+def _parse_values(table: str, pairs: list[str]) -> dict[str, dict[str, str]]:
+    """--value "priority:3 - Moderate=normal" → {"priority": {"3 - Moderate": "normal"}}."""
+    lookup_table(table)  # an unknown table is a usage error naming the tables
+    maps: dict[str, dict[str, str]] = {}
+    for pair in pairs:
+        column, sep, rest = pair.partition(":")
+        if not sep or "=" not in rest:
+            raise typer.BadParameter(f"'{pair}': expected COLUMN:their_value=our_value",
+                                     param_hint="--value")
+        theirs, ours = rest.rsplit("=", 1)
+        maps.setdefault(column.strip(), {})[theirs.strip()] = ours.strip()
+    for column, values in maps.items():
+        try:
+            check_value_map(table, column, values, f"--value {column}:…")
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--value") from None
+    return maps
+
+
 def render_import(results: list[ImportResult]) -> None:
     table = RichTable(title="Import", show_lines=False)
     table.add_column("table", no_wrap=True)
@@ -82,8 +103,10 @@ def render_import(results: list[ImportResult]) -> None:
         if r.rejected:
             console.print(Text(f"{r.table}: {r.rejected:,} row(s) quarantined in "
                                f"{r.quarantine_file}", style="yellow"))
-            for reason, n in r.rejected_by_reason.items():
-                console.print(Text(f"  {n:>8,}  {reason}"))
+            for reason, n in list(r.rejected_by_reason.items())[:10]:
+                ex = r.reason_examples.get(reason) or []
+                shown = f"  e.g. {', '.join(repr(v) for v in ex)}" if ex else ""
+                console.print(Text(f"  {n:>8,}  {reason}{shown}"))
         if r.readings:
             console.print(Text(f"{r.table}: read {'; '.join(r.readings)}", style="dim"))
         if r.ignored_columns:
@@ -98,6 +121,9 @@ def import_(
     file: Annotated[Path | None, typer.Argument(help="CSV (.csv, .csv.gz) or Parquet file.")] = None,
     map_: Annotated[list[str] | None, typer.Option(
         "--map", help="their_column=our_column (repeatable); overrides [mapping.TABLE].")] = None,
+    value: Annotated[list[str] | None, typer.Option(
+        "--value", help="COLUMN:their_value=our_value (repeatable), e.g. "
+        "'priority:P1=urgent'; overrides [mapping.TABLE.values.COLUMN].")] = None,
     strict: Annotated[bool, typer.Option(
         "--strict", help="Reject the whole file if any row is bad.")] = False,
     encoding: Annotated[str | None, typer.Option(
@@ -138,6 +164,15 @@ def import_(
         settings.date_order = date_order  # type: ignore[assignment]
     if clear_missing:
         settings.clear_missing = True
+    if value:
+        if file is None:
+            raise typer.BadParameter("--value needs a single table: goodfit import TABLE FILE",
+                                     param_hint="--value")
+        table_maps = proj.config.mapping.setdefault(target, {})
+        values_section = table_maps.setdefault("values", {})
+        assert isinstance(values_section, dict)
+        for column, values in _parse_values(target, value).items():
+            values_section[column] = {**values_section.get(column, {}), **values}
     with rich_progress(not json) as progress:
         if file is None:
             path = Path(target)
@@ -155,6 +190,11 @@ def import_(
         print_json([r.to_dict() for r in results])
     else:
         render_import(results)
+    share = proj.config.import_.max_rejected_share
+    for r in results:
+        if r.too_many_rejected(share):
+            raise TooManyRejected(r.file, r.rejected, r.rows_read, share, r.top_reasons(3),
+                                  r.quarantine_file)
     if fail_on_reject and any(r.rejected for r in results):
         raise typer.Exit(EXIT_REJECTED)
 

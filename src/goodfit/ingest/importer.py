@@ -24,7 +24,7 @@ from typing import Any
 import duckdb
 
 from goodfit.config import Config
-from goodfit.errors import InputFileError, InvalidRow, MissingColumns
+from goodfit.errors import BadMapping, InputFileError, InvalidRow, MissingColumns
 from goodfit.ingest.infer import Reading, infer_readings
 from goodfit.ingest.loader import DuckDBLoader, Loader, PostgresLoader
 from goodfit.ingest.result import ImportResult
@@ -40,7 +40,14 @@ from goodfit.ingest.source import (
 from goodfit.ingest.source import (
     reader_rejects as read_rejects,
 )
-from goodfit.ingest.validate import derived_key_sql, parse_select, q, reasons_select, row_hash_sql
+from goodfit.ingest.validate import (
+    derived_key_sql,
+    issue_columns,
+    issues_sql,
+    parse_select,
+    q,
+    row_hash_sql,
+)
 from goodfit.progress import NO_PROGRESS, Progress
 from goodfit.schema import IMPORT_ORDER, ROW_HASH, Table
 from goodfit.schema import table as lookup_table
@@ -50,6 +57,19 @@ PARSED = "_gf_parsed"
 RAW = "_gf_raw"
 STAGE = "_gf_stage"
 MERGED = "_gf_merged"
+
+
+def check_mapping(source: Source, tbl: Table, mapping: Mapping[str, str]) -> None:
+    """A --map pair must name a column of the file and a column of the table: a typo is an
+    error with a suggestion, never a column silently dropped."""
+    in_file = [c.name.strip().lstrip("\ufeff") for c in source.columns]
+    lowered = {c.lower() for c in in_file}
+    for theirs, ours in mapping.items():
+        pair = f"{theirs}={ours}"
+        if ours not in tbl.columns_by_name:
+            raise BadMapping(pair, f"'{ours}' is not a column of {tbl.name}", tbl.column_names)
+        if theirs not in in_file and theirs.lower() not in lowered:
+            raise BadMapping(pair, f"'{theirs}' is not a column of {source.file.name}", in_file)
 
 
 def _resolve_columns(source: Source, tbl: Table, mapping: Mapping[str, str]) -> tuple[
@@ -89,7 +109,7 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
     strict = config.import_.strict if strict is None else strict
     clear_missing = config.import_.clear_missing if clear_missing is None else clear_missing
     # Mapping from goodfit.toml, overridden by the command line.
-    effective_map = {**config.mapping.get(tbl.name, {}), **(mapping or {})}
+    effective_map = {**config.column_map(tbl.name), **(mapping or {})}
     started = datetime.now(UTC).replace(tzinfo=None)
     t0 = time.monotonic()
     file = file.resolve()
@@ -101,6 +121,7 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
     engine, loader = _engine_for(warehouse)
     try:
         source = open_source(engine, file, config.import_)
+        check_mapping(source, tbl, mapping or {})
         present, ignored = _resolve_columns(source, tbl, effective_map)
         readings = infer_readings(engine, numbered_select(source), file, tbl, present,
                                   config.import_)
@@ -121,7 +142,7 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
         rows_read = _scalar(engine, f"SELECT count(*) FROM {PARSED}") + len(reader_rejects)
         rejected = _scalar(engine, f"SELECT count(*) FROM {PARSED} WHERE _field IS NOT NULL") \
             + len(reader_rejects)
-        by_reason = _reasons(engine, reader_rejects)
+        by_reason, examples = _reasons(engine, reader_rejects)
         progress("read " + file.name, 2, 3)
 
         if strict and rejected:
@@ -165,7 +186,7 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
         rows_read=rows_read, accepted=accepted, inserted=counts.inserted,
         updated=counts.updated, unchanged=counts.unchanged, rejected=rejected,
         readings=[r.describe() for r in readings.values() if r.choice != "plain"],
-        rejected_by_reason=by_reason, quarantine_file=str(quarantine_file) if quarantine_file
+        rejected_by_reason=by_reason, reason_examples=examples, quarantine_file=str(quarantine_file) if quarantine_file
         else None, ignored_columns=ignored, seconds=round(time.monotonic() - t0, 3),
     )
 
@@ -223,17 +244,22 @@ def _lit(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _reasons(engine: duckdb.DuckDBPyConnection,
-             reader_rejects: list[tuple[Any, ...]]) -> dict[str, int]:
-    counts = {
-        f"{field}: {problem}": int(n)
-        for field, problem, n in engine.execute(
-            f"SELECT _field, _problem, count(*) FROM {PARSED} WHERE _field IS NOT NULL "
-            "GROUP BY ALL ORDER BY 3 DESC, 1, 2").fetchall()
-    }
+def _reasons(engine: duckdb.DuckDBPyConnection, reader_rejects: list[tuple[Any, ...]]
+             ) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """Rows per "field: problem" (a row with two problems counts under both), most common
+    first, and up to three example values of each."""
+    found = engine.execute(
+        f"SELECT f, p, count(*) AS n, list(DISTINCT v) FILTER (WHERE v <> '')[1:3] FROM ("
+        f"  SELECT i.f AS f, i.p AS p, i.v AS v FROM (SELECT unnest(_issues) AS i FROM {PARSED}"
+        f"    WHERE _issues IS NOT NULL AND len(_issues) > 0)"
+        f"  UNION ALL SELECT _field, _problem, NULL FROM {PARSED}"
+        f"    WHERE _field IS NOT NULL AND (_issues IS NULL OR len(_issues) = 0)"
+        f") GROUP BY ALL ORDER BY n DESC, f, p").fetchall()
+    counts = {f"{field}: {problem}": int(n) for field, problem, n, _ex in found}
+    examples = {f"{field}: {problem}": list(ex or []) for field, problem, _n, ex in found}
     for _row, _col, _msg, _raw in reader_rejects:
         counts["(line): unreadable"] = counts.get("(line): unreadable", 0) + 1
-    return counts
+    return counts, examples
 
 
 def _first_problem(engine: duckdb.DuckDBPyConnection,
@@ -261,9 +287,11 @@ def _explain_bad_rows(engine: duckdb.DuckDBPyConnection, source: Source, tbl: Ta
                       readings: Mapping[str, Reading]) -> None:
     """Fill _problem and _reason, in words, for the rows the parse marked bad."""
     _read_bad_rows(engine, source, reader_rejects)
+    issues = issues_sql(tbl, present, config, readings)
     engine.execute(
-        f"UPDATE {PARSED} SET _field = r._field, _problem = r._problem, _reason = r._reason "
-        f"FROM (SELECT _row, {reasons_select(tbl, present, config, readings)} FROM {RAW}) r "
+        f"UPDATE {PARSED} SET _field = r._field, _problem = r._problem, _reason = r._reason, "
+        f"_issues = r._issues FROM (SELECT _row, {issue_columns('_i')} FROM "
+        f"(SELECT _row, {issues} AS _i FROM {RAW})) r "
         f"WHERE {PARSED}._row = r._row AND {PARSED}._field IS NOT NULL"
     )
 

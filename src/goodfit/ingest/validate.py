@@ -19,6 +19,7 @@ from goodfit.ingest.infer import (
     SYMBOL_CURRENCIES,
     Reading,
 )
+from goodfit.ingest.synonyms import value_map
 from goodfit.schema import Column, Kind, Table
 
 
@@ -95,7 +96,9 @@ def cell_currency(raw: str, config: Config) -> CellCurrency:
 
 
 def field_sql(col: Column, raw: str, native: bool, config: Config,
-              reading: Reading | None = None, row_currency: str | None = None) -> FieldSql:
+              reading: Reading | None = None, row_currency: str | None = None,
+              values_map: Mapping[str, str] | None = None, table_name: str = "TABLE"
+              ) -> FieldSql:
     imp = config.import_
     decimal_comma = reading.decimal_comma if reading else imp.decimal_comma is True
     tz = lit(config.project.timezone)
@@ -111,10 +114,16 @@ def field_sql(col: Column, raw: str, native: bool, config: Config,
     if kind is Kind.ENUM:
         norm = f"regexp_replace(lower(trim({raw})), '[\\s-]+', '_', 'g')"
         allowed = ", ".join(lit(v) for v in col.values)
+        # The user's value map, then the built-in synonyms (goodfit.ingest.synonyms).
+        mapped = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in (values_map or {}).items())
         value = (f"CASE WHEN {raw} IN ({allowed}) THEN {raw} "
-                 f"WHEN {norm} IN ({allowed}) THEN {norm} END")
+                 + (f"WHEN {norm} IN ({', '.join(lit(k) for k in values_map or {})}) "
+                    f"THEN CASE {norm} {mapped} END " if mapped else "")
+                 + f"WHEN {norm} IN ({allowed}) THEN {norm} END")
         problem = f"CASE WHEN {value} IS NULL THEN 'unknown value' END"
-        detail = f"{_shown(raw)} || ' is not one of: {', '.join(col.values)}'"
+        detail = (f"{_shown(raw)} || ' is not one of: {', '.join(col.values)} (map it with "
+                  f"[mapping.{table_name}.values.{col.name}] in goodfit.toml or --value "
+                  f"\"{col.name}:THEIRS=OURS\")'")
         return FieldSql(col, value, problem, detail)
     if kind is Kind.TIMESTAMP or kind is Kind.DATE:
         order = {"day first": "dmy", "month first": "mdy"}.get(reading.choice) if reading \
@@ -253,6 +262,7 @@ def parse_select(table: Table, present: dict[str, tuple[str, bool]], config: Con
     values: list[str] = []
     whens: list[str] = []
     row_currency, currency_value = _currency_sql(table, present, config)
+    user_maps = config.value_maps(table.name)
     for col in table.columns:
         if col.name == "currency" and currency_value:
             values.append(f"{currency_value} AS currency")
@@ -267,7 +277,8 @@ def parse_select(table: Table, present: dict[str, tuple[str, bool]], config: Con
             values.append(f"CAST(NULL AS {col.sql_type}) AS {q(col.name)}")
             continue
         raw, native = present[col.name]
-        f = field_sql(col, raw, native, config, (readings or {}).get(col.name), row_currency)
+        f = field_sql(col, raw, native, config, (readings or {}).get(col.name), row_currency,
+                      value_map(table.name, col.name, user_maps.get(col.name)), table.name)
         values.append(f"{f.value} AS {q(col.name)}")
         if col.required:
             whens.append(f"WHEN {f.value} IS NULL OR ({f.problem}) IS NOT NULL THEN {lit(col.name)}")
@@ -276,35 +287,46 @@ def parse_select(table: Table, present: dict[str, tuple[str, bool]], config: Con
                          f"AND trim({raw}) <> '' THEN {lit(col.name)}")
     field = "CASE " + " ".join(whens) + " END" if whens else "NULL"
     return (", ".join(values) + f", {field} AS _field, CAST(NULL AS VARCHAR) AS _problem, "
-            "CAST(NULL AS VARCHAR) AS _reason")
+            f"CAST(NULL AS VARCHAR) AS _reason, CAST(NULL AS {ISSUES_TYPE}) AS _issues")
 
 
-def reasons_select(table: Table, present: dict[str, tuple[str, bool]], config: Config,
-                   readings: Mapping[str, Reading] | None = None) -> str:
-    """_field, _problem (generic, for counts) and _reason (quoting the value) of a bad row."""
-    whens_field: list[str] = []
-    whens_problem: list[str] = []
-    whens_detail: list[str] = []
+ISSUES_TYPE = "STRUCT(f VARCHAR, p VARCHAR, d VARCHAR, v VARCHAR)[]"
+
+
+def issues_sql(table: Table, present: dict[str, tuple[str, bool]], config: Config,
+               readings: Mapping[str, Reading] | None = None) -> str:
+    """Every problem of a bad row, not just the first: a list of (field, problem, detail,
+    value); see ``issue_columns`` for the quarantine line made of it."""
+    items: list[str] = []
     row_currency, _value = _currency_sql(table, present, config)
+    user_maps = config.value_maps(table.name)
     for col in table.columns:
         if col.name not in present:
             continue
         raw, native = present[col.name]
-        f = field_sql(col, raw, native, config, (readings or {}).get(col.name), row_currency)
+        f = field_sql(col, raw, native, config, (readings or {}).get(col.name), row_currency,
+                      value_map(table.name, col.name, user_maps.get(col.name)), table.name)
         blank = f"({raw} IS NULL OR trim({raw}) = '')"
+        shown = f"CASE WHEN length({raw}) > 60 THEN left({raw}, 57) || '...' ELSE {raw} END"
+        name = lit(col.name)
         if col.required:
-            whens_field.append(f"WHEN {blank} THEN {lit(col.name)}")
-            whens_problem.append(f"WHEN {blank} THEN 'missing'")
-            whens_detail.append(f"WHEN {blank} THEN 'required value is missing'")
+            items.append(f"CASE WHEN {blank} THEN {{'f': {name}, 'p': 'missing', "
+                         f"'d': 'required value is missing', 'v': ''}} END")
         cond = f"(NOT {blank} AND ({f.problem}) IS NOT NULL)"
-        whens_field.append(f"WHEN {cond} THEN {lit(col.name)}")
-        whens_problem.append(f"WHEN {cond} THEN {f.problem}")
-        whens_detail.append(f"WHEN {cond} THEN {f.detail}")
-    if not whens_field:
-        return "NULL AS _field, NULL AS _problem, NULL AS _reason"
-    return (f"CASE {' '.join(whens_field)} END AS _field, "
-            f"CASE {' '.join(whens_problem)} END AS _problem, "
-            f"CASE {' '.join(whens_detail)} END AS _reason")
+        items.append(f"CASE WHEN {cond} THEN {{'f': {name}, 'p': {f.problem}, 'd': {f.detail}, "
+                     f"'v': {shown}}} END")
+    if not items:
+        return f"CAST([] AS {ISSUES_TYPE})"
+    return f"CAST(list_filter([{', '.join(items)}], x -> x IS NOT NULL) AS {ISSUES_TYPE})"
+
+
+def issue_columns(issues: str) -> str:
+    """_field, _problem, _reason and _issues from a list of issues."""
+    return (f"array_to_string(list_transform({issues}, x -> x.f), ', ') AS _field, "
+            f"{issues}[1].p AS _problem, "
+            f"CASE WHEN len({issues}) = 1 THEN {issues}[1].d ELSE "
+            f"array_to_string(list_transform({issues}, x -> x.f || ': ' || x.d), '; ') END "
+            f"AS _reason, {issues} AS _issues")
 
 
 def row_hash_sql(table: Table) -> str:
