@@ -100,8 +100,7 @@ def run_text_analysis(project: Any) -> list[str]:
     if hasattr(project, "analyze_tone"):
         project.analyze_tone()
         done.append("tone")
-    if hasattr(project, "analyze"):
-        done += [f"{step}: {outcome}" for step, outcome in project.analyze()]
+    done += [f"{o.step}: {o.summary}" for o in project.analysis.run()]
     return done
 
 

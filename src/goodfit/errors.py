@@ -27,6 +27,33 @@ def _did_you_mean(word: str, candidates: Iterable[str]) -> str:
     return f" Did you mean {', '.join(repr(m) for m in matches)}?" if matches else ""
 
 
+# What each exit code of the command line means (docs/cli.md is generated from this).
+EXIT_MEANINGS: dict[int, str] = {
+    0: "success",
+    1: "a goodfit error not covered below",
+    2: "usage error: unknown command, option, table, customer or snapshot",
+    3: "project or configuration problem (no goodfit.toml, invalid key, nothing scored yet)",
+    4: "bad input data (unreadable file, missing columns, a bad row under `--strict`)",
+    5: "warehouse problem (cannot connect, backend cannot do this)",
+    6: "import: more than `[import] max_rejected_share` of the rows (or every row) were "
+       "quarantined (`too_many_rejected`); or, with `--fail-on-reject`, any row was",
+    7: "a connector could not fetch: credentials refused, wrong URL, source unavailable "
+       "after retries",
+    70: "a bug in goodfit: the traceback is printed, please report it",
+}
+
+
+def error_classes() -> list[type[GoodfitError]]:
+    """Every error goodfit raises on purpose, for the generated reference."""
+    found: list[type[GoodfitError]] = []
+    todo: list[type[GoodfitError]] = [GoodfitError]
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo.extend(cls.__subclasses__())
+    return sorted(found, key=lambda c: (c.exit_code, c.code))
+
+
 class GoodfitError(Exception):
     """Base class: a problem a user can fix. Anything else is a bug."""
 
@@ -429,3 +456,14 @@ class InvalidChoice(GoodfitError):
         choices = list(choices)
         super().__init__(f"{option} must be one of {', '.join(choices)}, not '{value}'."
                          f"{_did_you_mean(value, choices)}")
+
+
+class NoScoringRun(GoodfitError):
+    """A command that shows scores was asked for them before any were computed."""
+
+    code = "no_scoring_run"
+    exit_code = 3
+
+    def __init__(self) -> None:
+        super().__init__("no scoring run is stored yet: reads show a stored run and never "
+                         "compute one. Run: goodfit score (or goodfit analyze)")

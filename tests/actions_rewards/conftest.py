@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from goodfit.project import Project
+from goodfit.window import Window
 
 AS_OF = datetime(2025, 1, 1)
 
@@ -86,6 +87,8 @@ class Provider:
     def project(self, root: Path, warehouse_url: str | None = None) -> Project:
         proj = Project.init(root / "proj", warehouse_url=warehouse_url)
         proj.import_directory(self.write(root / "data"), strict=True)
+        # rewards read the idle flag of a stored scoring run: score the same window
+        proj.scoring.score(window=Window(as_of=AS_OF, since=datetime(2024, 1, 1), until=AS_OF))
         return proj
 
 

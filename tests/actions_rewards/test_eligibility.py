@@ -24,7 +24,7 @@ def test_only_customers_meeting_every_rule_are_eligible(world: Project) -> None:
     plan = _plan(world)
     assert [c.customer_id for c in plan.eligible] == ["C-EUR", "C-IDEAL", "C-IDEAL2"]
     assert plan.others == 1  # C-GONE: cancelled and a ticket
-    assert plan.idle_source == "computed"
+    assert plan.idle_source == "snapshot 1"  # the stored run's idle flags, never recomputed
 
 
 def test_near_misses_name_the_one_rule_and_by_how_much(world: Project) -> None:
@@ -65,14 +65,16 @@ def test_thresholds_come_from_config(world: Project) -> None:
     assert {"C-CHEAP", "C-TICKET", "C-NEW"} <= set(ids)
 
 
-def test_the_scoring_idle_flag_wins_over_the_local_rule(world: Project) -> None:
+def test_idle_comes_from_the_stored_run_not_a_table_anyone_may_rewrite(world: Project) -> None:
+    """The first release read the warehouse ``flags`` table, which any read command could
+    rewrite; the plan now reads the stored run's ``idle`` flags."""
     world.warehouse.write_table("flags", pa.table({
         "customer_id": ["C-IDEAL"], "code": ["idle"], "severity": ["info"], "detail": ["x"],
         "evidence": ["[]"]}))
     plan, _ = world.rewards_plan(as_of=AS_OF, save=False)
-    assert plan.idle_source == "flags table"
+    assert plan.idle_source == "snapshot 1"
     ids = [c.customer_id for c in plan.eligible]
-    assert "C-IDEAL" not in ids and "C-IDLE" in ids
+    assert "C-IDEAL" in ids and "C-IDLE" not in ids
 
 
 def test_a_customer_without_usage_rows_is_not_called_idle(tmp_path: Path) -> None:

@@ -63,7 +63,11 @@ def invoke(*args: str) -> tuple[int, str]:
 def test_scorecard_json_sorted_by_least_profit(project: Path) -> None:
     code, out = invoke("scorecard", "-p", str(project), *WINDOW, "--json")
     assert code == 0, out
-    rows = json.loads(out)
+    data = json.loads(out)
+    # a date as --until is that whole day: the half-open window ends at the next midnight
+    assert data["window"]["since"] == "2024-01-01 00:00:00"
+    assert data["window"]["until"] == "2025-01-01 00:00:00"
+    rows = data["customers"]
     # acme: 100 − (30 + 90) min × 1.00 = −20; beta: 54.00 − 2 × 6 min = 42; calm: 300
     assert [(r["customer_id"], r["profit"]) for r in rows] == [
         ("acme", "-20.0000"), ("beta", "42.0000"), ("calm", "300.0000")]
@@ -73,7 +77,7 @@ def test_scorecard_top_and_sort_by_tickets(project: Path) -> None:
     code, out = invoke("scorecard", "-p", str(project), *WINDOW, "--sort", "tickets",
                        "--top", "1", "--format", "json")
     assert code == 0, out
-    assert [r["customer_id"] for r in json.loads(out)] == ["acme"]
+    assert [r["customer_id"] for r in json.loads(out)["customers"]] == ["acme"]
 
 
 def test_csv_for_spreadsheets_neutralises_formulas(project: Path, tmp_path: Path) -> None:

@@ -7,24 +7,41 @@ the contract-shaped ``scorecard`` table the builder wrote, for a fixed window.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from goodfit.project import Project
+from goodfit.scoring.explain import ScoringRun
 from goodfit.scoring.inputs import ScoringInputs
+from goodfit.scoring.service import Scoring
+from goodfit.window import Window
 from tests.scoring.builders import SINCE, UNTIL, Provider
 
 
-class BuilderProject(Project):
-    def _scoring_inputs(self, as_of: datetime | None = None, since: datetime | None = None,
-                        until: datetime | None = None) -> tuple[ScoringInputs, datetime]:
-        wh = self.warehouse
+class BuilderScoring(Scoring):
+    """Scores the builder's contract-shaped ``scorecard`` table over the builder's window."""
+
+    def inputs(self, window: Window) -> ScoringInputs:
+        wh = self._ws.warehouse
         text = {n: wh.table(n) for n in ("message_tone", "ticket_resolution", "ticket_kb_match")
                 if wh.has_table(n)}
         return ScoringInputs(tables=wh.tables(), scorecard=wh.table("scorecard"),
-                             since=since or SINCE, until=until or UNTIL, **text), as_of or UNTIL
+                             since=window.since, until=window.until, **text)
+
+    def score(self, as_of: Any = None, since: Any = None, until: Any = None, *,
+              window: Window | None = None, **kw: Any) -> ScoringRun:
+        window = window or Window(as_of=as_of or UNTIL, since=since or SINCE,
+                                  until=until or UNTIL)
+        return super().score(window=window, **kw)
+
+
+class BuilderProject(Project):
+    @cached_property
+    def scoring(self) -> Scoring:
+        return BuilderScoring(self.ws, self.metrics)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from goodfit.cli import app
-from goodfit.errors import UnknownCustomer
+from goodfit.errors import NoScoringRun, UnknownCustomer
 from goodfit.schema import TABLES
 from tests.scoring.builders import Provider
 from tests.scoring.demo import demo_provider
@@ -44,7 +44,11 @@ def test_explain_names_rows_behind_each_flag(make_project) -> None:
         p.tone_row(p.message(t, D + timedelta(minutes=i), body="you idiots"),
                    spans=[("insult", 4, 10, "idiots")])
     project = make_project(p)
+    with pytest.raises(NoScoringRun, match="goodfit score"):  # reads never compute
+        project.explain("a")
+    stored = project.score().snapshot
     e = project.explain("a")
+    assert e.snapshot == stored and e.to_dict()["snapshot"]["id"] == stored.id
     assert e.segment == "part_ways"
     assert [f.code for f in e.flags] == ["abusive_language"]
     assert e.flags[0].evidence[0].quote == "idiots"

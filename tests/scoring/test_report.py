@@ -31,6 +31,7 @@ def parse(html: str) -> Tags:
 
 def test_report_is_one_self_contained_file(make_project, tmp_path: Path) -> None:
     project = make_project(demo_provider())
+    project.score()  # the report shows a stored run
     out = project.report(tmp_path / "r.html")
     html = out.read_text(encoding="utf-8")
     tags = parse(html)
@@ -59,6 +60,7 @@ def test_customer_text_is_escaped_everywhere(make_project, tmp_path: Path) -> No
     p = demo_provider(xss=True)
     p.rows["tickets"][0]["resolution_code"] = "<script>alert('code')</script>"
     project = make_project(p)
+    project.score()  # the report shows a stored run
     html = project.report(tmp_path / "r.html").read_text(encoding="utf-8")
     tags = parse(html)
     assert all(t != "script" and t != "img" for t, _ in tags.tags)
@@ -84,6 +86,7 @@ def _chromium() -> str | None:
                     "(make system-deps installs the Debian chromium package)")
 def test_report_renders_in_headless_chromium(make_project, tmp_path: Path) -> None:
     project = make_project(demo_provider(xss=True))
+    project.score()  # the report shows a stored run
     out = project.report(tmp_path / "r.html")
     png = tmp_path / "shot.png"
     with tempfile.TemporaryDirectory() as profile:
@@ -106,6 +109,7 @@ def test_capped_report_links_only_to_sections_it_holds(make_project, tmp_path: P
     monkeypatch.setattr("goodfit.report.data.MAX_CUSTOMER_SECTIONS", 3)
     monkeypatch.setattr("goodfit.report.data.MAX_FLAG_ROWS", 4)
     project = make_project(demo_provider())
+    project.score()  # the report shows a stored run
     html = project.report(tmp_path / "r.html").read_text(encoding="utf-8")
     tags = parse(html)
     ids = {a["id"] for _, a in tags.tags if a.get("id")}

@@ -75,6 +75,6 @@ def test_project_tone_uses_the_project_settings(project: Project) -> None:
 
 
 def test_analyze_everything_includes_tone(project: Project) -> None:
-    outcomes = dict(project.analyze())
+    outcomes = {o.step: o.summary for o in project.analysis.run()}
     assert outcomes["tone"] == "2 of 5 customer messages flagged, 2 abusive toward staff"
     assert project.warehouse.has_table(MESSAGE_TONE)

@@ -35,11 +35,7 @@ app = typer.Typer(
 console = Console()
 err_console = Console(stderr=True)
 
-# Exit codes (documented in docs/cli.md): 0 ok, 1 generic goodfit error, 2 usage / unknown
-# name, 3 project or configuration problem, 4 bad input data, 5 warehouse problem,
-# 6 import finished but rows were quarantined and --fail-on-reject was given, 7 a connector
-# could not fetch (credentials refused, wrong URL, source unavailable after retries),
-# 70 a bug in goodfit (please report it).
+# Exit codes: goodfit.errors.EXIT_MEANINGS (docs/cli.md is generated from it).
 EXIT_BUG = 70
 
 ProjectOption = Annotated[
@@ -47,6 +43,23 @@ ProjectOption = Annotated[
                        envvar="GOODFIT_PROJECT", show_default=False)
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from goodfit import __version__
+
+        typer.echo(f"goodfit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print goodfit's version and exit.")] = False,
+) -> None:
+    """What each customer really costs to serve, who carries the support load, and what to
+    do about it."""
 
 
 def open_project(path: Path | None) -> Project:
@@ -59,9 +72,13 @@ def print_json(data: Any) -> None:
 
 @contextmanager
 def rich_progress(enabled: bool = True) -> Iterator[Progress]:
-    """A Progress callback drawn as Rich bars on stderr; silent when not a terminal."""
-    if not enabled or not err_console.is_terminal:
+    """A Progress callback drawn as Rich bars on stderr; plain lines (a stage's start and
+    end, with its time) when stderr is not a terminal, so a log shows where a long run is."""
+    if not enabled:
         yield NO_PROGRESS
+        return
+    if not err_console.is_terminal:
+        yield _plain_lines()
         return
     bars = RichProgress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=err_console, transient=True)
@@ -74,6 +91,24 @@ def rich_progress(enabled: bool = True) -> Iterator[Progress]:
 
     with bars:
         yield report
+
+
+def _plain_lines() -> Progress:
+    import time
+
+    started: dict[str, float] = {}
+
+    def report(stage: str, done: int, total: int | None = None) -> None:
+        now = time.monotonic()
+        if stage not in started:
+            started[stage] = now
+            sys.stderr.write(f"{time.strftime('%H:%M:%S')} {stage}: started\n")
+        if total is not None and done >= total and started.get(stage) != -1.0:
+            sys.stderr.write(f"{time.strftime('%H:%M:%S')} {stage}: done in "
+                             f"{now - started[stage]:.1f} s\n")
+            started[stage] = -1.0  # said once
+
+    return report
 
 
 def run() -> None:

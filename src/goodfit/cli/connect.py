@@ -43,17 +43,13 @@ def connect_add(
     as_json: JsonOption = False,
 ) -> None:
     """Add a connector to goodfit.toml: its type, URL and options — never credentials."""
-    from goodfit.connectors.credentials import NEEDS, env_name
-    from goodfit.connectors.setup import parse_option
-
-    options = dict(parse_option(o) for o in option or [])
     p = open_project(project)
-    settings = p.connect_add(name, type_, url, options)
+    settings = p.connectors.add(name, type_, url, p.connectors.parse_options(option or []))
     if as_json:
         print_json({"name": name, **settings.model_dump()})
         return
     console.print(Text(f"Added connector {name} ({settings.type}) to goodfit.toml"))
-    names = " and ".join(env_name(name, f) for f in NEEDS[settings.type])
+    names = " and ".join(p.connectors.credential_names(name))
     console.print(Text(f"Credentials: set {names} (or put them under [{name}] in "
                        "~/.config/goodfit/secrets.toml; see "
                        f"docs/connectors/{settings.type}.md), then run: goodfit sync {name}"))

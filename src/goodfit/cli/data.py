@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table as RichTable
@@ -20,10 +20,11 @@ from goodfit.cli.app import (
 )
 from goodfit.config import check_value_map
 from goodfit.errors import GoodfitError, TooManyRejected
-from goodfit.ingest import ImportResult
-from goodfit.ingest.templates import data_model_markdown, write_templates
 from goodfit.project import Project
 from goodfit.schema import table as lookup_table
+
+if TYPE_CHECKING:
+    from goodfit.ingest import ImportResult
 
 EXIT_REJECTED = 6
 
@@ -50,11 +51,11 @@ def templates(
         "--docs", help="Also write the data-model reference (markdown) to this file.")] = None,
 ) -> None:
     """Write one CSV template per canonical table (header and one example row)."""
-    for path in write_templates(directory):
+    for path in Project.write_templates(directory):
         console.print(Text(str(path)))
     if docs:
         docs.parent.mkdir(parents=True, exist_ok=True)
-        docs.write_text(data_model_markdown() + "\n", encoding="utf-8")
+        docs.write_text(Project.data_model_markdown() + "\n", encoding="utf-8")
         console.print(Text(str(docs)))
 
 

@@ -8,24 +8,20 @@ import json
 import math
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import ibis
-import pyarrow as pa
-import pyarrow.parquet as pq
 import typer
 from rich.table import Table as RichTable
 from rich.text import Text
 
 from goodfit.cli.app import JsonOption, ProjectOption, app, console, open_project, print_json
+from goodfit.cli.options import AsOf, Since, Until, window_line
 from goodfit.errors import GoodfitError
 
-AsOf = Annotated[str | None, typer.Option("--as-of", help="Figures as of the end of this day "
-                                           "(YYYY-MM-DD; default: the newest data).")]
-Since = Annotated[str | None, typer.Option("--since", help="First day of the window "
-                                           "(default: 12 months before --until).")]
-Until = Annotated[str | None, typer.Option("--until", help="Last day of the window, included "
-                                           "(default: --as-of).")]
+if TYPE_CHECKING:  # ibis and pyarrow load when a command needs them, not at start-up
+    import ibis
+    import pyarrow as pa
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -52,6 +48,8 @@ class By(StrEnum):
 def sort_scorecard(card: ibis.Table, sort: Sort) -> ibis.Table:
     """Worst first: least profit, most support cost per dollar (no revenue but some support
     cost counts as infinitely expensive), most tickets, most minutes."""
+    import ibis
+
     if sort is Sort.profit:
         return card.order_by([card.profit, card.customer_id])
     if sort is Sort.cost_per_dollar:
@@ -109,11 +107,13 @@ def scorecard(
     as_json: JsonOption = False,
 ) -> None:
     """Cost to serve, profit and support load per customer (one row per customer)."""
-    proj = open_project(project)
-    card = sort_scorecard(proj.scorecard(as_of=as_of, since=since, until=until), sort)
-    if top is not None:
-        card = card.limit(top)
-    data = card.to_pyarrow()
+    with open_project(project) as proj:
+        window = proj.metrics.window(as_of, since, until)
+        rows = proj.metrics.window_rows(window)
+        card = sort_scorecard(proj.metrics.scorecard(window=window), sort)
+        if top is not None:
+            card = card.limit(top)
+        data = card.to_pyarrow()
     if as_json:
         fmt = Format.json
     elif fmt is Format.table and out is not None:  # --out card.csv: the suffix says how
@@ -122,13 +122,16 @@ def scorecard(
     if fmt is Format.parquet:
         if out is None:
             raise GoodfitError("--format parquet needs --out FILE")
+        import pyarrow.parquet as pq
+
         pq.write_table(data, out)
         console.print(Text(f"{data.num_rows} rows written to {out}"))
         return
     if fmt is Format.csv:
         text = spreadsheet_csv(data)
-    elif fmt is Format.json:
-        text = json.dumps(data.to_pylist(), indent=2, default=str) + "\n"
+    elif fmt is Format.json:  # the window travels with the rows
+        text = json.dumps({"window": {**window.to_dict(), "rows": rows},
+                           "customers": data.to_pylist()}, indent=2, default=str) + "\n"
     else:
         text = ""
     if out is not None and fmt is not Format.table:
@@ -138,6 +141,7 @@ def scorecard(
     if text:
         typer.echo(text, nl=False)
         return
+    console.print(window_line(window, rows))
     table = RichTable(title=f"Scorecard (worst first by {sort.value})")
     for col in TABLE_COLUMNS:
         table.add_column(col.replace("_", " "), justify="left" if col in ("customer_id", "name")
@@ -169,7 +173,9 @@ def customer(
     as_json: JsonOption = False,
 ) -> None:
     """One customer: every figure broken down to its rows, and the monthly trend."""
-    b = open_project(project).customer(customer_id, as_of=as_of, since=since, until=until)
+    with open_project(project) as p:
+        window = p.metrics.window(as_of, since, until)
+        b = p.metrics.customer(customer_id, window=window)
     if as_json:
         print_json(b.to_dict())
         return
@@ -231,10 +237,14 @@ def concentration(
     as_json: JsonOption = False,
 ) -> None:
     """Who carries the load: Gini, the few customers carrying 50/80/90%, the knee."""
-    c = open_project(project).concentration(by.value, as_of=as_of, since=since, until=until)
+    with open_project(project) as p:
+        window = p.metrics.window(as_of, since, until)
+        rows = p.metrics.window_rows(window)
+        c = p.metrics.concentration(by.value, window=window)
     if as_json:
-        print_json(c.to_dict())
+        print_json({"window": {**window.to_dict(), "rows": rows}, **c.to_dict()})
         return
+    console.print(window_line(window, rows))
     console.print(Text(f"Concentration of {by.value} across {c.customers:,} customers "
                        f"(total {c.total_load:,.2f})", style="bold"))
     console.print(Text(f"Gini {c.gini:.3f}  (0 = everyone equal, 1 = one customer carries all)"))

@@ -12,23 +12,28 @@ from typing import Any
 import typer
 
 from goodfit.cli.app import app
+from goodfit.errors import EXIT_MEANINGS, error_classes
 
-EXIT_CODES = """## Exit codes
 
-| code | meaning |
-| --- | --- |
-| 0 | success |
-| 1 | a goodfit error not covered below |
-| 2 | usage error: unknown command, option, table or customer |
-| 3 | project or configuration problem (no goodfit.toml, invalid key) |
-| 4 | bad input data (unreadable file, missing columns, a bad row under `--strict`) |
-| 5 | warehouse problem (cannot connect, backend cannot do this) |
-| 6 | import: more than `[import] max_rejected_share` of the rows (or every row) would be quarantined, so nothing was imported (`too_many_rejected`); or, with `--fail-on-reject`, any row was quarantined |
-| 7 | a connector could not fetch: credentials refused, wrong URL, source unavailable after retries |
-| 70 | a bug in goodfit: the traceback is printed, please report it |
+def exit_codes_markdown() -> str:
+    """The exit codes and every stable error code, from goodfit.errors."""
+    lines = ["## Exit codes", "", "| code | meaning |", "| --- | --- |"]
+    lines += [f"| {code} | {meaning} |" for code, meaning in EXIT_MEANINGS.items()]
+    lines += ["", "## Error codes", "",
+              'With `--json`, errors are printed as `{"error": CODE, "message": …}`; `CODE` is '
+              "stable.", "", "| error | exit code | what it means |", "| --- | --- | --- |"]
+    for cls in error_classes():
+        doc = _first_paragraph(cls.__doc__) if cls.__doc__ else ""
+        what = doc or " ".join(w.lower() for w in _words(cls.__name__))
+        lines.append(f"| `{cls.code}` | {cls.exit_code} | {what.replace('|', '/')} |")
+    return "\n".join(lines) + "\n"
 
-With `--json`, errors are printed as `{"error": CODE, "message": …}`; `CODE` is stable.
-"""
+
+def _words(name: str) -> list[str]:
+    """``UnknownCustomer`` → ["Unknown", "Customer"]."""
+    import re
+
+    return re.findall(r"[A-Z][a-z]+|[A-Z]+(?![a-z])|[a-z]+", name)
 
 
 def _first_paragraph(text: str | None) -> str:
@@ -88,7 +93,7 @@ def cli_reference_markdown() -> str:
         cmd = root.commands[name]
         if not cmd.hidden:
             _command_section(f"goodfit {name}", cmd, out)
-    out.append(EXIT_CODES)
+    out.append(exit_codes_markdown())
     return "\n".join(out)
 
 

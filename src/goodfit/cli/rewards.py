@@ -12,6 +12,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from goodfit.cli.app import JsonOption, ProjectOption, app, console, open_project, print_json
+from goodfit.project import Project
 
 rewards_app = typer.Typer(help="Reward time-efficient customers with a draw anyone can verify.",
                           no_args_is_help=True)
@@ -118,9 +119,7 @@ def rewards_verify(draw_id: Annotated[int | None, typer.Argument(help="Draw id."
                    json_: JsonOption = False) -> None:
     """Recompute the winners from the published files alone. Exit 1 when they disagree."""
     if directory is not None:
-        from goodfit.actions import draw
-
-        v = draw.verify(directory)
+        v = Project.verify_draw_files(directory)
     elif draw_id is not None:
         with open_project(project) as p:
             v = p.rewards_verify(draw_id, actor=actor)
@@ -193,12 +192,10 @@ def whatif_cmd(
     top: Annotated[int, typer.Option(help="Customers to list (0: all).")] = 20,
 ) -> None:
     """Revenue and profit per customer and in total if fees or prices changed. Read-only."""
-    from goodfit.actions.whatif import parse_fee, parse_price
-
-    fees: dict[str, Decimal] | None = dict(parse_fee(f) for f in fee) if fee else None
-    prices = [parse_price(x) for x in price or []]
     with open_project(project) as p:
-        r = p.whatif(fees=fees, prices=prices, churn=churn, behaviour_change=behaviour,
+        fees: dict[str, Decimal] | None = p.pricing.parse_fees(fee) if fee else None
+        prices = p.pricing.parse_prices(price or [])
+        r = p.pricing.whatif(fees=fees, prices=prices, churn=churn, behaviour_change=behaviour,
                      as_of=as_of)
     if json_:
         print_json(r.to_dict())

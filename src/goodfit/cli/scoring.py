@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table as RichTable
@@ -20,45 +19,57 @@ from goodfit.cli.app import (
     print_json,
     rich_progress,
 )
+from goodfit.cli.options import AsOf, Since, Snapshot, Until, window_line
 
-DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
-AsOf = Annotated[datetime | None, typer.Option(
-    "--as-of", formats=DATE_FORMATS, help="Score as of this date (default: newest data).")]
-Since = Annotated[datetime | None, typer.Option(
-    "--since", formats=DATE_FORMATS, help="Window start (default: 12 months before --until).")]
-Until = Annotated[datetime | None, typer.Option(
-    "--until", formats=DATE_FORMATS, help="Window end (default: --as-of).")]
+if TYPE_CHECKING:
+    from goodfit.scoring.history import SnapshotInfo
+
 SEGMENT_STYLE = {"reward": "green", "healthy": "white", "educate": "blue", "reprice": "yellow",
                  "part_ways": "red"}
+
+
+def stored_run_line(info: SnapshotInfo | None) -> Text:
+    """Which stored run a read shows: reads never compute one."""
+    if info is None:
+        return Text("")
+    return Text(f"Stored run: snapshot {info.id} of {info.created_at:%Y-%m-%d %H:%M} "
+                f"(config {info.config_hash}); window {info.since:%Y-%m-%d} – "
+                f"{info.until:%Y-%m-%d}. Recompute with: goodfit score", style="dim")
 
 
 @app.command()
 def score(
     project: ProjectOption = Path("."), as_of: AsOf = None, since: Since = None, until: Until = None,
-    snapshot: Annotated[bool, typer.Option("--snapshot", help="Also store a snapshot.")] = False,
-    label: Annotated[str | None, typer.Option("--label", help="Snapshot label.")] = None,
+    label: Annotated[str | None, typer.Option("--label", help="Label for the stored run.")] = None,
     json: JsonOption = False,
+    _snapshot: Annotated[bool, typer.Option(
+        "--snapshot", hidden=True, help="Kept for old scripts: every run is stored.")] = False,
 ) -> None:
-    """Flag behaviour, compute the fit score and segment of every customer."""
-    p = open_project(project)
-    with rich_progress(not json) as progress:
-        run = p.score(as_of=as_of, since=since, until=until, progress=progress)
-    snap = p.snapshot(label, run) if snapshot else None
+    """Flag behaviour, compute the fit score and segment of every customer, and store the
+    run as a snapshot (what explain, risk, report and rewards read)."""
+    with open_project(project) as p:
+        window = p.metrics.window(as_of, since, until)
+        rows = p.metrics.window_rows(window)
+        with rich_progress(not json) as progress:
+            run = p.scoring.score(window=window, label=label, progress=progress)
+    snap = run.snapshot
+    assert snap is not None  # score always stores its run
     scores = run.result.scores
     counts = scores["segment"].value_counts().to_dict()
     if json:
-        print_json({"window": {"as_of": run.as_of, "since": run.since, "until": run.until},
-                    "segments": counts, "flags": len(run.result.flags),
-                    "snapshot": snap.id if snap else None,
+        print_json({"window": {**window.to_dict(), "rows": rows}, "segments": counts,
+                    "flags": len(run.result.flags), "snapshot": snap.id,
                     "customers": scores.to_dict("records")})
         return
+    console.print(window_line(window, rows))
     t = RichTable(title=f"Segments ({run.since:%Y-%m-%d} to {run.until:%Y-%m-%d})")
     t.add_column("segment")
     t.add_column("customers", justify="right")
-    for seg in ("reward", "healthy", "educate", "reprice", "part_ways"):
-        t.add_row(Text(seg, style=SEGMENT_STYLE[seg]), str(counts.get(seg, 0)))
+    for seg in sorted(counts, key=lambda k: (list(SEGMENT_STYLE).index(k)
+                                             if k in SEGMENT_STYLE else 99, k)):
+        t.add_row(Text(seg, style=SEGMENT_STYLE.get(seg, "")), str(counts.get(seg, 0)))
     console.print(t)
-    worst = scores.sort_values("score").head(10)
+    worst = scores.sort_values(["score", "customer_id"]).head(10)
     w = RichTable(title="Lowest fit")
     for col in ("customer", "fit", "segment", "reason"):
         w.add_column(col)
@@ -66,21 +77,23 @@ def score(
         w.add_row(Text(f"{r['name']} ({r['customer_id']})"), f"{r['score']:.0f}",
                   Text(r["segment"], style=SEGMENT_STYLE.get(r["segment"], "")), Text(r["reason"]))
     console.print(w)
-    console.print(Text(f"{len(run.result.flags)} flags; tables flags and fit_scores written."))
-    if snap:
-        console.print(Text(f"Snapshot {snap.id} stored (config {snap.config_hash})."))
+    console.print(Text(f"{len(run.result.flags)} flags. Stored as snapshot {snap.id} "
+                       f"(config {snap.config_hash}); tables flags and fit_scores written."))
 
 
 @app.command()
 def explain(
     customer: Annotated[str, typer.Argument(help="Customer id.")],
-    project: ProjectOption = Path("."), json: JsonOption = False,
+    project: ProjectOption = Path("."), snapshot: Snapshot = None, json: JsonOption = False,
 ) -> None:
-    """Show a customer's fit score contributions, flags with evidence, and segment reason."""
-    e = open_project(project).explain(customer)
+    """Show a customer's fit score contributions, flags with evidence, and segment reason,
+    from the newest stored run (or --snapshot)."""
+    with open_project(project) as p:
+        e = p.scoring.explain(customer, snapshot)
     if json:
         print_json(e.to_dict())
         return
+    console.print(stored_run_line(e.snapshot))
     console.print(Text.assemble((f"{e.name} ({e.customer_id})", "bold"), "  fit ",
                                 (f"{e.score:.1f}", "bold"), "  ",
                                 (e.segment, SEGMENT_STYLE.get(e.segment, ""))))
@@ -150,12 +163,17 @@ def diff(
 
 
 @app.command()
-def risk(project: ProjectOption = Path("."), json: JsonOption = False) -> None:
-    """Early-life risk: model quality on later sign-ups, and the watch list."""
-    r = open_project(project).early_risk()
+def risk(project: ProjectOption = Path("."), snapshot: Snapshot = None,
+         json: JsonOption = False) -> None:
+    """Early-life risk: model quality on later sign-ups, and the watch list (labelled by the
+    segments of the newest stored run, or --snapshot)."""
+    with open_project(project) as p:
+        run = p.scoring.run(snapshot)
+        r = p.scoring.early_risk(run=run)
     if json:
-        print_json(asdict(r))
+        print_json({"snapshot": run.snapshot.id if run.snapshot else None, **asdict(r)})
         return
+    console.print(stored_run_line(run.snapshot))
     if r.status != "ok":
         console.print(Text(r.message, style="yellow"))
         for item in r.watch_list[:25]:
@@ -190,11 +208,12 @@ def report(
     project: ProjectOption = Path("."),
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Output HTML file "
                                              "(default: reports/report-<time>.html).")] = None,
-    json: JsonOption = False,
+    snapshot: Snapshot = None, json: JsonOption = False,
 ) -> None:
-    """Write the single-file HTML report (opens offline) and print its path."""
-    with rich_progress(not json) as progress:
-        path = open_project(project).report(out, progress=progress)
+    """Write the single-file HTML report of the newest stored run (or --snapshot), which
+    opens offline, and print its path."""
+    with open_project(project) as p, rich_progress(not json) as progress:
+        path = p.reports.write(out, snapshot=snapshot, progress=progress)
     if json:
         print_json({"report": str(path)})
     else:

@@ -11,7 +11,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from goodfit.cli.app import JsonOption, app, console, print_json, rich_progress
-from goodfit.synth import DEFAULT_END, generate
+from goodfit.project import Project
 
 
 @app.command()
@@ -23,10 +23,10 @@ def synth(
                                         help="Months of history, ending with --end.")] = 24,
     seed: Annotated[int, typer.Option("--seed", "-s", min=0,
                                       help="Random seed: the same seed gives the same files.")] = 1,
-    end: Annotated[datetime, typer.Option(
-        "--end", formats=["%Y-%m-%d"], help="Last day of the history (the default is fixed, "
-        "never today, so a seed always gives the same files).")] = datetime(
-            DEFAULT_END.year, DEFAULT_END.month, DEFAULT_END.day),
+    end: Annotated[datetime | None, typer.Option(
+        "--end", formats=["%Y-%m-%d"], help="Last day of the history (default: a fixed day, "
+        "2026-10-31, never today, so a seed always gives the same files).",
+        show_default=False)] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Generate a synthetic provider (customers, billing, usage, tickets, KB) as Parquet.
@@ -35,8 +35,8 @@ def synth(
     for evaluation only.
     """
     with rich_progress(not json_output) as progress:
-        summary = generate(out, customers=customers, months=months, seed=seed, end=end.date(),
-                           progress=progress)
+        summary = Project.synth(out, customers=customers, months=months, seed=seed,
+                                end=end.date() if end else None, progress=progress)
     if json_output:
         print_json(summary.to_dict())
         return

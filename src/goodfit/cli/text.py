@@ -19,6 +19,7 @@ from goodfit.cli.app import (
     print_json,
     rich_progress,
 )
+from goodfit.cli.options import AsOf, Since, Until, window_line
 
 if TYPE_CHECKING:
     from goodfit.text.resolution import Evaluation
@@ -130,12 +131,17 @@ def kb_match(project: ProjectOption = Path("."), json: JsonOption = False) -> No
 
 @kb_app.command("customer")
 def kb_customer(customer_id: Annotated[str, typer.Argument(help="Customer id.")],
-                project: ProjectOption = Path("."), json: JsonOption = False) -> None:
-    """Share of a customer's tickets the docs already answer, and which articles."""
-    info = open_project(project).kb_customer(customer_id)
+                project: ProjectOption = Path("."), as_of: AsOf = None, since: Since = None,
+                until: Until = None, json: JsonOption = False) -> None:
+    """Share of a customer's tickets (opened in the window) the docs already answer, and
+    which articles."""
+    with open_project(project) as p:
+        window = p.metrics.window(as_of, since, until)
+        info = p.text.kb_customer(customer_id, window)
     if json:
-        print_json(asdict(info))
+        print_json({"window": window.to_dict(), **asdict(info)})
         return
+    console.print(window_line(window))
     console.print(Text(f"{info.customer_id}: {info.answerable_tickets:,} of {info.tickets:,} "
                        f"tickets ({info.answerable_share:.0%}) are answered by the docs."))
     if info.articles:

@@ -6,16 +6,18 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table as RichTable
 from rich.text import Text
 
 from goodfit.cli.app import ProjectOption, app, console, open_project, rich_progress
-from goodfit.config import CONFIG_FILE, Config
 from goodfit.errors import GoodfitError
-from goodfit.text.tone import ToneResult, score_tone_batch
+from goodfit.project import Project
+
+if TYPE_CHECKING:
+    from goodfit.text.tone import ToneResult
 
 # One colour per label for highlighted evidence.
 STYLE = {"profanity": "magenta", "insult": "bold red", "threat": "bold yellow",
@@ -74,10 +76,12 @@ def tone(
 
 def _scorer(project: Path | None) -> Callable[[list[str]], list[ToneResult]]:
     """The project's [tone] settings when there is a project; goodfit's defaults otherwise."""
+    from goodfit.config import CONFIG_FILE, Config
+
     if project is not None or (Path(".") / CONFIG_FILE).is_file():
         return open_project(project).tone
     settings = Config().tone
-    return lambda texts: score_tone_batch(texts, settings)
+    return lambda texts: Project.score_tone(texts, settings)
 
 
 def _render(text: str, r: ToneResult) -> None:

@@ -104,7 +104,8 @@ def _engine_for(warehouse: Warehouse) -> tuple[duckdb.DuckDBPyConnection, Loader
 
 def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Path, *,
                 mapping: Mapping[str, str] | None = None, strict: bool | None = None,
-                clear_missing: bool | None = None, quarantine_dir: Path, progress: Progress = NO_PROGRESS) -> ImportResult:
+                clear_missing: bool | None = None, quarantine_dir: Path,
+                progress: Progress = NO_PROGRESS) -> ImportResult:
     tbl = lookup_table(table_name)
     strict = config.import_.strict if strict is None else strict
     clear_missing = config.import_.clear_missing if clear_missing is None else clear_missing

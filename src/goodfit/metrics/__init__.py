@@ -3,7 +3,7 @@
 from goodfit.metrics.breakdown import CustomerBreakdown, customer_breakdown
 from goodfit.metrics.concentration import Concentration, concentration
 from goodfit.metrics.scorecard import scorecard
-from goodfit.metrics.window import Window
+from goodfit.window import Window  # the window lives below metrics: the workspace resolves it
 
 __all__ = ["Concentration", "CustomerBreakdown", "Window", "concentration",
            "customer_breakdown", "scorecard"]

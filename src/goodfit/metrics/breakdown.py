@@ -22,7 +22,7 @@ from goodfit.metrics.revenue import invoice_rows, revenue_rows, unlinked_return_
 from goodfit.metrics.scorecard import scorecard
 from goodfit.metrics.support import ticket_rows
 from goodfit.metrics.usage import usage_rows
-from goodfit.metrics.window import Window
+from goodfit.window import Window
 
 EVIDENCE = ("tickets", "invoices", "returns", "payments", "orders", "usage", "costs")
 

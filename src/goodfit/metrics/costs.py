@@ -7,7 +7,7 @@ import ibis.expr.types as ir
 
 from goodfit.config import Config
 from goodfit.metrics.common import TABLES, month, to_project
-from goodfit.metrics.window import Window
+from goodfit.window import Window
 
 
 def direct_cost_rows(tables: TABLES, config: Config, window: Window) -> ir.Table:

@@ -15,7 +15,7 @@ import ibis.expr.types as ir
 
 from goodfit.config import Config
 from goodfit.metrics.common import TABLES, labour_cost, month, number
-from goodfit.metrics.window import Window
+from goodfit.window import Window
 
 SELF_SERVICE = ("self_service", "api")
 

@@ -13,7 +13,7 @@ import ibis.expr.types as ir
 
 from goodfit.config import Config
 from goodfit.metrics.common import TABLES, dec, money, month
-from goodfit.metrics.window import Window
+from goodfit.window import Window
 
 FRICTION_OUTCOMES = ("failed", "dispute", "chargeback")
 

@@ -23,7 +23,7 @@ import ibis.expr.types as ir
 
 from goodfit.config import Config
 from goodfit.metrics.common import TABLES, money, month, to_project, zero
-from goodfit.metrics.window import Window
+from goodfit.window import Window
 
 RECOGNISED_STATUSES = ("paid", "refunded", "disputed")
 RETURN_OUTCOMES = ("refunded", "chargeback")

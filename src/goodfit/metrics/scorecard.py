@@ -21,7 +21,7 @@ from goodfit.metrics.payments import friction_by_customer
 from goodfit.metrics.revenue import revenue_by_customer
 from goodfit.metrics.support import support_by_customer
 from goodfit.metrics.usage import usage_by_customer
-from goodfit.metrics.window import Window
+from goodfit.window import Window
 
 DAYS_PER_MONTH = 365.25 / 12
 MONEY_COLUMNS = ("revenue", "support_cost", "order_handling_cost", "custom_work_cost",

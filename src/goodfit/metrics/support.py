@@ -14,7 +14,7 @@ import ibis.expr.types as ir
 
 from goodfit.config import Config, CostSettings
 from goodfit.metrics.common import TABLES, from_cents, labour_cents, labour_cost, month, number
-from goodfit.metrics.window import Window
+from goodfit.window import Window
 
 
 def reply_minutes(channel: ir.StringValue, costs: CostSettings) -> ir.FloatingValue:

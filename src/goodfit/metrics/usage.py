@@ -13,7 +13,7 @@ import ibis.expr.types as ir
 
 from goodfit.config import Config
 from goodfit.metrics.common import TABLES, dec, money, month, number
-from goodfit.metrics.window import Window
+from goodfit.window import Window
 
 
 def configured_unit_cost(metric: ir.StringValue, config: Config) -> ir.Value:

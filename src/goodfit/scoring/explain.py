@@ -12,6 +12,7 @@ import pandas as pd
 from goodfit.errors import UnknownCustomer
 from goodfit.scoring.evidence import EvidenceRef, Flag
 from goodfit.scoring.fit import COMPONENTS
+from goodfit.scoring.history import SnapshotInfo
 from goodfit.scoring.inputs import ScoringInputs, frame, money
 from goodfit.scoring.score import ScoreResult
 
@@ -28,9 +29,17 @@ class Explanation:
     figures: dict[str, Any]  # the customer's scorecard row
     # (kind, id) -> a short description of the row: ticket subject, invoice amount, …
     rows: dict[tuple[str, str], str] = field(default_factory=dict)
+    snapshot: SnapshotInfo | None = None  # the stored run these figures come from
 
     def to_dict(self) -> dict[str, Any]:
-        return {"customer_id": self.customer_id, "name": self.name, "score": self.score,
+        run = self.snapshot
+        return {"snapshot": None if run is None else {
+                    "id": run.id, "created_at": run.created_at.isoformat(sep=" "),
+                    "config_hash": run.config_hash},
+                "window": None if run is None else {
+                    "as_of": run.as_of.isoformat(sep=" "), "since": run.since.isoformat(sep=" "),
+                    "until": run.until.isoformat(sep=" ")},
+                "customer_id": self.customer_id, "name": self.name, "score": self.score,
                 "segment": self.segment, "reason": self.reason, "components": self.components,
                 "flags": [{"code": f.code, "severity": f.severity.value, "detail": f.detail,
                            "evidence": [{**e.to_dict(), "row": self.rows.get((e.kind, e.id))}
@@ -75,6 +84,7 @@ class ScoringRun:
     since: datetime
     until: datetime
     inputs: ScoringInputs
+    snapshot: SnapshotInfo | None = None  # the stored run this is (None: not stored)
 
     def explain(self, customer_id: str) -> Explanation:
         scores = self.result.scores
@@ -88,4 +98,5 @@ class ScoringRun:
         return Explanation(customer_id, row["name"], float(row["score"]), str(row["segment"]),
                            str(row["reason"]), {c: money(row[c]) for c in COMPONENTS}, flags,
                            figures,
-                           describe_rows(self.inputs, (e for f in flags for e in f.evidence)))
+                           describe_rows(self.inputs, (e for f in flags for e in f.evidence)),
+                           self.snapshot)

@@ -13,8 +13,8 @@ import pandas as pd
 
 from goodfit.config import Config
 from goodfit.metrics.breakdown import monthly_trend
-from goodfit.metrics.window import Window
 from goodfit.scoring.inputs import ScoringInputs, frame
+from goodfit.window import Window
 
 MONTHLY_COLUMNS = ("customer_id", "month", "revenue", "cost", "margin")
 

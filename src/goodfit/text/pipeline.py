@@ -12,7 +12,7 @@ from pathlib import Path
 import ibis
 
 from goodfit.config import Config
-from goodfit.errors import ModelNotTrained, NoKnowledgeBase, UnknownCustomer, WarehouseError
+from goodfit.errors import ModelNotTrained, NoKnowledgeBase, WarehouseError
 from goodfit.progress import NO_PROGRESS, Progress
 from goodfit.text.corpus import TicketTexts, ticket_texts
 from goodfit.text.kb import Article, KbIndex, KbMatches, calibrate, match_tickets
@@ -26,6 +26,7 @@ from goodfit.text.resolution import (
 )
 from goodfit.text.topics import TopicsResult, find_topics
 from goodfit.warehouse import Warehouse
+from goodfit.window import Window
 
 RESOLUTION_DIR = Path("models") / "resolution"
 TICKET_RESOLUTION, TICKET_KB_MATCH = "ticket_resolution", "ticket_kb_match"
@@ -128,16 +129,16 @@ class CustomerKb:
     articles: list[dict[str, object]]  # article_id, title, url, tickets
 
 
-def customer_kb(warehouse: Warehouse, customer_id: str) -> CustomerKb:
-    customers = warehouse.table("customers")
-    known = customers.filter(customers.customer_id == customer_id).count().execute()
-    if not known:
-        ids = customers.select("customer_id").limit(5000).to_pyarrow().column(0).to_pylist()
-        raise UnknownCustomer(customer_id, [str(i) for i in ids])
+def customer_kb(warehouse: Warehouse, customer_id: str, window: Window) -> CustomerKb:
+    """The customer's tickets opened in the window (existence is checked by the caller)."""
     if not warehouse.has_table(TICKET_KB_MATCH):
         raise WarehouseError("no knowledge-base matches yet. Run: goodfit kb match")
     matches = warehouse.table(TICKET_KB_MATCH)
-    mine = matches.filter(matches.customer_id == customer_id)
+    tickets = warehouse.table("tickets")
+    opened = tickets.filter((tickets.customer_id == customer_id)
+                            & window.contains(tickets.opened_at)).select("ticket_id")
+    mine = matches.filter((matches.customer_id == customer_id)
+                          & matches.ticket_id.isin(opened.ticket_id))
     summary = kb_customer_summary(mine).to_pyarrow().to_pylist()
     arts = kb_customer_articles(mine, warehouse.table("kb_articles")).to_pyarrow().to_pylist()
     s = summary[0] if summary else {"tickets": 0, "answerable_tickets": 0,

@@ -116,3 +116,33 @@ def newest_data(tables: dict[str, ir.Table]) -> datetime:
     if newest is None:
         newest = datetime.now().replace(tzinfo=None)
     return _start_of_next_day(newest)
+
+
+def dated_columns() -> dict[str, str]:
+    """The column that dates each table's rows for a window (its first DATA_TIMESTAMPS entry)."""
+    out: dict[str, str] = {}
+    for name, col in DATA_TIMESTAMPS:
+        out.setdefault(name, col)
+    return out
+
+
+def window_rows(tables: dict[str, ir.Table], window: Window) -> dict[str, int]:
+    """Rows of each dated table inside the window, in one query: every output states them,
+    so a default window that leaves most of a file out can never go unnoticed."""
+    counts = [tables[name].filter(window.contains(tables[name][col].cast("timestamp")))
+              .aggregate(n=ibis._.count()).mutate(table=ibis.literal(name))
+              for name, col in dated_columns().items()
+              if name in tables and col in tables[name].columns]
+    if not counts:
+        return {}
+    rows = ibis.union(*counts).to_pyarrow().to_pylist()
+    found = {str(r["table"]): int(r["n"]) for r in rows}
+    return {name: found.get(name, 0) for name in dated_columns() if name in found}
+
+
+def describe(window: Window, rows: dict[str, int] | None = None) -> dict[str, object]:
+    """The window as every command's JSON states it: dates and rows per table inside."""
+    out: dict[str, object] = dict(window.to_dict())
+    if rows is not None:
+        out["rows"] = rows
+    return out

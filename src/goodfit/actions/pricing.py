@@ -1,0 +1,51 @@
+"""The pricing capability for a project: fee and price what-ifs (read-only)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from goodfit.actions.whatif import PriceChange, WhatIf
+    from goodfit.metrics.service import Metrics
+    from goodfit.workspace import Workspace
+
+
+class Pricing:
+    def __init__(self, ws: Workspace, metrics: Metrics) -> None:
+        self._ws = ws
+        self._metrics = metrics
+
+    @staticmethod
+    def parse_fees(texts: list[str]) -> dict[str, Decimal]:
+        """``["manual_order=7", …]`` from the command line or a form."""
+        from goodfit.actions.whatif import parse_fee
+
+        return dict(parse_fee(t) for t in texts)
+
+    @staticmethod
+    def parse_prices(texts: list[str]) -> list[PriceChange]:
+        from goodfit.actions.whatif import parse_price
+
+        return [parse_price(t) for t in texts]
+
+    def whatif(self, *, fees: dict[str, Decimal] | None = None,
+               prices: list[PriceChange] | None = None, churn: float | None = None,
+               behaviour_change: float | None = None, as_of: datetime | None = None
+               ) -> WhatIf:
+        """Revenue and profit per customer if these fees and prices applied, over the
+        same window (the one resolver) the scorecard uses. Reads only."""
+        from goodfit.actions import whatif
+
+        w = self._ws.config.whatif
+        window = self._ws.window(as_of)
+        card = self._metrics.scorecard(window=window)
+        tables = self._metrics.tables()
+        a = whatif.Assumptions(churn=w.churn if churn is None else churn,
+                               behaviour_change=(w.behaviour_change if behaviour_change is None
+                                                 else behaviour_change))
+        return whatif.whatif(card, tables["orders"], tables["services"],
+                             fees if fees is not None else dict(w.fees), prices or [], a,
+                             since=window.since, until=window.until,
+                             currency=self._ws.config.project.currency)

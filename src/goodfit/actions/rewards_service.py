@@ -1,0 +1,82 @@
+"""The rewards capability for a project: who is eligible, commit-reveal draws, credits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from goodfit.actions.service import action_context
+
+if TYPE_CHECKING:
+    from goodfit.actions.draw import Verification as DrawVerification
+    from goodfit.actions.reward_draws import DrawRecord, Export
+    from goodfit.actions.rewards import RewardPlan
+    from goodfit.scoring.service import Scoring
+    from goodfit.workspace import Workspace
+
+
+class Rewards:
+    def __init__(self, ws: Workspace, scoring: Scoring) -> None:
+        self._ws = ws
+        self._scoring = scoring
+
+    def plan(self, *, as_of: datetime | None = None, save: bool = True,
+             actor: str | None = None, snapshot: int | None = None
+             ) -> tuple[RewardPlan, DrawRecord | None]:
+        """Who is eligible for a reward (and the near-misses); saved as a draw to commit.
+
+        Idle customers are those the stored scoring run (the newest, or ``snapshot``)
+        flagged ``idle``: the one definition, read, never recomputed here.
+        """
+        from goodfit.actions import reward_draws, rewards
+
+        run = self._scoring.run(snapshot)
+        idle = {f.customer_id for f in run.result.flags if f.code == "idle"}
+        source = f"snapshot {run.snapshot.id}" if run.snapshot else "scoring run"
+        as_of = as_of or self._ws.window().as_of
+        ctx = action_context(self._ws)
+        recent = reward_draws.recent_winners(ctx, as_of,
+                                             self._ws.config.rewards.exclude_recent_winners_months)
+        result = rewards.plan(self._ws.tables(), self._ws.config, as_of=as_of, idle=idle,
+                              idle_source=source, recent_winners=recent)
+        record = reward_draws.save_plan(ctx, result, actor) if save else None
+        return result, record
+
+    def commit(self, draw_id: int, actor: str) -> DrawRecord:
+        """Publish the eligible list and the hash of a secret seed (PROJECT/rewards/<id>/)."""
+        from goodfit.actions import reward_draws
+
+        return reward_draws.commit(action_context(self._ws), draw_id, actor)
+
+    def draw(self, draw_id: int, actor: str) -> DrawRecord:
+        """Reveal the seed and draw the winners from seed + committed list."""
+        from goodfit.actions import reward_draws
+
+        return reward_draws.run_draw(action_context(self._ws), draw_id, actor)
+
+    def verify(self, draw_id: int | None = None, *, directory: Path | None = None,
+               actor: str | None = None) -> DrawVerification:
+        """Recompute a draw's winners from its published files alone.
+
+        With a draw id, also check the files are the ones this project recorded, and
+        record the outcome (state DB and audit log).
+        """
+        from goodfit.actions import draw, reward_draws
+
+        if directory is not None:
+            return draw.verify(directory)
+        if draw_id is None:
+            raise ValueError("give a draw id or a directory")
+        return reward_draws.verify_recorded(action_context(self._ws), draw_id, actor)
+
+    def export(self, draw_id: int, actor: str) -> Export:
+        """Credit lines for billing and a reward case (congratulation e-mail) per winner."""
+        from goodfit.actions import reward_draws
+
+        return reward_draws.export(action_context(self._ws), draw_id, actor)
+
+    def draws(self) -> list[DrawRecord]:
+        from goodfit.actions import reward_draws
+
+        return reward_draws.list_draws(action_context(self._ws))

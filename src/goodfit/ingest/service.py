@@ -1,0 +1,67 @@
+"""The ingest capability for a project: import files, what is in the warehouse."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from goodfit.ingest.importer import import_directory, import_file
+from goodfit.ingest.result import ImportResult
+from goodfit.ingest.status import import_history, project_status
+from goodfit.progress import NO_PROGRESS, Progress
+from goodfit.schema import TABLES
+
+if TYPE_CHECKING:
+    from goodfit.workspace import Workspace
+
+# Called with the results of every import once its data has landed (the project wires the
+# audit log in here: ingest sits below actions and never imports them).
+OnImported = Callable[[list[ImportResult]], None]
+
+
+def _nothing(results: list[ImportResult]) -> None:
+    return None
+
+
+class Ingest:
+    def __init__(self, ws: Workspace, on_imported: OnImported = _nothing) -> None:
+        self._ws = ws
+        self._on_imported = on_imported
+
+    def import_file(self, table: str, file: str | Path, *,
+                    mapping: Mapping[str, str] | None = None, strict: bool | None = None,
+                    progress: Progress = NO_PROGRESS, **options: Any) -> ImportResult:
+        """Validate and load one file into a canonical table (atomic, idempotent)."""
+        result = import_file(self._ws.warehouse, self._ws.config, table, Path(file),
+                             mapping=mapping or {}, strict=strict,
+                             quarantine_dir=self._ws.quarantine_dir, progress=progress,
+                             **options)
+        self._on_imported([result])
+        return result
+
+    def import_directory(self, directory: str | Path, *, strict: bool | None = None,
+                         progress: Progress = NO_PROGRESS, **options: Any) -> list[ImportResult]:
+        """Import every file in a folder whose name names a table, parents first."""
+        results = import_directory(self._ws.warehouse, self._ws.config, Path(directory),
+                                   strict=strict, quarantine_dir=self._ws.quarantine_dir,
+                                   progress=progress, **options)
+        self._on_imported(results)
+        return results
+
+    def status(self) -> dict[str, Any]:
+        """Tables with row counts and data window, import history, quarantine files."""
+        return project_status(self._ws.warehouse, self._ws.quarantine_dir)
+
+    def history(self) -> list[dict[str, Any]]:
+        return import_history(self._ws.warehouse)
+
+    def tables(self) -> list[str]:
+        return list(TABLES)
+
+    def table(self, name: str) -> Any:
+        """A canonical table as an Ibis expression, for notebooks."""
+        from goodfit.schema import table as lookup
+
+        lookup(name)  # clear error with close matches for a typo
+        return self._ws.warehouse.table(name)

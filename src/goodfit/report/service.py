@@ -1,0 +1,55 @@
+"""The report capability for a project: the single-file HTML report of a stored run."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import ibis
+
+from goodfit.progress import NO_PROGRESS, Progress
+from goodfit.report.data import EVIDENCE_SHOWN, build_report, resolution_mix
+from goodfit.report.html import write_report
+from goodfit.scoring.explain import ScoringRun, describe_rows
+
+if TYPE_CHECKING:
+    from goodfit.scoring.service import Scoring
+    from goodfit.workspace import Workspace
+
+
+class Reports:
+    def __init__(self, ws: Workspace, scoring: Scoring) -> None:
+        self._ws = ws
+        self._scoring = scoring
+
+    def write(self, out: str | Path | None = None, *, snapshot: int | None = None,
+              run: ScoringRun | None = None, progress: Progress = NO_PROGRESS,
+              generated_at: datetime | None = None) -> Path:
+        """Write the report of a stored run (the newest, or ``snapshot``); its path.
+
+        Two reports of one snapshot differ only in their generation time.
+        """
+        progress("report", 0, 2)
+        run = run or self._scoring.run(snapshot)
+        risk = self._scoring.early_risk(run=run)
+        cfg = self._ws.config
+        wh = self._ws.warehouse
+        topics = None
+        if wh.has_table("topics"):
+            t = wh.table("topics")
+            topics = t.order_by([ibis.desc(t.staff_minutes), t.topic_id]).limit(15).to_pandas()
+        generated = generated_at or datetime.now(UTC).replace(tzinfo=None)
+        progress("report", 1, 2)
+        data = build_report(run.scorecard, run.result, risk,
+                            resolution=resolution_mix(run.inputs.tickets()), topics=topics,
+                            title=cfg.project.name, currency=cfg.project.currency,
+                            since=run.since, until=run.until,
+                            config_hash=run.snapshot.config_hash if run.snapshot else cfg.hash(),
+                            generated_at=generated, load=cfg.flags.heavy_load.load,
+                            rows=describe_rows(run.inputs, (e for f in run.result.flags
+                                                            for e in f.evidence[:EVIDENCE_SHOWN])))
+        path = Path(out) if out else self._ws.reports_dir / f"report-{generated:%Y%m%d-%H%M%S}.html"
+        written = write_report(data, path)
+        progress("report", 2, 2)
+        return written

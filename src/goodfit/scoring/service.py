@@ -1,0 +1,107 @@
+"""The scoring capability for a project: flags, fit scores, segments, snapshots, risk.
+
+Only ``score`` computes. It stores every run as a snapshot (scorecard, flags, scores,
+window, config hash) and writes the warehouse tables ``flags`` and ``fit_scores``; every
+other method reads a stored run — the newest, or the one named — and never writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from goodfit.progress import NO_PROGRESS, Progress
+from goodfit.scoring.explain import Explanation, ScoringRun
+from goodfit.scoring.history import (
+    SnapshotDiff,
+    SnapshotInfo,
+    diff_snapshots,
+    list_snapshots,
+    save_snapshot,
+)
+from goodfit.scoring.inputs import ScoringInputs
+from goodfit.scoring.risk import RiskReport, early_risk
+from goodfit.scoring.score import score_customers
+from goodfit.scoring.stored import load_run
+
+if TYPE_CHECKING:
+    from goodfit.metrics.service import Metrics
+    from goodfit.window import Window
+    from goodfit.workspace import When, Workspace
+
+OnSnapshot = Callable[[SnapshotInfo], None]
+
+
+def _nothing(info: SnapshotInfo) -> None:
+    return None
+
+
+class Scoring:
+    def __init__(self, ws: Workspace, metrics: Metrics, on_snapshot: OnSnapshot = _nothing
+                 ) -> None:
+        self._ws = ws
+        self._metrics = metrics
+        self._on_snapshot = on_snapshot
+
+    def inputs(self, window: Window) -> ScoringInputs:
+        """Canonical tables, the metrics scorecard for the window and the text tables
+        (lazy expressions: nothing is computed until a flag reads them)."""
+        wh = self._ws.warehouse
+        text = {n: wh.table(n) for n in ("message_tone", "ticket_resolution", "ticket_kb_match")
+                if wh.has_table(n)}
+        return ScoringInputs(tables=self._metrics.tables(),
+                             scorecard=self._metrics.scorecard(window=window),
+                             since=window.since, until=window.until, **text)
+
+    # -- the one computing method ------------------------------------------------
+    def score(self, as_of: When = None, since: When = None, until: When = None, *,
+              window: Window | None = None, label: str | None = None,
+              progress: Progress = NO_PROGRESS) -> ScoringRun:
+        """Flags, fit scores and segments for every customer, stored as a snapshot (its
+        id is ``run.snapshot.id``) and written to the warehouse tables ``flags`` and
+        ``fit_scores``."""
+        w = self._ws.window(as_of, since, until, window=window)
+        progress("score", 0, 4)
+        inp = self.inputs(w)
+        card = inp.scorecard.to_pandas()
+        progress("score", 1, 4)
+        result = score_customers(inp, self._ws.config)
+        progress("score", 2, 4)
+        info = save_snapshot(self._ws.state, card, result, config_hash=self._ws.config.hash(),
+                             as_of=w.as_of, since=w.since, until=w.until, label=label)
+        self._on_snapshot(info)
+        progress("score", 3, 4)
+        wh = self._ws.warehouse
+        wh.write_table("flags", result.flags_table())
+        wh.write_table("fit_scores", result.scores_table())
+        progress("score", 4, 4)
+        return ScoringRun(result, card, w.as_of, w.since, w.until, inp, snapshot=info)
+
+    # -- reads ---------------------------------------------------------------------
+    def run(self, snapshot: int | None = None) -> ScoringRun:
+        """A stored run: snapshot ``snapshot``, or the newest. Raises NoScoringRun when
+        nothing was ever scored (reads never compute)."""
+        return load_run(self._ws.state, self.inputs, snapshot)
+
+    def explain(self, customer_id: str, snapshot: int | None = None) -> Explanation:
+        """A customer's score contributions, flags with evidence and segment reason, as
+        the stored run has them (``explanation.snapshot`` says which)."""
+        run = load_run(self._ws.state, self.inputs, snapshot, customer_id=customer_id)
+        return run.explain(customer_id)
+
+    def snapshots(self) -> list[SnapshotInfo]:
+        return list_snapshots(self._ws.state)
+
+    def diff(self, a: int, b: int) -> SnapshotDiff:
+        """Who moved segment between snapshot a and snapshot b, and why."""
+        return diff_snapshots(self._ws.state, a, b)
+
+    def early_risk(self, snapshot: int | None = None, *, run: ScoringRun | None = None
+                   ) -> RiskReport:
+        """Early-life risk trained on this provider's history, labelled by the segments of
+        a stored run."""
+        run = run or self.run(snapshot)
+        wh = self._ws.warehouse
+        tone = wh.table("message_tone") if wh.has_table("message_tone") else None
+        return early_risk(wh.tables(), run.result.scores[["customer_id", "segment"]],
+                          self._ws.config.risk, run.as_of, tone)

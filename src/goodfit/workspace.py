@@ -1,0 +1,146 @@
+"""What every capability shares: the project folder, its configuration, the two stores
+(opened on first use) and the one window resolver.
+
+A service (``goodfit.<capability>.service``) holds a ``Workspace`` and nothing else of the
+project, so two services can never disagree about where the data is, which configuration
+applies or which dates a window covers.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from goodfit.errors import ProjectNotFound, UnknownCustomer
+
+if TYPE_CHECKING:  # config (pydantic) and the stores (ibis, duckdb, sqlalchemy) load on use
+    import ibis
+
+    from goodfit.config import Config
+    from goodfit.state.db import StateDB
+    from goodfit.warehouse import Warehouse
+    from goodfit.window import Window
+
+When = date | datetime | str | None  # a date means the whole day (see Window.resolve)
+
+
+class Workspace:
+    """One project folder: ``goodfit.toml``, the warehouse, the state DB and outputs."""
+
+    def __init__(self, root: Path, config: Config) -> None:
+        self.root = root
+        self.config = config
+        self._warehouse: Warehouse | None = None
+        self._state: StateDB | None = None
+
+    @classmethod
+    def open(cls, path: str | Path = ".") -> Workspace:
+        from goodfit.config import CONFIG_FILE, load_config
+
+        root = Path(path).resolve()
+        cfg = root / CONFIG_FILE
+        if not cfg.is_file():
+            raise ProjectNotFound(root)
+        return cls(root, load_config(cfg))
+
+    @classmethod
+    def create(cls, path: str | Path, *, warehouse_url: str | None = None) -> Workspace:
+        """Create a project folder with a commented goodfit.toml and an empty warehouse."""
+        from goodfit.config import CONFIG_FILE, default_config_text
+        from goodfit.errors import ProjectExists
+
+        root = Path(path).resolve()
+        if (root / CONFIG_FILE).exists():
+            raise ProjectExists(root)
+        root.mkdir(parents=True, exist_ok=True)
+        text = default_config_text()
+        if warehouse_url:
+            # toml basic strings: escape backslashes and quotes of the url we were given
+            quoted = warehouse_url.replace("\\", "\\\\").replace('"', '\\"')
+            text = text.replace('url = "duckdb:///warehouse.duckdb"', f'url = "{quoted}"', 1)
+        for sub in ("quarantine", "outbox", "reports"):
+            (root / sub).mkdir(exist_ok=True)
+        (root / CONFIG_FILE).write_text(text, encoding="utf-8")
+        ws = cls.open(root)
+        ws.warehouse  # noqa: B018 - creates the canonical tables now, not on first use
+        return ws
+
+    def reload_config(self) -> Config:
+        """Re-read goodfit.toml (after a command edited it)."""
+        from goodfit.config import load_config
+
+        self.config = load_config(self.config_file)
+        return self.config
+
+    # -- folders ---------------------------------------------------------------
+    @property
+    def config_file(self) -> Path:
+        from goodfit.config import CONFIG_FILE
+
+        return self.root / CONFIG_FILE
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.root / "quarantine"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.root / "outbox"
+
+    # -- the two stores ----------------------------------------------------------
+    @property
+    def warehouse(self) -> Warehouse:
+        if self._warehouse is None:
+            from goodfit.warehouse import Warehouse
+
+            self._warehouse = Warehouse.connect(self.config.warehouse.url, self.root,
+                                                memory_limit=self.config.warehouse.memory_limit)
+        return self._warehouse
+
+    @property
+    def state(self) -> StateDB:
+        """The state DB (snapshots, cases, outbox, audit), migrated to the newest schema."""
+        if self._state is None:
+            from goodfit.state.db import StateDB
+
+            self._state = StateDB.open(self.config.state.url, self.root)
+        return self._state
+
+    def close(self) -> None:
+        if self._warehouse is not None:
+            self._warehouse.close()
+            self._warehouse = None
+        if self._state is not None:
+            self._state.close()
+            self._state = None
+
+    # -- shared lookups ----------------------------------------------------------
+    def tables(self) -> dict[str, ibis.Table]:
+        """The canonical tables (and any derived ones) as Ibis expressions."""
+        return self.warehouse.tables()
+
+    def window(self, as_of: When = None, since: When = None, until: When = None, *,
+               window: Window | None = None) -> Window:
+        """The one window resolver: every command's --as-of/--since/--until go through it.
+
+        Half-open ``[since, until)``; defaults as_of = end of the newest data's day,
+        until = as_of, since = until − 12 months (docs/cost-model.md).
+        """
+        if window is not None:
+            return window
+        from goodfit.window import Window
+
+        return Window.resolve(self.tables(), as_of=as_of, since=since, until=until)
+
+    def require_customer(self, customer_id: str) -> None:
+        """The one "does this customer exist" check, with close matches when it does not."""
+        cust = self.warehouse.table("customers")
+        found = cust.filter(cust.customer_id == customer_id).count().to_pyarrow().as_py()
+        if not found:
+            ids = cust.select("customer_id").to_pyarrow().column(0).to_pylist()
+            raise UnknownCustomer(customer_id, [i for i in ids if i is not None])
