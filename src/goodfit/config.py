@@ -72,6 +72,8 @@ class ImportSettings(Section):
     latest_date: date = date(9999, 12, 30)
     # Longest line (or quoted field spanning lines) the CSV reader accepts, in MB.
     max_line_mb: int = Field(default=16, ge=1, le=1024)
+    # Ticket states that count as closed when --state-column derives reopened_count.
+    closed_states: list[str] = Field(default_factory=lambda: ["resolved", "closed", "solved"])
     # An import that quarantines more than this share of its rows (or every row) fails.
     max_rejected_share: float = Field(default=0.5, ge=0, le=1)
     # true: a re-import without an optional column empties that column on existing rows;

@@ -108,6 +108,9 @@ def render_import(results: list[ImportResult]) -> None:
                 ex = r.reason_examples.get(reason) or []
                 shown = f"  e.g. {', '.join(repr(v) for v in ex)}" if ex else ""
                 console.print(Text(f"  {n:>8,}  {reason}{shown}"))
+        if r.collapsed:
+            console.print(Text(f"{r.table}: {r.collapsed:,} event row(s) folded into the kept "
+                               "row of their key (--collapse)", style="dim"))
         if r.readings:
             console.print(Text(f"{r.table}: read {'; '.join(r.readings)}", style="dim"))
         if r.ignored_columns:
@@ -137,6 +140,15 @@ def import_(
     date_order: Annotated[str | None, typer.Option(
         "--date-order", help="Dates like 03/04/2026: dmy or mdy. Default: from each "
         "column's values.")] = None,
+    collapse: Annotated[str | None, typer.Option(
+        "--collapse", help="Event log or snapshots: keep the last (or first) row per key, "
+        "ordered by --order-by.")] = None,
+    order_by: Annotated[str | None, typer.Option(
+        "--order-by", help="File column ordering the events of a key (with --collapse), "
+        "e.g. sys_updated_on.")] = None,
+    state_column: Annotated[str | None, typer.Option(
+        "--state-column", help="Tickets with --collapse: file column of the state; "
+        "reopened_count counts moves out of [import] closed_states.")] = None,
     clear_missing: Annotated[bool, typer.Option(
         "--clear-missing", help="Empty the optional columns the file lacks on rows it "
         "re-imports (default: keep their stored values).")] = False,
@@ -180,12 +192,17 @@ def import_(
             if not path.is_dir():
                 raise GoodfitError(f"'{target}' is not a folder; to import one file give the "
                                    "table and the file: goodfit import TABLE FILE")
+            if collapse or order_by or state_column:
+                raise typer.BadParameter("--collapse needs a single table: goodfit import "
+                                         "TABLE FILE", param_hint="--collapse")
             if map_:
                 raise typer.BadParameter("--map needs a single table: goodfit import TABLE FILE",
                                          param_hint="--map")
             results = proj.import_directory(path, strict=strict or None, progress=progress)
         else:
-            results = [proj.import_file(target, file, mapping=_parse_map(map_ or []),
+            extra = {k: v for k, v in (("collapse", collapse), ("order_by", order_by),
+                                       ("state_column", state_column)) if v}
+            results = [proj.import_file(target, file, mapping=_parse_map(map_ or []), **extra,
                                         strict=strict or None, progress=progress)]
     if json:
         print_json([r.to_dict() for r in results])

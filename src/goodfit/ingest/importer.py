@@ -104,8 +104,15 @@ def _engine_for(warehouse: Warehouse) -> tuple[duckdb.DuckDBPyConnection, Loader
 
 def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Path, *,
                 mapping: Mapping[str, str] | None = None, strict: bool | None = None,
-                clear_missing: bool | None = None, quarantine_dir: Path,
-                progress: Progress = NO_PROGRESS) -> ImportResult:
+                clear_missing: bool | None = None, collapse: str | None = None,
+                order_by: str | None = None, state_column: str | None = None,
+                quarantine_dir: Path, progress: Progress = NO_PROGRESS) -> ImportResult:
+    """Import ``file`` into ``table_name``.
+
+    ``collapse`` ("last"/"first") keeps one row per key of an event log or snapshot
+    series, ordered by the file column ``order_by`` (then file order); with
+    ``state_column`` (tickets), ``reopened_count`` is the number of events that moved a
+    ticket from a state in ``[import] closed_states`` back to another state."""
     tbl = lookup_table(table_name)
     strict = config.import_.strict if strict is None else strict
     clear_missing = config.import_.clear_missing if clear_missing is None else clear_missing
@@ -124,10 +131,11 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
         source = open_source(engine, file, config.import_)
         check_mapping(source, tbl, mapping or {})
         present, ignored = _resolve_columns(source, tbl, effective_map)
+        extra = _collapse_columns(source, tbl, collapse, order_by, state_column)
         readings = infer_readings(engine, numbered_select(source), file, tbl, present,
                                   config.import_)
         engine.execute(f"CREATE OR REPLACE TEMP TABLE {PARSED} AS SELECT _n AS _row, "
-                       f"{parse_select(tbl, present, config, readings)} "
+                       f"{parse_select(tbl, present, config, readings)}{extra} "
                        f"FROM ({numbered_select(source)})")
         reader_rejects = read_rejects(engine, source)
         if reader_rejects:
@@ -138,9 +146,14 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
         if has_bad:
             _explain_bad_rows(engine, source, tbl, present, config, reader_rejects, readings)
         _derive_keys(engine, tbl)
+        collapsed = 0
+        if collapse:
+            collapsed = _collapse(engine, tbl, collapse, state_column is not None,
+                                  config.import_.closed_states)
         _mark_duplicates(engine, tbl)
         loader.mark_orphans(PARSED, tbl)
-        rows_read = _scalar(engine, f"SELECT count(*) FROM {PARSED}") + len(reader_rejects)
+        rows_read = _scalar(engine, f"SELECT count(*) FROM {PARSED}") + len(reader_rejects) \
+            + collapsed
         rejected = _scalar(engine, f"SELECT count(*) FROM {PARSED} WHERE _field IS NOT NULL") \
             + len(reader_rejects)
         by_reason, examples = _reasons(engine, reader_rejects)
@@ -184,12 +197,74 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
             engine.close()
     return ImportResult(
         import_id=import_id, table=tbl.name, file=str(file), file_hash=file_hash,
-        rows_read=rows_read, accepted=accepted, inserted=counts.inserted,
+        rows_read=rows_read, accepted=accepted, collapsed=collapsed, inserted=counts.inserted,
         updated=counts.updated, unchanged=counts.unchanged, rejected=rejected,
         readings=[r.describe() for r in readings.values() if r.choice != "plain"],
         rejected_by_reason=by_reason, reason_examples=examples, quarantine_file=str(quarantine_file) if quarantine_file
         else None, ignored_columns=ignored, seconds=round(time.monotonic() - t0, 3),
     )
+
+
+def _collapse_columns(source: Source, tbl: Table, collapse: str | None, order_by: str | None,
+                      state_column: str | None) -> str:
+    """Extra PARSED columns for --collapse: _order (the order column as a timestamp when it
+    is one, else as text) and _state."""
+    if not collapse:
+        if order_by or state_column:
+            raise InputFileError(source.file, "--order-by and --state-column need --collapse "
+                                              "last or first")
+        return ""
+    if collapse not in ("last", "first"):
+        raise InputFileError(source.file, f"--collapse {collapse}: use last or first")
+    if state_column and tbl.name != "tickets":
+        raise InputFileError(source.file, "--state-column derives reopened_count: tickets only")
+    names = {c.name.strip().lstrip("\ufeff"): i for i, c in enumerate(source.columns)}
+    lowered = {n.lower(): i for n, i in names.items()}
+    parts = []
+    for option, column, alias in (("--order-by", order_by, "_order"),
+                                  ("--state-column", state_column, "_state")):
+        if column is None:
+            if alias == "_order":
+                raise InputFileError(source.file, "--collapse needs --order-by COLUMN (e.g. "
+                                                  "the updated-at column of the event log)")
+            parts.append("CAST(NULL AS VARCHAR) AS _state")
+            continue
+        i = names.get(column, lowered.get(column.lower()))
+        if i is None:
+            raise BadMapping(f"{column}", f"'{column}' ({option}) is not a column of "
+                                          f"{source.file.name}", list(names))
+        raw = f'"c{i}"'
+        if alias == "_order":
+            parts.append(f"coalesce(strftime(TRY_CAST({raw} AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%f'),"
+                         f" {raw}) AS _order")
+        else:
+            parts.append(f"lower(trim({raw})) AS _state")
+    return ", " + ", ".join(parts)
+
+
+def _collapse(engine: duckdb.DuckDBPyConnection, tbl: Table, keep: str, reopens: bool,
+              closed_states: list[str]) -> int:
+    """Keep one valid row per key (the last or first by _order, then file order); the
+    others are folded into it. Returns how many rows were folded."""
+    keys = ", ".join(q(k) for k in tbl.key)
+    direction = "DESC" if keep == "last" else "ASC"
+    closed = ", ".join(_lit(s.lower()) for s in closed_states) or "NULL"
+    engine.execute(
+        f"CREATE OR REPLACE TEMP TABLE _gf_collapse AS SELECT _row, "
+        f"row_number() OVER (PARTITION BY {keys} ORDER BY _order {direction} NULLS FIRST, "
+        f"_row {direction}) AS rn, "
+        f"count(*) FILTER (WHERE prev IN ({closed}) AND _state NOT IN ({closed})) "
+        f"OVER (PARTITION BY {keys}) AS reopens "
+        f"FROM (SELECT _row, {keys}, _order, _state, lag(_state) OVER (PARTITION BY {keys} "
+        f"ORDER BY _order, _row) AS prev FROM {PARSED} WHERE _field IS NULL)")
+    if reopens:
+        engine.execute(f"UPDATE {PARSED} SET reopened_count = c.reopens FROM _gf_collapse c "
+                       f"WHERE {PARSED}._row = c._row AND c.rn = 1")
+    folded = _scalar(engine, "SELECT count(*) FROM _gf_collapse WHERE rn > 1")
+    engine.execute(f"DELETE FROM {PARSED} WHERE _row IN (SELECT _row FROM _gf_collapse "
+                   "WHERE rn > 1)")
+    engine.execute("DROP TABLE _gf_collapse")
+    return folded
 
 
 def _kept_columns(tbl: Table, present: Mapping[str, object]) -> list[str]:

@@ -20,7 +20,7 @@ class ImportResult:
     file: str
     file_hash: str
     rows_read: int
-    accepted: int
+    accepted: int  # rows_read - rejected: stored, or folded into their key's kept row
     inserted: int
     updated: int
     unchanged: int
@@ -30,6 +30,8 @@ class ImportResult:
     reason_examples: dict[str, list[str]] = field(default_factory=dict)
     quarantine_file: str | None = None
     ignored_columns: list[str] = field(default_factory=list)
+    # Event-log rows folded into the kept row of their key (--collapse); part of accepted.
+    collapsed: int = 0
     # How number and date columns were read: "amount: decimal comma (from the values)".
     readings: list[str] = field(default_factory=list)
     seconds: float = 0.0
