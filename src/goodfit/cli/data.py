@@ -122,7 +122,9 @@ def render_import(results: list[ImportResult]) -> None:
 def import_(
     target: Annotated[str, typer.Argument(
         help="Table name (then FILE), or a folder whose files are named after tables.")],
-    file: Annotated[Path | None, typer.Argument(help="CSV (.csv, .csv.gz) or Parquet file.")] = None,
+    file: Annotated[Path | None, typer.Argument(
+        help="CSV (.csv, .csv.gz, .tsv), Parquet, JSON (.json, .jsonl), spreadsheet (.xlsx) "
+        "or a .zip holding one of them.")] = None,
     map_: Annotated[list[str] | None, typer.Option(
         "--map", help="their_column=our_column (repeatable); overrides [mapping.TABLE].")] = None,
     value: Annotated[list[str] | None, typer.Option(
@@ -140,6 +142,9 @@ def import_(
     date_order: Annotated[str | None, typer.Option(
         "--date-order", help="Dates like 03/04/2026: dmy or mdy. Default: from each "
         "column's values.")] = None,
+    sheet: Annotated[str | None, typer.Option(
+        "--sheet", help="Spreadsheet files (.xlsx): the sheet to read (default: the first).")
+    ] = None,
     collapse: Annotated[str | None, typer.Option(
         "--collapse", help="Event log or snapshots: keep the last (or first) row per key, "
         "ordered by --order-by.")] = None,
@@ -189,7 +194,7 @@ def import_(
     with rich_progress(not json) as progress:
         if file is None:
             path = Path(target)
-            if not path.is_dir():
+            if not path.is_dir() and not path.name.lower().endswith(".zip"):
                 raise GoodfitError(f"'{target}' is not a folder; to import one file give the "
                                    "table and the file: goodfit import TABLE FILE")
             if collapse or order_by or state_column:
@@ -201,7 +206,7 @@ def import_(
             results = proj.import_directory(path, strict=strict or None, progress=progress)
         else:
             extra = {k: v for k, v in (("collapse", collapse), ("order_by", order_by),
-                                       ("state_column", state_column)) if v}
+                                       ("state_column", state_column), ("sheet", sheet)) if v}
             results = [proj.import_file(target, file, mapping=_parse_map(map_ or []), **extra,
                                         strict=strict or None, progress=progress)]
     if json:

@@ -14,8 +14,12 @@ is DuckDB, an in-memory DuckDB in front of PostgreSQL):
 
 from __future__ import annotations
 
+import contextlib
+import shutil
+import tempfile
 import time
 import uuid
+import zipfile
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +33,7 @@ from goodfit.ingest.infer import Reading, infer_readings
 from goodfit.ingest.loader import DuckDBLoader, Loader, PostgresLoader
 from goodfit.ingest.result import ImportResult
 from goodfit.ingest.source import (
+    SUFFIXES,
     Source,
     file_kind,
     file_sha256,
@@ -106,14 +111,26 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
                 mapping: Mapping[str, str] | None = None, strict: bool | None = None,
                 clear_missing: bool | None = None, collapse: str | None = None,
                 order_by: str | None = None, state_column: str | None = None,
-                quarantine_dir: Path, progress: Progress = NO_PROGRESS) -> ImportResult:
+                sheet: str | None = None, quarantine_dir: Path,
+                progress: Progress = NO_PROGRESS, _origin: str | None = None) -> ImportResult:
     """Import ``file`` into ``table_name``.
+
+    A ``.zip`` holds the CSV (or other file) to import: the one member, or the member
+    named after the table when there are several. ``sheet`` picks an .xlsx sheet.
 
     ``collapse`` ("last"/"first") keeps one row per key of an event log or snapshot
     series, ordered by the file column ``order_by`` (then file order); with
     ``state_column`` (tickets), ``reopened_count`` is the number of events that moved a
     ticket from a state in ``[import] closed_states`` back to another state."""
     tbl = lookup_table(table_name)
+    if file_kind(file) == "zip":
+        with tempfile.TemporaryDirectory(prefix="goodfit-zip-") as tmp:
+            member = unzip_member(file, tbl.name, Path(tmp))
+            return import_file(warehouse, config, table_name, member, mapping=mapping,
+                               strict=strict, clear_missing=clear_missing, collapse=collapse,
+                               order_by=order_by, state_column=state_column, sheet=sheet,
+                               quarantine_dir=quarantine_dir, progress=progress,
+                               _origin=f"{file.resolve()}!{member.name}")
     strict = config.import_.strict if strict is None else strict
     clear_missing = config.import_.clear_missing if clear_missing is None else clear_missing
     # Mapping from goodfit.toml, overridden by the command line.
@@ -128,7 +145,7 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
     file_hash = file_sha256(file)
     engine, loader = _engine_for(warehouse)
     try:
-        source = open_source(engine, file, config.import_)
+        source = open_source(engine, file, config.import_, sheet)
         check_mapping(source, tbl, mapping or {})
         present, ignored = _resolve_columns(source, tbl, effective_map)
         extra = _collapse_columns(source, tbl, collapse, order_by, state_column)
@@ -181,7 +198,7 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
         accepted = rows_read - rejected
         import_id = uuid.uuid4().hex[:12]
         record: dict[str, Any] = {
-            "import_id": import_id, "table_name": tbl.name, "file": str(file),
+            "import_id": import_id, "table_name": tbl.name, "file": _origin or str(file),
             "file_hash": file_hash, "started_at": started, "rows_read": rows_read,
             "accepted": accepted, "rejected": rejected,
             "quarantine_file": str(quarantine_file) if quarantine_file else None,
@@ -196,7 +213,7 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
         if engine is not warehouse.raw:
             engine.close()
     return ImportResult(
-        import_id=import_id, table=tbl.name, file=str(file), file_hash=file_hash,
+        import_id=import_id, table=tbl.name, file=_origin or str(file), file_hash=file_hash,
         rows_read=rows_read, accepted=accepted, collapsed=collapsed, inserted=counts.inserted,
         updated=counts.updated, unchanged=counts.unchanged, rejected=rejected,
         readings=[r.describe() for r in readings.values() if r.choice != "plain"],
@@ -402,12 +419,63 @@ def _cleanup(engine: duckdb.DuckDBPyConnection) -> None:
     for name in (MERGED, RAW, PARSED, "_gf_quarantine"):
         engine.execute(f"DROP TABLE IF EXISTS {name}")
     engine.execute("DROP VIEW IF EXISTS _gf_file")
+    with contextlib.suppress(duckdb.Error):
+        engine.unregister("_gf_sheet")
+
+
+def unzip_member(archive: Path, table: str, into: Path) -> Path:
+    """Extract the file to import from ``archive``: its only member, or the one named after
+    ``table`` (tickets.csv, tickets.jsonl, …)."""
+    try:
+        with zipfile.ZipFile(archive) as z:
+            members = [m for m in z.infolist() if not m.is_dir()
+                       and not m.filename.startswith("__MACOSX/")]
+            usable = [m for m in members if _importable(Path(m.filename))]
+            named = [m for m in usable
+                     if Path(m.filename).name.lower().split(".", 1)[0] == table]
+            pick = named if len(usable) > 1 else usable
+            if len(pick) != 1:
+                listed = ", ".join(m.filename for m in usable) or "no importable file"
+                raise InputFileError(archive, f"holds {listed}; for table {table} it needs one "
+                                              f"file, or one named {table}.csv (or .jsonl, …)")
+            member = pick[0]
+            target = into / Path(member.filename).name
+            with z.open(member) as src, target.open("wb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)  # CRC checked at the end: a cut file fails
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise InputFileError(archive, f"is not a complete zip file ({exc}); nothing was "
+                                      "imported") from None
+    return target
+
+
+def _importable(path: Path) -> bool:
+    try:
+        return file_kind(path) != "zip"
+    except InputFileError:
+        return False
 
 
 def import_directory(warehouse: Warehouse, config: Config, directory: Path, *,
                      strict: bool | None = None, quarantine_dir: Path,
                      progress: Progress = NO_PROGRESS) -> list[ImportResult]:
-    """Import every file named after a table (tickets.csv, tickets.parquet, …), parents first."""
+    """Import every file named after a table (tickets.csv, tickets.parquet, …), parents first.
+
+    ``directory`` may also be a .zip holding such files."""
+    if directory.is_file() and directory.name.lower().endswith(".zip"):
+        with tempfile.TemporaryDirectory(prefix="goodfit-zip-") as tmp:
+            try:
+                with zipfile.ZipFile(directory) as z:
+                    for m in z.infolist():
+                        name = Path(m.filename).name
+                        if m.is_dir() or m.filename.startswith("__MACOSX/") or not name:
+                            continue
+                        with z.open(m) as src, (Path(tmp) / name).open("wb") as dst:
+                            shutil.copyfileobj(src, dst, 1 << 20)
+            except (zipfile.BadZipFile, EOFError, OSError) as exc:
+                raise InputFileError(directory, f"is not a complete zip file ({exc}); nothing "
+                                                "was imported") from None
+            return import_directory(warehouse, config, Path(tmp), strict=strict,
+                                    quarantine_dir=quarantine_dir, progress=progress)
     if not directory.is_dir():
         raise InputFileError(directory, "no such folder")
     found: dict[str, Path] = {}
@@ -426,7 +494,8 @@ def import_directory(warehouse: Warehouse, config: Config, directory: Path, *,
             found[stem] = path
     if not found:
         raise InputFileError(directory, "no file named after a goodfit table "
-                                        f"({', '.join(IMPORT_ORDER)}) with .csv or .parquet")
+                                        f"({', '.join(IMPORT_ORDER)}) with "
+                                        f"{', '.join(SUFFIXES)}")
     return [import_file(warehouse, config, name, found[name], strict=strict,
                         quarantine_dir=quarantine_dir, progress=progress)
             for name in IMPORT_ORDER if name in found]

@@ -21,7 +21,12 @@ from goodfit.errors import InputFileError
 
 CSV_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt", ".txt.gz")
 PARQUET_SUFFIXES = (".parquet", ".pq")
-SUFFIXES = CSV_SUFFIXES + PARQUET_SUFFIXES
+JSON_SUFFIXES = (".json", ".json.gz")
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+ZIP_SUFFIXES = (".zip",)
+SUFFIXES = (CSV_SUFFIXES + PARQUET_SUFFIXES + JSON_SUFFIXES + JSONL_SUFFIXES + XLSX_SUFFIXES
+            + ZIP_SUFFIXES)
 
 RAW = "_gf_raw"  # temp view: file columns as text + _row
 REJECTS = "_gf_rejects"  # lines the CSV reader could not parse
@@ -29,8 +34,9 @@ REJECTS = "_gf_rejects"  # lines the CSV reader could not parse
 
 @dataclass(frozen=True)
 class SourceColumn:
-    name: str  # as in the file
+    name: str  # as in the file; a nested JSON field by its path: "requester.organization"
     native: bool  # typed (Parquet number/date) rather than text: no notation parsing
+    expr: str = ""  # SQL for the value when not the quoted name (nested JSON fields)
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,14 @@ def file_kind(path: Path) -> str:
         return "parquet"
     if name.endswith(CSV_SUFFIXES):
         return "csv"
+    if name.endswith(JSON_SUFFIXES):
+        return "json"
+    if name.endswith(JSONL_SUFFIXES):
+        return "jsonl"
+    if name.endswith(XLSX_SUFFIXES):
+        return "xlsx"
+    if name.endswith(ZIP_SUFFIXES):
+        return "zip"
     raise InputFileError(path, f"unsupported file type; use one of {', '.join(SUFFIXES)}")
 
 
@@ -113,7 +127,8 @@ def _csv_call(path: Path, settings: ImportSettings, *, rejects: bool) -> str:
     return f"read_csv({', '.join(opts)})"
 
 
-def open_source(engine: duckdb.DuckDBPyConnection, path: Path, settings: ImportSettings) -> Source:
+def open_source(engine: duckdb.DuckDBPyConnection, path: Path, settings: ImportSettings,
+                sheet: str | None = None) -> Source:
     """Create the temp view RAW over ``path``; returns its columns."""
     if not path.is_file():
         raise InputFileError(path, "no such file")
@@ -128,6 +143,17 @@ def open_source(engine: duckdb.DuckDBPyConnection, path: Path, settings: ImportS
             engine.execute(f"CREATE OR REPLACE TEMP VIEW _gf_file AS SELECT * FROM {call}")
             described = engine.execute("DESCRIBE _gf_file").fetchall()
             columns = tuple(SourceColumn(str(r[0]), native=False) for r in described)
+        elif kind in ("json", "jsonl"):
+            fmt = "newline_delimited" if kind == "jsonl" else "auto"
+            engine.execute("CREATE OR REPLACE TEMP VIEW _gf_file AS SELECT * FROM read_json("
+                           f"{_quote(str(path))}, format={_quote(fmt)}, records=true, "
+                           "sample_size=-1)")
+            rel = engine.sql("SELECT * FROM _gf_file")
+            columns = tuple(_flatten(list(zip(rel.columns, rel.types, strict=True)), ()))
+        elif kind == "xlsx":
+            columns = _register_sheet(engine, path, sheet)
+        elif kind == "zip":
+            raise AssertionError("zip files are opened by the importer")  # pragma: no cover
         else:
             engine.execute("CREATE OR REPLACE TEMP VIEW _gf_file AS SELECT * FROM "
                            f"read_parquet({_quote(str(path))})")
@@ -141,9 +167,79 @@ def open_source(engine: duckdb.DuckDBPyConnection, path: Path, settings: ImportS
             refuse_long_rows(path, settings)
         raise InputFileError(path, f"cannot be read as {kind.upper()}: {_first_line(exc)}") \
             from None
+    if kind in ("json", "jsonl", "xlsx") and not columns:
+        raise InputFileError(path, "no records found (expected a list of objects, one object "
+                                   "per line, or a sheet with a header row)")
     if kind == "csv" and len(columns) == 1 and columns[0].name.startswith("column"):
         raise InputFileError(path, "no header row found (the first line must name the columns)")
     return Source(path, columns, is_csv=kind == "csv")
+
+
+def _flatten(fields: list[tuple[str, Any]], path: tuple[str, ...]) -> list[SourceColumn]:
+    """JSON objects become one column per leaf, named by its path ("requester.name");
+    lists stay one column, as JSON text."""
+    out: list[SourceColumn] = []
+    for name, typ in fields:
+        here = (*path, str(name))
+        if typ.id == "struct":
+            out += _flatten(list(typ.children), here)
+            continue
+        expr = ".".join('"' + p.replace('"', '""') + '"' for p in here)
+        if typ.id in ("list", "map", "array"):
+            expr = f"to_json({expr})"
+        out.append(SourceColumn(".".join(here), native=False, expr=expr))
+    return out
+
+
+def _cell_text(value: object) -> str | None:
+    """A spreadsheet cell as the text a CSV export would hold."""
+    import datetime as dt
+
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value.total_seconds())
+    return str(value)
+
+
+def _register_sheet(engine: duckdb.DuckDBPyConnection, path: Path,
+                    sheet: str | None) -> tuple[SourceColumn, ...]:
+    """An .xlsx sheet (the first, or ``sheet``) as the text view _gf_file: header row first."""
+    import pyarrow as pa
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path))
+    names = list(book.sheet_names)
+    if sheet and sheet not in names:
+        from goodfit.errors import close_matches
+
+        hint = close_matches(sheet, names)
+        raise InputFileError(path, f"no sheet '{sheet}'; sheets: {', '.join(names)}"
+                                   + (f" (did you mean '{hint[0]}'?)" if hint else ""))
+    data = book.get_sheet_by_name(sheet or names[0]).to_python(skip_empty_area=False)
+    if not data:
+        return ()
+    header = [str(h).strip() if h not in (None, "") else f"column{i}"
+              for i, h in enumerate(data[0])]
+    width = len(header)
+    cols: list[list[str | None]] = [[] for _ in header]
+    for row in data[1:]:
+        for i in range(width):
+            cols[i].append(_cell_text(row[i]) if i < len(row) else None)
+    table = pa.table({f"c{i}": pa.array(c, pa.string()) for i, c in enumerate(cols)})
+    engine.register("_gf_sheet", table)
+    select = ", ".join(f'"c{i}" AS "{h.replace(chr(34), chr(34) * 2)}"'
+                       for i, h in enumerate(header))
+    engine.execute(f"CREATE OR REPLACE TEMP VIEW _gf_file AS SELECT {select} FROM _gf_sheet")
+    return tuple(SourceColumn(h, native=False) for h in header)
 
 
 def refuse_long_rows(path: Path, settings: ImportSettings) -> None:
@@ -192,8 +288,8 @@ def _first_line(exc: BaseException) -> str:
 def numbered_select(source: Source) -> str:
     """SELECT over the file: every column as text (c0, c1, …) and its data position _n."""
     casts = ", ".join(
-        f'CAST("{c.name.replace(chr(34), chr(34) * 2)}" AS VARCHAR) AS "c{i}"'
-        for i, c in enumerate(source.columns)
+        f'CAST({c.expr or chr(34) + c.name.replace(chr(34), chr(34) * 2) + chr(34)} AS VARCHAR) '
+        f'AS "c{i}"' for i, c in enumerate(source.columns)
     )
     return f"SELECT row_number() OVER () AS _n, {casts} FROM _gf_file"
 
