@@ -225,11 +225,24 @@ def import_(
 @app.command()
 def status(project: ProjectOption = Path("."), json: JsonOption = False) -> None:
     """Tables, row counts, data window, import history and quarantine files."""
-    info = open_project(project).status()
+    proj = open_project(project)
+    info = proj.status()
+    info["coverage"] = _coverage(proj, info)
     if json:
         print_json(info)
         return
     render_status(info)
+    if info["coverage"]:
+        console.print(Text("Data coverage (the data window):"))
+        for cap in info["coverage"].values():
+            console.print(Text(f"  {cap['summary']}"))
+
+
+def _coverage(proj: Project, info: dict[str, object]) -> dict[str, object] | None:
+    """Per capability, what the data supports; None before any dated data is imported."""
+    if info["data_window"]["to"] is None:  # type: ignore[index]
+        return None
+    return proj.metrics.coverage().to_dict()
 
 
 def render_status(info: dict[str, object], *, history: bool = True) -> None:
