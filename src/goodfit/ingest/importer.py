@@ -41,6 +41,7 @@ from goodfit.ingest.source import (
     open_source,
     refuse_long_rows,
     row_number_sql,
+    text_select,
 )
 from goodfit.ingest.source import (
     reader_rejects as read_rejects,
@@ -149,7 +150,7 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
         check_mapping(source, tbl, mapping or {})
         present, ignored = _resolve_columns(source, tbl, effective_map)
         extra = _collapse_columns(source, tbl, collapse, order_by, state_column)
-        readings = infer_readings(engine, numbered_select(source), file, tbl, present,
+        readings = infer_readings(engine, text_select(source), file, tbl, present,
                                   config.import_)
         engine.execute(f"CREATE OR REPLACE TEMP TABLE {PARSED} AS SELECT _n AS _row, "
                        f"{parse_select(tbl, present, config, readings)}{extra} "

@@ -114,30 +114,37 @@ def infer_readings(engine: duckdb.DuckDBPyConnection, select: str, file: Path, t
         dchoice: Choice = "month first" if settings.date_order == "mdy" else "day first"
         readings.update({n: Reading(n, dchoice, "setting") for n, _ in dates})
         dates = []
-    aggs: list[str] = []
-    for _name, raw in numbers:
+    # One scan: classify each value once (cheap tests first, regexes only on candidates),
+    # then count classes and keep two example values (min and max) per class.
+    classes: list[str] = []
+    for i, (_name, raw) in enumerate(numbers):
         b = bare_number_sql(raw)
-        has_sep = f"regexp_matches({raw}, '[.,]')"
+        cheap = f"(contains({raw}, ',') OR contains({raw}, '.'))"
         p = f"regexp_full_match({b}, {_l(POINT_FORM)})"
         c = f"regexp_full_match({b}, {_l(COMMA_FORM)})"
-        aggs += [f"count(*) FILTER (WHERE {has_sep} AND {p} AND NOT {c})",
-                 f"count(*) FILTER (WHERE {has_sep} AND {c} AND NOT {p})",
-                 f"count(*) FILTER (WHERE {has_sep} AND {c} AND {p})",
-                 f"list(DISTINCT {raw}) FILTER (WHERE {has_sep} AND {p} AND NOT {c})[1:3]",
-                 f"list(DISTINCT {raw}) FILTER (WHERE {has_sep} AND {c} AND NOT {p})[1:3]",
-                 f"list(DISTINCT {raw}) FILTER (WHERE {has_sep} AND {c} AND {p})[1:3]"]
-    for _name, raw in dates:
+        classes.append(f"CASE WHEN {cheap} THEN CASE WHEN {p} AND NOT {c} THEN 1 "
+                       f"WHEN {c} AND NOT {p} THEN 2 WHEN {c} AND {p} THEN 3 END END AS k{i}, "
+                       f"{raw} AS r{i}")
+    for j, (_name, raw) in enumerate(dates, start=len(numbers)):
+        cheap = (f"(substr(ltrim({raw}), 2, 1) IN ('/', '-') OR "
+                 f"substr(ltrim({raw}), 3, 1) IN ('/', '-'))")
         a = f"TRY_CAST(regexp_extract({raw}, {_l(SLASH_DATE)}, 1) AS INTEGER)"
         b = f"TRY_CAST(regexp_extract({raw}, {_l(SLASH_DATE)}, 2) AS INTEGER)"
-        aggs += [f"count(*) FILTER (WHERE {a} > 12 AND {b} <= 12)",
-                 f"count(*) FILTER (WHERE {b} > 12 AND {a} <= 12)",
-                 f"count(*) FILTER (WHERE {a} <> {b} AND {a} <= 12 AND {b} <= 12)",
-                 f"list(DISTINCT {raw}) FILTER (WHERE {a} > 12 AND {b} <= 12)[1:3]",
-                 f"list(DISTINCT {raw}) FILTER (WHERE {b} > 12 AND {a} <= 12)[1:3]",
-                 f"list(DISTINCT {raw}) FILTER (WHERE {a} <> {b} AND {a} <= 12 AND {b} <= 12)[1:3]"]
+        classes.append(f"CASE WHEN {cheap} THEN CASE WHEN {a} > 12 AND {b} <= 12 THEN 1 "
+                       f"WHEN {b} > 12 AND {a} <= 12 THEN 2 "
+                       f"WHEN {a} <> {b} AND {a} <= 12 AND {b} <= 12 THEN 3 END END AS k{j}, "
+                       f"{raw} AS r{j}")
+    aggs: list[str] = []
+    for i in range(len(classes)):
+        for k in (1, 2, 3):
+            aggs.append(f"count(*) FILTER (WHERE k{i} = {k})")
+        for k in (1, 2, 3):
+            aggs.append(f"list_distinct([min(r{i}) FILTER (WHERE k{i} = {k}), "
+                        f"max(r{i}) FILTER (WHERE k{i} = {k})])")
     if not aggs:
         return readings
-    row = engine.execute(f"SELECT {', '.join(aggs)} FROM ({select})").fetchone()
+    row = engine.execute(f"SELECT {', '.join(aggs)} FROM (SELECT {', '.join(classes)} "
+                         f"FROM ({select}))").fetchone()
     assert row is not None
     i = 0
     for name, _raw in numbers:

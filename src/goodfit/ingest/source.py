@@ -294,6 +294,11 @@ def numbered_select(source: Source) -> str:
     return f"SELECT row_number() OVER () AS _n, {casts} FROM _gf_file"
 
 
+def text_select(source: Source) -> str:
+    """SELECT over the file: every column as text (c0, c1, …), in no particular order."""
+    return numbered_select(source).replace("row_number() OVER () AS _n, ", "", 1)
+
+
 def reader_rejects(engine: duckdb.DuckDBPyConnection, source: Source) -> list[tuple[Any, ...]]:
     """Lines the CSV reader refused, as (row, column, reason, raw line); call after a scan."""
     if not source.is_csv:
