@@ -135,6 +135,18 @@ class Project:
         return self.ws.config
 
     @property
+    def quarantine_dir(self) -> Path:
+        return self.ws.quarantine_dir
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.ws.reports_dir
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.ws.outbox_dir
+
+    @property
     def warehouse(self) -> Warehouse:
         return self.ws.warehouse
 

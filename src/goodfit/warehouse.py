@@ -7,6 +7,7 @@ DuckDB file by default, PostgreSQL for teams. Canonical tables are created from
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -54,13 +55,15 @@ class Warehouse:
         try:
             if url.startswith("duckdb://"):
                 path = url.removeprefix("duckdb://").removeprefix("/")
+                # a setting at connect, not a bound parameter: binding imports pandas
+                settings = {"memory_limit": memory_limit} if memory_limit else {}
                 if path in ("", ":memory:"):
-                    con = ibis.duckdb.connect()
+                    con = ibis.duckdb.connect(**settings)
                 else:
                     p = Path(path)
                     if not p.is_absolute() and project_dir is not None:
                         p = project_dir / p
-                    con = ibis.duckdb.connect(str(p))
+                    con = ibis.duckdb.connect(str(p), **settings)
             elif url.startswith(("postgresql://", "postgres://")):
                 con = ibis.connect(url.replace("postgresql://", "postgres://", 1))
             else:
@@ -73,8 +76,6 @@ class Warehouse:
         except Exception as exc:  # driver errors carry no stable type across backends
             raise WarehouseError(f"cannot open warehouse {_redact(url)}: {exc}") from None
         wh = cls(con, url)
-        if memory_limit and wh.backend == "duckdb":
-            wh.raw.execute("SET memory_limit = ?", [memory_limit])
         wh.ensure_schema()
         return wh
 
@@ -103,6 +104,11 @@ class Warehouse:
 
     def tables(self) -> dict[str, ibis.Table]:
         return {name: self.table(name) for name in TABLES}
+
+    def lazy_tables(self) -> Mapping[str, ibis.Table]:
+        """The canonical tables, each looked up only when first used (a read that cites
+        two tables need not ask the backend for the schema of every one)."""
+        return _LazyTables(self)
 
     def has_table(self, name: str) -> bool:
         return name in self.con.list_tables()
@@ -136,6 +142,25 @@ class Warehouse:
         disconnect = getattr(self.con, "disconnect", None)
         if disconnect:
             disconnect()
+
+
+class _LazyTables(Mapping[str, ibis.Table]):
+    def __init__(self, warehouse: Warehouse) -> None:
+        self._warehouse = warehouse
+        self._loaded: dict[str, ibis.Table] = {}
+
+    def __getitem__(self, name: str) -> ibis.Table:
+        if name not in TABLES:
+            raise KeyError(name)
+        if name not in self._loaded:
+            self._loaded[name] = self._warehouse.table(name)
+        return self._loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(TABLES)
+
+    def __len__(self) -> int:
+        return len(TABLES)
 
 
 def _redact(url: str) -> str:

@@ -87,9 +87,13 @@ class Provider:
     def project(self, root: Path, warehouse_url: str | None = None) -> Project:
         proj = Project.init(root / "proj", warehouse_url=warehouse_url)
         proj.import_directory(self.write(root / "data"), strict=True)
-        # rewards read the idle flag of a stored scoring run: score the same window
-        proj.scoring.score(window=Window(as_of=AS_OF, since=datetime(2024, 1, 1), until=AS_OF))
+        score_world(proj)
         return proj
+
+
+def score_world(proj: Project) -> None:
+    """Rewards read the idle flag of a stored scoring run: score the world's window."""
+    proj.scoring.score(window=Window(as_of=AS_OF, since=datetime(2024, 1, 1), until=AS_OF))
 
 
 def reward_world() -> Provider:

@@ -27,7 +27,7 @@ def _project(tmp_path: Path) -> str:
 
 def test_plan_commit_draw_verify_export(tmp_path: Path) -> None:
     p = _project(tmp_path)
-    args = ["-p", p, "--as-of", "2025-01-01"]
+    args = ["-p", p, "--as-of", "2024-12-31"]  # the end of that day: 2025-01-01 00:00
     human = runner.invoke(app, ["rewards", "plan", *args, "--dry-run"])
     assert human.exit_code == 0, human.output
     assert "Eligible: 3" in human.output and "3 months short" in human.output
@@ -66,12 +66,12 @@ def test_plan_commit_draw_verify_export(tmp_path: Path) -> None:
 
 def test_whatif_prints_assumptions_and_totals(tmp_path: Path) -> None:
     p = _project(tmp_path)
-    out = runner.invoke(app, ["whatif", "-p", p, "--as-of", "2025-01-01", "--fee",
+    out = runner.invoke(app, ["whatif", "-p", p, "--as-of", "2024-12-31", "--fee",
                               "support_hour=100", "--churn", "0.1", "--behaviour-change", "0.3"])
     assert out.exit_code == 0, out.output
     assert "Assumptions: behaviour change 30%" in out.output
     assert "churn 10%" in out.output and "Nothing was changed." in out.output
-    data = json.loads(runner.invoke(app, ["whatif", "-p", p, "--as-of", "2025-01-01",
+    data = json.loads(runner.invoke(app, ["whatif", "-p", p, "--as-of", "2024-12-31",
                                           "--json"]).output)
     assert data["fees"] == {"manual_order": "7", "support_hour": "100", "custom_setup": "50"}
     # C-TICKET: 2 tickets × 30 logged minutes = 1 hour → +100 support fee
@@ -98,10 +98,10 @@ def test_educate_plan_and_draft(tmp_path: Path) -> None:
     add_user(p.state, "alice", "owner")
     root = str(p.root)
     p.close()
-    out = runner.invoke(app, ["educate", "plan", "-p", root, "--as-of", "2025-01-01"])
+    out = runner.invoke(app, ["educate", "plan", "-p", root, "--as-of", "2024-12-31"])
     assert out.exit_code == 0, out.output
     assert '"Reset password"' in out.output and "Reset your password" in out.output
-    out = runner.invoke(app, ["educate", "draft", "-p", root, "--as-of", "2025-01-01",
+    out = runner.invoke(app, ["educate", "draft", "-p", root, "--as-of", "2024-12-31",
                               "--as", "alice", "--json"])
     assert out.exit_code == 0, out.output
     drafted = json.loads(out.output)

@@ -120,7 +120,7 @@ def test_the_reward_case_is_approved_by_another_person_then_executed(people: Pro
 
 
 def test_draws_are_kept_in_a_postgresql_state_db(tmp_path: Path, postgres_url: str) -> None:
-    from tests.actions_rewards.conftest import reward_world
+    from tests.actions_rewards.conftest import reward_world, score_world
 
     proj = reward_world().project(tmp_path)
     root = proj.root
@@ -130,6 +130,7 @@ def test_draws_are_kept_in_a_postgresql_state_db(tmp_path: Path, postgres_url: s
                                                    f'url = "{postgres_url}"'))
     with Project.open(root) as p:
         assert p.state.engine.dialect.name == "postgresql"
+        score_world(p)  # a new state DB holds no stored run yet
         add_user(p.state, "alice", "owner")
         draw_id = _drawn(p)
         assert p.rewards_verify(draw_id).ok

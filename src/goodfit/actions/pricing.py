@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from goodfit.actions.whatif import PriceChange, WhatIf
     from goodfit.metrics.service import Metrics
-    from goodfit.workspace import Workspace
+    from goodfit.window import Window
+    from goodfit.workspace import When, Workspace
 
 
 class Pricing:
@@ -32,14 +32,14 @@ class Pricing:
 
     def whatif(self, *, fees: dict[str, Decimal] | None = None,
                prices: list[PriceChange] | None = None, churn: float | None = None,
-               behaviour_change: float | None = None, as_of: datetime | None = None
-               ) -> WhatIf:
+               behaviour_change: float | None = None, as_of: When = None,
+               window: Window | None = None) -> WhatIf:
         """Revenue and profit per customer if these fees and prices applied, over the
         same window (the one resolver) the scorecard uses. Reads only."""
         from goodfit.actions import whatif
 
         w = self._ws.config.whatif
-        window = self._ws.window(as_of)
+        window = self._ws.window(as_of, window=window)
         card = self._metrics.scorecard(window=window)
         tables = self._metrics.tables()
         a = whatif.Assumptions(churn=w.churn if churn is None else churn,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,7 +12,7 @@ if TYPE_CHECKING:
     from goodfit.actions.reward_draws import DrawRecord, Export
     from goodfit.actions.rewards import RewardPlan
     from goodfit.scoring.service import Scoring
-    from goodfit.workspace import Workspace
+    from goodfit.workspace import When, Workspace
 
 
 class Rewards:
@@ -21,7 +20,7 @@ class Rewards:
         self._ws = ws
         self._scoring = scoring
 
-    def plan(self, *, as_of: datetime | None = None, save: bool = True,
+    def plan(self, *, as_of: When = None, save: bool = True,
              actor: str | None = None, snapshot: int | None = None
              ) -> tuple[RewardPlan, DrawRecord | None]:
         """Who is eligible for a reward (and the near-misses); saved as a draw to commit.
@@ -34,11 +33,12 @@ class Rewards:
         run = self._scoring.run(snapshot)
         idle = {f.customer_id for f in run.result.flags if f.code == "idle"}
         source = f"snapshot {run.snapshot.id}" if run.snapshot else "scoring run"
-        as_of = as_of or self._ws.window().as_of
+        # the same moment the stored run was scored as of, unless another is asked for
+        moment = run.as_of if as_of is None else self._ws.window(as_of).as_of
         ctx = action_context(self._ws)
-        recent = reward_draws.recent_winners(ctx, as_of,
+        recent = reward_draws.recent_winners(ctx, moment,
                                              self._ws.config.rewards.exclude_recent_winners_months)
-        result = rewards.plan(self._ws.tables(), self._ws.config, as_of=as_of, idle=idle,
+        result = rewards.plan(self._ws.tables(), self._ws.config, as_of=moment, idle=idle,
                               idle_source=source, recent_winners=recent)
         record = reward_draws.save_plan(ctx, result, actor) if save else None
         return result, record

@@ -3,7 +3,7 @@ and the audit log every step lands in."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from goodfit.actions.education import Digest
     from goodfit.actions.outbox import Message, SendReport
     from goodfit.actions.users import UserView
-    from goodfit.workspace import Workspace
+    from goodfit.workspace import When, Workspace
 
 
 class Audit:
@@ -149,7 +149,7 @@ class Actions:
         return retry(self.context(), message, actor=actor)
 
     # -- education -----------------------------------------------------------------------
-    def education_plan(self, *, as_of: datetime | None = None,
+    def education_plan(self, *, as_of: When = None,
                        customer_ids: list[str] | None = None) -> list[Digest]:
         """Customers whose tickets the knowledge base answers, with the articles."""
         from goodfit.actions import education
@@ -159,9 +159,9 @@ class Actions:
         if not wh.has_table("ticket_kb_match"):
             raise MissingDerivedTable("ticket_kb_match", "goodfit kb match")
         return education.plan(wh.tables(), wh.table("ticket_kb_match"), self._ws.config,
-                              as_of=as_of or self._ws.window().as_of, customer_ids=customer_ids)
+                              as_of=self._ws.window(as_of).as_of, customer_ids=customer_ids)
 
-    def education_draft(self, actor: str, *, as_of: datetime | None = None,
+    def education_draft(self, actor: str, *, as_of: When = None,
                         customer_ids: list[str] | None = None) -> list[Any]:
         """One education case per digest, its e-mail in the outbox awaiting approval."""
         from goodfit.actions import education

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,6 +11,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from goodfit.cli.app import JsonOption, ProjectOption, app, console, open_project, print_json
+from goodfit.cli.options import AsOf, window_line
 from goodfit.project import Project
 
 rewards_app = typer.Typer(help="Reward time-efficient customers with a draw anyone can verify.",
@@ -23,8 +23,6 @@ app.add_typer(educate_app, name="educate")
 
 AsUser = Annotated[str | None, typer.Option("--as", envvar="GOODFIT_USER",
                                             help="Who is acting (a goodfit user).")]
-AsOf = Annotated[datetime | None, typer.Option(
-    "--as-of", help="Evaluate as of this date (default: the newest data timestamp).")]
 DrawId = Annotated[int, typer.Argument(help="Draw id (from goodfit rewards plan).")]
 
 
@@ -195,11 +193,13 @@ def whatif_cmd(
     with open_project(project) as p:
         fees: dict[str, Decimal] | None = p.pricing.parse_fees(fee) if fee else None
         prices = p.pricing.parse_prices(price or [])
+        window = p.metrics.window(as_of)
         r = p.pricing.whatif(fees=fees, prices=prices, churn=churn, behaviour_change=behaviour,
-                     as_of=as_of)
+                             window=window)
     if json_:
-        print_json(r.to_dict())
+        print_json({"window": window.to_dict(), **r.to_dict()})
         return
+    console.print(window_line(window))
     what = [f"{k}={v}" for k, v in r.fees.items()] + [x.describe() for x in r.prices]
     console.print(Text(f"What if: {', '.join(what) or 'nothing changes'}"))
     console.print(Text(f"Assumptions: {r.assumption_text}"))

@@ -47,7 +47,7 @@ class Reports:
                             since=run.since, until=run.until,
                             config_hash=run.snapshot.config_hash if run.snapshot else cfg.hash(),
                             generated_at=generated, load=cfg.flags.heavy_load.load,
-                            rows=describe_rows(run.inputs, (e for f in run.result.flags
+                            rows=describe_rows(run.inputs.tables, (e for f in run.result.flags
                                                             for e in f.evidence[:EVIDENCE_SHOWN])))
         path = Path(out) if out else self._ws.reports_dir / f"report-{generated:%Y%m%d-%H%M%S}.html"
         written = write_report(data, path)

@@ -7,16 +7,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import select
 
 from goodfit.errors import UnknownSnapshot
-from goodfit.scoring.fit import COMPONENTS
-from goodfit.scoring.score import ScoreResult
 from goodfit.state.db import StateDB
 from goodfit.state.snapshots import ScoreSnapshot, SnapshotCustomer, SnapshotFlag
+
+if TYPE_CHECKING:  # reading snapshots needs neither pandas nor the scoring code
+    import pandas as pd
+
+    from goodfit.scoring.score import ScoreResult
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ class SnapshotDiff:
 
 
 def _jsonable(value: Any) -> Any:
+    import pandas as pd
+
     if value is None or isinstance(value, (str, int, bool)):
         return value
     if isinstance(value, float):
@@ -90,6 +94,8 @@ def _info(s: ScoreSnapshot) -> SnapshotInfo:
 def save_snapshot(state: StateDB, scorecard: pd.DataFrame, result: ScoreResult, *,
                   config_hash: str, as_of: datetime, since: datetime, until: datetime,
                   label: str | None = None) -> SnapshotInfo:
+    from goodfit.scoring.fit import COMPONENTS
+
     cards = {str(r["customer_id"]): {k: _jsonable(v) for k, v in r.items()}
              for r in scorecard.to_dict("records")}
     scores = result.scores.to_dict("records")

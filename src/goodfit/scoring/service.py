@@ -11,21 +11,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from goodfit.progress import NO_PROGRESS, Progress
-from goodfit.scoring.explain import Explanation, ScoringRun
-from goodfit.scoring.history import (
-    SnapshotDiff,
-    SnapshotInfo,
-    diff_snapshots,
-    list_snapshots,
-    save_snapshot,
-)
-from goodfit.scoring.inputs import ScoringInputs
-from goodfit.scoring.risk import RiskReport, early_risk
-from goodfit.scoring.score import score_customers
-from goodfit.scoring.stored import load_run
+from goodfit.scoring.history import SnapshotDiff, SnapshotInfo, diff_snapshots, list_snapshots
+from goodfit.scoring.stored import load_explanation, load_run
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # scoring pulls in pandas: loaded by the methods that compute
     from goodfit.metrics.service import Metrics
+    from goodfit.scoring.explain import ScoringRun
+    from goodfit.scoring.explanation import Explanation
+    from goodfit.scoring.inputs import ScoringInputs
+    from goodfit.scoring.risk import RiskReport
     from goodfit.window import Window
     from goodfit.workspace import When, Workspace
 
@@ -46,6 +40,8 @@ class Scoring:
     def inputs(self, window: Window) -> ScoringInputs:
         """Canonical tables, the metrics scorecard for the window and the text tables
         (lazy expressions: nothing is computed until a flag reads them)."""
+        from goodfit.scoring.inputs import ScoringInputs
+
         wh = self._ws.warehouse
         text = {n: wh.table(n) for n in ("message_tone", "ticket_resolution", "ticket_kb_match")
                 if wh.has_table(n)}
@@ -60,6 +56,10 @@ class Scoring:
         """Flags, fit scores and segments for every customer, stored as a snapshot (its
         id is ``run.snapshot.id``) and written to the warehouse tables ``flags`` and
         ``fit_scores``."""
+        from goodfit.scoring.explain import ScoringRun
+        from goodfit.scoring.history import save_snapshot
+        from goodfit.scoring.score import score_customers
+
         w = self._ws.window(as_of, since, until, window=window)
         progress("score", 0, 4)
         inp = self.inputs(w)
@@ -86,8 +86,8 @@ class Scoring:
     def explain(self, customer_id: str, snapshot: int | None = None) -> Explanation:
         """A customer's score contributions, flags with evidence and segment reason, as
         the stored run has them (``explanation.snapshot`` says which)."""
-        run = load_run(self._ws.state, self.inputs, snapshot, customer_id=customer_id)
-        return run.explain(customer_id)
+        return load_explanation(self._ws.state, self._ws.warehouse.lazy_tables(), customer_id,
+                                snapshot)
 
     def snapshots(self) -> list[SnapshotInfo]:
         return list_snapshots(self._ws.state)
@@ -99,7 +99,9 @@ class Scoring:
     def early_risk(self, snapshot: int | None = None, *, run: ScoringRun | None = None
                    ) -> RiskReport:
         """Early-life risk trained on this provider's history, labelled by the segments of
-        a stored run."""
+        a stored run (scikit-learn loads here, not when explaining)."""
+        from goodfit.scoring.risk import early_risk
+
         run = run or self.run(snapshot)
         wh = self._ws.warehouse
         tone = wh.table("message_tone") if wh.has_table("message_tone") else None

@@ -7,39 +7,38 @@ which read ran last can never change an answer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import ibis.expr.datatypes as dt
-import pandas as pd
 from sqlalchemy import select
 
 from goodfit.errors import NoScoringRun, UnknownCustomer, UnknownSnapshot
 from goodfit.scoring.evidence import EvidenceRef, Flag, Severity
-from goodfit.scoring.explain import ScoringRun
-from goodfit.scoring.fit import COMPONENTS
+from goodfit.scoring.explanation import Explanation, describe_rows
 from goodfit.scoring.history import SnapshotInfo, _info
-from goodfit.scoring.inputs import ScoringInputs
-from goodfit.scoring.score import FIT_SCHEMA, ScoreResult
 from goodfit.state.db import StateDB
 from goodfit.state.snapshots import ScoreSnapshot, SnapshotCustomer, SnapshotFlag
 from goodfit.window import Window
 
+if TYPE_CHECKING:  # a whole run needs pandas and the scoring code; one explanation not
+    import ibis
+    import ibis.expr.datatypes as dt
+
+    from goodfit.scoring.explain import ScoringRun
+    from goodfit.scoring.inputs import ScoringInputs
+
 # Builds the (lazy, unexecuted) scoring inputs for a window: the stored run's evidence
 # rows are looked up in the same tables the run was computed from.
-InputsFor = Callable[[Window], ScoringInputs]
-
-
-def newest_snapshot_id(state: StateDB) -> int | None:
-    with state.session() as s:
-        return s.scalar(select(ScoreSnapshot.id).order_by(ScoreSnapshot.id.desc()).limit(1))
+InputsFor = Callable[[Window], "ScoringInputs"]
 
 
 def _restore(value: Any, dtype: dt.DataType) -> Any:
     """A snapshot keeps money as strings and times as ISO text: give them their types back."""
     if value is None:
         return None
+    import pandas as pd
+
     if dtype.is_decimal():
         return Decimal(str(value))
     if dtype.is_timestamp() or dtype.is_date():
@@ -47,7 +46,9 @@ def _restore(value: Any, dtype: dt.DataType) -> Any:
     return value
 
 
-def _scorecard(rows: list[SnapshotCustomer], schema: Any) -> pd.DataFrame:
+def _scorecard(rows: list[SnapshotCustomer], schema: Any) -> Any:
+    import pandas as pd
+
     names = list(schema.names)
     records = [{n: _restore(r.scorecard.get(n), schema[n]) for n in names} for r in rows
                if r.scorecard]
@@ -59,29 +60,58 @@ def _flag(f: SnapshotFlag) -> Flag:
                 tuple(EvidenceRef.from_dict(e) for e in f.evidence), f.detail)
 
 
-def load_run(state: StateDB, inputs_for: InputsFor, snapshot_id: int | None = None, *,
-             customer_id: str | None = None) -> ScoringRun:
-    """The stored run of ``snapshot_id`` (default: the newest), all customers or one."""
+def load_explanation(state: StateDB, tables: Mapping[str, ibis.Table], customer_id: str,
+                     snapshot_id: int | None = None) -> Explanation:
+    """One customer of a stored run, read straight from the snapshot: its figures as the
+    snapshot keeps them (money as exact text) and the cited rows described from ``tables``.
+    Nothing is recomputed, so it answers in the time of a few small queries."""
     with state.session() as s:
+        info = _snapshot_info(s, snapshot_id)
+        row = s.get(SnapshotCustomer, (info.id, customer_id))
+        if row is None:
+            known = list(s.scalars(select(SnapshotCustomer.customer_id)
+                                   .where(SnapshotCustomer.snapshot_id == info.id)))
+            raise UnknownCustomer(customer_id, known)
+        flags = [_flag(f) for f in s.scalars(
+            select(SnapshotFlag).where((SnapshotFlag.snapshot_id == info.id)
+                                       & (SnapshotFlag.customer_id == customer_id))
+            .order_by(SnapshotFlag.id))]
+        components = {c: float(v) for c, v in row.components.items()}
+        figures = dict(row.scorecard)
+        name, score, segment, reason = row.name, row.score, row.segment, row.reason
+    rows = describe_rows(tables, (e for f in flags for e in f.evidence))
+    return Explanation(customer_id, name, float(score), segment, reason, components, flags,
+                       figures, rows, info)
+
+
+def _snapshot_info(s: Any, snapshot_id: int | None) -> SnapshotInfo:
+    """The named snapshot, or the newest; a clear error when there is none."""
+    if snapshot_id is None:
+        snapshot_id = s.scalar(select(ScoreSnapshot.id).order_by(ScoreSnapshot.id.desc())
+                               .limit(1))
         if snapshot_id is None:
-            snapshot_id = s.scalar(select(ScoreSnapshot.id).order_by(ScoreSnapshot.id.desc())
-                                   .limit(1))
-            if snapshot_id is None:
-                raise NoScoringRun()
-        snap = s.get(ScoreSnapshot, snapshot_id)
-        if snap is None:
-            raise UnknownSnapshot(snapshot_id, list(s.scalars(select(ScoreSnapshot.id))))
-        info: SnapshotInfo = _info(snap)
+            raise NoScoringRun()
+    snap = s.get(ScoreSnapshot, snapshot_id)
+    if snap is None:
+        raise UnknownSnapshot(snapshot_id, list(s.scalars(select(ScoreSnapshot.id))))
+    return _info(snap)
+
+
+def load_run(state: StateDB, inputs_for: InputsFor, snapshot_id: int | None = None
+             ) -> ScoringRun:
+    """The stored run of ``snapshot_id`` (default: the newest), every customer."""
+    import pandas as pd
+
+    from goodfit.scoring.explain import ScoringRun
+    from goodfit.scoring.fit import COMPONENTS
+    from goodfit.scoring.score import FIT_SCHEMA, ScoreResult
+
+    with state.session() as s:
+        info = _snapshot_info(s, snapshot_id)
+        snapshot_id = info.id
         rows_q = select(SnapshotCustomer).where(SnapshotCustomer.snapshot_id == snapshot_id)
         flags_q = select(SnapshotFlag).where(SnapshotFlag.snapshot_id == snapshot_id)
-        if customer_id is not None:
-            rows_q = rows_q.where(SnapshotCustomer.customer_id == customer_id)
-            flags_q = flags_q.where(SnapshotFlag.customer_id == customer_id)
         rows = list(s.scalars(rows_q.order_by(SnapshotCustomer.customer_id)))
-        if customer_id is not None and not rows:
-            known = list(s.scalars(select(SnapshotCustomer.customer_id)
-                                   .where(SnapshotCustomer.snapshot_id == snapshot_id)))
-            raise UnknownCustomer(customer_id, known)
         flags = [_flag(f) for f in s.scalars(flags_q.order_by(SnapshotFlag.id))]
     window = Window(as_of=info.as_of, since=info.since, until=info.until)
     inputs = inputs_for(window)
