@@ -21,8 +21,8 @@ def test_one_quarantine_line_lists_every_bad_field(project: Project, tmp_path: P
     project.import_file("customers", write(tmp_path / "c.csv", CUSTOMERS))
     text = ("ticket_id,customer_id,opened_at,priority,channel,staff_minutes\n"
             "T1,C1,2024-02-01 10:00,urgent,email,15\n"
-            "T2,C1,31/02/2024,3 - Moderate,Carrier pigeon,NaN\n"   # four problems
-            "T3,C1,2024-02-02,Moderate,email,5\n")                  # one problem
+            "T2,C1,31/02/2024,P3,Carrier pigeon,NaN\n"   # four problems
+            "T3,C1,2024-02-02,Sometimes,email,5\n")      # one problem
     r = project.import_file("tickets", write(tmp_path / "tickets.csv", text))
     assert (r.rows_read, r.accepted, r.rejected) == (3, 1, 2)
     assert r.quarantine_file
@@ -31,15 +31,15 @@ def test_one_quarantine_line_lists_every_bad_field(project: Project, tmp_path: P
     assert [b["_row"] for b in bad] == ["3", "4"]  # one line per row
     assert bad[0]["_field"] == "opened_at, priority, channel, staff_minutes"
     reason = bad[0]["_reason"]
-    for part in ("opened_at: '31/02/2024' is not a date", "priority: '3 - Moderate' is not one",
+    for part in ("opened_at: '31/02/2024' is not a date", "priority: 'P3' is not one",
                  "channel: 'Carrier pigeon' is not one", "staff_minutes: 'NaN' is not a finite"):
         assert part in reason
     # a row with two problems counts under both reasons
     assert r.rejected_by_reason["priority: unknown value"] == 2
     assert r.rejected_by_reason["opened_at: not a date"] == 1
-    assert sorted(r.reason_examples["priority: unknown value"]) == ["3 - Moderate", "Moderate"]
-    assert r.top_reasons(1) == ["priority: unknown value (2, e.g. '3 - Moderate', 'Moderate')"] \
-        or r.top_reasons(1) == ["priority: unknown value (2, e.g. 'Moderate', '3 - Moderate')"]
+    assert sorted(r.reason_examples["priority: unknown value"]) == ["P3", "Sometimes"]
+    assert r.top_reasons(1) == ["priority: unknown value (2, e.g. 'P3', 'Sometimes')"] \
+        or r.top_reasons(1) == ["priority: unknown value (2, e.g. 'Sometimes', 'P3')"]
 
 
 def _cli_project(tmp_path: Path) -> Path:
