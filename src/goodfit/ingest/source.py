@@ -216,7 +216,11 @@ def _register_sheet(engine: duckdb.DuckDBPyConnection, path: Path,
     import pyarrow as pa
     from python_calamine import CalamineWorkbook
 
-    book = CalamineWorkbook.from_path(str(path))
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for broken files
+        raise InputFileError(path, f"cannot be read as a spreadsheet: {_first_line(exc)}") \
+            from None
     names = list(book.sheet_names)
     if sheet and sheet not in names:
         from goodfit.errors import close_matches
