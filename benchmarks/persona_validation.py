@@ -55,6 +55,35 @@ def _ratio(a: int, b: int) -> float | None:
     return a / b if b else None
 
 
+def verdict_checks(personas: dict[str, str], flags: dict[str, set[str]],
+                   segments: dict[str, str], profit: dict[str, float]) -> dict[str, Any]:
+    """The verdicts an owner signs: every rewarded customer profitable and not idle; no
+    part_ways for a profitable customer unless abusive; abusive personas in part_ways or
+    educate (recall >= 0.9); and per-segment precision against the intended personas."""
+    rewarded = [c for c, s in segments.items() if s == "reward"]
+    parted = [c for c, s in segments.items() if s == "part_ways"]
+    abusive = [c for c, p in personas.items() if p == "abusive"]
+    out: dict[str, Any] = {
+        "rewarded": len(rewarded),
+        "rewarded_unprofitable": sum(profit.get(c, 0.0) <= 0 for c in rewarded),
+        "rewarded_idle": sum("idle" in flags.get(c, set()) or personas.get(c) == "idle"
+                             for c in rewarded),
+        "part_ways": len(parted),
+        "part_ways_profitable_not_abusive": sum(
+            profit.get(c, 0.0) > 0 and "abusive_language" not in flags.get(c, set())
+            for c in parted),
+        "abusive_recall_part_ways_or_educate": _ratio(
+            sum(segments.get(c) in ("part_ways", "educate") for c in abusive), len(abusive)),
+        "segment_precision": {},
+    }
+    for seg in sorted(set(segments.values())):
+        members = [c for c, s in segments.items() if s == seg and c in personas]
+        meant = [c for c in members if TARGETS.get(personas[c], (None, None))[1] == seg]
+        out["segment_precision"][seg] = {"customers": len(members),
+                                         "precision": _ratio(len(meant), len(members))}
+    return out
+
+
 def evaluate(personas: dict[str, str], flags: dict[str, set[str]],
              segments: dict[str, str]) -> tuple[list[PersonaResult], dict[str, Any]]:
     """personas: customer -> persona; flags: customer -> flag codes; segments: customer ->
@@ -131,9 +160,12 @@ def main(argv: list[str] | None = None) -> int:
             flags.setdefault(f.customer_id, set()).add(f.code)
         segments = dict(zip(run.result.scores["customer_id"], run.result.scores["segment"],
                             strict=True))
+        profit = {str(c): float(p) for c, p in zip(run.scorecard["customer_id"],
+                                                   run.scorecard["profit"], strict=True)}
         project.close()
         personas = read_personas(data / "ground_truth" / "personas.csv")
     results, checks = evaluate(personas, flags, segments)
+    checks["verdicts"] = verdict_checks(personas, flags, segments, profit)
     if args.json:
         print(json.dumps({"seed": None if args.data else args.seed, "text": text,
                           "personas": [asdict(r) for r in results], "checks": checks},
@@ -154,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ideal customers in reward: {f(checks['ideal_in_reward'])} "
           f"({'met' if checks['ideal_target_met'] else 'MISSED'}); "
           f"idle customers in reward: {checks['idle_in_reward']}")
+    print("verdicts: " + json.dumps(checks["verdicts"], indent=2))
     return 0
 
 

@@ -14,9 +14,16 @@ import tomllib
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from goodfit.errors import ConfigError, close_matches
 from goodfit.schema import DEFAULT_RESOLUTION_CODES, TABLES
@@ -26,6 +33,37 @@ CONFIG_FILE = "goodfit.toml"
 
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    # key → (where it lives now, its old default). A file that still holds the old
+    # default (as written by an older ``goodfit init``) loads: the key is dropped. Any
+    # other value is an error naming the new key — an old key silently ignored would be
+    # a default pretending to be a choice.
+    moved: ClassVar[dict[str, tuple[str, Any]]] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict) and cls.moved:
+            data = dict(data)
+            for key, (new, old_default) in cls.moved.items():
+                if key in data:
+                    if _same(data[key], old_default):
+                        del data[key]
+                    else:
+                        raise ValueError(f"'{key}' has moved: set {new} instead")
+        return data
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as configuration values (15 == 15.0 == Decimal("15"))."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, int | float | Decimal) and not isinstance(a, bool) and \
+            isinstance(b, int | float | Decimal) and not isinstance(b, bool):
+        return Decimal(str(a)) == Decimal(str(b))
+    return bool(a == b)
 
 
 class ProjectSettings(Section):
@@ -96,11 +134,16 @@ class CostSettings(Section):
     """The cost model. Money in the project currency."""
 
     staff_hourly_rate: Decimal = Decimal("60")
+    # Hourly cost per assignee (tickets.assignee), when it differs from staff_hourly_rate.
+    staff_rates: dict[str, Decimal] = Field(default_factory=dict)
     # Minutes of staff time assumed per staff reply when a ticket has no logged minutes.
     reply_minutes: dict[str, float] = Field(default_factory=lambda: {
         "email": 10.0, "web": 10.0, "chat": 6.0, "phone": 12.0, "api": 5.0, "default": 10.0,
     })
-    manual_order_minutes: float = 15.0  # orders placed outside the self-service form
+    # Channels through which the customer orders without staff: every other channel is a
+    # manual order (the API is the customer's own automation: no staff time).
+    self_service_channels: list[str] = Field(default_factory=lambda: ["self_service", "api"])
+    manual_order_minutes: float = 15.0  # orders placed outside the self-service channels
     custom_request_minutes: float = 60.0  # orders flagged custom
     payment_failure_fee: Decimal = Decimal("2.50")
     dispute_fee: Decimal = Decimal("15")
@@ -113,6 +156,15 @@ class CostSettings(Section):
     currency_rates: dict[str, Decimal] = Field(default_factory=lambda: {
         "EUR": Decimal("1.08"), "GBP": Decimal("1.27"),
     })
+
+
+class ServiceLevelSettings(Section):
+    """Service-level targets per ticket priority ("default": none or not listed)."""
+
+    first_response_minutes: dict[str, float] = Field(default_factory=lambda: {
+        "urgent": 60.0, "high": 240.0, "normal": 480.0, "low": 1440.0, "default": 480.0})
+    resolution_hours: dict[str, float] = Field(default_factory=lambda: {
+        "urgent": 8.0, "high": 24.0, "normal": 72.0, "low": 168.0, "default": 72.0})
 
 
 class TextSettings(Section):
@@ -157,6 +209,9 @@ class ActionsSettings(Section):
         "toxic", "nightmare customer", "waste of our time", "waste of time",
     ])
     allow_phrases: list[str] = Field(default_factory=list)  # exempt from the lint
+    # Where the audit log's head (sequence, hash, time) is appended after every send and
+    # draw (relative to the project folder); `goodfit audit verify --anchor FILE` checks it.
+    anchor_file: str = "audit/anchors.jsonl"
 
 
 class SmtpSettings(Section):
@@ -197,10 +252,14 @@ class RewardsSettings(Section):
 
     window_months: int = Field(default=12, ge=1)  # look-back for tickets, spend, payments
     min_tenure_months: int = Field(default=12, ge=0)
-    max_tickets: int = Field(default=0, ge=0)  # tickets opened in the window
+    # Tickets opened in the window: at most max_tickets, or max_tickets_per_1000 for each
+    # 1,000 of revenue in the window when that allows more ("few tickets for the revenue").
+    max_tickets: int = Field(default=0, ge=0)
+    max_tickets_per_1000: float = Field(default=1.0, ge=0)
     min_monthly_spend: Decimal = Decimal("50")  # paid per month, project currency
     grace_days: int = Field(default=0, ge=0)  # paid_at may be this many days after due_at
     max_manual_orders: int = Field(default=0, ge=0)  # orders not via self-service
+    max_custom_orders: int = Field(default=0, ge=0)  # orders asking for custom work
     exclude_idle: bool = True  # pays but uses nothing ([flags.idle]): never rewarded
     # Winners of a draw whose as-of date lies this many months before are not eligible.
     exclude_recent_winners_months: int = Field(default=12, ge=0)
@@ -212,13 +271,32 @@ class RewardsSettings(Section):
     template: str = "congratulations.txt"  # in the project's templates/rewards/ folder
 
 
-class WhatifSettings(Section):
-    """Fee and pricing what-ifs. Fees in the project currency."""
+class FeeSettings(Section):
+    """The one fee model (goodfit.metrics.fees): what a customer would pay for the load it
+    creates. Segments and explain judge "fixable by fees" with it; ``whatif --fees``
+    applies it. Amounts in the project currency."""
 
-    fees: dict[str, Decimal] = Field(default_factory=lambda: {
-        "manual_order": Decimal("7"), "support_hour": Decimal("100"),
-        "custom_setup": Decimal("50"),
-    })
+    manual_order: Decimal = Field(default=Decimal("15"), ge=0)  # per manual order
+    custom_setup: Decimal = Field(default=Decimal("60"), ge=0)  # per order flagged custom
+    support_hour: Decimal = Field(default=Decimal("60"), ge=0)  # per hour beyond the included
+    included_support_hours_per_month: float = Field(default=1.0, ge=0)
+    usage: Decimal = Field(default=Decimal("1.5"), ge=0)  # × usage cost beyond allowance
+    direct_costs: Decimal = Field(default=Decimal("1"), ge=0)  # × direct cost (1: at cost)
+
+    def amounts(self) -> dict[str, Decimal]:
+        """Fee name → amount, for every fee of the model."""
+        return {"manual_order": self.manual_order, "custom_setup": self.custom_setup,
+                "support_hour": self.support_hour, "usage": self.usage,
+                "direct_costs": self.direct_costs}
+
+
+class WhatifSettings(Section):
+    """Fee and pricing what-ifs (the fees themselves are [fees])."""
+
+    moved: ClassVar[dict[str, tuple[str, Any]]] = {
+        "fees": ("[fees] (the one fee model; `goodfit whatif --fees` applies it)",
+                 {"manual_order": 7, "support_hour": 100, "custom_setup": 50})}
+
     churn: float = Field(default=0.0, ge=0, le=1)  # share of customers paying more who leave
     # Share of fee-triggering behaviour that stops once it costs a fee.
     behaviour_change: float = Field(default=0.0, ge=0, le=1)
@@ -234,17 +312,35 @@ class EducationSettings(Section):
     template: str = "digest.txt"  # in the project's templates/education/ folder
 
 
-CONNECTOR_TYPES = ("whmcs", "stripe", "zendesk", "freshdesk", "django-helpdesk")
+CONNECTOR_GROUP = "goodfit.connectors"  # entry points: connector types register there
+
+
+def connector_types() -> list[str]:
+    """The connector types installed (entry point names; nothing is imported)."""
+    from importlib.metadata import entry_points
+
+    return sorted({ep.name for ep in entry_points(group=CONNECTOR_GROUP)})
 
 
 class ConnectorSettings(Section):
     """One source goodfit syncs from. Credentials never live here: they come from
     environment variables or a secrets file outside the project (docs/connectors)."""
 
-    type: Literal["whmcs", "stripe", "zendesk", "freshdesk", "django-helpdesk"]
+    type: str  # a registered connector type (goodfit.connectors.registry)
     url: str = ""  # API base URL; empty means the vendor's public API (Stripe)
     # Source-specific settings, validated by the connector (docs/connectors/<type>.md).
     options: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("type")
+    @classmethod
+    def _type_is_registered(cls, value: str) -> str:
+        known = connector_types()
+        if value not in known:
+            hint = close_matches(value, known)
+            raise ValueError(f"no connector type '{value}'"
+                             + (f" (did you mean '{hint[0]}'?)" if hint else "")
+                             + f"; types: {', '.join(known)}")
+        return value
 
 
 class ToneSettings(Section):
@@ -320,6 +416,9 @@ class AbusiveLanguageFlag(Section):
     # One message is enough to flag it for a person to read; parting ways takes more
     # ([segments] part_ways_min_abusive_messages).
     min_messages: int = 1
+    # Messages older than the window still count, halving in weight every this many days
+    # (0: only messages in the window count).
+    decay_half_life_days: float = Field(default=365.0, ge=0)
 
 
 class InfraBurdenFlag(Section):
@@ -347,10 +446,13 @@ class PaymentTroubleFlag(Section):
 
 
 class ManualOrdersFlag(Section):
-    """Orders sent by e-mail, phone or chat instead of the self-service form."""
+    """Orders sent by e-mail, phone or chat instead of the self-service form (a manual
+    order is defined once, by [costs] self_service_channels)."""
+
+    moved: ClassVar[dict[str, tuple[str, Any]]] = {
+        "self_service_channels": ("[costs] self_service_channels", ["self_service", "api"])}
 
     severity: Severity = "low"
-    self_service_channels: list[str] = Field(default_factory=lambda: ["self_service", "api"])
     min_orders: int = 2
     # A manual order that asked for a custom setup is the costliest kind: this many suffice.
     min_orders_if_custom: int = 1
@@ -385,7 +487,19 @@ class IdleFlag(Section):
 
 class HeavyLoadFlag(Section):
     severity: Severity = "info"
-    load: Literal["support_minutes", "tickets", "support_cost"] = "support_minutes"
+    # The load vocabulary of `goodfit concentration --by`: tickets, minutes (support
+    # minutes) or cost (cost to serve). The report's "who carries the load" uses it too.
+    load: Literal["tickets", "minutes", "cost"] = "minutes"
+
+    @field_validator("load", mode="before")
+    @classmethod
+    def _load_words(cls, value: Any) -> Any:
+        if value == "support_minutes":  # the old default's name for the same load
+            return "minutes"
+        if value == "support_cost":
+            raise ValueError("load is tickets, minutes or cost: 'support_cost' is gone "
+                             "(cost is the whole cost to serve, as in goodfit concentration)")
+        return value
     share: float = 0.8  # in the smallest set of customers carrying this share of the load
     min_customers: int = 5  # fewer customers with load: no flag
 
@@ -436,26 +550,33 @@ class FitSettings(Section):
 class SegmentSettings(Section):
     """Rules that turn score and flags into reward / healthy / educate / reprice / part_ways."""
 
-    reward_min_score: float = 75.0
-    reward_min_tenure_months: float = 3.0
-    reward_max_tickets_per_month: float = 0.5
-    # Any flag at or above this severity keeps a customer out of reward (idle always does).
-    reward_blocking_severity: Severity = "low"
+    moved: ClassVar[dict[str, tuple[str, Any]]] = {
+        "manual_order_fee": ("[fees] manual_order", 15),
+        "custom_request_fee": ("[fees] custom_setup", 60),
+        "support_hour_fee": ("[fees] support_hour", 60),
+        "included_support_hours_per_month": ("[fees] included_support_hours_per_month", 1.0),
+        "usage_markup": ("[fees] usage", 1.5),
+        "pass_through_direct_costs": ("[fees] direct_costs (1: at cost, 0: not billed)", True),
+    }
+
+    # The reward segment is the [rewards] rule set (docs/rewards.md), one rule for both.
+    # A customer's support time counts as known when at least this share of its tickets in
+    # the window have logged minutes or a staff reply; below it: not_enough_data.
+    min_timed_ticket_share: float = Field(default=0.5, ge=0, le=1)
+    # part_ways for a loss only when the annual loss is at least this (project currency)
+    # and no fee, price or education step brings the margin to target_margin.
+    part_ways_min_annual_loss: Decimal = Decimal("1000")
+    # The price step of the what-if: a price rise up to this share.
+    max_price_increase: float = Field(default=0.25, ge=0)
     part_ways_flags: list[str] = Field(default_factory=lambda: ["abusive_language"])
     # abusive_language leads to part_ways only with at least this many messages.
     part_ways_min_abusive_messages: int = 2
     educate_flags: list[str] = Field(default_factory=lambda: ["hand_holding", "priority_misuse"])
     reprice_flags: list[str] = Field(
         default_factory=lambda: ["infra_burden", "manual_orders", "custom_requests"])
-    # A customer needs a fix when its margin is below this (profit/revenue).
+    # A customer needs a fix when its margin is below this (profit/revenue). Whether fees
+    # would fix it is judged with the one fee model, [fees].
     target_margin: float = 0.1
-    # The price what-if: fees that would be charged for the load a customer creates.
-    manual_order_fee: Decimal = Decimal("15")
-    custom_request_fee: Decimal = Decimal("60")
-    support_hour_fee: Decimal = Decimal("60")
-    included_support_hours_per_month: float = 1.0
-    usage_markup: float = 1.5  # usage beyond allowance billed at cost x this
-    pass_through_direct_costs: bool = True  # licences and third-party costs billed at cost
     # A profitable customer with a reprice flag is still repriced when the load behind
     # the flag (order handling, custom work, usage beyond allowance) costs this share of
     # its revenue or more.
@@ -475,6 +596,21 @@ class RiskSettings(Section):
     calibration_bins: int = 5
 
 
+class WebSettings(Section):
+    """The team's web app (``goodfit serve``): where it listens and how it signs people in."""
+
+    host: str = "127.0.0.1"  # another address exposes it: put a TLS reverse proxy in front
+    port: int = Field(default=8000, ge=1, le=65535)
+    # Session cookies are sent only over HTTPS; false only for plain http on localhost.
+    secure_cookies: bool = True
+    session_hours: float = Field(default=12, gt=0)
+    # Sign-in attempts allowed per user name and per client address within the window.
+    login_attempts: int = Field(default=5, ge=1)
+    login_window_seconds: int = Field(default=300, ge=1)
+    min_password_length: int = Field(default=12, ge=8)
+    page_size: int = Field(default=50, ge=1, le=1000)  # customers per table page
+
+
 class Config(Section):
     project: ProjectSettings = Field(default_factory=ProjectSettings)
     warehouse: WarehouseSettings = Field(default_factory=WarehouseSettings)
@@ -484,6 +620,7 @@ class Config(Section):
     # "their value" = "our value".
     mapping: dict[str, dict[str, str | dict[str, dict[str, str]]]] = Field(default_factory=dict)
     costs: CostSettings = Field(default_factory=CostSettings)
+    service_levels: ServiceLevelSettings = Field(default_factory=ServiceLevelSettings)
     text: TextSettings = Field(default_factory=TextSettings)
     tone: ToneSettings = Field(default_factory=ToneSettings)
     flags: FlagSettings = Field(default_factory=FlagSettings)
@@ -494,9 +631,11 @@ class Config(Section):
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     offboarding: OffboardingSettings = Field(default_factory=OffboardingSettings)
     rewards: RewardsSettings = Field(default_factory=RewardsSettings)
+    fees: FeeSettings = Field(default_factory=FeeSettings)
     whatif: WhatifSettings = Field(default_factory=WhatifSettings)
     education: EducationSettings = Field(default_factory=EducationSettings)
     connectors: dict[str, ConnectorSettings] = Field(default_factory=dict)
+    web: WebSettings = Field(default_factory=WebSettings)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

@@ -112,6 +112,14 @@ class UnknownCustomer(GoodfitError):
         super().__init__(f"No customer '{customer_id}'.{_did_you_mean(customer_id, known)}")
 
 
+class UnknownTicket(GoodfitError):
+    code = "unknown_ticket"
+    exit_code = 2
+
+    def __init__(self, ticket_id: str) -> None:
+        super().__init__(f"No ticket '{ticket_id}' in the warehouse table tickets.")
+
+
 class InputFileError(GoodfitError):
     """The file as a whole cannot be read or does not fit the table."""
 

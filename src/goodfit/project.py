@@ -172,17 +172,12 @@ class Project:
 
     @cached_property
     def ingest(self) -> Ingest:
+        from goodfit.actions.service import ImportAudit
         from goodfit.ingest.service import Ingest
 
-        def audited(results: list[ImportResult]) -> None:
-            for r in results:  # every import joins the hash-chained log (its data landed)
-                self.audit.append("import", data={
-                    "import_id": r.import_id, "table": r.table, "file": Path(r.file).name,
-                    "file_hash": r.file_hash, "rows_read": r.rows_read,
-                    "inserted": r.inserted, "updated": r.updated, "unchanged": r.unchanged,
-                    "rejected": r.rejected})
-
-        return Ingest(self.ws, on_imported=audited)
+        # every import joins the hash-chained log: an intent before the warehouse commit,
+        # its results after (goodfit.actions.service.ImportAudit)
+        return Ingest(self.ws, journal=ImportAudit(self.ws))
 
     @cached_property
     def metrics(self) -> Metrics:

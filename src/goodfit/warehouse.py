@@ -14,7 +14,7 @@ from typing import Any
 import ibis
 import pyarrow as pa
 
-from goodfit.errors import WarehouseError
+from goodfit.errors import UnknownCustomer, WarehouseError
 from goodfit.schema import IMPORTS_TABLE, ROW_HASH, TABLES, Table
 
 IMPORTS_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -171,3 +171,13 @@ def _redact(url: str) -> str:
         user = creds.split(":", 1)[0]
         return f"{scheme}://{user}:***@{host}" if ":" in creds else url
     return url
+
+
+def require_customer(customers: ibis.Table, customer_id: str) -> None:
+    """The one "does this customer exist" check: raises UnknownCustomer naming the
+    closest ids when ``customer_id`` is not in the customers table."""
+    found = customers.filter(customers.customer_id == customer_id).count().to_pyarrow()
+    if found.as_py():
+        return
+    ids = customers.select("customer_id").to_pyarrow().column(0).to_pylist()
+    raise UnknownCustomer(customer_id, [str(i) for i in ids if i is not None])

@@ -8,6 +8,7 @@ same numbers even after new data arrives.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -60,6 +61,32 @@ def months_before(moment: datetime, months: int) -> datetime:
             day -= 1
 
 
+def whole_months(start: datetime, end: datetime) -> int:
+    """Whole calendar months from ``start`` to ``end`` (0 when ``start`` is later): a month
+    is complete once the same day *and time of day* is reached, so a customer who signed
+    up on 2024-07-01 10:00 has 23 months, not 24, at 2026-07-01 00:00; 2024-01-31 →
+    2024-02-29 is 0. Time is compared to the second (every engine can). The one tenure
+    rule (scorecard, rewards)."""
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if (end.day, end.time().replace(microsecond=0)) < (start.day,
+                                                       start.time().replace(microsecond=0)):
+        months -= 1
+    return max(months, 0)
+
+
+def whole_months_expr(start: ir.TimestampValue, end: datetime) -> ir.IntegerValue:
+    """:func:`whole_months` in the engine, for a column of starts and one end."""
+    def clock(t: ir.TimestampValue) -> ir.IntegerValue:
+        return t.hour() * 3600 + t.minute() * 60 + t.second()
+
+    end_clock = end.hour * 3600 + end.minute * 60 + end.second
+    later_in_month = (start.day() > end.day) | (
+        (start.day() == end.day) & (clock(start) > end_clock))
+    months = ((end.year - start.year()) * 12 + (end.month - start.month())
+              - ibis.ifelse(later_in_month, 1, 0))
+    return ibis.greatest(months, 0).cast("int64")
+
+
 @dataclass(frozen=True)
 class Window:
     as_of: datetime
@@ -73,11 +100,14 @@ class Window:
             raise InvalidWindow(f"until ({self.until}) cannot be after as-of ({self.as_of})")
 
     @classmethod
-    def resolve(cls, tables: dict[str, ir.Table], as_of: date | datetime | str | None = None,
+    def resolve(cls, tables: Mapping[str, ir.Table], as_of: date | datetime | str | None = None,
                 since: date | datetime | str | None = None,
-                until: date | datetime | str | None = None) -> Window:
-        """Fill in defaults: as_of = end of the newest data's day, until = as_of,
-        since = until − 12 months. Dates (no time) for until/as_of mean the end of that day."""
+                until: date | datetime | str | None = None, *,
+                months: int = DEFAULT_MONTHS) -> Window:
+        """The one resolver every command uses. Defaults: as_of = end of the newest data's
+        day (:func:`newest_data`), until = as_of, since = until − ``months`` months.
+        Dates (no time, as text or ``date``) for until/as_of mean the end of that day: an
+        ``--as-of 2026-06-30`` ends every window at 2026-07-01 00:00."""
         until_m = _as_moment(until, end_of_day=True) if until is not None else None
         if as_of is not None:
             as_of_m = _as_moment(as_of, end_of_day=True)
@@ -87,7 +117,7 @@ class Window:
             as_of_m = newest_data(tables)
         until_m = until_m or as_of_m
         since_m = (_as_moment(since, end_of_day=False) if since is not None
-                   else months_before(until_m, DEFAULT_MONTHS))
+                   else months_before(until_m, months))
         return cls(as_of=as_of_m, since=since_m, until=until_m)
 
     # -- expressions ------------------------------------------------------------
@@ -104,8 +134,10 @@ class Window:
                 "until": self.until.isoformat(sep=" ")}
 
 
-def newest_data(tables: dict[str, ir.Table]) -> datetime:
-    """End of the day of the newest timestamp in the data (today when there is no data)."""
+def newest_data(tables: Mapping[str, ir.Table]) -> datetime:
+    """End of the day of the newest timestamp in the data (today when there is no data):
+    the one "newest data" — metrics, scoring, rewards, education and what-ifs all default
+    their as-of moment to it."""
     maxima = [tables[name].aggregate(m=tables[name][col].cast("timestamp").max())
               for name, col in DATA_TIMESTAMPS if name in tables and col in tables[name].columns]
     newest: datetime | None = None

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from goodfit.errors import ProjectNotFound, UnknownCustomer
+from goodfit.errors import ProjectNotFound
 
 if TYPE_CHECKING:  # config (pydantic) and the stores (ibis, duckdb, sqlalchemy) load on use
     import ibis
@@ -138,9 +138,8 @@ class Workspace:
         return Window.resolve(self.tables(), as_of=as_of, since=since, until=until)
 
     def require_customer(self, customer_id: str) -> None:
-        """The one "does this customer exist" check, with close matches when it does not."""
-        cust = self.warehouse.table("customers")
-        found = cust.filter(cust.customer_id == customer_id).count().to_pyarrow().as_py()
-        if not found:
-            ids = cust.select("customer_id").to_pyarrow().column(0).to_pylist()
-            raise UnknownCustomer(customer_id, [i for i in ids if i is not None])
+        """The one "does this customer exist" check, with close matches when it does not
+        (goodfit.warehouse.require_customer, which pure modules call directly)."""
+        from goodfit.warehouse import require_customer
+
+        require_customer(self.warehouse.table("customers"), customer_id)

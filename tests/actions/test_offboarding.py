@@ -181,10 +181,15 @@ def test_business_day_notice_in_letter(octx: ActionContext) -> None:
 def test_letter_is_not_sent_after_its_date(octx: ActionContext, mailbox: Mailbox) -> None:
     case = offboarding.start(octx, "C-1", reason="r", actor="carol", notice_date=NOTICE)
     cases.approve(octx, case.id, "bob")
-    octx.today = lambda: date(2026, 2, 2)
+    with pytest.raises(ActionError, match="step order: step.s. 1, 2 of case 1 come first"):
+        cases.execute(octx, case.id, "carol", step=3)  # the call step is skipped: refused
+    cases.execute(octx, case.id, "carol", step=1)
+    offboarding.log_call(octx, case.id, outcome="voicemail", notes="n", actor="carol")
+    assert len(mailbox.messages) == 1
+    octx.today = lambda: date(2026, 2, 2)  # three days after the letter's date
     with pytest.raises(ActionError, match="would shorten the notice"):
         cases.execute(octx, case.id, "carol", step=3)
-    assert mailbox.messages == []
+    assert len(mailbox.messages) == 1  # the letter did not go out
 
 
 def test_letter_font_keeps_non_latin_names(octx: ActionContext) -> None:

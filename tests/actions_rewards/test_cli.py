@@ -71,12 +71,20 @@ def test_whatif_prints_assumptions_and_totals(tmp_path: Path) -> None:
     assert out.exit_code == 0, out.output
     assert "Assumptions: behaviour change 30%" in out.output
     assert "churn 10%" in out.output and "Nothing was changed." in out.output
+    # no --fee, no --fees: no fee is charged (a what-if never adds fees quietly)
     data = json.loads(runner.invoke(app, ["whatif", "-p", p, "--as-of", "2024-12-31",
                                           "--json"]).output)
-    assert data["fees"] == {"manual_order": "7", "support_hour": "100", "custom_setup": "50"}
-    # C-TICKET: 2 tickets × 30 logged minutes = 1 hour → +100 support fee
+    assert data["fees"] == {}
+    assert data["totals"]["new_revenue"] == data["totals"]["revenue"]
+    # --fees: the whole [fees] model, --fee overriding one amount
+    data = json.loads(runner.invoke(app, ["whatif", "-p", p, "--as-of", "2024-12-31",
+                                          "--fees", "--fee", "manual_order=7",
+                                          "--json"]).output)
+    assert data["fees"] == {"manual_order": "7", "custom_setup": "60", "support_hour": "60",
+                            "usage": "1.5", "direct_costs": "1"}
     by = {c["customer_id"]: c for c in data["customers"]}
-    assert by["C-TICKET"]["fee_income"]["support_hour"] == "100.00"
+    # C-TICKET: 2 tickets × 30 logged minutes = 1 hour, within the 1 hour a month included
+    assert by["C-TICKET"]["fee_income"]["support_hour"] == "0.00"
     # C-MANUAL: 2 manual orders × 7
     assert by["C-MANUAL"]["fee_income"]["manual_order"] == "14.00"
 

@@ -10,6 +10,7 @@ import pyarrow as pa
 from goodfit.actions import rewards
 from goodfit.actions.rewards import months_between, winners_within_budget
 from goodfit.project import Project
+from goodfit.window import months_before
 from tests.actions_rewards.conftest import AS_OF, reward_world
 
 
@@ -27,6 +28,46 @@ def test_only_customers_meeting_every_rule_are_eligible(world: Project) -> None:
     assert plan.idle_source == "snapshot 1"  # the stored run's idle flags, never recomputed
 
 
+def test_the_funnel_counts_who_passes_each_gate_and_all_before(world: Project) -> None:
+    # 10 customers; each near-miss drops out at its own gate, C-GONE at "active"
+    funnel = dict(_plan(world).funnel)
+    assert funnel["enough_data"] == 10
+    assert funnel["active"] == 9  # C-GONE
+    assert funnel["tenure"] == 8  # C-NEW
+    assert funnel["profitable"] == 8
+    assert funnel["spend"] == 7  # C-CHEAP
+    assert funnel["few_tickets"] == 6  # C-TICKET
+    assert funnel["paid_on_time"] == 5  # C-LATE
+    assert funnel["self_service"] == 4  # C-MANUAL
+    assert funnel["not_idle"] == 3  # C-IDLE
+    assert funnel["not_recent_winner"] == 3
+
+
+def test_reward_segment_and_eligibility_are_the_same_rule(world: Project) -> None:
+    run = world.scoring.run()  # the stored run the fixture scored
+    rewarded = set(run.result.scores.query("segment == 'reward'")["customer_id"])
+    assert rewarded == {"C-EUR", "C-IDEAL", "C-IDEAL2"}
+    plan, _ = world.rewards_plan(save=False)
+    assert set(plan.eligible_ids) == rewarded
+
+
+def test_a_loss_maker_is_never_rewarded(tmp_path: Path) -> None:
+    # otherwise ideal, but one ticket of 1,000 logged minutes (1,000 × 60 / 60 = 1,000 USD
+    # of support) against 12 × 200 = 2,400 revenue: the ticket fits the revenue
+    # (2 allowed) and profit stays positive; at 3,000 minutes (3,000 USD) it is a loss.
+    p = reward_world()
+    p.customer("C-BIG").monthly("C-BIG", "200").usage("C-BIG").order("C-BIG", "O-BIG")
+    p.ticket("C-BIG", "T-BIG", minutes=3000.0)
+    proj = p.project(tmp_path)
+    try:
+        plan, _ = proj.rewards_plan(as_of=AS_OF, save=False)
+        big = next(c for c in plan.near_misses if c.customer_id == "C-BIG")
+        assert [(r.rule, r.shortfall) for r in big.failed] == [
+            ("profitable", "loses 600.00 USD")]
+    finally:
+        proj.close()
+
+
 def test_near_misses_name_the_one_rule_and_by_how_much(world: Project) -> None:
     plan = _plan(world)
     missed = {c.customer_id: (c.failed[0].rule, c.failed[0].shortfall) for c in plan.near_misses}
@@ -34,7 +75,7 @@ def test_near_misses_name_the_one_rule_and_by_how_much(world: Project) -> None:
         # 2024-03-15 → 2025-01-01 is 9 whole months; 12 needed
         "C-NEW": ("tenure", "3 months short"),
         # two tickets in 2024; the 2023 one is outside the window
-        "C-TICKET": ("no_tickets", "2 tickets too many"),
+        "C-TICKET": ("few_tickets", "2 tickets too many"),
         # 12 × 40 / 12 = 40 a month, 50 needed
         "C-CHEAP": ("spend", "10.00 USD/month short"),
         # June invoice due the 15th, paid the 20th
@@ -125,7 +166,7 @@ def test_whole_calendar_months() -> None:
     assert months_between(dt(2024, 1, 31), dt(2024, 2, 29)) == 0
     assert months_between(dt(2024, 1, 31), dt(2024, 3, 1)) == 1
     assert months_between(dt(2022, 6, 1, 10), dt(2025, 1, 1)) == 30
-    assert rewards.minus_months(dt(2024, 3, 31), 1) == dt(2024, 2, 29)
+    assert months_before(dt(2024, 3, 31), 1) == dt(2024, 2, 29)
 
 
 def test_the_same_plan_on_postgresql(tmp_path: Path, postgres_url: str) -> None:
@@ -134,12 +175,12 @@ def test_the_same_plan_on_postgresql(tmp_path: Path, postgres_url: str) -> None:
         plan, _ = proj.rewards_plan(as_of=AS_OF, save=False)
         assert [c.customer_id for c in plan.eligible] == ["C-EUR", "C-IDEAL", "C-IDEAL2"]
         assert {c.customer_id: c.failed[0].rule for c in plan.near_misses} == {
-            "C-NEW": "tenure", "C-TICKET": "no_tickets", "C-CHEAP": "spend",
+            "C-NEW": "tenure", "C-TICKET": "few_tickets", "C-CHEAP": "spend",
             "C-LATE": "paid_on_time", "C-MANUAL": "self_service", "C-IDLE": "not_idle"}
         assert [c.monthly_spend for c in plan.eligible] == [
             Decimal("54.00"), Decimal("60.00"), Decimal("60.00")]
-        r = proj.whatif(as_of=AS_OF)
+        r = proj.whatif(as_of=AS_OF, fees={"manual_order": Decimal("7")})
         by = {c.customer_id: c for c in r.customers}
-        assert by["C-MANUAL"].fee_income["manual_order"] == Decimal("14.00")
+        assert by["C-MANUAL"].fee_income["manual_order"] == Decimal("14.00")  # 2 × 7
     finally:
         proj.close()

@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 from goodfit.actions import audit, cases
 from goodfit.cli import app
 from goodfit.project import Project
-from tests.actions_rewards.conftest import AS_OF
 
 runner = CliRunner(env={"COLUMNS": "200"})
 
@@ -52,7 +51,7 @@ def test_a_winner_is_credited_and_congratulated_once(world: Project,
     p = ["-p", str(root)]
     for args in (["users", "add", "alice", "--role", "owner"],
                  ["users", "add", "bob", "--role", "manager", "--as", "alice"],
-                 ["rewards", "plan", "--as-of", AS_OF.date().isoformat(), "--as", "alice"],
+                 ["rewards", "plan", "--as-of", "2024-12-31", "--as", "alice"],  # ends at AS_OF
                  ["rewards", "commit", "1", "--as", "alice"],
                  ["rewards", "draw", "1", "--as", "alice"],
                  ["rewards", "export", "1", "--as", "alice"]):

@@ -29,7 +29,9 @@ def scorecard(*rows: tuple[str, str, float, float, float, float, float, float]) 
         "customer_id": list(cols[0]), "name": [f"{c} Ltd" for c in cols[0]],
         "plan": list(cols[1]),
         "revenue": pa.array([Decimal(str(x)) for x in cols[2]], M),
-        "support_minutes": list(cols[3]),
+        "support_minutes": list(cols[3]), "months_in_window": [12.0] * len(rows),
+        "usage_cost": pa.array([Decimal(0)] * len(rows), M),
+        "direct_cost": pa.array([Decimal(0)] * len(rows), M),
         "support_cost": pa.array([Decimal(str(x)) for x in cols[4]], M),
         "order_handling_cost": pa.array([Decimal(str(x)) for x in cols[5]], M),
         "custom_work_cost": pa.array([Decimal(str(x)) for x in cols[6]], M),
@@ -76,7 +78,9 @@ NO_SERVICES = services(("C-X", "none", "0", SINCE, None))
 def run(fees: dict[str, Decimal] = FEES, prices: tuple[PriceChange, ...] = (),
         a: Assumptions = Assumptions(), svc: ibis.Table = NO_SERVICES,
         card: ibis.Table = CARD):
-    return whatif(card, ORDERS, svc, fees, prices, a, since=SINCE, until=UNTIL)
+    # no support hours included: every hour is charged, as worked out below
+    return whatif(card, ORDERS, svc, fees, prices, a, since=SINCE, until=UNTIL,
+                  included_support_hours_per_month=0)
 
 
 def test_fees_per_customer_and_who_becomes_profitable() -> None:

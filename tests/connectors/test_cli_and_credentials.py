@@ -107,3 +107,26 @@ def test_a_refused_key_is_one_clear_line_and_exit_code_7(tmp_path: Path) -> None
     assert "connector_auth_error" in done.stderr and "HTTP 401" in done.stderr
     assert "Traceback" not in done.stderr
     assert "SHOULD_NOT_APPEAR" not in done.stderr + done.stdout
+
+
+def test_connector_types_are_registered_where_they_are_defined() -> None:
+    """Entry points name every type; each class says its options and credentials."""
+    from goodfit.config import connector_types
+    from goodfit.connectors.registry import credential_fields, options_model
+    from goodfit.connectors.whmcs import WhmcsOptions
+
+    assert connector_types() == ["django-helpdesk", "freshdesk", "stripe", "whmcs", "zendesk"]
+    assert options_model("whmcs") is WhmcsOptions
+    assert credential_fields("stripe") == ("token",)
+    assert credential_fields("zendesk") == ("user", "token")
+
+
+def test_a_connector_type_typo_in_goodfit_toml_is_an_error_with_a_suggestion(tmp_path) -> None:
+    from goodfit.config import load_config
+    from goodfit.errors import ConfigError
+
+    cfg = tmp_path / "goodfit.toml"
+    cfg.write_text('[connectors.billing]\ntype = "whmsc"\nurl = "https://b.example"\n',
+                   encoding="utf-8")
+    with pytest.raises(ConfigError, match="did you mean 'whmcs'"):
+        load_config(cfg)

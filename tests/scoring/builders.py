@@ -16,6 +16,7 @@ import ibis
 import pyarrow as pa
 
 from goodfit.schema import TABLES, Kind
+from goodfit.scoring.coverage import FACTS
 from goodfit.scoring.inputs import ScoringInputs
 from goodfit.warehouse import Warehouse
 
@@ -64,6 +65,9 @@ class Provider:
         self.resolution: list[dict[str, Any]] = []
         self.kb: list[dict[str, Any]] = []
         self._n = 0
+        # The contract-shaped scorecard stands for billing and support data the canonical
+        # tables here do not hold: every data fact is known unless a test says otherwise.
+        self.facts: frozenset[str] = frozenset(FACTS)
 
     def _id(self, prefix: str) -> str:
         self._n += 1
@@ -214,7 +218,7 @@ class Provider:
         text = {n: wh.table(n) for n in ("message_tone", "ticket_resolution", "ticket_kb_match")
                 if wh.has_table(n)}
         return ScoringInputs(tables=wh.tables(), scorecard=wh.table("scorecard"), since=since,
-                             until=until, **text)
+                             until=until, facts=self.facts, **text)
 
 
 def derive_cards(p: Provider, rate: float = 60.0, until: datetime = UNTIL) -> Provider:

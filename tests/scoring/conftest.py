@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from goodfit.project import Project
+from goodfit.scoring.coverage import FACTS
 from goodfit.scoring.explain import ScoringRun
 from goodfit.scoring.inputs import ScoringInputs
 from goodfit.scoring.service import Scoring
@@ -29,7 +30,8 @@ class BuilderScoring(Scoring):
         text = {n: wh.table(n) for n in ("message_tone", "ticket_resolution", "ticket_kb_match")
                 if wh.has_table(n)}
         return ScoringInputs(tables=wh.tables(), scorecard=wh.table("scorecard"),
-                             since=window.since, until=window.until, **text)
+                             since=window.since, until=window.until,
+                             facts=frozenset(FACTS), **text)
 
     def score(self, as_of: Any = None, since: Any = None, until: Any = None, *,
               window: Window | None = None, **kw: Any) -> ScoringRun:

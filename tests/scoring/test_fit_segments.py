@@ -8,7 +8,7 @@ import pytest
 
 from goodfit.config import Config
 from goodfit.scoring.score import score_customers
-from tests.scoring.builders import Provider
+from tests.scoring.builders import SINCE, Provider
 
 D = datetime(2025, 3, 3, 9, 0)
 
@@ -56,7 +56,7 @@ def test_abusive_customer_parts_ways_with_reason() -> None:
                    spans=[("insult", 0, 6, "idiots")])
     row = scored(p)["a"]
     assert row["segment"] == "part_ways"
-    assert row["reason"].startswith("abusive language: 2 messages aimed at staff")
+    assert row["reason"].startswith("disrespect toward staff: 2 messages aimed at staff")
 
 
 def test_one_abusive_message_is_flagged_but_parting_ways_takes_two() -> None:
@@ -66,7 +66,7 @@ def test_one_abusive_message_is_flagged_but_parting_ways_takes_two() -> None:
     row = scored(p)["a"]
     assert row["flag_codes"] == "abusive_language"
     assert row["segment"] == "healthy"  # a person reads the message; no reward meanwhile
-    assert "abusive language" in row["reason"]
+    assert "respectful: messages aimed at staff" in row["reason"]
 
 
 def test_unprofitable_customer_the_docs_would_fix_is_educated() -> None:
@@ -93,15 +93,82 @@ def test_unprofitable_manual_orderer_a_fee_would_fix_is_repriced() -> None:
     assert "fees for the load it creates (150.00) would bring margin to 40%" in row["reason"]
 
 
-def test_unprofitable_and_unfixable_parts_ways() -> None:
-    # revenue 100, 500 minutes (cost 500) of hardware tickets: the docs answer none, and
-    # 8.3 hours is below the 12 included support hours (1 a month), so no fee applies.
+def test_a_material_unfixable_loss_parts_ways() -> None:
+    # revenue 100, 1,500 minutes (cost 1,500) of hardware tickets over 12 months: loss
+    # 1,400 a year >= 1,000. The docs answer none; 25 hours less 12 included = 13 × 60 =
+    # 780 of fees leave -620; a price rise would need (10 + 1,400) / 90 = 1,567% > 25%.
+    p = Provider().customer("a", revenue=100, support_minutes=1500, tickets=5)
+    for i in range(5):
+        p.ticket("a", D + timedelta(days=i), staff_minutes=300, resolution_code="hardware_event")
+    row = scored(p)["a"]
+    assert row["segment"] == "part_ways"
+    assert "material loss: margin -1400%, loses 1,400.00 a year" in row["reason"]
+    assert "neither education, fees (780.00) nor a price rise of up to 25%" in row["reason"]
+
+
+def test_a_small_unfixable_loss_is_repriced_not_parted_with() -> None:
+    # revenue 100, cost 500: loss 400 a year, below the 1,000 that parts ways
     p = Provider().customer("a", revenue=100, support_minutes=500, tickets=5)
     for i in range(5):
         p.ticket("a", D + timedelta(days=i), staff_minutes=100, resolution_code="hardware_event")
     row = scored(p)["a"]
+    assert row["segment"] == "reprice"
+    assert "loses 400.00 a year — below the 1,000.00 that parts ways" in row["reason"]
+
+
+def test_a_loss_over_half_a_year_is_annualised() -> None:
+    # loss 600 over 6 months in the window = 1,200 a year: material
+    p = Provider().customer("a", revenue=100, support_minutes=700, tickets=1,
+                            months_in_window=6)
+    p.ticket("a", D, staff_minutes=700, resolution_code="hardware_event")
+    row = scored(p)["a"]
     assert row["segment"] == "part_ways"
-    assert "neither education nor fees (0.00)" in row["reason"]
+    assert "loses 1,200.00 a year" in row["reason"]
+
+
+def test_a_profitable_customer_never_parts_ways_for_money() -> None:
+    # revenue 100, cost 91.50: profit 8.50, margin 8.5% below 10%. A price rise of
+    # (10 - 8.5) / 90 = 1.7% fixes it (reprice); with no price step allowed it stays healthy.
+    p = Provider().customer("a", revenue=100, support_minutes=91.5, tickets=1)
+    p.ticket("a", D, staff_minutes=91.5, resolution_code="hardware_event")
+    row = scored(p)["a"]
+    assert (row["segment"], row["reason"]) == (
+        "reprice", "margin 8%; a price rise of 2% would bring margin to 10%")
+    cfg = Config()
+    cfg.segments.max_price_increase = 0.0
+    row = scored(p, cfg)["a"]
+    assert row["segment"] == "healthy"
+    assert row["reason"].startswith("profitable but margin 8%, below 10%")
+
+
+def test_abuse_before_the_window_decays_instead_of_vanishing() -> None:
+    # 100 days before the window a message weighs 0.5 ** (100 / 365) = 0.827: two weigh
+    # 1.65 (< 2, flagged but kept), three weigh 2.48 (part ways).
+    old = SINCE - timedelta(days=100)
+    for n, segment in ((2, "healthy"), (3, "part_ways")):
+        p = Provider().customer("a", tickets=1, support_minutes=10, tenure_months=30)
+        t = p.ticket("a", D)
+        for i in range(n):
+            p.tone_row(p.message(t, old + timedelta(minutes=i), body="idiots"),
+                       spans=[("insult", 0, 6, "idiots")])
+        res = score_customers(p.inputs(), Config())
+        row = res.scores.iloc[0]
+        assert row["segment"] == segment
+        flag = res.flags_of("a")[0]
+        assert flag.extra["weight"] == pytest.approx(n * 0.827, abs=0.01)
+        assert f"{n} older, weighing" in flag.detail
+        assert len(flag.evidence) == n  # the old messages are the evidence
+
+
+def test_with_no_decay_old_abuse_is_not_counted() -> None:
+    cfg = Config()
+    cfg.flags.abusive_language.decay_half_life_days = 0
+    p = Provider().customer("a", tickets=1, support_minutes=10, tenure_months=30)
+    t = p.ticket("a", D)
+    for i in range(3):
+        p.tone_row(p.message(t, SINCE - timedelta(days=1, minutes=i), body="idiots"),
+                   spans=[("insult", 0, 6, "idiots")])
+    assert scored(p, cfg)["a"]["flag_codes"] == ""
 
 
 def test_direct_costs_passed_through_make_a_customer_repriceable() -> None:
@@ -141,7 +208,7 @@ def test_new_customer_is_not_rewarded_yet() -> None:
     p = Provider().customer("a", tenure_months=1, months_in_window=1)
     row = scored(p)["a"]
     assert row["segment"] == "healthy"
-    assert "1 months of tenure" in row["reason"]
+    assert "tenure: 11 months short" in row["reason"]
 
 
 def test_fit_weights_must_sum_to_100() -> None:
@@ -156,4 +223,5 @@ def test_cancelled_account_is_not_rewarded() -> None:
     p.rows["customers"][-1]["status"] = "cancelled"
     row = scored(p)["gone"]
     assert row["score"] == 100.0
-    assert (row["segment"], row["reason"]) == ("healthy", "cancelled — not eligible for reward")
+    assert (row["segment"], row["reason"]) == (
+        "healthy", "profitable; not reward: active: account is cancelled")

@@ -37,7 +37,7 @@ MESSAGES = [
     ["M-4", "T-2", "2026-03-03 08:00:00", "customer", "bob@beta.example",
      "Fix it today or I'm filing a chargeback!!!"],
     ["M-5", "T-2", "2026-03-03 08:30:00", "customer", "bob@beta.example",
-     "Hallo, meine Webseite ist seit heute Morgen nicht erreichbar. Können Sie bitte nachsehen?"],
+     "Olá, o meu domínio não está a resolver desde ontem. Podem verificar a zona DNS?"],
     ["M-6", "T-2", "2026-03-03 09:00:00", "customer", "bob@beta.example",
      "Thanks, works now.\n\nOn Tue, Support <s@x.example> wrote:\n> Please do not file a "
      "chargeback, you idiots."],

@@ -28,7 +28,7 @@ def test_tone_text_shows_labels_and_evidence_without_reading_markup(tmp_path: Pa
 def test_tone_clean_and_unsupported_messages_say_so(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.chdir(tmp_path)
     assert "clean" in runner.invoke(app, ["tone", "kill -9 the process"]).output
-    out = runner.invoke(app, ["tone", "Bonjour, mon serveur ne répond plus depuis hier."]).output
+    out = runner.invoke(app, ["tone", "Olá, o meu domínio não está a resolver desde ontem."]).output
     assert "not supported" in out
 
 

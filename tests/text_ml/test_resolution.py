@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -10,7 +11,12 @@ import pytest
 from goodfit.config import TextSettings
 from goodfit.errors import ModelBelowBaseline, ModelNotTrained, NotEnoughTrainingData
 from goodfit.text.corpus import TicketTexts
-from goodfit.text.resolution import evaluate_resolution
+from goodfit.text.resolution import (
+    ResolutionModel,
+    apply_resolution,
+    evaluate_resolution,
+    train_resolution,
+)
 from tests.text_ml.conftest import MakeProject
 from tests.text_ml.fixtures import CODES, coded_provider
 
@@ -121,14 +127,70 @@ def test_too_few_coded_tickets_is_a_clear_error() -> None:
         evaluate_resolution(texts, TextSettings())
 
 
-def test_codes_outside_the_configured_set_are_not_learned(make_project: MakeProject) -> None:
+def test_codes_outside_the_configured_set_are_learned_after_the_configured_ones(
+        make_project: MakeProject) -> None:
     provider = coded_provider(15, seed=2, codes=("documentation", "hardware_event", "other"),
                               mislabelled=0.0)
     for t in provider.tickets[:15]:
-        t["resolution_code"] = "legacy_code"  # not in [text] resolution_codes
+        t["resolution_code"] = "legacy_code"  # not in [text] resolution_codes: still learnable
     ev = make_project(provider).evaluate_resolution()
-    assert ev.tickets == 30
-    assert {c.code for c in ev.per_class} == {"hardware_event", "other"}
+    assert ev.tickets == 45
+    # configured codes in their configured order, then the provider's own by name
+    assert [c.code for c in ev.per_class] == ["hardware_event", "other", "legacy_code"]
+
+
+def _texts(codes: list[str | None], full: list[str], fields: list[str] | None = None
+           ) -> TicketTexts:
+    n = len(codes)
+    return TicketTexts(
+        ticket_id=[str(i) for i in range(n)], customer_id=["c"] * n, resolution_code=codes,
+        subject=[""] * n, question=[""] * n, full=full, staff_minutes=[1.0] * n,
+        minutes_estimated=[False] * n, fields=fields or [])
+
+
+def test_tickets_without_text_learn_codes_from_their_structured_fields() -> None:
+    # ServiceNow-style export: no text at all, the category says it all. 30 tickets per
+    # code, category "network" always code "6", "hardware" always "7": perfectly separable,
+    # so every fold predicts every ticket right (macro-F1 1, accuracy 1).
+    codes: list[str | None] = ["6"] * 30 + ["7"] * 30
+    fields = ["category=network priority=low"] * 30 + ["category=hardware priority=low"] * 30
+    ev = evaluate_resolution(_texts(codes, [""] * 60, fields), TextSettings())
+    assert ev.tickets == 60
+    assert ev.macro_f1 == pytest.approx(1.0) and ev.accuracy == pytest.approx(1.0)
+    assert ev.beats_baseline(0.1)
+
+
+def test_no_text_and_no_fields_is_a_clear_error_not_a_crash() -> None:
+    codes: list[str | None] = ["6"] * 30 + ["7"] * 30
+    with pytest.raises(NotEnoughTrainingData, match="nothing to learn codes from"):
+        evaluate_resolution(_texts(codes, [""] * 60), TextSettings())
+
+
+def test_one_code_only_is_a_clear_error() -> None:
+    codes: list[str | None] = ["documentation"] * 40
+    with pytest.raises(NotEnoughTrainingData, match="Only one code"):
+        evaluate_resolution(_texts(codes, [f"word{i} text" for i in range(40)]),
+                            TextSettings())
+
+
+def test_codes_unique_per_ticket_are_a_clear_error() -> None:
+    codes: list[str | None] = [f"INC{i:05d}" for i in range(50)]  # a ticket number, not a code
+    with pytest.raises(NotEnoughTrainingData, match="unique per ticket"):
+        evaluate_resolution(_texts(codes, ["disk full"] * 50), TextSettings())
+
+
+def test_a_trained_text_less_model_labels_uncoded_tickets_from_fields(
+        tmp_path: Path) -> None:
+    codes: list[str | None] = ["6"] * 30 + ["7"] * 30 + [None, None]
+    fields = (["category=network"] * 30 + ["category=hardware"] * 30
+              + ["category=hardware", "category=network"])
+    texts = _texts(codes, [""] * 62, fields)
+    model = train_resolution(texts, TextSettings())
+    model.save(tmp_path / "m")
+    again = ResolutionModel.load(tmp_path / "m")
+    table = apply_resolution(again, texts, TextSettings()).to_pylist()
+    assert [(r["resolution_code"], r["source"]) for r in table[-2:]] == [
+        ("7", "predicted"), ("6", "predicted")]
 
 
 def test_rare_codes_are_reported_as_left_out(make_project: MakeProject) -> None:
@@ -163,6 +225,6 @@ def test_large_histories_are_sampled_keeping_each_codes_share() -> None:
         staff_minutes=[0.0] * n, minutes_estimated=[False] * n)
     from goodfit.text.resolution import training_set
 
-    docs, labels, _ = training_set(texts, TextSettings(max_training_tickets=100))
-    assert len(docs) == 100
-    assert (labels.count("documentation"), labels.count("other")) == (75, 25)
+    data = training_set(texts, TextSettings(max_training_tickets=100))
+    assert len(data.texts) == len(data.fields) == 100
+    assert (data.labels.count("documentation"), data.labels.count("other")) == (75, 25)

@@ -8,8 +8,14 @@ appended as one record::
 
 ``canonical_json`` is JSON with sorted keys, no spaces, UTF-8. ``seq`` counts from 1 with
 no gaps and is inside the hashed event, so editing, deleting, inserting or reordering
-records breaks the chain; ``verify`` names the first record that does not match. A chain
-cut off at the end still verifies: compare ``head()`` with a value you wrote down earlier.
+records breaks the chain; ``verify`` names the first record that does not match.
+
+A chain rewritten from the start with recomputed hashes, cut off at the end, emptied, or
+with forged records appended still links up. An *anchor* catches these: ``anchor``
+appends the head (sequence, hash, time) as one JSON line to a file (``[actions]
+anchor_file``; goodfit does so after every send and every draw — keep a copy elsewhere),
+and ``verify(anchors=…)`` checks that every anchored record is still there with the same
+hash, and that no record follows the newest anchor (appended after it: not vouched for).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -32,7 +39,8 @@ GENESIS = "0" * 64
 # Kinds written by goodfit itself; other areas may add their own (a short snake_case word).
 KINDS = ("import", "snapshot", "case_opened", "case_approved", "case_executed", "case_closed",
          "case_cancelled", "step_approved", "step_executed", "approval", "override", "send",
-         "send_failed", "send_unknown", "send_confirmed", "export", "call_logged", "user_added")
+         "send_failed", "send_unknown", "send_confirmed", "export", "call_logged", "user_added",
+         "changed_after_approval", "import_started", "import_completed", "import_failed")
 
 
 def now_iso() -> str:
@@ -127,10 +135,129 @@ class Verification:
     head: str  # record_hash of the last record (GENESIS when empty)
     bad_seq: int | None = None  # the first record that does not match
     reason: str = ""
+    anchored: int | None = None  # with anchors: the newest anchored sequence number
+    unanchored: int = 0  # records after the newest anchor
 
 
-def verify(db: StateDB, expect_head: str | None = None) -> Verification:
-    """Walk the chain from the first record; report the first one that does not match."""
+@dataclass(frozen=True)
+class Anchor:
+    seq: int  # number of records (sequence number of the newest; 0 when empty)
+    record_hash: str
+    at: str  # when the anchor was taken
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"seq": self.seq, "record_hash": self.record_hash, "at": self.at}
+
+
+def anchor(db: StateDB, path: Path | None = None) -> Anchor:
+    """The head now; with ``path``, appended to that file as one JSON line."""
+    seq, h = head(db)
+    a = Anchor(seq, h, now_iso())
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as f:
+            f.write(canonical_json(a.to_dict()) + "\n")
+    return a
+
+
+def read_anchors(path: Path) -> list[Anchor]:
+    """Every anchor in a file written by ``anchor`` (or one JSON object, e.g. by hand)."""
+    from goodfit.errors import ActionError
+
+    try:
+        lines = [x for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+        found = [Anchor(int(d["seq"]), str(d["record_hash"]), str(d["at"]))
+                 for d in map(json.loads, lines)]
+    except FileNotFoundError:
+        raise ActionError(f"anchor file {path} does not exist; goodfit audit anchor writes "
+                          "one") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ActionError(f"anchor file {path} is not a goodfit anchor file "
+                          f"({type(exc).__name__}: {exc})") from None
+    if not found:
+        raise ActionError(f"anchor file {path} holds no anchor")
+    return found
+
+
+def _check_anchors(db: StateDB, chain: Verification, anchors: list[Anchor]) -> Verification:
+    with db.session() as session:
+        found = session.execute(select(AuditRow.seq, AuditRow.record_hash, AuditRow.at)).all()
+    hashes = {int(seq): str(h) for seq, h, _ in found}
+    ats = {int(seq): str(at) for seq, _, at in found}
+    newest = max(anchors, key=lambda a: (a.seq, a.at))
+    for a in sorted(anchors, key=lambda x: x.seq):
+        if a.seq == 0:
+            continue
+        if a.seq not in hashes:
+            what = ("every record was deleted" if not hashes else
+                    f"the log ends at record {max(hashes)}")
+            return Verification(False, chain.records, chain.head, a.seq,
+                                f"anchored record {a.seq} (anchored {a.at[:19]}) is missing: "
+                                f"{what} (records were cut off or deleted)", newest.seq)
+        if hashes[a.seq] != a.record_hash:
+            return Verification(False, chain.records, chain.head, a.seq,
+                                f"record {a.seq} has hash {hashes[a.seq][:16]}…, anchored as "
+                                f"{a.record_hash[:16]}… on {a.at[:19]} (the log was rewritten)",
+                                newest.seq)
+    if not chain.ok:
+        return Verification(False, chain.records, chain.head, chain.bad_seq, chain.reason,
+                            newest.seq)
+    after = sorted(s for s in hashes if s > newest.seq)
+    if after:
+        backdated = [s for s in after if ats[s] < newest.at]
+        why = (f"{len(after)} record(s) after the newest anchor (records {after[0]}–"
+               f"{after[-1]}) are not covered by it")
+        if backdated:
+            why += (f"; record {backdated[0]} is dated {ats[backdated[0]][:19]}, before the "
+                    f"anchor of {newest.at[:19]}, so it was appended with a false date")
+        else:
+            why += "; if they are yours, run goodfit audit anchor"
+        return Verification(False, chain.records, chain.head, after[0], why, newest.seq,
+                            len(after))
+    return Verification(True, chain.records, chain.head, anchored=newest.seq)
+
+
+def verify(db: StateDB, expect_head: str | None = None,
+           anchors: list[Anchor] | None = None) -> Verification:
+    """Walk the chain from the first record; report the first one that does not match.
+
+    With ``anchors`` (see ``read_anchors``), also what a consistent rewrite hides."""
+    chain = _gaps(db, _verify_chain(db, expect_head))
+    return chain if anchors is None else _check_anchors(db, chain, anchors)
+
+
+def open_import_intents(session: Session) -> list[AuditEvent]:
+    """``import_started`` records no ``import_completed``/``import_failed`` closed."""
+    rows = session.execute(select(AuditRow).where(AuditRow.kind.in_(
+        ("import_started", "import_completed", "import_failed"))).order_by(AuditRow.seq)
+    ).scalars()
+    started: dict[int, AuditEvent] = {}
+    for row in rows:
+        e = _view(row)
+        if e.kind == "import_started":
+            started[e.seq] = e
+        else:
+            for seq in e.data.get("intents", []):
+                started.pop(int(seq), None)
+    return list(started.values())
+
+
+def _gaps(db: StateDB, chain: Verification) -> Verification:
+    if not chain.ok:
+        return chain
+    with db.session() as session:
+        gaps = open_import_intents(session)
+    if not gaps:
+        return chain
+    g = gaps[0]
+    return Verification(False, chain.records, chain.head, g.seq,
+                        f"the import of {g.data.get('path')} started at {g.at[:19]} has no "
+                        f"completion record ({len(gaps)} such import(s)): a crash interrupted "
+                        "it after its intent was recorded, so its data may be in the warehouse "
+                        "without its audit record; run the same import again to complete it")
+
+
+def _verify_chain(db: StateDB, expect_head: str | None) -> Verification:
     prev, expected_seq, count = GENESIS, 1, 0
     with db.session() as session:
         rows = session.execute(select(AuditRow).order_by(AuditRow.seq)).scalars()

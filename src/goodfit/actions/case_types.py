@@ -38,7 +38,7 @@ class StepSpec:
     drafts: tuple[EmailDraft, ...] = ()  # e-mails this step sends when executed
     files: tuple[str, ...] = ()  # artefacts (relative to the project folder) it exports
     payload: dict[str, Any] = field(default_factory=dict)
-    handler: str | None = None  # "package.module:function" run on execute (see docs)
+    handler: str | None = None  # a handler kind registered with @step_handler (see docs)
 
 
 @dataclass(frozen=True)

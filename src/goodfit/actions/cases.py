@@ -14,22 +14,22 @@ unless someone in ``override_roles`` approves with a written reason.
 
 What executing a step does depends on it: a step with e-mails sends them through the
 outbox (exactly once); a step with files records their export; a ``call`` step is done
-by logging the call; a step may name its own handler as ``"module:function"``.
+by logging the call; a step may name its own handler kind, registered with
+``@step_handler("kind")`` (goodfit.actions.steps). Whatever the path, nothing is released
+to the customer and no step is marked executed unless goodfit.actions.gate allows it now.
 """
 
 from __future__ import annotations
 
-import hashlib
-import importlib
 import json
 from collections.abc import Sequence
-from pathlib import Path
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from goodfit.actions import audit, outbox, tone_lint
+from goodfit.actions import audit, gate, outbox, tone_lint
 from goodfit.actions.case_types import (
     CASE_MOVES,
     STEP_MOVES,
@@ -41,6 +41,8 @@ from goodfit.actions.case_types import (
     StepSpec,
 )
 from goodfit.actions.context import ActionContext
+from goodfit.actions.gate import file_digest
+from goodfit.actions.steps import HANDLERS, handler_for, step_handler
 from goodfit.actions.users import require_user
 from goodfit.errors import (
     ActionError,
@@ -49,13 +51,15 @@ from goodfit.errors import (
     ToneLintBlocked,
     UnknownCase,
 )
+from goodfit.state.approval import step_digest
 from goodfit.state.cases import CaseRow, StepRow
 from goodfit.state.db import StateDB
 from goodfit.state.outbox import OutboxRow
 
 __all__ = ["CASE_MOVES", "STEP_MOVES", "Case", "Execution", "Step", "StepHandler",
            "StepOutcome", "StepSpec", "approve", "cancel", "close", "complete_step", "execute",
-           "get_case", "list_cases", "open_case", "register_step_kind", "update_step_payload"]
+           "file_digest", "get_case", "list_cases", "open_case", "send_outbox", "step_handler",
+           "update_step_payload"]
 
 
 # -- reading -------------------------------------------------------------------
@@ -116,10 +120,6 @@ def list_cases(db: StateDB, *, state: str | None = None, kind: str | None = None
 
 
 # -- drafting ------------------------------------------------------------------
-def file_digest(root: Path, rel: str) -> str:
-    return hashlib.sha256((root / rel).read_bytes()).hexdigest()
-
-
 def open_case(ctx: ActionContext, *, kind: str, customer_id: str, title: str, actor: str,
               steps: Sequence[StepSpec], data: dict[str, Any] | None = None) -> Case:
     """Draft a case with its steps; e-mails go to the outbox as drafts, files are hashed."""
@@ -141,6 +141,9 @@ def open_case(ctx: ActionContext, *, kind: str, customer_id: str, title: str, ac
                 payload["files"] = [{"path": f, "sha256": file_digest(ctx.root, f)}
                                     for f in spec.files]
             if spec.handler:
+                if spec.handler not in HANDLERS:
+                    raise ActionError(f"step {no} names the handler {spec.handler!r}, which "
+                                      f"is not registered (known: {', '.join(sorted(HANDLERS))})")
                 payload["handler"] = spec.handler
             session.add(StepRow(case_id=row.id, no=no, kind=spec.kind, title=spec.title,
                                 state="draft", text=spec.text,
@@ -198,11 +201,12 @@ def approve(ctx: ActionContext, case_id: int, actor: str, *, step: int | None = 
                           settings.override_roles)
         for s in targets:
             s.state, s.approved_by, s.approved_at = "approved", user.name, now
+            s.approved_sha256 = step_digest(s.kind, s.title, s.text, s.payload)
             approved_msgs = outbox.approve_step_messages(session, case_id, s.no, user.name, now)
             audit.append_in(session, "step_approved", actor=user.name,
                             customer_id=row.customer_id, case_id=case_id,
                             data={"step": s.no, "kind": s.kind, "title": s.title,
-                                  "messages": approved_msgs,
+                                  "sha256": s.approved_sha256, "messages": approved_msgs,
                                   "files": json.loads(s.payload).get("files", [])})
         if all(s.state in ("approved", "executed") for s in all_steps):
             row.state, row.approved_by, row.approved_at, row.updated_at = (
@@ -262,7 +266,7 @@ def close(ctx: ActionContext, case_id: int, actor: str) -> Case:
         return _case_view(session, row)
 
 
-def _close_row(session: Session, row: CaseRow, actor: str) -> None:
+def _close_row(session: Session, row: CaseRow, actor: str | None) -> None:
     now = audit.now_iso()
     row.state, row.closed_by, row.closed_at, row.updated_at = "closed", actor, now, now
     audit.append_in(session, "case_closed", actor=actor, customer_id=row.customer_id,
@@ -287,17 +291,20 @@ def complete_step(ctx: ActionContext, case_id: int, step: int, actor: str,
         s = next((x for x in _steps(session, case_id) if x.no == step), None)
         if s is None:
             raise UnknownCase(case_id, step)
-        _mark_executed(session, row, s, actor, detail or {})
+        _mark_executed(session, row, s, actor, detail or {}, ctx)
         return _case_view(session, row)
 
 
-def _mark_executed(session: Session, row: CaseRow, s: StepRow, actor: str,
-                   detail: dict[str, Any]) -> None:
+def _mark_executed(session: Session, row: CaseRow, s: StepRow, actor: str | None,
+                   detail: dict[str, Any], ctx: ActionContext) -> None:
     if row.state not in ("approved", "executed"):
         raise _refuse(f"case {row.id}", row.state, "execute", CASE_MOVES,
                       "Approve every step first." if row.state == "draft" else "")
     if s.state != "approved":
         raise _refuse(f"step {s.no} of case {row.id}", s.state, "execute", STEP_MOVES)
+    hold = gate.check(session, ctx, case_id=row.id, step_no=s.no)
+    if hold is not None:
+        raise ActionError(hold.reason)
     now = audit.now_iso()
     s.state, s.executed_by, s.executed_at = "executed", actor, now
     audit.append_in(session, "step_executed", actor=actor, customer_id=row.customer_id,
@@ -314,55 +321,76 @@ def _mark_executed(session: Session, row: CaseRow, s: StepRow, actor: str,
 
 
 # -- executing -----------------------------------------------------------------
-def _handler_for(step: Step) -> StepHandler:
-    ref = step.payload.get("handler")
-    if step.message_ids:
-        ref = ref or "goodfit.actions.outbox:execute_email_step"
-    ref = ref or _BUILTIN.get(step.kind, "goodfit.actions.cases:execute_files_step")
-    module, _, name = ref.partition(":")
-    handler: StepHandler = getattr(importlib.import_module(module), name)
-    return handler
-
-
-def execute_files_step(ctx: ActionContext, case: Case, step: Step, actor: str,
-                       dry_run: bool) -> StepOutcome:
-    """Steps with files: check each is what was approved, record its export."""
-    files = step.payload.get("files", [])
-    for f in files:
-        path = ctx.root / f["path"]
-        if not path.is_file():
-            raise ActionError(f"step {step.no} of case {case.id}: {f['path']} is missing")
-        if file_digest(ctx.root, f["path"]) != f["sha256"]:
-            raise ActionError(f"step {step.no} of case {case.id}: {f['path']} changed after it "
-                              "was drafted; cancel the case and draft it again")
+def send_outbox(ctx: ActionContext, *, actor: str | None, dry_run: bool = False,
+                ids: Sequence[int] | None = None) -> outbox.SendReport:
+    """``outbox send``: what the gate releases goes out; a step whose e-mails are all sent
+    is executed, so the case says what the customer has received."""
+    report = outbox.send(ctx, ids=ids, dry_run=dry_run, actor=actor)
     if dry_run:
-        return StepOutcome(False, files=tuple(f["path"] for f in files))
-    if files:
-        audit.append(ctx.db, "export", actor=actor, customer_id=case.customer_id,
-                     case_id=case.id, data={"step": step.no, "files": files})
-    return StepOutcome(True, {"files": [f["path"] for f in files]})
+        return report
+    try:
+        _settle(ctx, report, actor)
+    finally:
+        anchor(ctx)
+    return report
 
 
-def execute_close_step(ctx: ActionContext, case: Case, step: Step, actor: str,
-                       dry_run: bool) -> StepOutcome:
-    if dry_run:
-        return StepOutcome(False)
-    waiting = [s.no for s in case.steps if s.kind != "close" and s.state != "executed"]
-    if waiting:
-        raise ActionError(f"case {case.id} cannot be closed yet: step(s) "
-                          f"{', '.join(map(str, waiting))} are not executed")
-    return StepOutcome(True)
+def anchor(ctx: ActionContext) -> audit.Anchor:
+    """Append the audit head to ``[actions] anchor_file`` (after every send and draw)."""
+    return audit.anchor(ctx.db, ctx.root / ctx.config.actions.anchor_file)
 
 
-_BUILTIN = {"close": "goodfit.actions.cases:execute_close_step"}
+def mail_anchor(ctx: ActionContext, a: audit.Anchor, to: str) -> None:
+    """E-mail an anchor to a person (the owner), so a copy lives outside the project.
+
+    goodfit's own message to its operator, not to a customer: it is sent directly over
+    SMTP, not through the outbox and its gate, and is not itself audited (that would
+    move the head it reports)."""
+    from email.message import EmailMessage
+    from email.utils import format_datetime, make_msgid
+
+    from goodfit.actions.drafts import check_address
+    from goodfit.actions.smtp import Ambiguous, Connection, Permanent, Transient
+    from goodfit.errors import SendError
+
+    check_address("(anchor)", "--mail-to", to)
+    msg = EmailMessage()
+    msg["From"], msg["To"] = ctx.config.smtp.from_, to
+    msg["Subject"] = f"goodfit audit anchor: record {a.seq} of {ctx.config.project.name}"
+    msg["Date"] = format_datetime(datetime.now(UTC))
+    msg["Message-ID"] = make_msgid(domain=ctx.config.smtp.from_.rsplit("@", 1)[-1] or None)
+    msg.set_content("Keep this message. It proves what the audit log held at this time:\n\n"
+                    + audit.canonical_json(a.to_dict()) + "\n\nCheck with: goodfit audit "
+                    "verify --anchor FILE (this JSON line saved in a file).\n")
+    conn = Connection(ctx)
+    try:
+        conn.send(ctx.config.smtp.from_, to, msg.as_string())
+    except (Transient, Permanent, Ambiguous) as exc:
+        raise SendError(f"the anchor (written to {ctx.config.actions.anchor_file}) could not "
+                        f"be e-mailed to {to}: {exc}") from None
+    finally:
+        conn.close()
 
 
-def register_step_kind(kind: str, handler: str) -> None:
-    """Make ``kind`` run ``"module:function"`` (a StepHandler) when executed."""
-    _BUILTIN[kind] = handler
-
-
-register_step_kind("call", "goodfit.actions.offboarding:execute_call_step")
+def _settle(ctx: ActionContext, report: outbox.SendReport, actor: str | None) -> None:
+    with ctx.db.session() as session:
+        sent_steps = {(r.case_id, r.step_no) for r in session.execute(
+            select(OutboxRow).where(OutboxRow.id.in_(report.sent))).scalars()
+            if r.case_id is not None and r.step_no is not None}
+    for case_id, no in sorted(sent_steps):
+        with ctx.db.session() as session:
+            row = _load(session, case_id, lock=True)
+            s = next((x for x in _steps(session, case_id) if x.no == no), None)
+            states = {m for (m,) in session.execute(select(OutboxRow.state).where(
+                OutboxRow.case_id == case_id, OutboxRow.step_no == no))}
+            if s is None or s.state != "approved" or states != {"sent"}:
+                continue
+            if json.loads(s.payload).get("handler", "email") != "email":
+                continue  # a step with its own handler finishes through case execute
+            msgs = [m for (m,) in session.execute(select(OutboxRow.message_id).where(
+                OutboxRow.case_id == case_id, OutboxRow.step_no == no))]
+            _mark_executed(session, row, s, actor, {"messages": msgs, "by": "outbox send"},
+                           ctx)
 
 
 def execute(ctx: ActionContext, case_id: int, actor: str, *, step: int | None = None,
@@ -386,12 +414,16 @@ def execute(ctx: ActionContext, case_id: int, actor: str, *, step: int | None = 
         todo = [s for s in case.steps if s.state == "approved"]
     done: list[int] = []
     files: list[str] = []
-    for s in todo:
-        current = get_case(ctx.db, case_id)
-        outcome = _handler_for(current.step(s.no))(ctx, current, current.step(s.no), actor,
-                                                   dry_run)
-        files.extend(outcome.files)
-        if outcome.done and not dry_run:
-            complete_step(ctx, case_id, s.no, actor, outcome.detail)
-            done.append(s.no)
+    try:
+        for s in todo:
+            current = get_case(ctx.db, case_id)
+            outcome = handler_for(current.step(s.no))(ctx, current, current.step(s.no), actor,
+                                                      dry_run)
+            files.extend(outcome.files)
+            if outcome.done and not dry_run:
+                complete_step(ctx, case_id, s.no, actor, outcome.detail)
+                done.append(s.no)
+    finally:
+        if not dry_run:
+            anchor(ctx)  # whatever went out, the head is anchored
     return Execution(get_case(ctx.db, case_id), tuple(done), tuple(files), dry_run)

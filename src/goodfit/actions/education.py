@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import ibis
@@ -20,8 +20,9 @@ import ibis
 from goodfit.actions import cases, templates, tone_lint
 from goodfit.actions.context import ActionContext
 from goodfit.actions.drafts import EmailDraft
-from goodfit.actions.rewards import billing_emails, minus_months, newest_timestamp
+from goodfit.actions.rewards import billing_emails
 from goodfit.config import Config
+from goodfit.window import Window
 
 
 @dataclass(frozen=True)
@@ -51,19 +52,19 @@ class Digest:
 
 
 def plan(tables: Mapping[str, ibis.Table], kb_match: ibis.Table, config: Config, *,
-         as_of: datetime | None = None, customer_ids: Sequence[str] | None = None
-         ) -> list[Digest]:
-    """One digest per customer with enough tickets the knowledge base answers."""
+         as_of: date | datetime | str | None = None,
+         customer_ids: Sequence[str] | None = None) -> list[Digest]:
+    """One digest per customer with enough tickets the knowledge base answers (tickets
+    opened in ``[education] window_months`` up to ``as_of``, default the newest data)."""
     s = config.education
-    as_of = as_of or newest_timestamp(tables)
-    since = minus_months(as_of, s.window_months)
+    window = Window.resolve(tables, as_of=as_of, months=s.window_months)
     m = kb_match.filter(kb_match.answerable & (kb_match.score >= s.min_score))
     # the best answering article per ticket
     best = m.group_by("ticket_id").aggregate(best=m["rank"].min())
     m = m.join(best, (m.ticket_id == best.ticket_id) & (m["rank"] == best.best)).select(
         m.ticket_id, m.article_id, m.score)
     t = tables["tickets"]
-    t = t.filter((t.opened_at >= since) & (t.opened_at <= as_of))
+    t = t.filter(window.contains(t.opened_at))
     kb = tables["kb_articles"]
     joined = (t.join(m, t.ticket_id == m.ticket_id)
               .join(kb, m.article_id == kb.article_id)

@@ -24,10 +24,11 @@ from typing import Any
 
 from goodfit.actions import audit, cases, templates, transition
 from goodfit.actions.context import ActionContext
-from goodfit.actions.drafts import EmailDraft
+from goodfit.actions.drafts import EmailDraft, check_address, validate
 from goodfit.actions.letter import Letter, long_date, write_pdf
 from goodfit.actions.users import require_user
-from goodfit.errors import ActionError, IllegalTransition, UnknownCustomer
+from goodfit.errors import ActionError, IllegalTransition
+from goodfit.metrics.common import require_customer
 
 GROUP = "offboarding"
 KIND = "offboarding"
@@ -68,12 +69,8 @@ def load_organisation(ctx: ActionContext, customer_id: str, notice: date) -> Org
     wh = ctx.customer_data()
     if wh is None:
         raise ActionError("offboarding needs the warehouse (customer name, contacts, services)")
+    require_customer(wh.table("customers"), customer_id)
     found = _rows(ctx, "customers", customer_id)
-    if not found:
-        t = wh.table("customers")
-        known = [r["customer_id"] for r in t.select("customer_id").limit(10000)
-                 .to_pyarrow().to_pylist()]
-        raise UnknownCustomer(customer_id, known)
     c = found[0]
     billing = [p for p in _rows(ctx, "contacts", customer_id)
                if (p.get("role") or "").strip().lower() == "billing" and p.get("email")]
@@ -136,6 +133,10 @@ def start(ctx: ActionContext, customer_id: str, *, reason: str, actor: str,
         return EmailDraft(customer_id=org.customer_id, to=org.email, subject=subject,
                           body=body, kind=kind, attachments=attachments)
 
+    # Customer text that would steer a header is refused before anything is written.
+    check_address(org.customer_id, "billing e-mail", org.email)
+    for name in ("notice_email.txt", "letter_email.txt", "pack_email.txt"):
+        validate(mail(name, "offboarding"))
     folder = _folder(ctx, org.customer_id, notice)
     rel = folder.relative_to(ctx.root)
     letter_text = templates.render(ctx.root, GROUP, "letter.txt", **values)
@@ -156,7 +157,7 @@ def start(ctx: ActionContext, customer_id: str, *, reason: str, actor: str,
                        text=templates.render(ctx.root, GROUP, "call_script.txt", **values)),
         cases.StepSpec("letter", f"Written notice (PDF), effective {effective.isoformat()}",
                        text=letter_text, files=(f"{rel}/notice-of-cancellation.pdf",),
-                       handler="goodfit.actions.offboarding:execute_letter_step",
+                       payload={"send_by": notice.isoformat()},  # the gate's notice rule
                        drafts=(mail("letter_email.txt", "offboarding_letter",
                                     (f"{rel}/notice-of-cancellation.pdf",)),)),
         cases.StepSpec("pack", "Transition pack (inventory, notes, tickets, alternatives)",
@@ -209,27 +210,3 @@ def log_call(ctx: ActionContext, case_id: int, *, outcome: str, notes: str,
         return cases.complete_step(ctx, case_id, step.no, actor,
                                    {"outcome": outcome, "calls": 1})
     return cases.get_case(ctx.db, case_id)
-
-
-def execute_call_step(ctx: ActionContext, case: cases.Case, step: cases.Step, actor: str,
-                      dry_run: bool) -> cases.StepOutcome:
-    calls = step.payload.get("calls", [])
-    if dry_run or calls:
-        return cases.StepOutcome(bool(calls) and not dry_run, {"calls": len(calls)})
-    raise ActionError(f"step {step.no} of case {case.id} waits for the call: after calling, "
-                      f"run goodfit offboard log-call {case.id} --outcome voicemail|answered|… "
-                      "--notes \"…\"")
-
-
-def execute_letter_step(ctx: ActionContext, case: cases.Case, step: cases.Step, actor: str,
-                        dry_run: bool) -> cases.StepOutcome:
-    """Send the letter only on its date: a later notice would shorten the notice period."""
-    from goodfit.actions.outbox import execute_email_step
-
-    dated = date.fromisoformat(case.data["notice_date"])
-    if ctx.today() > dated and not dry_run:
-        raise ActionError(f"the letter of case {case.id} is dated {dated.isoformat()} and "
-                          f"gives effect on {case.data['effective_date']}; sending it on "
-                          f"{ctx.today().isoformat()} would shorten the notice. Cancel the "
-                          "case and start it again (goodfit offboard start … --notice-date)")
-    return execute_email_step(ctx, case, step, actor, dry_run)

@@ -31,23 +31,22 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from goodfit.actions import audit
+from goodfit.actions import audit, gate
 from goodfit.actions.context import ActionContext
-from goodfit.actions.drafts import EmailDraft
+from goodfit.actions.drafts import EmailDraft, validate
 from goodfit.actions.smtp import Ambiguous, Connection, Permanent, Transient
 from goodfit.errors import ActionError, IllegalTransition, SendError
+from goodfit.state.approval import message_digest
 from goodfit.state.db import StateDB
 from goodfit.state.outbox import OutboxRow
 
-if TYPE_CHECKING:
-    from goodfit.actions.cases import Case, Step, StepOutcome
-
-STATES = ("draft", "approved", "sending", "sent", "failed", "unknown", "withdrawn")
+# "changed": the content differs from what was approved; it is never sent.
+STATES = ("draft", "approved", "sending", "sent", "failed", "unknown", "withdrawn", "changed")
 # A live sender finishes one message well within this; older "sending" rows are stale.
 LEASE = timedelta(minutes=15)
 
@@ -89,10 +88,12 @@ class SendReport:
     skipped: list[int] = field(default_factory=list)  # another sender had it / already sent
     files: list[str] = field(default_factory=list)  # dry run: the .eml files written
     recovered: list[int] = field(default_factory=list)  # stale "sending" → unknown
+    held: dict[int, str] = field(default_factory=dict)  # the gate's reason, per message
+    changed: list[int] = field(default_factory=list)  # changed after approval: never sent
 
     @property
     def ok(self) -> bool:
-        return not (self.retry or self.failed or self.unknown)
+        return not (self.retry or self.failed or self.unknown or self.changed)
 
 
 # -- drafting ------------------------------------------------------------------
@@ -120,8 +121,7 @@ def render(draft: EmailDraft, sender: str, root: Path) -> EmailMessage:
 
 def store_draft(session: Session, ctx: ActionContext, draft: EmailDraft, *,
                 case_id: int | None, step_no: int | None) -> OutboxRow:
-    if not draft.to or "@" not in draft.to:
-        raise ActionError(f"no e-mail address for {draft.customer_id}: '{draft.to}'")
+    validate(draft)
     msg = render(draft, ctx.config.smtp.from_, ctx.root)
     row = OutboxRow(message_id=str(msg["Message-ID"]), case_id=case_id, step_no=step_no,
                     customer_id=draft.customer_id, kind=draft.kind, to_addr=draft.to,
@@ -133,13 +133,15 @@ def store_draft(session: Session, ctx: ActionContext, draft: EmailDraft, *,
 
 
 def approve_step_messages(session: Session, case_id: int, step_no: int, actor: str,
-                          now: str) -> list[str]:
+                          now: str) -> list[dict[str, str]]:
+    """Approve a step's drafts, binding each approval to the SHA-256 of its content."""
     rows = session.execute(select(OutboxRow).where(
         OutboxRow.case_id == case_id, OutboxRow.step_no == step_no,
         OutboxRow.state == "draft")).scalars().all()
     for r in rows:
         r.state, r.approved_by, r.approved_at = "approved", actor, now
-    return [r.message_id for r in rows]
+        r.approved_sha256 = message_digest(r.to_addr, r.subject, r.body, r.raw)
+    return [{"message_id": r.message_id, "sha256": r.approved_sha256 or ""} for r in rows]
 
 
 def withdraw_case_messages(session: Session, case_id: int) -> int:
@@ -285,6 +287,31 @@ def _finish(ctx: ActionContext, id: int, state: str, error: str | None, actor: s
                         case_id=r.case_id, data=data)
 
 
+def _release(session: Session, ctx: ActionContext, id: int, actor: str | None,
+             report: SendReport) -> bool:
+    """Ask the gate, in the claiming transaction; record why a message is held."""
+    row = session.get(OutboxRow, id)
+    if row is None or row.state != "approved":
+        report.skipped.append(id)
+        return False
+    hold = gate.check(session, ctx, case_id=row.case_id, step_no=row.step_no, message=row)
+    if hold is None:
+        return True
+    report.held[id] = hold.reason
+    row.last_error = hold.reason
+    if hold.changed:
+        row.state = "changed"
+        report.changed.append(id)
+        audit.append_in(session, "changed_after_approval", actor=actor,
+                        customer_id=row.customer_id, case_id=row.case_id,
+                        data={"message_id": row.message_id, "outbox_id": row.id,
+                              "step": row.step_no, "approved_sha256": row.approved_sha256,
+                              "sha256": message_digest(row.to_addr, row.subject, row.body,
+                                                       row.raw),
+                              "reason": hold.reason})
+    return False
+
+
 def _eml_name(m: OutboxRow) -> str:
     where = f"case{m.case_id}-step{m.step_no}-" if m.case_id is not None else ""
     return f"{where}{m.id:05d}-{m.kind}.eml"
@@ -295,7 +322,8 @@ def send(ctx: ActionContext, *, ids: Iterable[int] | None = None, dry_run: bool 
          on_accepted: Callable[[str], None] | None = None) -> SendReport:
     """Send approved messages (all, or those in ``ids``) once each.
 
-    ``dry_run`` writes each as an .eml file into outbox/ and changes nothing.
+    ``dry_run`` writes each as an .eml file into outbox/ and changes nothing (the report
+    still says which ones the gate would hold now, and why).
     ``on_accepted(message_id)`` runs after the server accepted a message and before that
     is recorded — the very window a crash must not turn into a second delivery.
     """
@@ -309,7 +337,13 @@ def send(ctx: ActionContext, *, ids: Iterable[int] | None = None, dry_run: bool 
         queue = list(session.execute(q).scalars())
     if dry_run:
         ctx.outbox_dir.mkdir(parents=True, exist_ok=True)
-        for m in queue:
+        with ctx.db.session() as session:
+            for m in queue:
+                hold = gate.check(session, ctx, case_id=m.case_id, step_no=m.step_no,
+                                  message=m)
+                if hold is not None:
+                    report.held[m.id] = hold.reason
+        for m in queue:  # a preview of every message; report.held says what the gate holds
             path = ctx.outbox_dir / _eml_name(m)
             path.write_bytes(m.raw.replace("\r\n", "\n").encode("ascii", "replace"))
             report.files.append(str(path.relative_to(ctx.root)))
@@ -319,6 +353,8 @@ def send(ctx: ActionContext, *, ids: Iterable[int] | None = None, dry_run: bool 
     try:
         for m in queue:
             with ctx.db.session() as session:
+                if not _release(session, ctx, m.id, actor, report):
+                    continue
                 if not _claim(session, m.id):
                     report.skipped.append(m.id)
                     continue
@@ -365,20 +401,3 @@ def send(ctx: ActionContext, *, ids: Iterable[int] | None = None, dry_run: bool 
     finally:
         conn.close()
     return report
-
-
-def execute_email_step(ctx: ActionContext, case: Case, step: Step, actor: str,
-                       dry_run: bool) -> StepOutcome:
-    """Case step handler: send the step's e-mails; done when every one is sent."""
-    from goodfit.actions.cases import StepOutcome
-
-    report = send(ctx, ids=step.message_ids, dry_run=dry_run, actor=actor)
-    if dry_run:
-        return StepOutcome(False, files=tuple(report.files))
-    msgs = [m for m in list_messages(ctx.db, case_id=case.id) if m.step_no == step.no]
-    waiting = [m for m in msgs if m.state != "sent"]
-    if waiting:
-        states = ", ".join(f"#{m.id} {m.state}" + (f" ({m.last_error})" if m.last_error else "")
-                           for m in waiting)
-        raise SendError(f"step {step.no} of case {case.id} is not done: {states}")
-    return StepOutcome(True, {"messages": [m.message_id for m in msgs]})

@@ -30,22 +30,19 @@ class Pricing:
 
         return [parse_price(t) for t in texts]
 
-    def whatif(self, *, fees: dict[str, Decimal] | None = None,
+    def whatif(self, *, fees: dict[str, Decimal] | None = None, fee_model: bool = False,
                prices: list[PriceChange] | None = None, churn: float | None = None,
                behaviour_change: float | None = None, as_of: When = None,
                window: Window | None = None) -> WhatIf:
         """Revenue and profit per customer if these fees and prices applied, over the
-        same window (the one resolver) the scorecard uses. Reads only."""
+        same window (the one resolver) the scorecard uses. Reads only.
+
+        Fees only when asked: ``fees`` alone charges just those; ``fee_model`` charges
+        every fee of ``[fees]`` (what segments and explain assume), ``fees`` overriding
+        single amounts."""
         from goodfit.actions import whatif
 
-        w = self._ws.config.whatif
         window = self._ws.window(as_of, window=window)
-        card = self._metrics.scorecard(window=window)
-        tables = self._metrics.tables()
-        a = whatif.Assumptions(churn=w.churn if churn is None else churn,
-                               behaviour_change=(w.behaviour_change if behaviour_change is None
-                                                 else behaviour_change))
-        return whatif.whatif(card, tables["orders"], tables["services"],
-                             fees if fees is not None else dict(w.fees), prices or [], a,
-                             since=window.since, until=window.until,
-                             currency=self._ws.config.project.currency)
+        return whatif.evaluate(self._metrics.tables(), self._ws.config, window, fees=fees,
+                               fee_model=fee_model, prices=prices, churn=churn,
+                               behaviour_change=behaviour_change)

@@ -14,8 +14,6 @@ Public artefacts live in PROJECT/rewards/<draw-id>/:
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,10 +26,12 @@ from sqlalchemy import select
 from goodfit.actions import audit, cases, draw, templates
 from goodfit.actions.context import ActionContext
 from goodfit.actions.drafts import EmailDraft
-from goodfit.actions.rewards import RewardPlan, minus_months
+from goodfit.actions.rewards import RewardPlan
 from goodfit.actions.users import require_user
+from goodfit.csvsafe import dict_csv
 from goodfit.errors import ActionError, IllegalTransition
 from goodfit.state.rewards import RewardDrawRow
+from goodfit.window import months_before
 
 MOVES = {"planned": ["commit"], "committed": ["draw"], "drawn": ["export", "verify"]}
 CREDIT_COLUMNS = ("customer_id", "amount", "currency", "description", "reference")
@@ -161,7 +161,9 @@ def run_draw(ctx: ActionContext, draw_id: int, actor: str) -> DrawRecord:
         for cid in winners:
             audit.append_in(session, "reward_won", actor=actor, customer_id=cid,
                             data={"draw_id": draw_id})
-        return _view(row)
+        record = _view(row)
+    cases.anchor(ctx)  # the draw is committed: anchor the audit head
+    return record
 
 
 def verify_recorded(ctx: ActionContext, draw_id: int, actor: str | None = None
@@ -200,7 +202,7 @@ def recent_winners(ctx: ActionContext, as_of: datetime, months: int) -> set[str]
     """Winners of draws whose as-of date is within ``months`` before ``as_of`` (or later)."""
     if months <= 0:
         return set()
-    since = minus_months(as_of, months)
+    since = months_before(as_of, months)
     with ctx.db.session() as session:
         rows = session.execute(select(RewardDrawRow).where(RewardDrawRow.state == "drawn"))
         return {w for r in rows.scalars() if datetime.fromisoformat(r.as_of) > since
@@ -290,25 +292,4 @@ def congratulation(ctx: ActionContext, plan: dict[str, Any], draw_id: int, row: 
 
 
 def _csv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    w = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
-    w.writeheader()
-    for r in rows:
-        # A leading =, +, - or @ would be a formula in a spreadsheet: neutralise it.
-        w.writerow({k: _safe(v) for k, v in r.items()})
-    return out.getvalue()
-
-
-def _safe(value: Any) -> str:
-    text = str(value)
-    if text[:1] in ("=", "+", "@") or (text[:1] == "-" and not _number(text)):
-        return "'" + text
-    return text
-
-
-def _number(text: str) -> bool:
-    try:
-        Decimal(text)
-        return True
-    except ArithmeticError:
-        return False
+    return dict_csv(columns, ({k: str(v) for k, v in r.items()} for r in rows))

@@ -1,24 +1,15 @@
-"""Who may win a reward: eligibility by configured rules, with near-misses explained.
+"""Who may win a reward: the one reward rule, with near-misses explained.
 
-Every rule comes from ``[rewards]`` in goodfit.toml. A customer is eligible when every
-rule holds; a *near-miss* fails exactly one, and the plan says which and by how much, so
-a person can see the rules are fair before anything is drawn. Rules, in order:
+Eligibility is the ``reward`` segment's rule set (goodfit/scoring/reward_rule.py) on the
+facts of one scoring run — the stored one from ``goodfit score`` when no date is asked
+for, else a run computed in memory for the date (nothing is written) — plus one gate of
+the draw's own:
 
-- ``active``        the account is not suspended or cancelled
-- ``tenure``        at least ``min_tenure_months`` calendar months since sign-up
-- ``no_tickets``    at most ``max_tickets`` tickets opened in the window
-- ``spend``         paid at least ``min_monthly_spend`` per month on average in the window
-                    (paid invoices other than credits, less refunds, in the project
-                    currency, divided by the months of the window the customer was there)
-- ``paid_on_time``  every invoice due in the window was paid by due_at + ``grace_days``
-- ``self_service``  at most ``max_manual_orders`` orders placed other than self-service
-                    (an order without a channel counts as self-service)
-- ``not_idle``      not an idle account (pays but uses nothing): the scoring ``idle`` flag
-                    when the warehouse has a ``flags`` table, else the same rule here
 - ``not_recent_winner``  did not win a draw in the last ``exclude_recent_winners_months``
 
-Inputs are the canonical tables as Ibis expressions; aggregation happens in the engine,
-the rules run on one small row per customer.
+A *near-miss* fails exactly one gate, and the plan says which and by how much, so a
+person can see the rules are fair before anything is drawn; the funnel says how many
+customers pass each gate and every gate before it.
 """
 
 from __future__ import annotations
@@ -32,22 +23,11 @@ from typing import Any
 import ibis
 
 from goodfit.config import Config, RewardsSettings
-from goodfit.money import cents, convert
+from goodfit.money import cents
+from goodfit.scoring.reward_rule import GATES, RewardFacts, RuleResult, funnel, gates
+from goodfit.scoring.reward_rule import months_between as months_between
 
-RULES = ("active", "tenure", "no_tickets", "spend", "paid_on_time", "self_service", "not_idle",
-         "not_recent_winner")
-
-
-@dataclass(frozen=True)
-class RuleResult:
-    rule: str
-    passed: bool
-    value: str  # what the customer has
-    required: str  # what the rule asks for
-    shortfall: str = ""  # by how much it is missed, in words
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+RULES = (*GATES, "not_recent_winner")
 
 
 @dataclass(frozen=True)
@@ -90,8 +70,9 @@ class RewardPlan:
     near_misses: tuple[Candidate, ...]  # fail exactly one rule
     others: int  # customers failing two rules or more
     winners: int  # how many can be drawn within the budget
-    idle_source: str  # "flags table" or "computed"
+    idle_source: str  # where the facts come from: "stored scoring run" or "computed"
     notes: tuple[str, ...] = field(default=())
+    funnel: tuple[tuple[str, int], ...] = ()  # customers passing each gate and all before
 
     @property
     def eligible_ids(self) -> list[str]:
@@ -104,111 +85,43 @@ class RewardPlan:
                 "rules": self.settings.model_dump(mode="json"),
                 "eligible": [c.to_dict() for c in self.eligible],
                 "near_misses": [c.to_dict() for c in self.near_misses],
-                "others": self.others, "notes": list(self.notes)}
+                "others": self.others, "notes": list(self.notes),
+                "funnel": [{"gate": g, "customers": n} for g, n in self.funnel]}
 
 
-def months_between(start: datetime, end: datetime) -> int:
-    """Whole calendar months from ``start`` to ``end`` (2024-01-31 → 2024-02-29 is 0)."""
-    months = (end.year - start.year) * 12 + (end.month - start.month)
-    if (end.day, end.time()) < (start.day, start.time()):
-        months -= 1
-    return max(months, 0)
-
-
-def minus_months(when: datetime, months: int) -> datetime:
-    y, m = divmod(when.month - 1 - months, 12)
-    year, month = when.year + y, m + 1
-    for day in range(when.day, 27, -1):  # clamp 31 → 30/29/28
-        try:
-            return when.replace(year=year, month=month, day=day)
-        except ValueError:
-            continue
-    return when.replace(year=year, month=month, day=min(when.day, 28))
-
-
-def newest_timestamp(tables: Mapping[str, ibis.Table]) -> datetime:
-    """The newest data timestamp: the default as-of date of a plan."""
-    found: list[datetime] = []
-    for name, col in (("invoices", "issued_at"), ("tickets", "opened_at"),
-                      ("orders", "placed_at"), ("payments", "at"), ("customers", "signup_at")):
-        value = tables[name][col].max().execute()
-        if value is not None and not _is_null(value):
-            found.append(_py(value))
-    return max(found) if found else datetime(2000, 1, 1)
-
-
-def plan(tables: Mapping[str, ibis.Table], config: Config, *, as_of: datetime | None = None,
-         idle: Collection[str] = (), idle_source: str = "flags table",
-         recent_winners: Collection[str] = ()) -> RewardPlan:
-    """Evaluate every rule for every customer; eligible, near-misses and the winner count.
-
-    ``idle`` are the customers the scoring ``idle`` flag names — the one definition of an
-    idle account, so nobody is idle for scoring yet rewarded (or the reverse).
-    """
+def plan(tables: Mapping[str, ibis.Table], config: Config, *,
+         facts: Mapping[str, RewardFacts], as_of: datetime, since: datetime,
+         source: str = "computed", recent_winners: Collection[str] = ()) -> RewardPlan:
+    """Every gate of the one reward rule for every customer (from a scoring run's
+    ``facts``), then not-a-recent-winner; eligible, near-misses, funnel, winner count."""
     s = config.rewards
-    as_of = as_of or newest_timestamp(tables)
-    since = minus_months(as_of, s.window_months)
     cur = config.project.currency
-    rates = config.costs.currency_rates
-
-    cust = tables["customers"].select("customer_id", "name", "signup_at", "status", "email")
-    customers = cust.to_pyarrow().to_pylist()
-    tickets = _counts(tables["tickets"], "opened_at", since, as_of)
-    manual = _counts(tables["orders"], "placed_at", since, as_of,
-                     tables["orders"].channel.notnull()
-                     & (tables["orders"].channel != "self_service"))
-    spend = paid_revenue(tables["invoices"], since, as_of, cur, rates)
-    late = _late(tables["invoices"], since, as_of, s.grace_days)
+    cust = tables["customers"].select("customer_id", "name", "email")
+    people = {str(c["customer_id"]): c for c in cust.to_pyarrow().to_pylist()}
     billing = billing_emails(tables)
     notes: list[str] = []
-    idle = set(idle)
+    if not facts:
+        notes.append("the scoring run holds no reward facts (scored by an older goodfit): "
+                     "run `goodfit score` again")
     if tables["usage"].count().execute() == 0:
-        notes.append("no usage data: nobody can be called idle")
+        notes.append("no usage data: nobody can be shown not to be idle, so nobody is eligible")
 
     eligible, near, others = [], [], 0
-    for c in customers:
-        cid = str(c["customer_id"])
-        signup = _py(c["signup_at"])
-        tenure = months_between(signup, as_of)
-        months_present = max(1, min(s.window_months, tenure))
-        monthly = cents(spend.get(cid, Decimal(0)) / months_present)
-        n_tickets = tickets.get(cid, 0)
-        n_manual = manual.get(cid, 0)
-        n_late, days_late = late.get(cid, (0, 0.0))
-        status = c["status"] or "active"
-        is_idle = cid in idle
-        rules = (
-            RuleResult("active", status == "active", status, "active",
-                       "" if status == "active" else f"account is {status}"),
-            RuleResult("tenure", tenure >= s.min_tenure_months, f"{tenure} months",
-                       f">= {s.min_tenure_months} months",
-                       _short(s.min_tenure_months - tenure, "month")),
-            RuleResult("no_tickets", n_tickets <= s.max_tickets, f"{n_tickets} tickets",
-                       f"<= {s.max_tickets} tickets",
-                       _over(n_tickets - s.max_tickets, "ticket")),
-            RuleResult("spend", monthly >= s.min_monthly_spend, f"{monthly} {cur}/month",
-                       f">= {cents(s.min_monthly_spend)} {cur}/month",
-                       "" if monthly >= s.min_monthly_spend else
-                       f"{cents(s.min_monthly_spend - monthly)} {cur}/month short"),
-            RuleResult("paid_on_time", n_late == 0, f"{n_late} late invoices",
-                       f"paid by due date + {s.grace_days} days",
-                       "" if n_late == 0 else
-                       f"{n_late} invoice(s) late, up to {days_late:.1f} days after due"),
-            RuleResult("self_service", n_manual <= s.max_manual_orders,
-                       f"{n_manual} manual orders", f"<= {s.max_manual_orders} manual orders",
-                       _over(n_manual - s.max_manual_orders, "manual order")),
-            RuleResult("not_idle", not (s.exclude_idle and is_idle),
-                       "idle" if is_idle else "active use", "not idle",
-                       "pays but uses nothing" if s.exclude_idle and is_idle else ""),
-            RuleResult("not_recent_winner", cid not in recent_winners,
-                       "won recently" if cid in recent_winners else "no recent win",
-                       f"no win in the last {s.exclude_recent_winners_months} months",
-                       "won a draw in that time" if cid in recent_winners else ""),
-        )
-        reward = cents(s.reward_amount) if s.reward_amount > 0 else monthly
-        email = billing.get(cid) or str(c["email"] or "")
-        cand = Candidate(cid, str(c["name"] or ""), email, tenure, n_tickets, monthly, n_late,
-                         n_manual, is_idle, rules, reward)
+    all_rules = []
+    for cid in sorted(facts):
+        f = facts[cid]
+        c = people.get(cid, {})
+        rules = (*gates(f, s, cur), RuleResult(
+            "not_recent_winner", cid not in recent_winners,
+            "won recently" if cid in recent_winners else "no recent win",
+            f"no win in the last {s.exclude_recent_winners_months} months",
+            "won a draw in that time" if cid in recent_winners else ""))
+        all_rules.append(rules)
+        reward = cents(s.reward_amount) if s.reward_amount > 0 else f.monthly_spend
+        email = billing.get(cid) or str(c.get("email") or "")
+        cand = Candidate(cid, str(c.get("name") or ""), email, f.tenure_months, f.tickets,
+                         f.monthly_spend, len(f.late(s.grace_days)), f.manual_orders, f.idle, rules,
+                         reward)
         failed = len(cand.failed)
         if failed == 0:
             eligible.append(cand)
@@ -217,13 +130,13 @@ def plan(tables: Mapping[str, ibis.Table], config: Config, *, as_of: datetime | 
         else:
             others += 1
     eligible.sort(key=lambda c: c.customer_id)
-    near.sort(key=lambda c: (c.failed[0].rule, c.customer_id))
+    near.sort(key=lambda c: (RULES.index(c.failed[0].rule), c.customer_id))
     winners = winners_within_budget([c.reward for c in eligible], s.winners, s.budget)
     if s.budget > 0 and winners < min(s.winners, len(eligible)):
         notes.append(f"budget {cents(s.budget)} {cur} allows {winners} winner(s), not "
                      f"{s.winners}: any {winners} of the eligible fit it")
     return RewardPlan(as_of, since, s, cur, tuple(eligible), tuple(near), others, winners,
-                      idle_source, tuple(notes))
+                      source, tuple(notes), tuple(funnel(all_rules, RULES)))
 
 
 def winners_within_budget(rewards: list[Decimal], wanted: int, budget: Decimal) -> int:
@@ -240,61 +153,6 @@ def winners_within_budget(rewards: list[Decimal], wanted: int, budget: Decimal) 
     return k
 
 
-# -- aggregates (in the engine) -------------------------------------------------------
-def _in_window(t: ibis.Table, col: str, since: datetime, until: datetime) -> ibis.Table:
-    return t.filter((t[col] >= since) & (t[col] <= until))
-
-
-def _counts(t: ibis.Table, col: str, since: datetime, until: datetime,
-            extra: Any = None) -> dict[str, int]:
-    w = _in_window(t, col, since, until)
-    if extra is not None:
-        w = w.filter(extra)
-    rows = w.group_by("customer_id").aggregate(n=w.count()).to_pyarrow().to_pylist()
-    return {str(r["customer_id"]): int(r["n"]) for r in rows}
-
-
-def paid_invoices(inv: ibis.Table, since: datetime, until: datetime) -> ibis.Table:
-    """Paid invoices other than credits issued in the window (recognised revenue)."""
-    w = _in_window(inv, "issued_at", since, until)
-    return w.filter(((w.status == "paid") | w.paid_at.notnull())
-                    & (w.kind.isnull() | (w.kind != "credit"))
-                    & (w.status.isnull() | ~w.status.isin(["cancelled", "refunded"])))
-
-
-def paid_revenue(inv: ibis.Table, since: datetime, until: datetime, currency: str,
-           rates: dict[str, Decimal]) -> dict[str, Decimal]:
-    w = paid_invoices(inv, since, until)
-    net = w.amount - w.refunded_amount.fill_null(0)
-    rows = (w.mutate(net=net).group_by(["customer_id", "currency"])
-            .aggregate(total=lambda t: t.net.sum()).to_pyarrow().to_pylist())
-    out: dict[str, Decimal] = {}
-    for r in rows:
-        amount = convert(Decimal(str(r["total"] or 0)), r["currency"], currency, rates)
-        out[str(r["customer_id"])] = out.get(str(r["customer_id"]), Decimal(0)) + amount
-    return out
-
-
-def _late(inv: ibis.Table, since: datetime, until: datetime,
-          grace_days: int) -> dict[str, tuple[int, float]]:
-    """Invoices due in the window paid after due + grace (or still unpaid after it)."""
-    w = inv.filter(inv.due_at.notnull() & (inv.due_at >= since) & (inv.due_at <= until)
-                   & (inv.kind.isnull() | (inv.kind != "credit"))
-                   & (inv.status.isnull() | (inv.status != "cancelled")))
-    grace = grace_days * 86400
-    due = w.due_at.epoch_seconds()
-    paid_late = w.paid_at.notnull() & (w.paid_at.epoch_seconds() - due > grace)
-    cutoff = int(until.timestamp() if until.tzinfo else _naive_epoch(until))
-    unpaid_late = w.paid_at.isnull() & (w.status.isnull() | (w.status != "paid")) & (
-        cutoff - due > grace)
-    late_seconds = ibis.ifelse(w.paid_at.notnull(), w.paid_at.epoch_seconds() - due,
-                               cutoff - due)
-    x = w.filter(paid_late | unpaid_late).mutate(late=late_seconds)
-    rows = (x.group_by("customer_id").aggregate(n=x.count(), worst=x.late.max())
-            .to_pyarrow().to_pylist())
-    return {str(r["customer_id"]): (int(r["n"]), float(r["worst"]) / 86400) for r in rows}
-
-
 def billing_emails(tables: Mapping[str, ibis.Table]) -> dict[str, str]:
     """The billing contact's address per customer (first by contact id)."""
     c = tables["contacts"]
@@ -305,38 +163,3 @@ def billing_emails(tables: Mapping[str, ibis.Table]) -> dict[str, str]:
     for r in rows:
         out.setdefault(str(r["customer_id"]), str(r["email"]))
     return out
-
-
-def _median(values: list[float]) -> float:
-    v = sorted(values)
-    n = len(v)
-    return 0.0 if n == 0 else (v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2)
-
-
-def _short(n: int, unit: str) -> str:
-    return "" if n <= 0 else f"{n} {unit}{'s' if n != 1 else ''} short"
-
-
-def _over(n: int, unit: str) -> str:
-    return "" if n <= 0 else f"{n} {unit}{'s' if n != 1 else ''} too many"
-
-
-def _naive_epoch(when: datetime) -> float:
-    return (when - datetime(1970, 1, 1)).total_seconds()
-
-
-def _is_null(value: Any) -> bool:
-    try:
-        return bool(value != value)  # NaT / NaN
-    except (TypeError, ValueError):
-        return False
-
-
-def _py(value: Any) -> datetime:
-    """A naive datetime from whatever the engine returned (datetime, pandas Timestamp)."""
-    if hasattr(value, "to_pydatetime"):
-        value = value.to_pydatetime()
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None)
-    return datetime.fromisoformat(str(value))
-

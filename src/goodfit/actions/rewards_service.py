@@ -25,21 +25,22 @@ class Rewards:
              ) -> tuple[RewardPlan, DrawRecord | None]:
         """Who is eligible for a reward (and the near-misses); saved as a draw to commit.
 
-        Idle customers are those the stored scoring run (the newest, or ``snapshot``)
-        flagged ``idle``: the one definition, read, never recomputed here.
+        Eligibility is the reward segment's rule (scoring/reward_rule.py) on the facts of
+        the stored scoring run (the newest, or ``snapshot``): read, never recomputed here.
+        ``as_of`` (default: the run's) dates the plan and the recent-winner exclusion.
         """
         from goodfit.actions import reward_draws, rewards
 
         run = self._scoring.run(snapshot)
-        idle = {f.customer_id for f in run.result.flags if f.code == "idle"}
         source = f"snapshot {run.snapshot.id}" if run.snapshot else "scoring run"
         # the same moment the stored run was scored as of, unless another is asked for
         moment = run.as_of if as_of is None else self._ws.window(as_of).as_of
         ctx = action_context(self._ws)
         recent = reward_draws.recent_winners(ctx, moment,
                                              self._ws.config.rewards.exclude_recent_winners_months)
-        result = rewards.plan(self._ws.tables(), self._ws.config, as_of=moment, idle=idle,
-                              idle_source=source, recent_winners=recent)
+        result = rewards.plan(self._ws.tables(), self._ws.config, facts=run.result.facts,
+                              as_of=moment, since=run.since, source=source,
+                              recent_winners=recent)
         record = reward_draws.save_plan(ctx, result, actor) if save else None
         return result, record
 

@@ -4,15 +4,17 @@ and the audit log every step lands in."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from goodfit.actions.audit import AuditEvent, Verification
+    from goodfit.actions.audit import Anchor, AuditEvent, Verification
     from goodfit.actions.cases import Case, Execution
     from goodfit.actions.context import ActionContext
     from goodfit.actions.education import Digest
     from goodfit.actions.outbox import Message, SendReport
     from goodfit.actions.users import UserView
+    from goodfit.ingest.result import ImportResult
     from goodfit.workspace import When, Workspace
 
 
@@ -32,16 +34,78 @@ class Audit:
 
     __call__ = append  # ``project.audit(kind, …)``: the first release's flat name
 
-    def verify(self, expect_head: str | None = None) -> Verification:
-        from goodfit.actions.audit import verify
+    def verify(self, expect_head: str | None = None,
+               anchor_file: Path | None = None) -> Verification:
+        """The chain; with ``anchor_file`` also rewrites, cut-offs and appended records."""
+        from goodfit.actions.audit import read_anchors, verify
 
-        return verify(self._ws.state, expect_head)
+        anchors = read_anchors(anchor_file) if anchor_file is not None else None
+        return verify(self._ws.state, expect_head, anchors)
+
+    def anchor(self, out: Path | None = None, *, mail_to: str | None = None
+               ) -> tuple[Anchor, Path]:
+        """Append the head (sequence, hash, time) to ``out`` or ``[actions] anchor_file``;
+        with ``mail_to``, also e-mail it there (directly over SMTP, not via the outbox)."""
+        from goodfit.actions.audit import anchor
+        from goodfit.actions.cases import mail_anchor
+
+        path = out or self._ws.root / self._ws.config.actions.anchor_file
+        a = anchor(self._ws.state, path)
+        if mail_to:
+            mail_anchor(action_context(self._ws), a, mail_to)
+        return a, path
 
     def events(self, *, customer_id: str | None = None, case_id: int | None = None,
                kind: str | None = None) -> list[AuditEvent]:
         from goodfit.actions.audit import events
 
         return events(self._ws.state, customer_id=customer_id, case_id=case_id, kind=kind)
+
+
+class ImportAudit:
+    """Imports in the audit log with no gap a crash could open (an ``ImportJournal``).
+
+    ``import_started`` is committed before the warehouse commits; the ``import`` events
+    (one per table, as before) and ``import_completed`` are written in one transaction
+    after. ``audit verify`` reports a start with no completion; the next successful import
+    of the same folder (or of a file of the same name into the same table) completes it:
+    the importer is idempotent, so the rerun leaves the data as a completed import would."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self._ws = ws
+
+    def started(self, what: str, path: Path) -> int:
+        from goodfit.actions.audit import append
+
+        return append(self._ws.state, "import_started",
+                      data={"what": what, "path": str(path)}).seq
+
+    def completed(self, intent: int, results: list[ImportResult]) -> None:
+        from goodfit.actions.audit import append_in, open_import_intents
+
+        def key(data: dict[str, Any]) -> tuple[str, str]:
+            # a folder by its path; a file by its table and name (a connector stages each
+            # sync in a new folder, so its rerun imports customers.parquet from elsewhere)
+            what, path = str(data.get("what")), str(data.get("path"))
+            return (what, Path(path).name if what.startswith("file") else path)
+
+        with self._ws.state.session() as session:
+            pending = open_import_intents(session)
+            mine = next((key(e.data) for e in pending if e.seq == intent), None)
+            closes = sorted({intent, *(e.seq for e in pending if key(e.data) == mine)})
+            for r in results:
+                append_in(session, "import", data={
+                    "import_id": r.import_id, "table": r.table, "file": Path(r.file).name,
+                    "file_hash": r.file_hash, "rows_read": r.rows_read, "inserted": r.inserted,
+                    "updated": r.updated, "unchanged": r.unchanged, "rejected": r.rejected,
+                    "intent": intent})
+            append_in(session, "import_completed", data={
+                "intents": closes, "imports": [r.import_id for r in results]})
+
+    def failed(self, intent: int, error: str) -> None:
+        from goodfit.actions.audit import append
+
+        append(self._ws.state, "import_failed", data={"intents": [intent], "error": error})
 
 
 def action_context(ws: Workspace) -> ActionContext:
@@ -61,11 +125,32 @@ class Actions:
         return action_context(self._ws)
 
     # -- users ---------------------------------------------------------------------
-    def add_user(self, name: str, role: str, *, actor: str | None = None) -> UserView:
-        """Add a person (owner, manager, agent); the first must be an owner."""
+    def add_user(self, name: str, role: str, *, actor: str | None = None,
+                 password: str | None = None) -> UserView:
+        """Add a person (owner, manager, agent, viewer); the first must be an owner.
+        ``password`` (optional) lets them sign in to the web app (stored as argon2id)."""
         from goodfit.actions.users import add_user
 
-        return add_user(self._ws.state, name, role, actor=actor)
+        return add_user(self._ws.state, name, role, actor=actor, password=password,
+                        min_password_length=self._ws.config.web.min_password_length)
+
+    def set_password(self, name: str, password: str, *, actor: str | None) -> UserView:
+        """Set a user's web sign-in password: themself, or an owner for anyone."""
+        from goodfit.actions.users import set_password
+
+        return set_password(self._ws.state, name, password, actor=actor,
+                            min_password_length=self._ws.config.web.min_password_length)
+
+    def authenticate(self, name: str, password: str) -> UserView | None:
+        """The user when the password matches their stored hash, else None."""
+        from goodfit.actions.users import authenticate
+
+        return authenticate(self._ws.state, name, password)
+
+    def user(self, name: str) -> UserView | None:
+        from goodfit.actions.users import get_user
+
+        return get_user(self._ws.state, name)
 
     def users(self) -> list[UserView]:
         from goodfit.actions.users import list_users
@@ -134,9 +219,10 @@ class Actions:
         return get_message(self._ws.state, message), raw_message(self._ws.state, message)
 
     def send(self, *, actor: str | None, dry_run: bool = False) -> SendReport:
-        from goodfit.actions.outbox import send
+        """What the gate releases goes out (goodfit.actions.gate); the rest is held, with why."""
+        from goodfit.actions.cases import send_outbox
 
-        return send(self.context(), dry_run=dry_run, actor=actor)
+        return send_outbox(self.context(), dry_run=dry_run, actor=actor)
 
     def confirm(self, message: int, *, sent: bool, actor: str) -> Message:
         from goodfit.actions.outbox import confirm

@@ -6,14 +6,14 @@ hash recorded when a step is drafted still matches when it is executed.
 
 from __future__ import annotations
 
-import csv
-import io
 import zipfile
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from goodfit.csvsafe import csv_text
 
 SERVICE_COLUMNS = ("service_id", "product", "plan", "price_monthly", "currency", "started_at",
                    "ended_at")
@@ -24,12 +24,8 @@ CREDIT_COLUMNS = ("customer_id", "organisation", "service_id", "description", "a
 
 
 def _csv(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(columns)
-    for r in rows:
-        w.writerow(["" if r.get(c) is None else str(r.get(c)) for c in columns])
-    return buf.getvalue()
+    return csv_text(columns, (["" if r.get(c) is None else str(r.get(c)) for c in columns]
+                              for r in rows))
 
 
 def write_pack(path: Path, *, services: Sequence[dict[str, Any]],

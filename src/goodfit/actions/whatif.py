@@ -4,9 +4,9 @@ Read-only by construction: this module only reads Ibis tables and returns values
 
 For each customer, over the scorecard's window:
 
-- ``manual_order`` fee × orders placed other than through self-service
-- ``support_hour`` fee × staff hours of support (scorecard ``support_minutes`` / 60)
-- ``custom_setup`` fee × orders flagged ``custom``
+- fees from the one fee model (goodfit.metrics.fees): ``manual_order``, ``custom_setup``,
+  ``support_hour`` (hours beyond the included hours), ``usage``, ``direct_costs`` — only
+  the fees asked for (``--fee``) or, with ``--fees``, every fee of ``[fees]``
 - a price change ``PLAN=+10%`` (or ``-5%``, or ``+2.50`` per month) × each service on
   that plan × the months it ran in the window
 
@@ -31,18 +31,17 @@ from typing import Any
 
 import ibis
 
+from goodfit.config import Config, CostSettings
 from goodfit.errors import WhatifError, close_matches
+from goodfit.metrics.fees import FEES, FeeBasis, customer_fees
+from goodfit.metrics.orders import is_manual
 from goodfit.money import cents
+from goodfit.window import Window
 
-# fee name → (what it is charged on, the scorecard cost it makes avoidable)
-FEES: dict[str, tuple[str, str]] = {
-    "manual_order": ("orders not placed via self-service", "order_handling_cost"),
-    "support_hour": ("staff hours of support", "support_cost"),
-    "custom_setup": ("orders flagged custom", "custom_work_cost"),
-}
 SCORECARD_COLUMNS = ("customer_id", "name", "plan", "revenue", "support_minutes",
-                     "support_cost", "order_handling_cost", "custom_work_cost",
-                     "cost_to_serve", "profit")
+                     "months_in_window", "support_cost", "order_handling_cost",
+                     "custom_work_cost", "usage_cost", "direct_cost", "cost_to_serve",
+                     "profit")
 _MONTH_DAYS = Decimal("30.436875")  # 365.2425 / 12
 
 
@@ -196,18 +195,24 @@ def parse_price(text: str) -> PriceChange:
 def whatif(scorecard: ibis.Table, orders: ibis.Table, services: ibis.Table,
            fees: Mapping[str, Decimal], prices: Sequence[PriceChange] = (),
            assumptions: Assumptions = Assumptions(), *, since: datetime, until: datetime,
-           currency: str = "USD") -> WhatIf:
-    """Per-customer and total revenue and profit if these fees and prices applied."""
+           currency: str = "USD", self_service: Sequence[str] | None = None,
+           included_support_hours_per_month: float) -> WhatIf:
+    """Per-customer and total revenue and profit if these fees and prices applied.
+
+    ``self_service``: [costs] self_service_channels, the one definition of a manual order
+    (the cost model's), so no fee is charged on an order the cost model costs at 0."""
     for name in fees:
         check_fee_name(name)
     missing = [c for c in SCORECARD_COLUMNS if c not in scorecard.columns]
     if missing:
         raise WhatifError(f"the scorecard lacks column(s) {', '.join(missing)}")
     card = scorecard.select(*SCORECARD_COLUMNS).to_pyarrow().to_pylist()
-    o = orders.filter((orders.placed_at >= since) & (orders.placed_at <= until))
+    channels = (list(self_service) if self_service is not None
+                else CostSettings().self_service_channels)
+    o = orders.filter((orders.placed_at >= since) & (orders.placed_at < until))
+    o = o.mutate(manual=is_manual(o.channel, channels))
     counts = (o.group_by("customer_id")
-              .aggregate(manual=lambda t: (t.channel.notnull()
-                                           & (t.channel != "self_service")).sum(),
+              .aggregate(manual=lambda t: t.manual.sum(),
                          custom=lambda t: t.custom.fill_null(False).sum())
               .to_pyarrow().to_pylist())
     n_manual = {str(r["customer_id"]): int(r["manual"] or 0) for r in counts}
@@ -224,41 +229,51 @@ def whatif(scorecard: ibis.Table, orders: ibis.Table, services: ibis.Table,
 
     keep = Decimal(1) - Decimal(str(assumptions.behaviour_change))
     b = Decimal(str(assumptions.behaviour_change))
-    rows = []
+    rows, exact = [], []
     for r in card:
         cid = str(r["customer_id"])
         revenue, cost, profit = _d(r["revenue"]), _d(r["cost_to_serve"]), _d(r["profit"])
-        basis = {"manual_order": Decimal(n_manual.get(cid, 0)),
-                 "support_hour": _d(r["support_minutes"]) / 60,
-                 "custom_setup": Decimal(n_custom.get(cid, 0))}
-        income = {name: cents(fee * basis[name] * keep) for name, fee in fees.items()}
-        saved = cents(sum((b * _d(r[FEES[name][1]]) for name in fees), Decimal(0)))
+        basis = FeeBasis.from_scorecard(r, n_manual.get(cid, 0), n_custom.get(cid, 0))
+        included = included_support_hours_per_month
+        income = customer_fees(basis, fees, included, keep)
+        saved = cents(sum((b * _d(r[FEES[name][1]]) * basis.share_charged(name, included)
+                           for name in fees), Decimal(0)))
         p_inc = cents(price_income.get(cid, Decimal(0)))
-        new_revenue = cents(revenue + sum(income.values(), Decimal(0)) + p_inc)
+        extra = sum(income.values(), Decimal(0)) + p_inc
+        new_revenue = cents(revenue + extra)
         new_cost = cents(cost - saved)
         new_profit = new_revenue - new_cost
         crosses = ("to_profitable" if profit < 0 <= new_profit else
                    "to_unprofitable" if new_profit < 0 <= profit else "")
-        rows.append(CustomerWhatif(cid, str(r["name"] or ""), str(r["plan"] or ""),
-                                   cents(revenue), cents(cost), cents(profit), income, p_inc,
-                                   saved, new_revenue, new_cost, new_profit, crosses))
+        row = CustomerWhatif(cid, str(r["name"] or ""), str(r["plan"] or ""),
+                             cents(revenue), cents(cost), cents(profit), income, p_inc,
+                             saved, new_revenue, new_cost, new_profit, crosses)
+        rows.append(row)
+        # totals from the unrounded scorecard figures: the baseline is the scorecard's
+        # own total (rounded once), not a sum of per-customer roundings
+        exact.append((row, revenue, cost, revenue + extra, cost - saved))
     rows.sort(key=lambda c: (c.crosses == "", -(c.new_profit - c.profit), c.customer_id))
     return WhatIf(dict(fees), tuple(prices), assumptions, assumptions.describe(currency),
-                  currency, tuple(rows), _totals(rows, assumptions), tuple(notes))
+                  currency, tuple(rows), _totals(exact, assumptions), tuple(notes))
 
 
-def _totals(rows: list[CustomerWhatif], a: Assumptions) -> Totals:
+def _totals(exact: list[tuple[CustomerWhatif, Decimal, Decimal, Decimal, Decimal]],
+            a: Assumptions) -> Totals:
     stay = Decimal(1) - Decimal(str(a.churn))
+    rows = [e[0] for e in exact]
 
     def total(values: Any) -> Decimal:
         return cents(sum(values, Decimal(0)))
 
+    def kept(c: CustomerWhatif) -> Decimal:
+        return stay if c.pays_more else Decimal(1)
+
     return Totals(
-        revenue=total(c.revenue for c in rows), cost=total(c.cost for c in rows),
-        profit=total(c.profit for c in rows), new_revenue=total(c.new_revenue for c in rows),
-        new_cost=total(c.new_cost for c in rows), new_profit=total(c.new_profit for c in rows),
-        expected_revenue=total(c.new_revenue * (stay if c.pays_more else 1) for c in rows),
-        expected_profit=total(c.new_profit * (stay if c.pays_more else 1) for c in rows),
+        revenue=total(e[1] for e in exact), cost=total(e[2] for e in exact),
+        profit=total(e[1] - e[2] for e in exact), new_revenue=total(e[3] for e in exact),
+        new_cost=total(e[4] for e in exact), new_profit=total(e[3] - e[4] for e in exact),
+        expected_revenue=total(e[3] * kept(e[0]) for e in exact),
+        expected_profit=total((e[3] - e[4]) * kept(e[0]) for e in exact),
         customers=len(rows), paying_more=sum(c.pays_more for c in rows),
         to_profitable=sum(c.crosses == "to_profitable" for c in rows),
         to_unprofitable=sum(c.crosses == "to_unprofitable" for c in rows),
@@ -300,3 +315,32 @@ def _naive(value: Any) -> datetime | None:
 
 def _d(value: Any) -> Decimal:
     return Decimal(0) if value is None else Decimal(str(value))
+
+
+def evaluate(tables: Mapping[str, ibis.Table], config: Config, window: Window, *,
+             fees: Mapping[str, Decimal] | None = None, fee_model: bool = False,
+             prices: Sequence[PriceChange] | None = None, churn: float | None = None,
+             behaviour_change: float | None = None) -> WhatIf:
+    """The what-if of a project: the scorecard of ``window`` (the one every other command
+    shows, so the baseline profit is the scorecard's) with these fees and prices.
+
+    Fees apply only when asked for: ``fees`` alone charges just those; ``fee_model``
+    charges every fee of ``[fees]`` (what segments and explain assume), ``fees``
+    overriding single amounts. A price change alone adds no fee."""
+    for name in fees or {}:
+        check_fee_name(name)
+    amounts = dict(config.fees.amounts()) if fee_model else {}
+    amounts.update(fees or {})
+    from goodfit.metrics.scorecard import scorecard
+
+    w = config.whatif
+    a = Assumptions(churn=w.churn if churn is None else churn,
+                    behaviour_change=(w.behaviour_change if behaviour_change is None
+                                      else behaviour_change))
+    card = scorecard(dict(tables), config, window)
+    return whatif(card, tables["orders"], tables["services"],
+                  amounts, prices or [], a,
+                  since=window.since, until=window.until, currency=config.project.currency,
+                  self_service=config.costs.self_service_channels,
+                  included_support_hours_per_month=(
+                      config.fees.included_support_hours_per_month))

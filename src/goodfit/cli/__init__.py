@@ -8,6 +8,7 @@ from goodfit.cli import (  # noqa: F401  (each module registers its commands)
     metrics,
     rewards,
     scoring,
+    serve,
     synth,
     text,
     tone,

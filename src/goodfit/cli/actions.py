@@ -18,7 +18,7 @@ AsOption = Annotated[str | None, typer.Option(
 CaseArg = Annotated[int, typer.Argument(help="Case number (see `goodfit cases list`).")]
 StepOption = Annotated[int | None, typer.Option("--step", help="Only this step number.")]
 
-users_app = typer.Typer(help="People and their roles (owner, manager, agent).",
+users_app = typer.Typer(help="People and their roles (owner, manager, agent, viewer).",
                         no_args_is_help=True)
 cases_app = typer.Typer(help="List cases.", no_args_is_help=True)
 case_app = typer.Typer(help="Show, approve, execute, cancel or close one case.",
@@ -42,14 +42,42 @@ def _t(value: Any) -> Text:
 
 # -- users -----------------------------------------------------------------------
 @users_app.command("add")
-def users_add(name: str, role: Annotated[str, typer.Option("--role", help="owner, manager or "
-                                                           "agent")],
+def users_add(name: str, role: Annotated[str, typer.Option("--role", help="owner, manager, "
+                                                           "agent or viewer")],
+              password_stdin: Annotated[bool, typer.Option(
+                  "--password-stdin", help="Read a web sign-in password from standard input "
+                  "(one line).")] = False,
+              password_prompt: Annotated[bool, typer.Option(
+                  "--password", help="Ask for a web sign-in password (not echoed).")] = False,
               as_: AsOption = None, project: ProjectOption = Path("."), json: JsonOption = False,
               ) -> None:
     """Add a user. The first user must be an owner; after that only owners add users."""
+    password = _read_password(password_stdin, password_prompt)
     with open_project(project) as p:
-        user = p.add_user(name, role, actor=as_)
+        user = p.actions.add_user(name, role, actor=as_, password=password)
     print_json(user.__dict__) if json else console.print(_t(f"added {user.name} ({user.role})"))
+
+
+@users_app.command("password")
+def users_password(name: str,
+                   password_stdin: Annotated[bool, typer.Option(
+                       "--password-stdin", help="Read the password from standard input.")] = False,
+                   as_: AsOption = None, project: ProjectOption = Path(".")) -> None:
+    """Set a user's web sign-in password (yourself, or anyone when you are an owner)."""
+    password = _read_password(password_stdin, not password_stdin) or ""
+    with open_project(project) as p:
+        user = p.actions.set_password(name, password, actor=as_ or name)
+    console.print(_t(f"password set for {user.name}"))
+
+
+def _read_password(from_stdin: bool, prompt: bool) -> str | None:
+    import sys
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if prompt:
+        return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+    return None
 
 
 @users_app.command("list")
@@ -207,7 +235,7 @@ def offboard_show(case: CaseArg, project: ProjectOption = Path("."), json: JsonO
 # -- outbox ----------------------------------------------------------------------
 @outbox_app.command("list")
 def outbox_list(state: Annotated[str | None, typer.Option(
-                    help="draft, approved, sending, sent, failed, unknown, withdrawn")] = None,
+                    help="draft, approved, sending, sent, failed, unknown, withdrawn, changed")] = None,
                 case: Annotated[int | None, typer.Option(help="Only this case.")] = None,
                 project: ProjectOption = Path("."), json: JsonOption = False) -> None:
     """Every stored e-mail with its state, attempts and last error."""
@@ -238,7 +266,11 @@ def outbox_send(as_: AsOption = None,
                 dry_run: Annotated[bool, typer.Option(
                     "--dry-run", help="Write .eml files into outbox/ instead.")] = False,
                 project: ProjectOption = Path("."), json: JsonOption = False) -> None:
-    """Send every approved e-mail once (retries transient errors with backoff)."""
+    """Send every approved e-mail the gate releases, once; say why each other one is held.
+
+    A message goes out only when its case step's rules hold now (approved by an approver,
+    four-eyes, earlier steps executed, its date not passed) and its content is exactly
+    what was approved; a step whose e-mails are all sent is marked executed."""
     with open_project(project) as p:
         report = p.send_outbox(actor=as_, dry_run=dry_run)
     if json:
@@ -246,8 +278,11 @@ def outbox_send(as_: AsOption = None,
     else:
         for f in report.files:
             console.print(_t(f"wrote {f}"))
-        console.print(_t(f"sent {len(report.sent)}, retry later {len(report.retry)}, failed "
-                         f"{len(report.failed)}, unknown {len(report.unknown)}"))
+        for mid, why in sorted(report.held.items()):
+            console.print(_t(f"held #{mid}: {why}"))
+        console.print(_t(f"sent {len(report.sent)}, held {len(report.held)}, retry later "
+                         f"{len(report.retry)}, failed {len(report.failed)}, unknown "
+                         f"{len(report.unknown)}"))
         if report.recovered:
             console.print(_t(f"found {len(report.recovered)} message(s) a stopped sender left "
                              "half-done: now 'unknown'; check the mailbox, then goodfit outbox "
@@ -279,19 +314,46 @@ def outbox_retry(message: int, as_: AsOption = None, project: ProjectOption = Pa
 @audit_app.command("verify")
 def audit_verify(expect_head: Annotated[str | None, typer.Option(
                      "--expect-head", help="The head hash you noted earlier.")] = None,
+                 anchor: Annotated[Path | None, typer.Option(
+                     "--anchor", help="An anchor file (goodfit audit anchor): also catches a "
+                     "rewritten, cut-off or emptied log and records appended after it.")] = None,
                  project: ProjectOption = Path("."), json: JsonOption = False) -> None:
     """Check the hash chain; report the first record that does not match."""
     with open_project(project) as p:
-        v = p.verify_audit(expect_head)
+        v = p.audit.verify(expect_head, anchor)
     if json:
         print_json(v.__dict__)
     elif v.ok:
-        console.print(_t(f"ok: {v.records} records, head {v.head}"))
+        where = f", anchored up to record {v.anchored}" if v.anchored is not None else ""
+        console.print(_t(f"ok: {v.records} records, head {v.head}{where}"))
+    elif v.unanchored and "false date" not in v.reason:
+        console.print(Text.assemble(("NOT ANCHORED ", "bold yellow"), v.reason))
     else:
         where = f"record {v.bad_seq}: " if v.bad_seq is not None else ""
         console.print(Text.assemble(("TAMPERED ", "bold red"), f"{where}{v.reason}"))
     if not v.ok:
         raise typer.Exit(1)
+
+
+@audit_app.command("anchor")
+def audit_anchor(out: Annotated[Path | None, typer.Option(
+                     "--out", help="Append to this file instead of [actions] anchor_file.")
+                 ] = None,
+                 mail_to: Annotated[str | None, typer.Option(
+                     "--mail-to", help="Also e-mail the anchor to this address (e.g. the "
+                     "owner), directly over [smtp].")] = None,
+                 project: ProjectOption = Path("."), json: JsonOption = False) -> None:
+    """Write down the audit head (sequence, hash, time); keep a copy outside the project.
+
+    goodfit does this after every send and every draw. `goodfit audit verify --anchor FILE`
+    then detects a rewritten, cut-off or emptied log and records appended afterwards."""
+    with open_project(project) as p:
+        a, path = p.audit.anchor(out, mail_to=mail_to)
+    if json:
+        print_json({**a.to_dict(), "file": str(path)})
+    else:
+        console.print(_t(f"anchored record {a.seq} ({a.record_hash}) at {a.at[:19]} in {path}"
+                         + (f"; e-mailed to {mail_to}" if mail_to else "")))
 
 
 @audit_app.command("show")

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichProgress
 from rich.text import Text
 
+from goodfit.cli.safe import SafeConsole
 from goodfit.errors import GoodfitError
 from goodfit.progress import NO_PROGRESS, Progress
 from goodfit.project import Project
@@ -32,8 +32,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
-console = Console()
-err_console = Console(stderr=True)
+console = SafeConsole()  # customer text never steers the terminal (goodfit.cli.safe)
+err_console = SafeConsole(stderr=True)
 
 # Exit codes: goodfit.errors.EXIT_MEANINGS (docs/cli.md is generated from it).
 EXIT_BUG = 70

@@ -33,8 +33,9 @@ SecretsOption = Annotated[Path | None, typer.Option(
 @connect_app.command("add")
 def connect_add(
     name: Annotated[str, typer.Argument(help="A name for this source, e.g. billing.")],
-    type_: Annotated[str, typer.Option("--type", help="whmcs, stripe, zendesk, freshdesk or "
-                                       "django-helpdesk.")],
+    type_: Annotated[str, typer.Option("--type", help="A connector type: whmcs, stripe, "
+                                       "zendesk, freshdesk, django-helpdesk, or one a package "
+                                       "of yours registers (docs/connectors/).")],
     url: Annotated[str, typer.Option("--url", help="API base URL (Stripe: leave empty).")] = "",
     option: Annotated[list[str] | None, typer.Option(
         "--option", "-o", help="Connector option key=value (repeatable); values are read as "

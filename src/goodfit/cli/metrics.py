@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from enum import StrEnum
@@ -16,13 +14,12 @@ from rich.text import Text
 
 from goodfit.cli.app import JsonOption, ProjectOption, app, console, open_project, print_json
 from goodfit.cli.options import AsOf, Since, Until, window_line
+from goodfit.csvsafe import csv_text
 from goodfit.errors import GoodfitError
 
 if TYPE_CHECKING:  # ibis and pyarrow load when a command needs them, not at start-up
     import ibis
     import pyarrow as pa
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class Sort(StrEnum):
@@ -60,20 +57,8 @@ def sort_scorecard(card: ibis.Table, sort: Sort) -> ibis.Table:
     return card.order_by([ibis.desc(card[column]), card.customer_id])
 
 
-def neutralise(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def spreadsheet_csv(data: pa.Table) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(data.column_names)
-    for row in data.to_pylist():
-        writer.writerow(["" if v is None else neutralise(v) for v in row.values()])
-    return out.getvalue()
+    return csv_text(data.column_names, (row.values() for row in data.to_pylist()))
 
 
 def _fmt(value: Any, column: str) -> str:
@@ -104,13 +89,21 @@ def scorecard(
     out: Annotated[Path | None, typer.Option(
         "--out", help="Write to this file (format from --format, else from the suffix: "
         ".csv, .parquet, .json).")] = None,
+    columns: Annotated[str | None, typer.Option(
+        "--columns", help="Extra columns, comma-separated: 'service' (every service-level "
+        "figure) or their names, e.g. first_response_median_minutes, sla_breaches, "
+        "csat_average (docs/cost-model.md).")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Cost to serve, profit and support load per customer (one row per customer)."""
     with open_project(project) as proj:
         window = proj.metrics.window(as_of, since, until)
         rows = proj.metrics.window_rows(window)
-        card = sort_scorecard(proj.metrics.scorecard(window=window), sort)
+        card = proj.metrics.scorecard(window=window)
+        extra = proj.metrics.service_columns(columns)
+        if extra:
+            card = proj.metrics.with_service_levels(card, extra, window=window)
+        card = sort_scorecard(card, sort)
         if top is not None:
             card = card.limit(top)
         data = card.to_pyarrow()
@@ -146,13 +139,23 @@ def scorecard(
     for col in TABLE_COLUMNS:
         table.add_column(col.replace("_", " "), justify="left" if col in ("customer_id", "name")
                          else "right")
+    shown = (*TABLE_COLUMNS, *extra)
+    for col in extra:
+        table.add_column(col.replace("_", " "), justify="right")
     for row in data.to_pylist():
-        table.add_row(*(Text(_fmt(row[c], c)) for c in TABLE_COLUMNS))
+        table.add_row(*(Text("unknown" if row[c] is None and c in extra else _fmt(row[c], c))
+                        for c in shown))
     console.print(table)
-    estimated = sum(1 for r in data.to_pylist() if r["minutes_estimated"])
+    rows = data.to_pylist()
+    estimated = sum(1 for r in rows if r["minutes_estimated"])
     if estimated:
         console.print(Text(f"{estimated} customer(s) have support minutes estimated from staff "
                            "replies (see docs/cost-model.md)."))
+    untimed = sum(int(r.get("untimed_tickets") or 0) for r in rows)
+    if untimed:
+        console.print(Text(f"{untimed} ticket(s) have neither logged minutes nor staff replies: "
+                           "their support time is unknown and counted as 0 (import "
+                           "tickets.staff_minutes or messages to measure it).", style="yellow"))
 
 
 def _evidence(title: str, data: pa.Table, columns: tuple[str, ...]) -> RichTable:
@@ -211,6 +214,15 @@ def customer(
     ):
         if data.num_rows:
             console.print(_evidence(title, data, cols))
+    if b.service:
+        sl = RichTable(title="Service levels (tickets opened in the window)", show_header=False,
+                       title_justify="left")
+        for key, value in b.service.items():
+            sl.add_row(key.replace("_", " "), Text("unknown" if value is None else _fmt(value, key)))
+        console.print(sl)
+    for title, data in (("By category", b.by_category), ("By assignee", b.by_assignee)):
+        if data is not None and data.num_rows:
+            console.print(_evidence(title, data, ("value", "tickets", "minutes", "support_cost")))
     console.print(_evidence("Monthly trend", b.monthly,
                             ("month", "revenue", "tickets", "minutes", "support_cost",
                              "cost_to_serve", "profit")))

@@ -48,7 +48,15 @@ def rewards_plan(project: ProjectOption = Path("."), as_of: AsOf = None,
         return
     s = plan.settings
     console.print(Text(f"Reward plan as of {plan.as_of:%Y-%m-%d} (window from "
-                       f"{plan.since:%Y-%m-%d}); idle accounts: {plan.idle_source}"))
+                       f"{plan.since:%Y-%m-%d}); facts from: {plan.idle_source}"))
+    if plan.funnel:
+        gate_table = RichTable(
+            title="Gate funnel (customers passing this gate and every one before)")
+        gate_table.add_column("gate")
+        gate_table.add_column("customers", justify="right")
+        for gate, count in plan.funnel:
+            gate_table.add_row(gate.replace("_", " "), str(count))
+        console.print(gate_table)
     t = RichTable(title=f"Eligible: {len(plan.eligible)}")
     for col in ("customer", "name", "tenure", f"spend/month ({plan.currency})", "reward"):
         t.add_column(col)
@@ -177,8 +185,11 @@ def rewards_list(project: ProjectOption = Path("."), json_: JsonOption = False) 
 @app.command("whatif")
 def whatif_cmd(
     fee: Annotated[list[str] | None, typer.Option(
-        "--fee", help="NAME=AMOUNT: manual_order, support_hour, custom_setup (repeatable; "
-        "default: \\[whatif] fees).")] = None,
+        "--fee", help="NAME=AMOUNT: manual_order, custom_setup, support_hour, usage, "
+        "direct_costs (repeatable). Only the fees given apply, unless --fees.")] = None,
+    fee_model: Annotated[bool, typer.Option(
+        "--fees", help="Charge every fee of the \\[fees] model (what segments and explain "
+        "assume); --fee overrides single amounts.")] = False,
     price: Annotated[list[str] | None, typer.Option(
         "--price", help="PLAN=+10% | PLAN=-5% | PLAN=+2.50 (per month; repeatable).")] = None,
     churn: Annotated[float | None, typer.Option(
@@ -194,8 +205,8 @@ def whatif_cmd(
         fees: dict[str, Decimal] | None = p.pricing.parse_fees(fee) if fee else None
         prices = p.pricing.parse_prices(price or [])
         window = p.metrics.window(as_of)
-        r = p.pricing.whatif(fees=fees, prices=prices, churn=churn, behaviour_change=behaviour,
-                             window=window)
+        r = p.pricing.whatif(fees=fees, fee_model=fee_model, prices=prices, churn=churn,
+                             behaviour_change=behaviour, window=window)
     if json_:
         print_json({"window": window.to_dict(), **r.to_dict()})
         return

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from goodfit.scoring.history import SnapshotInfo
 
 SEGMENT_STYLE = {"reward": "green", "healthy": "white", "educate": "blue", "reprice": "yellow",
-                 "part_ways": "red"}
+                 "part_ways": "red", "not_enough_data": "magenta"}
 
 
 def stored_run_line(info: SnapshotInfo | None) -> Text:
@@ -94,17 +94,25 @@ def explain(
         print_json(e.to_dict())
         return
     console.print(stored_run_line(e.snapshot))
+    out_of = "" if e.score_out_of >= 100 else f" of {e.score_out_of:.0f} known"
     console.print(Text.assemble((f"{e.name} ({e.customer_id})", "bold"), "  fit ",
-                                (f"{e.score:.1f}", "bold"), "  ",
+                                (f"{e.score:.1f}{out_of}", "bold"), "  ",
                                 (e.segment, SEGMENT_STYLE.get(e.segment, ""))))
     console.print(Text(e.reason))
+    if e.missing:
+        console.print(Text(f"Missing data: {e.missing}", style="yellow"))
     t = RichTable(title="Fit score")
     t.add_column("component")
     t.add_column("points", justify="right")
     for k, v in e.components.items():
-        t.add_row(k.replace("_", " "), f"{v:.1f}")
-    t.add_row(Text("total", style="bold"), Text(f"{e.score:.1f}", style="bold"))
+        t.add_row(k.replace("_", " "), Text("unknown", style="yellow") if v is None
+                  else Text(f"{v:.1f}"))
+    t.add_row(Text("total", style="bold"), Text(f"{e.score:.1f}{out_of}", style="bold"))
     console.print(t)
+    if e.reward_gates:
+        failed = [g for g in e.reward_gates if not g.passed]
+        console.print(Text("Reward gates: " + ("all hold" if not failed else "; ".join(
+            f"{g.rule.replace('_', ' ')}: {g.shortfall or g.value}" for g in failed))))
     for f in e.flags:
         console.print(Text.assemble((f"{f.code}", "bold"), f" [{f.severity.value}] ", f.detail))
         for ev in f.evidence[:10]:
@@ -218,3 +226,45 @@ def report(
         print_json({"report": str(path)})
     else:
         console.print(Text(f"Report written: {path}"))
+
+
+@app.command()
+def compare(
+    project: ProjectOption = Path("."),
+    period: Annotated[str, typer.Option("--period", help="Period to compare: quarter.")]
+    = "quarter",
+    as_of: AsOf = None,
+    top: Annotated[int, typer.Option("--top", help="Movers shown per comparison.")] = 15,
+    json: JsonOption = False,
+) -> None:
+    """This quarter vs the last and vs a year ago: what changed in cost, profit, load,
+    flags and segment, per customer (biggest movers first) and in total."""
+    with open_project(project) as p:
+        c = p.scoring.compare(period, as_of)
+    if json:
+        print_json(c.to_dict())
+        return
+    w = c.windows
+    tot = RichTable(title="Totals")
+    for col in ("period", "window", "cost", "profit", "tickets", "minutes"):
+        tot.add_column(col)
+    for name in ("this", "last", "year_ago"):
+        t = c.totals[name]
+        tot.add_row(name.replace("_", " "), f"{w[name].since:%Y-%m-%d} – {w[name].until:%Y-%m-%d}",
+                    f"{t['cost']:,.2f}", f"{t['profit']:,.2f}", f"{t['tickets']:,.0f}",
+                    f"{t['minutes']:,.0f}")
+    console.print(tot)
+    for other, title in (("last", "vs last quarter"), ("year_ago", "vs a year ago")):
+        m = RichTable(title=f"Biggest movers {title}")
+        for col in ("customer", "profit Δ", "cost Δ", "tickets Δ", "segment", "flags"):
+            m.add_column(col)
+        for ch in c.against[other][:top]:
+            d = ch.to_dict()
+            seg = d["segment"] if d["segment_before"] in (None, d["segment"]) else \
+                f"{d['segment_before']} → {d['segment']}"
+            flags = " ".join([f"+{f}" for f in d["flags_gained"]]
+                             + [f"-{f}" for f in d["flags_lost"]])
+            m.add_row(Text(f"{ch.name} ({ch.customer_id})"), f"{d['profit_change']:+,.2f}",
+                      f"{d['cost_change']:+,.2f}", f"{d['tickets_change']:+.0f}", Text(seg),
+                      Text(flags))
+        console.print(m)

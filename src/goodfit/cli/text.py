@@ -48,6 +48,9 @@ def render_evaluation(ev: Evaluation, min_gain: float, max_p: float) -> None:
     console.print(Text(f"baselines: always '{ev.baseline_code}' macro-F1 "
                        f"{ev.baseline_macro_f1:.3f} (accuracy {ev.baseline_accuracy:.3f}); "
                        f"chance macro-F1 {ev.chance_macro_f1:.3f}"))
+    if ev.model:
+        console.print(Text(f"model: {ev.model} (chosen by cross-validation among "
+                           f"{len(ev.candidates)})", style="dim"))
     if ev.excluded:
         left_out = ", ".join(f"{c} ({n})" for c, n in sorted(ev.excluded.items()))
         console.print(Text(f"left out (too few tickets to learn): {left_out}", style="dim"))

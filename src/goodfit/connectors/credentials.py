@@ -26,14 +26,6 @@ from goodfit.errors import MissingCredentials, SecretsFileError
 
 DEFAULT_SECRETS_FILE = Path("~/.config/goodfit/secrets.toml")
 FIELDS = ("token", "user", "secret")
-# What each connector type reads (docs/connectors/<type>.md says what each one is).
-NEEDS: dict[str, tuple[str, ...]] = {
-    "whmcs": ("user", "secret"),  # API identifier and secret (+ token: optional access key)
-    "stripe": ("token",),  # secret or restricted key
-    "zendesk": ("user", "token"),  # agent e-mail and API token (token alone: OAuth)
-    "freshdesk": ("token",),  # API key
-    "django-helpdesk": ("user", "secret"),  # staff user name and password
-}
 
 
 @dataclass(frozen=True)
@@ -47,6 +39,17 @@ class Credentials:
         return f"Credentials(set={have})"
 
     __str__ = __repr__
+
+    def redact(self, text: str) -> str:
+        """``text`` (e.g. a server's error message) with every credential blanked out,
+        also in the URL-encoded forms a server echoing the request would show."""
+        from urllib.parse import quote, quote_plus
+
+        for value in sorted((str(getattr(self, f)) for f in FIELDS if getattr(self, f)),
+                            key=len, reverse=True):
+            for form in {value, quote(value, safe=""), quote_plus(value)}:
+                text = text.replace(form, "[redacted]")
+        return text
 
     def require(self, connector: str, *fields: str) -> tuple[str, ...]:
         missing = [f for f in fields if not getattr(self, f)]

@@ -52,6 +52,9 @@ def duration_minutes(value: Any) -> float | None:
 
 
 class DjangoHelpdeskConnector:
+    options_model = DjangoHelpdeskOptions  # [connectors.NAME] options
+    credential_fields = ("user", "secret")  # staff user name and password
+
     def __init__(self, ctx: ConnectorContext) -> None:
         self.name = ctx.name
         self.options: DjangoHelpdeskOptions = parse_options(

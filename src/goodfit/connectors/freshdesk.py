@@ -34,6 +34,9 @@ class FreshdeskOptions(Options):
 
 
 class FreshdeskConnector:
+    options_model = FreshdeskOptions  # [connectors.NAME] options
+    credential_fields = ("token",)  # API key
+
     def __init__(self, ctx: ConnectorContext) -> None:
         self.name = ctx.name
         self.options: FreshdeskOptions = parse_options(FreshdeskOptions, ctx.name,

@@ -52,9 +52,11 @@ class Connectors:
 
     def credential_names(self, name: str) -> list[str]:
         """The environment variables connector ``name`` reads its credentials from."""
-        from goodfit.connectors.credentials import NEEDS, env_name
+        from goodfit.connectors.credentials import env_name
+        from goodfit.connectors.registry import credential_fields
 
-        return [env_name(name, f) for f in NEEDS[self._ws.config.connectors[name].type]]
+        return [env_name(name, f)
+                for f in credential_fields(self._ws.config.connectors[name].type)]
 
     def configured(self) -> list[dict[str, Any]]:
         """Configured connectors with where their last sync stands."""

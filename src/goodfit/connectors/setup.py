@@ -7,8 +7,9 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
-from goodfit.config import CONNECTOR_TYPES, ConnectorSettings
+from goodfit.config import ConnectorSettings, connector_types
 from goodfit.errors import ConfigError, ConnectorExists
 
 NAME = re.compile(r"^[a-z][a-z0-9_-]{0,49}$")
@@ -50,13 +51,20 @@ def add_connector(config_file: Path, existing: dict[str, ConnectorSettings], nam
                           "(starting with a letter)")
     if name in existing:
         raise ConnectorExists(name)
-    if type_ not in CONNECTOR_TYPES:
-        raise ConfigError(f"connector type '{type_}': choose one of {', '.join(CONNECTOR_TYPES)}")
+    if type_ not in connector_types():
+        raise ConfigError(f"connector type '{type_}': choose one of {', '.join(connector_types())}")
     if url and not re.match(r"^https?://", url):
         raise ConfigError(f"url '{url}' must start with https:// (or http://)")
     if "@" in url.split("//", 1)[-1].split("/", 1)[0]:
         raise ConfigError("the url must not contain a user name or password; credentials go "
                           "in environment variables or the secrets file")
+    query = urlsplit(url).query
+    leaked = [k for k, _ in parse_qsl(query, keep_blank_values=True)
+              if any(w in k.lower().replace("-", "_") for w in (*SECRET_WORDS, "auth", "sig",
+                                                               "pass", "access"))]
+    if leaked:
+        raise ConfigError(f"the url must not carry credentials in its query ({', '.join(leaked)}"
+                          "=…); credentials go in environment variables or the secrets file")
     for key in options:
         if any(w in key.lower() for w in SECRET_WORDS) and key != "page_size":
             raise ConfigError(f"option '{key}' looks like a credential; credentials go in "

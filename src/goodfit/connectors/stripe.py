@@ -33,6 +33,9 @@ class StripeOptions(Options):
 
 
 class StripeConnector:
+    options_model = StripeOptions  # [connectors.NAME] options
+    credential_fields = ("token",)  # secret or restricted key
+
     def __init__(self, ctx: ConnectorContext) -> None:
         self.name = ctx.name
         self.options: StripeOptions = parse_options(StripeOptions, ctx.name, ctx.settings.options)

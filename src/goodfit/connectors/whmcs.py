@@ -40,11 +40,15 @@ class WhmcsOptions(Options):
 
 
 class WhmcsConnector:
+    options_model = WhmcsOptions  # [connectors.NAME] options
+    credential_fields = ("user", "secret")  # API identifier and secret (+ token: optional access key)
+
     def __init__(self, ctx: ConnectorContext) -> None:
         self.name = ctx.name
         self.options: WhmcsOptions = parse_options(WhmcsOptions, ctx.name, ctx.settings.options)
         self.identifier, self.secret = ctx.credentials.require(ctx.name, "user", "secret")
         self.accesskey = ctx.credentials.token
+        self.credentials = ctx.credentials
         self.tz = ZoneInfo(self.options.timezone)
         self.http = HttpClient(f"WHMCS ({ctx.name})", ctx.settings.url, policy=ctx.policy)
 
@@ -66,7 +70,8 @@ class WhmcsConnector:
             raise ConnectorResponseError(f"{self.http.source}: {action} did not answer like "
                                          "the WHMCS API; is the url the WHMCS root?")
         if body["result"] != "success":
-            message = str(body.get("message", ""))[:200]
+            # A server may echo the request: never repeat the credentials it was sent.
+            message = self.credentials.redact(str(body.get("message", "")))[:200]
             if "authentication" in message.lower() or "invalid ip" in message.lower():
                 raise ConnectorAuthError(f"{self.http.source}: WHMCS refused the API "
                                          f"credentials ({message})")

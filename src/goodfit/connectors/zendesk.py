@@ -43,6 +43,9 @@ class ZendeskOptions(Options):
 
 
 class ZendeskConnector:
+    options_model = ZendeskOptions  # [connectors.NAME] options
+    credential_fields = ("user", "token")  # agent e-mail and API token (token alone: OAuth)
+
     def __init__(self, ctx: ConnectorContext) -> None:
         self.name = ctx.name
         self.options: ZendeskOptions = parse_options(ZendeskOptions, ctx.name,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from goodfit.ingest.importer import import_directory, import_file
 from goodfit.ingest.result import ImportResult
@@ -24,30 +24,59 @@ def _nothing(results: list[ImportResult]) -> None:
     return None
 
 
+class ImportJournal(Protocol):
+    """Where imports are recorded so that no crash leaves data without its record.
+
+    ``started`` is written (and committed) *before* the warehouse commits anything;
+    ``completed`` records the results after; an import that raised is ``failed``. A
+    started import with neither is one a crash interrupted: its data may have landed.
+    """
+
+    def started(self, what: str, path: Path) -> int: ...
+
+    def completed(self, intent: int, results: list[ImportResult]) -> None: ...
+
+    def failed(self, intent: int, error: str) -> None: ...
+
+
 class Ingest:
-    def __init__(self, ws: Workspace, on_imported: OnImported = _nothing) -> None:
+    def __init__(self, ws: Workspace, on_imported: OnImported = _nothing,
+                 journal: ImportJournal | None = None) -> None:
         self._ws = ws
         self._on_imported = on_imported
+        self._journal = journal
+
+    def _journaled(self, what: str, path: Path, run: Callable[[], list[ImportResult]]
+                   ) -> list[ImportResult]:
+        if self._journal is None:
+            results = run()
+            self._on_imported(results)
+            return results
+        intent = self._journal.started(what, path.resolve())
+        try:
+            results = run()
+        except BaseException as exc:
+            self._journal.failed(intent, f"{type(exc).__name__}: {exc}"[:500])
+            raise
+        self._journal.completed(intent, results)
+        self._on_imported(results)
+        return results
 
     def import_file(self, table: str, file: str | Path, *,
                     mapping: Mapping[str, str] | None = None, strict: bool | None = None,
                     progress: Progress = NO_PROGRESS, **options: Any) -> ImportResult:
         """Validate and load one file into a canonical table (atomic, idempotent)."""
-        result = import_file(self._ws.warehouse, self._ws.config, table, Path(file),
-                             mapping=mapping or {}, strict=strict,
-                             quarantine_dir=self._ws.quarantine_dir, progress=progress,
-                             **options)
-        self._on_imported([result])
-        return result
+        return self._journaled(f"file {table}", Path(file), lambda: [import_file(
+            self._ws.warehouse, self._ws.config, table, Path(file), mapping=mapping or {},
+            strict=strict, quarantine_dir=self._ws.quarantine_dir, progress=progress,
+            **options)])[0]
 
     def import_directory(self, directory: str | Path, *, strict: bool | None = None,
                          progress: Progress = NO_PROGRESS, **options: Any) -> list[ImportResult]:
         """Import every file in a folder whose name names a table, parents first."""
-        results = import_directory(self._ws.warehouse, self._ws.config, Path(directory),
-                                   strict=strict, quarantine_dir=self._ws.quarantine_dir,
-                                   progress=progress, **options)
-        self._on_imported(results)
-        return results
+        return self._journaled("directory", Path(directory), lambda: import_directory(
+            self._ws.warehouse, self._ws.config, Path(directory), strict=strict,
+            quarantine_dir=self._ws.quarantine_dir, progress=progress, **options))
 
     def status(self) -> dict[str, Any]:
         """Tables with row counts and data window, import history, quarantine files."""

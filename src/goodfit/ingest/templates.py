@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
+from goodfit import csvsafe
 from goodfit.schema import IMPORT_ORDER, TABLES, Kind
 
 _KIND_DOC = {
@@ -27,7 +27,7 @@ def write_templates(directory: Path) -> list[Path]:
         table = TABLES[name]
         path = directory / f"{name}.csv"
         with path.open("w", newline="", encoding="utf-8") as f:
-            writer = csv.writer(f)
+            writer = csvsafe.writer(f, lineterminator="\r\n")
             writer.writerow(table.column_names)
             writer.writerow([c.example for c in table.columns])
         written.append(path)

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import ibis
@@ -20,6 +20,7 @@ from goodfit.metrics.orders import order_rows
 from goodfit.metrics.payments import friction_rows
 from goodfit.metrics.revenue import invoice_rows, revenue_rows, unlinked_return_rows
 from goodfit.metrics.scorecard import scorecard
+from goodfit.metrics.service_levels import load_by, service_levels
 from goodfit.metrics.support import ticket_rows
 from goodfit.metrics.usage import usage_rows
 from goodfit.window import Window
@@ -95,6 +96,9 @@ class CustomerBreakdown:
     usage: pa.Table
     costs: pa.Table
     monthly: pa.Table
+    service: dict[str, Any] = field(default_factory=dict)  # metrics/service.py figures
+    by_category: pa.Table | None = None  # tickets, minutes, support cost per category
+    by_assignee: pa.Table | None = None
 
     @classmethod
     def collect(cls, tables: TABLES, config: Config, window: Window,
@@ -103,14 +107,25 @@ class CustomerBreakdown:
         row = card.filter(card.customer_id == customer_id).to_pyarrow().to_pylist()
         parts = {name: expr.filter(expr.customer_id == customer_id).drop("customer_id")
                  .to_pyarrow() for name, expr in breakdown_tables(tables, config, window).items()}
+        sl = service_levels(tables, config, window)
+        found = sl.filter(sl.customer_id == customer_id).drop("customer_id").to_pyarrow()
+        service = found.to_pylist()[0] if found.num_rows else {}
+        split = {f"by_{by}": (lambda e: e.filter(e.customer_id == customer_id)
+                              .drop("customer_id").to_pyarrow())(
+                                  load_by(tables, config, window, by))  # type: ignore[arg-type]
+                 for by in ("category", "assignee")}
         return cls(customer_id=customer_id, window=window, summary=row[0] if row else {},
-                   **parts)
+                   **parts, service=service, **split)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"customer_id": self.customer_id, "window": self.window.to_dict(),
                                "summary": self.summary}
         for name in (*EVIDENCE, "monthly"):
             out[name] = getattr(self, name).to_pylist()
+        out["service"] = self.service
+        for name in ("by_category", "by_assignee"):
+            t = getattr(self, name)
+            out[name] = t.to_pylist() if t is not None else []
         return out
 
 

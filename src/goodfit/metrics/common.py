@@ -9,10 +9,12 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from goodfit.config import Config
+from goodfit.warehouse import require_customer
 
 MONEY = dt.Decimal(18, 4)
 RATE = dt.Decimal(18, 6)
 TABLES = dict[str, ir.Table]
+__all__ = ["require_customer"]  # the one customer lookup lives in goodfit.warehouse
 
 
 def money(value: ir.NumericValue) -> ir.DecimalValue:
@@ -80,3 +82,4 @@ def missing_rates(tables: TABLES, config: Config) -> set[str]:
         return set()
     codes = ibis.union(*parts).to_pyarrow().column("c").to_pylist()
     return {c for c in codes if c} - known
+

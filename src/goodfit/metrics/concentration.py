@@ -21,7 +21,10 @@ from dataclasses import dataclass, field
 import ibis
 import ibis.expr.types as ir
 
+# The one vocabulary of load, for `goodfit concentration --by`, the heavy_load flag and
+# the report: name → scorecard column, and how to say it.
 LOADS = {"tickets": "tickets", "minutes": "support_minutes", "cost": "cost_to_serve"}
+LOAD_WORDS = {"tickets": "tickets", "minutes": "support minutes", "cost": "cost to serve"}
 TOP_SHARES = (0.5, 0.8, 0.9)
 
 
@@ -69,6 +72,15 @@ def ranked(card: ir.Table, by: str) -> ir.Table:
                               following=0)
     return t.mutate(rank=ibis.row_number().over(heavy_first) + 1,
                     cum_load=t.load.sum().over(heavy_first))
+
+
+def top_set(card: ir.Table, by: str, share: float) -> ir.Table:
+    """The smallest set of customers, heaviest first, whose load reaches ``share`` of the
+    total (ties broken by customer id): the customers whose heavier peers carry less than
+    ``share``. Columns of :func:`ranked` plus ``total``. Empty when nobody carries load."""
+    r = ranked(card, by)
+    r = r.mutate(total=r.load.sum().over(ibis.window()))
+    return r.filter((r.total > 0) & ((r.cum_load - r.load) < r.total * share))
 
 
 def concentration(card: ir.Table, by: str = "tickets", points: int = 100,

@@ -21,7 +21,7 @@ from goodfit.metrics.payments import friction_by_customer
 from goodfit.metrics.revenue import revenue_by_customer
 from goodfit.metrics.support import support_by_customer
 from goodfit.metrics.usage import usage_by_customer
-from goodfit.window import Window
+from goodfit.window import Window, whole_months_expr
 
 DAYS_PER_MONTH = 365.25 / 12
 MONEY_COLUMNS = ("revenue", "support_cost", "order_handling_cost", "custom_work_cost",
@@ -29,17 +29,16 @@ MONEY_COLUMNS = ("revenue", "support_cost", "order_handling_cost", "custom_work_
 COST_PARTS = ("support_cost", "order_handling_cost", "custom_work_cost",
               "payment_friction_cost", "usage_cost", "direct_cost")
 COLUMNS = ("customer_id", "name", "plan", "signup_at", "tenure_months", "months_in_window",
-           *MONEY_COLUMNS[:1], "support_minutes", "minutes_estimated", *COST_PARTS,
+           *MONEY_COLUMNS[:1], "support_minutes", "minutes_estimated", "untimed_tickets",
+           *COST_PARTS,
            "cost_to_serve", "profit", "margin", "support_cost_per_dollar", "tickets",
            "tickets_per_month", "ticket_share", "minutes_share", "cost_share", "revenue_share")
 
 
 def tenure_months(signup: ir.TimestampValue, window: Window) -> ir.IntegerValue:
-    """Whole months from signup to as_of (0 when signup is later)."""
-    a = window.as_of
-    months = ((a.year - signup.year()) * 12 + (a.month - signup.month())
-              - ibis.ifelse(signup.day() > a.day, 1, 0))
-    return ibis.greatest(months, 0).cast("int64")
+    """Whole months from signup to as_of (0 when signup is later), time of day included
+    (:func:`goodfit.window.whole_months`)."""
+    return whole_months_expr(signup, window.as_of)
 
 
 def months_in_window(signup: ir.TimestampValue, cancelled: ir.TimestampValue,
@@ -100,6 +99,7 @@ def scorecard(tables: TABLES, config: Config, window: Window) -> ir.Table:
         tenure_months=j.tenure_months, months_in_window=j.months_in_window,
         revenue=revenue, support_minutes=minutes,
         minutes_estimated=j.minutes_estimated.coalesce(False),
+        untimed_tickets=j.untimed_tickets.coalesce(0).cast("int64"),
         **{c: filled[c] for c in COST_PARTS},
         cost_to_serve=cost, profit=profit,
         margin=_ratio(profit, revenue),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from goodfit.errors import InvalidChoice, MissingCurrencyRate
 from goodfit.metrics.breakdown import CustomerBreakdown
@@ -66,3 +67,87 @@ class Metrics:
         if by not in LOADS:
             raise InvalidChoice("by", by, list(LOADS))
         return concentration(self.scorecard(as_of, since, until, window=window), by)
+
+    def service_columns(self, columns: str | None) -> tuple[str, ...]:
+        """Service-level column names from "a,b" ("service": all of them); an unknown name
+        is an error naming the known ones."""
+        from goodfit.metrics.service_levels import SERVICE_COLUMNS
+
+        out: list[str] = []
+        for name in (c.strip() for c in (columns or "").split(",") if c.strip()):
+            if name == "service":
+                out += [c for c in SERVICE_COLUMNS if c not in out]
+            elif name in SERVICE_COLUMNS:
+                out.append(name)
+            else:
+                raise InvalidChoice("column", name, ["service", *SERVICE_COLUMNS])
+        return tuple(out)
+
+    def with_service_levels(self, card: ibis.Table, columns: Sequence[str], *,
+                            window: Window) -> ibis.Table:
+        """``card`` with service-level columns (metrics/service_levels.py) joined by
+        customer; NULL where a customer has no ticket with that time in the window."""
+        from goodfit.metrics.service_levels import service_levels
+
+        sl = service_levels(self.tables(), self._ws.config, window).rename(
+            _sl_id="customer_id")
+        j = card.left_join(sl.select("_sl_id", *columns), card.customer_id == sl._sl_id)
+        return j.drop("_sl_id")
+
+    # -- reads for the web app: totals per month, customer look-ups, cited rows ------
+    def monthly_totals(self, window: Window) -> list[dict[str, Any]]:
+        """All customers' revenue, tickets, support and other cost, profit per month of the
+        window (the customer monthly trend, summed)."""
+        from goodfit.metrics.breakdown import monthly_trend
+
+        m = monthly_trend(self.tables(), self._ws.config, window)
+        agg = m.group_by("month").aggregate(
+            revenue=m.revenue.sum(), tickets=m.tickets.sum(), support_cost=m.support_cost.sum(),
+            other_cost=m.other_cost.sum(), profit=m.profit.sum()).order_by("month")
+        return list(agg.to_pyarrow().to_pylist())
+
+    def customer_ids_where(self, *, email: str | None = None,
+                           country: str | None = None) -> set[str]:
+        """Ids of customers whose e-mail contains ``email`` (case-insensitive) and whose
+        country is ``country``: bound values in an Ibis expression, never SQL text."""
+        t = self._ws.warehouse.table("customers")
+        if email:
+            t = t.filter(t.email.lower().contains(email.strip().lower()))
+        if country:
+            t = t.filter(t.country.upper() == country.strip().upper())
+        return {i for i in t.select("customer_id").to_pyarrow().column(0).to_pylist() if i}
+
+    def countries(self) -> list[str]:
+        t = self._ws.warehouse.table("customers")
+        return sorted(c for c in t.select("country").distinct().to_pyarrow().column(0)
+                      .to_pylist() if c)
+
+    def evidence_rows(self, refs: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+        """The rows evidence cites, for reading: tickets (subject, opened) and messages
+        (body, author, sent). Keys are (kind, id); ids not found are absent."""
+        out: dict[tuple[str, str], dict[str, Any]] = {}
+        specs = {"ticket": ("tickets", "ticket_id",
+                            ["ticket_id", "customer_id", "opened_at", "priority", "subject"]),
+                 "message": ("messages", "message_id",
+                             ["message_id", "ticket_id", "sent_at", "author_role", "body"])}
+        for kind, (table, key, cols) in specs.items():
+            ids = sorted({str(r["id"]) for r in refs if r.get("kind") == kind})
+            if not ids:
+                continue
+            t = self._ws.warehouse.table(table)
+            for row in t.filter(t[key].isin(ids)).select(*cols).to_pyarrow().to_pylist():
+                out[(kind, str(row[key]))] = row
+        return out
+
+    def ticket_thread(self, ticket_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """A ticket and its messages in order."""
+        from goodfit.errors import UnknownTicket
+
+        t = self._ws.warehouse.table("tickets")
+        rows = t.filter(t.ticket_id == ticket_id).to_pyarrow().to_pylist()
+        if not rows:
+            raise UnknownTicket(ticket_id)
+        m = self._ws.warehouse.table("messages")
+        msgs = (m.filter(m.ticket_id == ticket_id).order_by(["sent_at", "message_id"])
+                .to_pyarrow().to_pylist())
+        return rows[0], msgs

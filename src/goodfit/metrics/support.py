@@ -3,8 +3,14 @@
 A ticket's minutes are its ``staff_minutes`` when logged. Otherwise they are estimated as
 the number of staff replies (messages with author_role = staff sent before ``as_of``) ×
 ``[costs] reply_minutes`` for the ticket's channel (the ``default`` key for a channel not
-listed, or no channel); such tickets carry ``estimated = true``. Only tickets opened in
-the window count.
+listed, or no channel); such tickets carry ``estimated = true``. A ticket with neither
+logged minutes nor a staff reply has no measured time: it counts 0 minutes and the
+scorecard counts it in ``untimed_tickets``, so nobody mistakes it for a free ticket.
+Only tickets opened in the window count.
+
+Cost = minutes × the hourly rate of the ticket's assignee (``[costs.staff_rates]``; the
+flat ``[costs] staff_hourly_rate`` for an unassigned ticket or an assignee not listed),
+rounded to cents per ticket.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import ibis
 import ibis.expr.types as ir
 
 from goodfit.config import Config, CostSettings
-from goodfit.metrics.common import TABLES, from_cents, labour_cents, labour_cost, month, number
+from goodfit.metrics.common import TABLES, from_cents, month, number
 from goodfit.window import Window
 
 
@@ -23,6 +29,15 @@ def reply_minutes(channel: ir.StringValue, costs: CostSettings) -> ir.FloatingVa
     default = float(table.pop("default", 10.0))
     cases = [(channel == name, number(mins)) for name, mins in sorted(table.items())]
     return ibis.cases(*cases, else_=number(default)) if cases else number(default)
+
+
+def hourly_rate(assignee: ir.StringValue, config: Config) -> ir.FloatingValue:
+    """The hourly cost of the ticket's assignee: ``[costs.staff_rates]`` by assignee name,
+    else ``[costs] staff_hourly_rate`` (no assignee, or one not listed)."""
+    flat = number(float(config.costs.staff_hourly_rate))
+    cases = [(assignee.strip() == name, number(float(rate)))
+             for name, rate in sorted(config.costs.staff_rates.items())]
+    return ibis.cases(*cases, else_=flat) if cases else flat
 
 
 def ticket_rows(tables: TABLES, config: Config, window: Window) -> ir.Table:
@@ -37,21 +52,27 @@ def ticket_rows(tables: TABLES, config: Config, window: Window) -> ir.Table:
     estimated = j.staff_minutes.isnull()
     minutes = ibis.ifelse(estimated, n_replies.cast("float64") * reply_minutes(j.channel, config.costs),
                           j.staff_minutes.cast("float64"))
+    rate = hourly_rate(j.assignee, config)
+    cents = (minutes.cast("float64") * rate * 100.0 / 60.0).round(0).cast("int64")
     rows = j.select(
         customer_id=j.customer_id, ticket_id=j.ticket_id, opened_at=j.opened_at,
         channel=j.channel, priority=j.priority, subject=j.subject,
+        category=j.category, assignee=j.assignee,
         staff_minutes=j.staff_minutes, staff_replies=n_replies,
         minutes=minutes, estimated=estimated, month=month(j.opened_at),
-        cost=labour_cost(minutes, config),
+        cost=from_cents(cents), cost_cents=cents,
     )
     return rows
 
 
 def support_by_customer(tables: TABLES, config: Config, window: Window) -> ir.Table:
     rows = ticket_rows(tables, config, window)
+    no_time = rows.estimated & (rows.staff_replies == 0)
     return rows.group_by("customer_id").aggregate(
         tickets=rows.count(),
         support_minutes=rows.minutes.sum(),
-        minutes_estimated=rows.estimated.any(),
-        support_cost=from_cents(labour_cents(rows.minutes, config).sum()),
+        # estimated from at least one staff reply (a ticket with neither is untimed)
+        minutes_estimated=(rows.estimated & (rows.staff_replies > 0)).any(),
+        untimed_tickets=ibis.ifelse(no_time, 1, 0).sum(),
+        support_cost=from_cents(rows.cost_cents.sum()),
     )

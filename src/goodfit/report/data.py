@@ -10,8 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import ibis
 import pandas as pd
 
+from goodfit.metrics.concentration import LOAD_WORDS, LOADS
+from goodfit.metrics.concentration import concentration as metric_concentration
 from goodfit.report import charts
 from goodfit.scoring.fit import COMPONENTS
 from goodfit.scoring.inputs import money
@@ -21,7 +24,6 @@ from goodfit.scoring.segments import SEGMENTS
 
 COST_PARTS = ("support_cost", "order_handling_cost", "custom_work_cost", "payment_friction_cost",
               "usage_cost", "direct_cost")
-SETS = (0.5, 0.8, 0.9)
 # The file stays small enough to open and mail: the flags table and the per-customer
 # sections are capped (most severe flags and costliest customers first); every figure
 # and chart still covers every customer, and `goodfit explain` shows anyone in full.
@@ -62,31 +64,28 @@ class ReportData:
     topics: list[dict[str, Any]] | None
     risk: RiskReport
     charts: dict[str, str]
-    load: str = "support_minutes"
+    load: str = "support minutes"  # the load's words (goodfit.metrics.concentration)
     all_customers: int = 0  # customers may hold only the sections shown (see the caps)
     all_flags: int = 0
 
 
 def concentration(card: pd.DataFrame, load: str) -> tuple[list[dict[str, Any]],
                                                           list[dict[str, Any]]]:
-    """Lorenz points (heaviest first) and the smallest sets carrying 50/80/90% of load."""
-    df = card[["customer_id", load, "revenue"]].copy()
-    df[load] = df[load].map(money)
-    df["revenue"] = df["revenue"].map(money)
-    df = df.sort_values([load, "customer_id"], ascending=[False, True]).reset_index(drop=True)
-    total, revenue, n = df[load].sum(), df["revenue"].sum(), len(df)
-    points = [{"x": 0.0, "y": 0.0}]
-    cum = df[load].cumsum()
-    points += [{"x": (i + 1) / n, "y": float(c / total) if total else 0.0}
-               for i, c in enumerate(cum)]
-    sets = []
-    for share in SETS:
-        if not total:
-            break
-        k = int((cum < share * total - 1e-9).sum()) + 1
-        k = min(k, n)
-        sets.append({"share": share, "customers": k, "customer_share": k / n,
-                     "revenue_share": float(df["revenue"][:k].sum() / revenue) if revenue else 0.0})
+    """Concentration points (heaviest first) and the smallest sets carrying 50/80/90% of
+    load: goodfit.metrics.concentration's figures (``load``: tickets, minutes or cost)."""
+    cols = ["customer_id", "name", "revenue", *sorted(set(LOADS.values()))]
+    df = card[cols].copy()
+    for c in cols[2:]:
+        df[c] = df[c].map(money)
+    df["customer_id"] = df["customer_id"].astype(str)
+    df["name"] = df["name"].astype(str)
+    conc = metric_concentration(ibis.memtable(df), load, points=max(len(df), 1))
+    # the Lorenz curve runs lightest first; the report's curve, heaviest first, mirrors it
+    points = [{"x": round(1.0 - x, 12), "y": round(1.0 - y, 12)}
+              for x, y in reversed(conc.lorenz)]
+    sets = [] if conc.total_load <= 0 else [
+        {"share": t.load_share, "customers": t.customers, "customer_share": t.customer_share,
+         "revenue_share": t.revenue_share} for t in conc.top]
     return points, sets
 
 
@@ -102,7 +101,7 @@ def _flag_view(f: Any, anchors: dict[str, str], names: dict[str, str],
 def build_report(scorecard: pd.DataFrame, result: ScoreResult, risk: RiskReport, *,
                  resolution: pd.DataFrame, topics: pd.DataFrame | None, title: str,
                  currency: str, since: datetime, until: datetime, config_hash: str,
-                 generated_at: datetime, load: str = "support_minutes",
+                 generated_at: datetime, load: str = "minutes",
                  rows: dict[tuple[str, str], str] | None = None) -> ReportData:
     """``rows``: descriptions of evidence rows (ticket subject, invoice amount, …) by
     (kind, id), from goodfit.scoring.explain.describe_rows."""
@@ -178,7 +177,7 @@ def build_report(scorecard: pd.DataFrame, result: ScoreResult, risk: RiskReport,
     mix = resolution.to_dict("records")
     topic_rows = None if topics is None else topics.to_dict("records")
     chart_svgs = {
-        "lorenz": charts.lorenz(points, marks, load.replace("_", " ")),
+        "lorenz": charts.lorenz(points, marks, LOAD_WORDS[load]),
         "scatter": charts.profit_vs_revenue(
             [{"revenue": v.figures["revenue"], "profit": v.figures["profit"],
               "segment": v.segment} for v in views], currency),
@@ -195,7 +194,7 @@ def build_report(scorecard: pd.DataFrame, result: ScoreResult, risk: RiskReport,
             "code", "tickets", "tickets")
     return ReportData(title, currency, generated_at, since, until, config_hash, headline, sets,
                       sections, top, seg_rows, shown_flags, mix, topic_rows, risk, chart_svgs,
-                      load, all_customers=len(views), all_flags=all_flags)
+                      LOAD_WORDS[load], all_customers=len(views), all_flags=all_flags)
 
 
 EVIDENCE_SHOWN = 20  # per flag, in a customer's section (the flags table shows fewer)

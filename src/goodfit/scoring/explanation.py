@@ -27,12 +27,19 @@ class Explanation:
     score: float
     segment: str
     reason: str
-    components: dict[str, float]
+    components: dict[str, float | None]  # None: unknown (its data is missing)
     flags: list[Flag]
     figures: dict[str, Any]  # the customer's scorecard row
     # (kind, id) -> a short description of the row: ticket subject, invoice amount, …
     rows: dict[tuple[str, str], str] = field(default_factory=dict)
     snapshot: SnapshotInfo | None = None  # the stored run these figures come from
+    score_out_of: float = 100.0  # the known components' weights
+    missing: str = ""  # the facts missing for this customer, in words
+    reward_gates: tuple[Any, ...] = ()  # RuleResult per gate of the one reward rule
+
+    @property
+    def unknown(self) -> list[str]:
+        return [k for k, v in self.components.items() if v is None]
 
     def to_dict(self) -> dict[str, Any]:
         run = self.snapshot
@@ -44,6 +51,9 @@ class Explanation:
                     "until": run.until.isoformat(sep=" ")},
                 "customer_id": self.customer_id, "name": self.name, "score": self.score,
                 "segment": self.segment, "reason": self.reason, "components": self.components,
+                "score_out_of": self.score_out_of, "unknown": self.unknown,
+                "missing": self.missing,
+                "reward_gates": [g.to_dict() for g in self.reward_gates],
                 "flags": [{"code": f.code, "severity": f.severity.value, "detail": f.detail,
                            "evidence": [{**e.to_dict(), "row": self.rows.get((e.kind, e.id))}
                                         for e in f.evidence]} for f in self.flags],

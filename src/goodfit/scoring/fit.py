@@ -6,11 +6,15 @@ behaviour       points lost per behaviour flag by severity (money flags are alre
                 profitability; heavy_load and idle are information)
 tenure          months as a customer against [fit] full_tenure_months
 payment         share of payment attempts that succeeded, less disputes and chargebacks
+
+A component whose data is missing (scoring/coverage.py COMPONENT_NEEDS) is unknown: NULL
+in fit_scores, left out of the score, which is then out of the known components' weights.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import ibis
@@ -37,8 +41,10 @@ def _clip(x: float) -> float:
 
 
 def components(row: dict[str, object], flags: list[Flag], pay: PaymentStats,
-               cfg: FitSettings) -> dict[str, float]:
-    """Points per component for one scorecard row; they sum to the score."""
+               cfg: FitSettings, unknown: Collection[str] = ()) -> dict[str, float | None]:
+    """Points per component for one scorecard row; the known ones sum to the score.
+    A component in ``unknown`` (its data is missing, scoring/coverage.py) is None: shown
+    as unknown, never counted as a good value."""
     w = cfg.weights
     revenue = money(row.get("revenue"))
     raw_margin = row.get("margin")
@@ -60,9 +66,15 @@ def components(row: dict[str, object], flags: list[Flag], pay: PaymentStats,
         payment = w["payment_reliability"] * _clip(ok)
     else:
         payment = w["payment_reliability"] * _clip(1.0 - cfg.dispute_penalty * pay.disputes)
-    return {"profitability": round(profit, 2), "support_load": round(support, 2),
-            "behaviour": round(behaviour, 2), "tenure": round(tenure, 2),
-            "payment_reliability": round(payment, 2)}
+    points = {"profitability": round(profit, 2), "support_load": round(support, 2),
+              "behaviour": round(behaviour, 2), "tenure": round(tenure, 2),
+              "payment_reliability": round(payment, 2)}
+    return {k: (None if k in unknown else v) for k, v in points.items()}
+
+
+def total(points: dict[str, float | None]) -> float:
+    """The fit score: the sum of the known components."""
+    return round(sum(v for v in points.values() if v is not None), 1)
 
 
 def payment_stats(payments: ibis.Table) -> dict[str, PaymentStats]:

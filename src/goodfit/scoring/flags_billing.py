@@ -97,12 +97,12 @@ def payment_trouble(inp: ScoringInputs, cfg: PaymentTroubleFlag,
 
 
 def manual_orders(inp: ScoringInputs, cfg: ManualOrdersFlag) -> list[Flag]:
-    o = inp.in_window("orders", "placed_at")
-    df = frame(o.select("order_id", "customer_id", "placed_at", "channel", "custom")).sort_values(
-        ["placed_at", "order_id"])
+    o = inp.orders()
+    df = frame(o.select("order_id", "customer_id", "placed_at", "channel", "custom",
+                        "manual")).sort_values(["placed_at", "order_id"])
     out = []
     for cid, g in df.groupby("customer_id", sort=True):
-        manual = g[g["channel"].notna() & ~g["channel"].isin(cfg.self_service_channels)]
+        manual = g[g["manual"].astype(bool)]
         custom = bool(manual["custom"].fillna(False).astype(bool).any())
         enough = len(manual) >= cfg.min_orders or (
             custom and cfg.min_orders_if_custom > 0 and len(manual) >= cfg.min_orders_if_custom)
@@ -148,9 +148,8 @@ def cost_evidence(inp: ScoringInputs, customer_ids: list[str],
     t = inp.tickets()
     tk = keep(frame(t.filter(t.customer_id.isin(customer_ids))
                     .select("ticket_id", "customer_id", "opened_at", "staff_minutes")), "opened_at")
-    o = inp.in_window("orders", "placed_at")
-    od = keep(frame(o.filter(o.customer_id.isin(customer_ids)
-                             & (~o.channel.isin(["self_service", "api"])).fill_null(False))
+    o = inp.orders()
+    od = keep(frame(o.filter(o.customer_id.isin(customer_ids) & o.manual)
                     .select("order_id", "customer_id", "placed_at")), "placed_at")
     u = inp.in_window("usage", "period_start")
     us = keep(frame(u.filter(u.customer_id.isin(customer_ids)

@@ -16,6 +16,7 @@ from goodfit.config import (
     ImpatienceFlag,
     PriorityMisuseFlag,
 )
+from goodfit.metrics.concentration import LOAD_WORDS, ranked, top_set
 from goodfit.scoring.evidence import EvidenceRef, Flag, Severity
 from goodfit.scoring.inputs import ScoringInputs, frame
 
@@ -187,14 +188,26 @@ def hand_holding(inp: ScoringInputs, cfg: HandHoldingFlag,
 
 
 def abusive_language(inp: ScoringInputs, cfg: AbusiveLanguageFlag) -> list[Flag]:
+    """Messages aimed at staff. Those in the window count 1 each; older ones are not
+    forgotten but weigh 0.5 ** (days before the window / ``decay_half_life_days``), so
+    respect is not reset at the window edge. ``extra["weight"]`` is that weighted count."""
     if inp.message_tone is None:
         return []  # no tone analysis: say nothing rather than guess
     tone = inp.message_tone
-    tone = tone.filter(tone.abusive & (tone.sent_at >= inp.since) & (tone.sent_at <= inp.until))
+    tone = tone.filter(tone.abusive & (tone.sent_at < inp.until))
+    if cfg.decay_half_life_days <= 0:
+        tone = tone.filter(tone.sent_at >= inp.since)
     df = frame(tone.select("message_id", "customer_id", "sent_at", "labels", "spans"))
+    since = pd.Timestamp(inp.since)
     out = []
     for cid, g in df.groupby("customer_id", sort=True):
-        if len(g) < cfg.min_messages:
+        at = pd.to_datetime(g["sent_at"])
+        inside = int((at >= since).sum())
+        age_days = ((since - at[at < since]).dt.total_seconds() / 86400.0)
+        older = float((0.5 ** (age_days / cfg.decay_half_life_days)).sum()) \
+            if cfg.decay_half_life_days > 0 else 0.0
+        weight = round(inside + older, 2)
+        if weight < cfg.min_messages:
             continue
         refs: list[EvidenceRef] = []
         for row in g.sort_values(["sent_at", "message_id"]).itertuples():
@@ -205,27 +218,26 @@ def abusive_language(inp: ScoringInputs, cfg: AbusiveLanguageFlag) -> list[Flag]
                 refs.append(EvidenceRef("message", str(row.message_id),
                                         (int(s["start"]), int(s["end"])), str(s.get("text", ""))))
         last = pd.Timestamp(g["sent_at"].max()).date().isoformat()
+        before = len(g) - inside
+        detail = f"{inside} messages aimed at staff in the window (last {last})"
+        if before:
+            detail += (f"; {before} older, weighing {older:.2f} after decay "
+                       f"(half-life {cfg.decay_half_life_days:g} days)")
         out.append(Flag(str(cid), "abusive_language", Severity(cfg.severity), tuple(refs),
-                        f"{len(g)} messages aimed at staff (last {last})",
-                        {"messages": len(g)}))
+                        detail, {"messages": inside, "older": before, "weight": weight}))
     return out
 
 
-LOAD_COLUMNS = {"support_minutes": "support_minutes", "tickets": "tickets",
-                "support_cost": "support_cost"}
-
-
 def heavy_load(inp: ScoringInputs, cfg: HeavyLoadFlag) -> list[Flag]:
-    """The smallest set of customers carrying ``share`` of the load (ties broken by id)."""
-    col = LOAD_COLUMNS[cfg.load]
-    card = frame(inp.scorecard.select("customer_id", col))
-    card[col] = card[col].astype(float).fillna(0.0)
-    card = card[card[col] > 0].sort_values([col, "customer_id"], ascending=[False, True])
-    total = card[col].sum()
-    if len(card) < cfg.min_customers or total <= 0:
+    """The smallest set of customers carrying ``share`` of the load (ties broken by id):
+    the top set of goodfit.metrics.concentration, in its vocabulary (tickets, minutes,
+    cost), so `goodfit concentration` and the report name the same customers."""
+    r = ranked(inp.scorecard, cfg.load)
+    loaded = int(r.filter(r.load > 0).count().to_pyarrow().as_py())
+    if loaded < cfg.min_customers:
         return []
-    before = (card[col].cumsum() - card[col]) / total
-    heavy = card[before < cfg.share]
+    heavy = frame(top_set(inp.scorecard, cfg.load, cfg.share)
+                  .select("customer_id", "load", "total", "rank")).sort_values("rank")
     t = inp.tickets()
     tickets = frame(t.filter(t.customer_id.isin(list(heavy["customer_id"])))
                     .select("customer_id", "ticket_id", "staff_minutes"))
@@ -237,10 +249,10 @@ def heavy_load(inp: ScoringInputs, cfg: HeavyLoadFlag) -> list[Flag]:
         g = by_customer.get(row.customer_id)
         if g is None or g.empty:
             continue  # no rows to show: no flag
-        share = getattr(row, col) / total
+        share = row.load / row.total
         out.append(Flag(str(row.customer_id), "heavy_load", Severity(cfg.severity),
                         tuple(_tickets(g["ticket_id"])),
-                        f"carries {share:.1%} of all {cfg.load.replace('_', ' ')}; in the "
+                        f"carries {share:.1%} of all {LOAD_WORDS[cfg.load]}; in the "
                         f"{len(heavy)} customers carrying {cfg.share:.0%} of the load",
                         {"share": share, "set_size": len(heavy)}))
     return out

@@ -86,6 +86,15 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def _points(value: Any) -> float | None:
+    """A component's points; None when unknown (its data was missing)."""
+    return None if value is None or value != value else float(value)  # NaN: unknown
+
+
+# fit_scores columns kept in a snapshot row's components JSON (under "_" + name)
+STORED_EXTRAS = ("score_out_of", "missing", "reward_facts")
+
+
 def _info(s: ScoreSnapshot) -> SnapshotInfo:
     return SnapshotInfo(s.id, s.created_at, s.label, s.config_hash, s.as_of, s.since, s.until,
                         s.customers, dict(s.segments))
@@ -99,6 +108,7 @@ def save_snapshot(state: StateDB, scorecard: pd.DataFrame, result: ScoreResult, 
     cards = {str(r["customer_id"]): {k: _jsonable(v) for k, v in r.items()}
              for r in scorecard.to_dict("records")}
     scores = result.scores.to_dict("records")
+    gate_rows = {cid: [g.to_dict() for g in gs] for cid, gs in result.gates.items()}
     with state.session() as s:
         snap = ScoreSnapshot(
             created_at=datetime.now(UTC).replace(tzinfo=None), label=label,
@@ -108,7 +118,10 @@ def save_snapshot(state: StateDB, scorecard: pd.DataFrame, result: ScoreResult, 
         snap.rows = [SnapshotCustomer(
             customer_id=str(r["customer_id"]), name=_jsonable(r.get("name")),
             score=float(r["score"]), segment=str(r["segment"]), reason=str(r["reason"]),
-            components={c: float(r[c]) for c in COMPONENTS},
+            components={**{c: _points(r[c]) for c in COMPONENTS},
+                        # coverage and the one reward rule's facts travel with the run
+                        **{f"_{k}": _jsonable(r.get(k)) for k in STORED_EXTRAS},
+                        "_reward_gates": gate_rows.get(str(r["customer_id"]), [])},
             scorecard=cards.get(str(r["customer_id"]), {})) for r in scores]
         snap.flags = [SnapshotFlag(customer_id=f.customer_id, code=f.code,
                                    severity=f.severity.value, detail=f.detail,

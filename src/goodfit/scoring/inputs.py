@@ -10,11 +10,15 @@ table) or stay silent (no tone table: no abusive_language flag) — never guess.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import ibis
 import pandas as pd
+
+from goodfit.config import CostSettings
+from goodfit.metrics.orders import is_manual
+from goodfit.window import Window
 
 TEXT_TABLES = ("message_tone", "ticket_resolution", "ticket_kb_match", "topics", "ticket_topic")
 
@@ -28,10 +32,27 @@ class ScoringInputs:
     message_tone: ibis.Table | None = None
     ticket_resolution: ibis.Table | None = None
     ticket_kb_match: ibis.Table | None = None
+    # The data facts known (scoring/coverage.py FACTS), when a data-coverage check made
+    # elsewhere says so; None: scoring checks the tables itself.
+    facts: frozenset[str] | None = None
+    # [costs] self_service_channels of the project: what a manual order is.
+    self_service: tuple[str, ...] = field(
+        default_factory=lambda: tuple(CostSettings().self_service_channels))
+
+    def orders(self) -> ibis.Table:
+        """Orders placed in the window with ``manual`` (the cost model's one rule)."""
+        o = self.in_window("orders", "placed_at")
+        return o.mutate(manual=is_manual(o.channel, self.self_service))
+
+    def window(self) -> Window:
+        """The scoring window as the metrics see it (as of its end)."""
+        return Window(as_of=self.until, since=self.since, until=self.until)
 
     def in_window(self, table: str, column: str) -> ibis.Table:
+        """Rows of ``table`` with ``since <= column < until``: the one half-open window
+        convention (:meth:`goodfit.window.Window.contains`)."""
         t = self.tables[table]
-        return t.filter((t[column] >= self.since) & (t[column] <= self.until))
+        return t.filter(self.window().contains(t[column]))
 
     def tickets(self) -> ibis.Table:
         """Tickets opened in the window with ``resolution``: the predicted/given code from

@@ -14,13 +14,12 @@ import pandas as pd
 from goodfit.config import Config
 from goodfit.metrics.breakdown import monthly_trend
 from goodfit.scoring.inputs import ScoringInputs, frame
-from goodfit.window import Window
 
 MONTHLY_COLUMNS = ("customer_id", "month", "revenue", "cost", "margin")
 
 
 def monthly_margins(inp: ScoringInputs, config: Config) -> pd.DataFrame:
-    window = Window(as_of=inp.until, since=inp.since, until=inp.until)
+    window = inp.window()
     trend = monthly_trend(dict(inp.tables), config, window)
     out = frame(trend.select("customer_id", "month", "revenue", cost=trend.cost_to_serve))
     if out.empty:

@@ -11,7 +11,7 @@ is refitted on each call (it is small) and its coefficients are reported.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
@@ -24,7 +24,8 @@ from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from goodfit.config import RiskSettings
+from goodfit.config import CostSettings, RiskSettings
+from goodfit.metrics.orders import is_manual
 from goodfit.scoring.inputs import frame
 
 FEATURES = ("tickets", "high_priority", "staff_minutes", "doc_tickets", "customer_messages",
@@ -76,17 +77,20 @@ class RiskReport:
 def early_features(tables: Mapping[str, ibis.Table], first_days: int, as_of: datetime,
                    message_tone: ibis.Table | None = None,
                    doc_codes: tuple[str, ...] = ("documentation", "information_request"),
-                   self_service: tuple[str, ...] = ("self_service", "api")) -> pd.DataFrame:
+                   self_service: Sequence[str] | None = None) -> pd.DataFrame:
     """One row per customer: what it did between sign-up and sign-up + first_days
-    (capped at as_of). Later rows are filtered out in the warehouse, before counting."""
+    (capped at as_of). Later rows are filtered out in the warehouse, before counting.
+    ``self_service``: [costs] self_service_channels (what a manual order is)."""
+    channels = (list(self_service) if self_service is not None
+                else CostSettings().self_service_channels)
     c = tables["customers"].select("customer_id", "name", "signup_at")
-    c = c.filter(c.signup_at <= as_of)
+    c = c.filter(c.signup_at < as_of)  # as_of is a moment: what is at or after it is unknown
     span = ibis.interval(days=first_days)
 
     def early(t: ibis.Table, at: str) -> ibis.Table:
         cs = c.select(c.customer_id.name("_cid"), c.signup_at.name("_signup"))
         j = t.join(cs, t.customer_id == cs._cid)
-        return j.filter((j[at] >= j._signup) & (j[at] < j._signup + span) & (j[at] <= as_of))
+        return j.filter((j[at] >= j._signup) & (j[at] < j._signup + span) & (j[at] < as_of))
 
     t = early(tables["tickets"], "opened_at")
     parts = [t.group_by("customer_id").aggregate(
@@ -108,7 +112,7 @@ def early_features(tables: Mapping[str, ibis.Table], first_days: int, as_of: dat
     o = early(tables["orders"], "placed_at")
     parts.append(o.group_by("customer_id").aggregate(
         orders=o.count(),
-        manual_orders=(~o.channel.isin(list(self_service))).fill_null(False).sum(),
+        manual_orders=is_manual(o.channel, channels).sum(),
         custom_orders=o.custom.fill_null(False).sum()))
     u = early(tables["usage"], "period_start")
     parts.append(u.group_by("customer_id").aggregate(
@@ -159,9 +163,11 @@ def _x(df: pd.DataFrame) -> np.ndarray:
 
 
 def early_risk(tables: Mapping[str, ibis.Table], labels: pd.DataFrame, cfg: RiskSettings,
-               as_of: datetime, message_tone: ibis.Table | None = None) -> RiskReport:
+               as_of: datetime, message_tone: ibis.Table | None = None,
+               self_service: Sequence[str] | None = None) -> RiskReport:
     """``labels``: customer_id, segment — the segments scoring gave each customer."""
-    feats = early_features(tables, cfg.first_days, as_of, message_tone)
+    feats = early_features(tables, cfg.first_days, as_of, message_tone,
+                           self_service=self_service)
     feats["signup_at"] = pd.to_datetime(feats["signup_at"])
     # Only customers whose first days lie (at least partly) inside the data: for one who
     # signed up years before the history starts, "nothing in the first 30 days" means

@@ -2,30 +2,42 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
 
 import pandas as pd
 import pyarrow as pa
 
 from goodfit.config import Config
+from goodfit.scoring.coverage import COMPONENT_NEEDS, VERDICT_NEEDS, Coverage, coverage
 from goodfit.scoring.evidence import Flag, flags_to_arrow
-from goodfit.scoring.fit import COMPONENTS, components, payment_stats
+from goodfit.scoring.fit import COMPONENTS, components, payment_stats, total
 from goodfit.scoring.flags import compute_flags
 from goodfit.scoring.flags_support import answerable_share, answerable_tickets
-from goodfit.scoring.inputs import ScoringInputs, frame, money
+from goodfit.scoring.inputs import ScoringInputs, frame
+from goodfit.scoring.reward_rule import RewardFacts, RuleResult, gates, reward_facts
 from goodfit.scoring.segments import load_from_row, segment
 
 FIT_SCHEMA = pa.schema(
     [("customer_id", pa.string()), ("name", pa.string()), ("score", pa.float64()),
      ("segment", pa.string()), ("reason", pa.string())]
     + [(c, pa.float64()) for c in COMPONENTS]
-    + [("flag_codes", pa.string())])
+    + [("flag_codes", pa.string()),
+       # the known components' weights (the score is out of this), the facts missing
+       ("score_out_of", pa.float64()), ("missing", pa.string()),
+       # the one reward rule's facts (JSON, scoring/reward_rule.py) and the run's window
+       ("reward_facts", pa.string()), ("as_of", pa.timestamp("us")),
+       ("since", pa.timestamp("us")), ("until", pa.timestamp("us"))])
 
 
 @dataclass
 class ScoreResult:
     flags: list[Flag]
     scores: pd.DataFrame  # the fit_scores table
+    facts: dict[str, RewardFacts] = field(default_factory=dict)
+    gates: dict[str, tuple[RuleResult, ...]] = field(default_factory=dict)  # as scored
+    coverage: Coverage = field(default_factory=Coverage.full)
 
     def flags_table(self) -> pa.Table:
         return flags_to_arrow(self.flags)
@@ -39,36 +51,50 @@ class ScoreResult:
 
 
 def score_customers(inp: ScoringInputs, config: Config,
-                    monthly: pd.DataFrame | None = None) -> ScoreResult:
+                    monthly: pd.DataFrame | None = None, *,
+                    as_of: datetime | None = None) -> ScoreResult:
     flags = compute_flags(inp, config, monthly)
     by_customer: dict[str, list[Flag]] = {}
     for f in flags:
         by_customer.setdefault(f.customer_id, []).append(f)
+    cov = coverage(inp, config.segments.min_timed_ticket_share)
     card = frame(inp.scorecard)
+    records = card.to_dict("records")
     pays = payment_stats(inp.in_window("payments", "at"))
-    o = inp.in_window("orders", "placed_at")
-    selfserve = config.flags.manual_orders.self_service_channels
-    counts = frame(o.group_by("customer_id").aggregate(
-        manual=(~o.channel.isin(selfserve)).fill_null(False).sum(),
-        custom=o.custom.fill_null(False).sum())).set_index("customer_id")
-    c = inp.tables["customers"]
-    cancelled = set(frame(c.filter(c.status == "cancelled").select("customer_id"))["customer_id"]
-                    .astype(str))
     share = answerable_share(answerable_tickets(inp, config.flags.hand_holding))
+    as_of = as_of or inp.until
+    reward_missing = {str(r["customer_id"]): cov.words(str(r["customer_id"]),
+                                                       VERDICT_NEEDS["reward"])
+                      for r in records}
+    facts = reward_facts(inp.tables, records,
+                         {cid: {f.code for f in fl} for cid, fl in by_customer.items()},
+                         reward_missing, config, as_of=as_of, since=inp.since, until=inp.until)
+    weights = config.fit.weights
+    currency = config.project.currency
     rows = []
-    for row in card.to_dict("records"):
+    gate_results: dict[str, tuple[RuleResult, ...]] = {}
+    for row in records:
         cid = str(row["customer_id"])
         mine = by_customer.get(cid, [])
-        comp = components(row, mine, pays[cid], config.fit)
-        total = round(sum(comp.values()), 1)
-        manual = int(counts["manual"].get(cid, 0)) if len(counts) else 0
-        custom = int(counts["custom"].get(cid, 0)) if len(counts) else 0
-        load = load_from_row(row, manual, custom, float(share.get(cid, 0.0)))
-        seg, reason = segment(load, total, money(row.get("tenure_months")),
-                              money(row.get("tickets_per_month")), mine, config.segments,
-                              cancelled=cid in cancelled)
-        rows.append({"customer_id": cid, "name": row.get("name"), "score": total,
+        unknown = [k for k, needs in COMPONENT_NEEDS.items() if cov.missing(cid, needs)]
+        comp = components(row, mine, pays[cid], config.fit, unknown)
+        fact = facts[cid]
+        load = load_from_row(row, fact.manual_orders, fact.custom_orders,
+                             float(share.get(cid, 0.0)))
+        gate_results[cid] = gates(fact, config.rewards, currency)
+        seg, reason = segment(load, mine, config.segments,
+                              reward_gates=gate_results[cid],
+                              cost_missing=cov.words(cid, VERDICT_NEEDS["cost"]),
+                              billing_missing=cov.words(cid, VERDICT_NEEDS["reprice_load"]),
+                              fees=config.fees)
+        missing = cov.words(cid, sorted({n for needs in (*COMPONENT_NEEDS.values(),
+                                                          *VERDICT_NEEDS.values())
+                                         for n in needs}))
+        rows.append({"customer_id": cid, "name": row.get("name"), "score": total(comp),
                      "segment": seg, "reason": reason, **comp,
-                     "flag_codes": ",".join(f.code for f in mine)})
+                     "flag_codes": ",".join(f.code for f in mine),
+                     "score_out_of": sum(weights[k] for k in COMPONENTS if k not in unknown),
+                     "missing": missing, "reward_facts": json.dumps(fact.to_dict()),
+                     "as_of": as_of, "since": inp.since, "until": inp.until})
     scores = pd.DataFrame(rows, columns=FIT_SCHEMA.names)
-    return ScoreResult(flags, scores)
+    return ScoreResult(flags, scores, facts, gate_results, cov)

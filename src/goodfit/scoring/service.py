@@ -8,14 +8,17 @@ other method reads a stored run — the newest, or the one named — and never w
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from goodfit.progress import NO_PROGRESS, Progress
 from goodfit.scoring.history import SnapshotDiff, SnapshotInfo, diff_snapshots, list_snapshots
 from goodfit.scoring.stored import load_explanation, load_run
 
 if TYPE_CHECKING:  # scoring pulls in pandas: loaded by the methods that compute
+    from goodfit.metrics.concentration import Concentration
     from goodfit.metrics.service import Metrics
+    from goodfit.scoring.browse import CustomerPage, CustomerQuery
+    from goodfit.scoring.compare import Comparison
     from goodfit.scoring.explain import ScoringRun
     from goodfit.scoring.explanation import Explanation
     from goodfit.scoring.inputs import ScoringInputs
@@ -47,7 +50,9 @@ class Scoring:
                 if wh.has_table(n)}
         return ScoringInputs(tables=self._metrics.tables(),
                              scorecard=self._metrics.scorecard(window=window),
-                             since=window.since, until=window.until, **text)
+                             since=window.since, until=window.until,
+                             self_service=tuple(self._ws.config.costs.self_service_channels),
+                             **text)
 
     # -- the one computing method ------------------------------------------------
     def score(self, as_of: When = None, since: When = None, until: When = None, *,
@@ -65,7 +70,7 @@ class Scoring:
         inp = self.inputs(w)
         card = inp.scorecard.to_pandas()
         progress("score", 1, 4)
-        result = score_customers(inp, self._ws.config)
+        result = score_customers(inp, self._ws.config, as_of=w.as_of)
         progress("score", 2, 4)
         info = save_snapshot(self._ws.state, card, result, config_hash=self._ws.config.hash(),
                              as_of=w.as_of, since=w.since, until=w.until, label=label)
@@ -106,4 +111,64 @@ class Scoring:
         wh = self._ws.warehouse
         tone = wh.table("message_tone") if wh.has_table("message_tone") else None
         return early_risk(wh.tables(), run.result.scores[["customer_id", "segment"]],
-                          self._ws.config.risk, run.as_of, tone)
+                          self._ws.config.risk, run.as_of, tone,
+                          self_service=self._ws.config.costs.self_service_channels)
+
+    def compare(self, period: str = "quarter", as_of: When = None) -> Comparison:
+        """This quarter against the last and the same quarter a year ago: per customer and
+        in total, cost, profit, load, flags and segment (scored in memory, nothing
+        written)."""
+        from goodfit.errors import InvalidChoice
+        from goodfit.scoring.compare import compare
+
+        if period != "quarter":
+            raise InvalidChoice("period", period, ["quarter"])
+        return compare(self.inputs, self._ws.config, self._ws.window(as_of).as_of)
+
+    # -- browsing stored snapshots a page at a time (the web app and its API) -------
+    def latest_snapshot(self) -> SnapshotInfo | None:
+        """The newest complete score snapshot, or None before the first ``score``."""
+        from goodfit.scoring import browse
+
+        return browse.latest(self._ws.state)
+
+    def snapshot_overview(self, snapshot_id: int) -> dict[str, Any]:
+        """Totals, segments, cost by part, flag counts and plans of a stored snapshot."""
+        from goodfit.scoring import browse
+
+        return browse.overview(self._ws.state, snapshot_id)
+
+    def snapshot_customers(self, snapshot_id: int, query: CustomerQuery) -> CustomerPage:
+        """One page of a snapshot's customers: filtered, sorted and paginated in SQL."""
+        from goodfit.scoring import browse
+
+        return browse.customers(self._ws.state, snapshot_id, query)
+
+    def snapshot_customer(self, snapshot_id: int, customer_id: str) -> dict[str, Any]:
+        """One customer of a snapshot with its flags and their evidence."""
+        from goodfit.scoring import browse
+
+        return browse.customer(self._ws.state, snapshot_id, customer_id)
+
+    def snapshot_flag_codes(self, snapshot_id: int) -> list[str]:
+        from goodfit.scoring import browse
+
+        return browse.flag_codes(self._ws.state, snapshot_id)
+
+    def snapshot_concentration(self, snapshot_id: int, by: str = "cost") -> Concentration:
+        """Lorenz curve, Gini and top sets over a stored snapshot's rows (the metrics' one
+        definition, not a second one)."""
+        import ibis
+        import pyarrow as pa
+
+        from goodfit.errors import InvalidChoice
+        from goodfit.metrics.concentration import LOADS, concentration
+        from goodfit.scoring import browse
+
+        if by not in LOADS:
+            raise InvalidChoice("by", by, list(LOADS))
+        rows = browse.load_rows(self._ws.state, snapshot_id)
+        schema = pa.schema([("customer_id", pa.string()), ("name", pa.string()),
+                            ("revenue", pa.float64()), ("tickets", pa.float64()),
+                            ("support_minutes", pa.float64()), ("cost_to_serve", pa.float64())])
+        return concentration(ibis.memtable(pa.Table.from_pylist(rows, schema=schema)), by)

@@ -7,6 +7,7 @@ which read ran last can never change an answer.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -76,12 +77,18 @@ def load_explanation(state: StateDB, tables: Mapping[str, ibis.Table], customer_
             select(SnapshotFlag).where((SnapshotFlag.snapshot_id == info.id)
                                        & (SnapshotFlag.customer_id == customer_id))
             .order_by(SnapshotFlag.id))]
-        components = {c: float(v) for c, v in row.components.items()}
+        stored = dict(row.components)
+        components = {c: (None if v is None else float(v)) for c, v in stored.items()
+                      if not c.startswith("_")}
         figures = dict(row.scorecard)
         name, score, segment, reason = row.name, row.score, row.segment, row.reason
+    from goodfit.scoring.reward_rule import RuleResult
+
     rows = describe_rows(tables, (e for f in flags for e in f.evidence))
     return Explanation(customer_id, name, float(score), segment, reason, components, flags,
-                       figures, rows, info)
+                       figures, rows, info, float(stored.get("_score_out_of") or 100.0),
+                       str(stored.get("_missing") or ""),
+                       tuple(RuleResult(**g) for g in stored.get("_reward_gates") or []))
 
 
 def _snapshot_info(s: Any, snapshot_id: int | None) -> SnapshotInfo:
@@ -104,6 +111,7 @@ def load_run(state: StateDB, inputs_for: InputsFor, snapshot_id: int | None = No
 
     from goodfit.scoring.explain import ScoringRun
     from goodfit.scoring.fit import COMPONENTS
+    from goodfit.scoring.reward_rule import RewardFacts, RuleResult
     from goodfit.scoring.score import FIT_SCHEMA, ScoreResult
 
     with state.session() as s:
@@ -120,10 +128,23 @@ def load_run(state: StateDB, inputs_for: InputsFor, snapshot_id: int | None = No
         codes.setdefault(f.customer_id, []).append(f.code)
     scores = pd.DataFrame([{"customer_id": r.customer_id, "name": r.name, "score": r.score,
                             "segment": r.segment, "reason": r.reason,
-                            **{c: float(r.components.get(c, 0.0)) for c in COMPONENTS},
-                            "flag_codes": ",".join(codes.get(r.customer_id, []))}
+                            **{c: _component(r.components.get(c)) for c in COMPONENTS},
+                            "flag_codes": ",".join(codes.get(r.customer_id, [])),
+                            "score_out_of": r.components.get("_score_out_of", 100.0),
+                            "missing": r.components.get("_missing") or "",
+                            "reward_facts": r.components.get("_reward_facts"),
+                            "as_of": info.as_of, "since": info.since, "until": info.until}
                            for r in rows], columns=FIT_SCHEMA.names)
+    facts = {r.customer_id: RewardFacts.from_dict(json.loads(r.components["_reward_facts"]))
+             for r in rows if r.components.get("_reward_facts")}
+    stored_gates = {r.customer_id: tuple(RuleResult(**g) for g in
+                                         r.components.get("_reward_gates") or [])
+                    for r in rows}
     card = _scorecard(rows, inputs.scorecard.schema())
-    return ScoringRun(ScoreResult(flags, scores), card, info.as_of, info.since, info.until,
-                      inputs, snapshot=info)
+    return ScoringRun(ScoreResult(flags, scores, facts, stored_gates), card, info.as_of,
+                      info.since, info.until, inputs, snapshot=info)
+
+
+def _component(value: Any) -> float | None:
+    return None if value is None else float(value)
 

@@ -53,5 +53,7 @@ class StepRow(Base):
     drafted_at: Mapped[str] = mapped_column(String(32))
     approved_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     approved_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # SHA-256 of what was approved (goodfit.state.approval.step_digest)
+    approved_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     executed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     executed_at: Mapped[str | None] = mapped_column(String(32), nullable=True)

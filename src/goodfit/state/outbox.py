@@ -29,6 +29,8 @@ class OutboxRow(Base):
     created_at: Mapped[str] = mapped_column(String(32))
     approved_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     approved_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # SHA-256 of what was approved (goodfit.state.approval.message_digest)
+    approved_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     sending_owner: Mapped[str | None] = mapped_column(String(200), nullable=True)
     sending_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
     sent_at: Mapped[str | None] = mapped_column(String(32), nullable=True)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from goodfit.state.db import Base
 
-ROLES = ("owner", "manager", "agent")
+ROLES = ("owner", "manager", "agent", "viewer")
 
 
 class User(Base):
@@ -17,3 +17,6 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[str] = mapped_column(String(32))  # ISO 8601, naive UTC
     created_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # argon2id hash for signing in to the web app; None: this user cannot sign in there.
+    # Added by migrations/versions/0005_web_user_passwords.py.
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)

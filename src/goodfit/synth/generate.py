@@ -8,7 +8,6 @@ clock. Rows are appended to Parquet writers batch by batch, so memory stays flat
 from __future__ import annotations
 
 import calendar
-import csv
 import random
 import time
 from collections.abc import Mapping
@@ -19,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from goodfit import csvsafe
 from goodfit.errors import SynthError
 from goodfit.progress import NO_PROGRESS, Progress
 from goodfit.synth.customer import Calendar, Counters, billing, make_account, usage_and_costs
@@ -91,9 +91,9 @@ def generate(out: Path, *, customers: int, months: int, seed: int, end: date = D
     persona_counts = dict.fromkeys(PERSONAS, 0)
     with open(truth_dir / "personas.csv", "w", newline="", encoding="utf-8") as pf, \
             open(truth_dir / "tickets.csv", "w", newline="", encoding="utf-8") as tf:
-        personas_csv = csv.writer(pf, lineterminator="\n")
+        personas_csv = csvsafe.writer(pf)
         personas_csv.writerow(("customer_id", "persona"))
-        tickets_csv = csv.writer(tf, lineterminator="\n")
+        tickets_csv = csvsafe.writer(tf)
         tickets_csv.writerow(("ticket_id", "customer_id", "intent", "resolution_code",
                               "article_id"))
         done = 0

@@ -19,7 +19,7 @@ the scorecard charges. Every staff reply counts here: topics have no window.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ibis
 import pyarrow as pa
@@ -31,6 +31,8 @@ from goodfit.text.cleaning import message_content
 # Joins staff replies in the query and splits them again here, so each is cleaned alone
 # (a sign-off ends one reply, not everything after it). ASCII record separator: not typed.
 _REPLY_SEP = "\x1e"
+# Ticket columns read as resolution features: each value becomes one token.
+FIELD_COLUMNS = ("category", "priority", "channel", "assignee")
 
 
 @dataclass(frozen=True)
@@ -45,12 +47,20 @@ class TicketTexts:
     full: list[str]
     staff_minutes: list[float]
     minutes_estimated: list[bool]
+    # The ticket's structured fields as tokens ("category=billing priority=high ..."):
+    # features for resolution codes, so tickets without text can still be learned.
+    # Empty list: no structured fields known.
+    fields: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.ticket_id)
 
+    def field_tokens(self) -> list[str]:
+        return self.fields if self.fields else [""] * len(self)
+
     def take(self, rows: list[int]) -> TicketTexts:
         return TicketTexts(**{name: [getattr(self, name)[i] for i in rows]
+                              if getattr(self, name) else []
                               for name in self.__dataclass_fields__})
 
 
@@ -73,8 +83,9 @@ def ticket_texts(tickets: ibis.Table, messages: ibis.Table,
     staff = messages.filter(messages.author_role == "staff")
     replies = staff.group_by(staff.ticket_id).aggregate(
         staff_text=staff.body.group_concat(_REPLY_SEP), staff_replies=staff.count())
+    present = [c for c in FIELD_COLUMNS if c in tickets.columns and c != "channel"]
     t = tickets.select("ticket_id", "customer_id", "subject", "resolution_code",
-                       "staff_minutes", "channel")
+                       "staff_minutes", "channel", *present)
     joined = t.left_join(first, t.ticket_id == first.ticket_id).drop("ticket_id_right")
     joined = joined.left_join(replies, joined.ticket_id == replies.ticket_id)
     joined = joined.drop("ticket_id_right")
@@ -107,4 +118,19 @@ def _from_arrow(data: pa.Table) -> TicketTexts:
         subject=subject, question=question, full=full,
         staff_minutes=[float(m) for m in cols["minutes"]],
         minutes_estimated=[bool(e) for e in cols["estimated"]],
+        fields=field_tokens({c: cols[c] for c in FIELD_COLUMNS if c in cols}, len(subject)),
     )
+
+
+def field_tokens(columns: dict[str, list[object]], rows: int) -> list[str]:
+    """One string of ``column=value`` tokens per ticket (spaces in values become ``_``)."""
+    out = []
+    for i in range(rows):
+        parts = []
+        for name, values in columns.items():
+            value = values[i]
+            if value is None or not str(value).strip():
+                continue
+            parts.append(f"{name}=" + "_".join(str(value).strip().lower().split()))
+        out.append(" ".join(parts))
+    return out

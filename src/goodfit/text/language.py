@@ -1,4 +1,6 @@
-"""Is this message in a language the tone lexicon understands? (English only, for now.)
+"""Which language is this message in, and does the tone lexicon read it?
+
+The lexicon reads English, German, French, Spanish, Dutch and Italian.
 
 A cheap stopword count, not a language model: English function words against the
 function words of the languages providers most often receive that share the Latin
@@ -27,29 +29,38 @@ too up us very was wasn't we we're were what when where which who why will with 
 you you're your yours yet since been anyone someone nobody
 """)
 
-# Function words of other languages, minus anything that is also an English word.
-_FOREIGN_WORDS = """
-der die das und ist nicht ich sie wir ein eine einen mit auf für von zu den dem des sich seit
-bitte können kann meine mein ihre ihr wird werden noch nur auch oder aber wenn dass es sind war
-le la les et est je vous nous des une un pour pas que qui dans sur avec mon ma mes ne il elle ce
-cette depuis plus êtes sont mais ou très votre vos leur aux du au à s'il c'est
-el los las y es que por para con una mi desde pero esto está están nadie hola muy sus tengo
-llevo esperando ayer puedo pueden gracias
-het een en niet ik je jullie wij zijn van op met voor dat deze werkt meer kunnen wordt ben
-nog ook maar wanneer keer zat mijn waarom dan vorige hallo groeten bedankt graag alstublieft
-jij wat hoe waar geen heb hebben
-o os as e é não um uma com meu minha está podem obrigado também ontem
-il di che è non per sono questo questa mese ci della del gli delle buongiorno grazie
-"""
-FOREIGN = _words(_FOREIGN_WORDS) - ENGLISH
+# Function words per language, minus anything that is also an English word.
+_FOREIGN_BY_LANGUAGE = {
+    "de": """der die das und ist nicht ich sie wir ein eine einen mit auf für von zu den dem des
+        sich seit bitte können kann meine mein ihre ihr wird werden noch nur auch oder aber wenn
+        dass es sind war seid euch euer nichts mir dich""",
+    "fr": """le la les et est je vous nous des une un pour pas que qui dans sur avec mon ma mes ne
+        il elle ce cette depuis plus êtes sont mais ou très votre vos leur aux du au à s'il
+        c'est j'ai n'est""",
+    "es": """el los las y es que por para con una mi desde pero esto está están nadie hola muy
+        sus tengo llevo esperando ayer puedo pueden gracias sois vosotros ustedes nada""",
+    "nl": """het een en niet ik je jullie wij zijn van op met voor dat deze werkt meer kunnen
+        wordt ben nog ook maar wanneer keer zat mijn waarom dan vorige hallo groeten bedankt
+        graag alstublieft jij wat hoe waar geen heb hebben stelletje""",
+    "pt": "o os as e é não um uma com meu minha está podem obrigado também ontem gostaria",
+    "it": """il di che è non per sono questo questa mese ci della del gli delle buongiorno
+        grazie siete voi vi prego""",
+}
+_BY_LANGUAGE = {lang: _words(words) - ENGLISH for lang, words in _FOREIGN_BY_LANGUAGE.items()}
+FOREIGN = frozenset().union(*_BY_LANGUAGE.values())
+# Languages the tone lexicon reads (English plus these).
+SUPPORTED = frozenset({"en", "de", "fr", "es", "nl", "it"})
 
 
-def language_supported(text: str) -> bool:
-    """False when ``text`` is clearly not English (then no tone labels are given)."""
+def language_of(text: str) -> str | None:
+    """'en', a code from ``_FOREIGN_BY_LANGUAGE``, or None (another script or unclear).
+
+    Short or technical messages without function words count as English: the lexicon
+    reads them fine.
+    """
     if text.isascii():
-        # Cyrillic, CJK and accented letters are impossible; English markers settle most.
         if _mostly_english_fast(text):
-            return True
+            return "en"
     else:
         letters = non_latin = 0
         for ch in text:
@@ -58,14 +69,25 @@ def language_supported(text: str) -> bool:
                 if ord(ch) > 0x24F:  # beyond Latin Extended-B: Cyrillic, CJK, Arabic, …
                     non_latin += 1
         if letters and non_latin / letters > 0.3:
-            return False
-    english = foreign = 0
+            return None
+    english = 0
+    counts = dict.fromkeys(_BY_LANGUAGE, 0)
     for word in _WORD.findall(text.lower()):
         if word in ENGLISH:
             english += 1
-        elif word in FOREIGN:
-            foreign += 1
-    return not (foreign >= 2 and foreign > english)
+        for lang, words in _BY_LANGUAGE.items():
+            if word in words:
+                counts[lang] += 1
+    best = max(counts, key=lambda lang: (counts[lang], lang == "es"))
+    foreign = sum(counts.values())
+    if foreign >= 2 and foreign > english:
+        return best  # the language with the most function words
+    return "en"
+
+
+def language_supported(text: str) -> bool:
+    """False when ``text`` is in a language the tone lexicon does not read."""
+    return language_of(text) in SUPPORTED
 
 
 def _mostly_english_fast(text: str) -> bool:

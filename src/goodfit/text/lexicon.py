@@ -117,7 +117,10 @@ INSULT: tuple[tuple[float, str], ...] = (
 # A match preceded by this (within the same clause) is said of oneself: "I was an idiot".
 SELF_BEFORE = (
     r"(?:\bi(?:'m| am| was| feel like| felt like|'ve been| have been| must be)|\bmyself|"
-    r"\bcall me|\bim)\s+(?:[\w,]+\s+){0,3}$"
+    r"\bcall me|\bim|\bich(?: bin| war)?|\bje suis|\bsoy|\bik (?:ben|was))\s+(?:[\w,]+\s+){0,3}$"
+    # the customer's own people: "our idiot intern", "my useless colleague"
+    r"|\b(?:our|my|unser(?:e|en|em)?|mein(?:e|en)?|notre|nos|mon|nuestros?|nuestras?|onze|"
+    r"ons|mijn|i nostri|il nostro|la nostra)\s+(?:own\s+|new\s+|junior\s+|\w+\s+)?$"
 )
 SELF_AFTER = r"^[^.!?\n]{0,25}(?:\(me\)|\bmyself\b|\bon my part\b)"
 
@@ -361,3 +364,180 @@ DEMAND_ANCHORS: tuple[str, ...] = (
 for _patterns, _anchors in ((INSULT, INSULT_ANCHORS), (THREAT_WITH_INTENT, THREAT_WITH_INTENT_ANCHORS),
                             (THREAT_ALWAYS, THREAT_ALWAYS_ANCHORS), (DEMAND, DEMAND_ANCHORS)):
     assert len(_patterns) == len(_anchors), "every pattern needs its anchors"
+
+
+# -- beyond the word list: put-downs without profanity, sarcasm, veiled threats ------------
+# Each entry: (label, kind, weight, regex, anchors). "inherent" entries are dropped when
+# said of oneself or of the customer's own people ("our idiot intern").
+_PEOPLE_NOUN = (
+    r"(?:frauds?|liars?|losers?|cowards?|weasels?|worms?|rats?|snakes?|hacks|parasites?|"
+    r"clowns?|idiots?|morons?|imbeciles?|amateurs?|incompetents?|con artists?|thieves|crooks?|"
+    r"scammers?|muppets?|fools?|numpties|buffoons?|jokers?|failures?|halfwits?|cretins?)"
+)
+_PEOPLE_NOUN_ANCHORS = (
+    "fraud frauds liar liars loser losers coward cowards weasel weasels worm worms rat rats "
+    "snake snakes hacks parasite parasites clown clowns idiot idiots moron morons imbecile "
+    "imbeciles amateur amateurs incompetent incompetents con artist artists thieves crook crooks "
+    "scammer scammers muppet muppets fool fools numpties buffoon buffoons joker jokers failure "
+    "failures halfwit halfwits cretin cretins"
+)
+_OBFUSCATED_F = r"(?:ph(?:u|a)c?k\w*|fvck\w*|fuk\w*|f[*#@$!]{1,3}(?:c?k|ck)\w*|f[*#@$!]{2,4}\w*)"
+MORE: tuple[tuple[str, str, float, str, str], ...] = (
+    # English put-downs without a rude word
+    ("insult", "plain", 0.85,
+     r"\b(?:brains?|memory|attention span|iq|intelligence) of an? (?:goldfish|rock|potato|"
+     r"brick|toddler|gnat|squirrel|plank|doorknob|monkey|child|hamster|amoeba|fruit fly)\b|"
+     r"\b(?:single|one|two|functioning|working) (?:functioning |working )?brain cells?\b",
+     "brains brain memory attention iq intelligence cell cells"),
+    ("insult", "plain", 0.85,
+     rf"\byou(?: guys| people| lot| all)?,?\s+(?:[\w-]+\s+){{0,2}}?{_PEOPLE_NOUN}\b",
+     _PEOPLE_NOUN_ANCHORS),
+    ("insult", "inherent", 0.85,
+     r"\b(?:spineless|worthless|lying|pathetic|useless|gutless|brainless|two-faced|"
+     r"incompetent|clueless) (?:little |bunch of |lot of |pack of )?(?:liars?|frauds?|cowards?|"
+     r"weasels?|worms?|rats?|snakes?|hacks?|losers?|idiots?|excuses? for|jokers?|clowns?|muppets?)\b",
+     "spineless worthless lying pathetic useless gutless brainless two faced incompetent "
+     "clueless"),
+    ("insult", "inherent", 0.85, r"(?<![\w$@])(?:a[$@s][$s]|@ss|a\*\*)holes?\b",
+     "hole holes sshole ssholes asshole assholes"),
+    # sarcasm aimed at staff
+    ("insult", "plain", 0.8,
+     r"\b(?:congratulations|congrats|well done|bravo|good job|great job|nice (?:one|going|work)|"
+     r"thanks(?: a lot| so much)?|thank you|wow|brilliant|listen|look|okay|ok|now|oh),? "
+     r"(?:einstein|sherlock|genius|geniuses|professor|sweetheart|sweetie|honey|princess|champ|"
+     r"sunshine|smart ?guy|hotshot|buster)\b",
+     "einstein sherlock genius geniuses professor sweetheart sweetie honey princess champ "
+     "sunshine smart smartguy guy hotshot buster"),
+    ("insult", "plain", 0.8,
+     r"\bdo (?:they|you|we|i) (?:actually |even |really |seriously )?pay you (?:to|for)\b|"
+     r"\bget paid (?:to|for) (?:sit|do nothing|ignore|read)|\bwhat do (?:they|we|i) (?:even |"
+     r"actually )?pay you for\b",
+     "pay paid"),
+    # profanity aimed at people is an insult
+    ("insult", "plain", 0.9,
+     rf"\b(?:ph(?:u|a)c?k|fvck|fuk) (?:off|you|yourselves?)\b|\byou(?: guys| people| lot| all)?"
+     rf"\s+(?:{PROFANE_CORE}|{_OBFUSCATED_F})",
+     _PROF + " phuck phucking phuk phack phak fvck fvcking fuk fukin fuking hole holes sshole"),
+    # veiled threats
+    ("threat", "plain", 0.9,
+     r"\b(?:you'?ve|you have|you are|you're|consider yourselves?|consider yourself) (?:been )?"
+     r"warned\b|\bsee what happens to you\b|\byou'?ll see what happens\b|\bwatch yourselves?\b|"
+     r"\bwatch your step\b|\byour days (?:here )?are numbered\b",
+     "warned happens watch yourself yourselves numbered"),
+    ("threat", "plain", 0.9,
+     r"\b(?:found out|found|know|got|have|looked up|tracked down)\b[^.!?\n]{0,20}\byour (?:home "
+     r"address|house|family|kids|children|wife|husband)\b|\bwhere you live\b",
+     "home house family kids children wife husband live"),
+    ("threat", "plain", 0.9,
+     r"\bmake sure you (?:never|don'?t ever|won'?t ever|can'?t) work\b|\byou'?ll never work "
+     r"(?:in [\w ]{1,20} )?again\b|\b(?:get|have|make sure) you (?:get )?(?:fired|sacked)\b|"
+     r"\bcost you your job\b",
+     "work fired sacked cost"),
+    # obfuscated profanity
+    ("profanity", "plain", 0.8,
+     rf"\b{_OBFUSCATED_F}|(?<![\w$@])(?:a[$@s][$s]|@ss)holes?\b|\bsh[1!]t\w*|\bb[1!]tch\w*|"
+     r"\bc[*]nts?\b",
+     "phuck phucking phuk phack phak fvck fvcking fuk fukin fuking f hole sshole sh1t sh "
+     "b1tch b c cnt asshole assholes"),
+    # German
+    ("insult", "plain", 0.85,
+     r"\b(?:ihr seid|sie sind|seid ihr|sind sie|du bist|bist du)\s+(?:\w+\s+){0,2}?(?:ein |eine |"
+     r"echt |total |völlig |absolut )?(?:inkompetent\w*|unfähig\w*|nutzlos\w*|dumm\w*|bl(?:ö|oe)d\w*|"
+     r"lächerlich|eine schande|betrüger|idioten|unverschämt|versager|witzfiguren|stümper)",
+     "seid sind bist"),
+    ("insult", "inherent", 0.85,
+     r"\b(?:vollidioten?|idioten|trottel|versager|arschl(?:ö|oe|o)ch(?:er)?|dummk(?:ö|oe|o)pfe?|"
+     r"deppen|vollpfosten|nichtsk(?:ö|oe)nner|stümper|saftladen|drecksladen|wichser|"
+     r"witzfiguren|betrüger(?:bande)?|(?:inkompetente|unfähige|faule|dumme)[rn]? (?:mitarbeiter|"
+     r"leute|haufen|truppe|firma|support|techniker|bande))\b",
+     "vollidiot vollidioten idioten trottel versager arschloch arschlöcher arschloecher "
+     "dummkopf dummköpfe dummkoepfe deppen vollpfosten nichtskönner nichtskoenner stümper "
+     "saftladen drecksladen wichser witzfiguren betrüger betrügerbande inkompetente inkompetenter "
+     "inkompetenten unfähige unfähiger unfähigen faule fauler faulen dumme dummer dummen"),
+    ("profanity", "plain", 0.8,
+     r"\b(?:schei(?:ß|ss)\w*|verdammt\w*|verfickt\w*|fick\w*|drecks\w*)",
+     "scheiße scheisse scheiß scheiss scheißladen scheissladen scheißfirma scheissfirma verdammt "
+     "verdammte verdammter verdammten verdammtes verfickt verfickte verfickter ficken fick fickt "
+     "drecksladen drecksfirma"),
+    ("threat", "plain", 0.9,
+     r"\b(?:mein(?:em|en)? (?:anwalt|rechtsanwalt|anwältin)|verklagen|(?:sie|euch) anzeigen|"
+     r"anzeige erstatten|rückbuchung|rücklastschrift|vor gericht|ich weiß, wo (?:sie|du) wohn)",
+     "anwalt rechtsanwalt anwältin verklagen anzeigen anzeige rückbuchung rücklastschrift "
+     "gericht wohnen wohnst"),
+    # French
+    ("insult", "plain", 0.85,
+     r"\b(?:vous (?:êtes|etes)|t'es|tu es)\s+(?:\w+\s+){0,2}?(?:des |une |un |vraiment |"
+     r"tous )?(?:incompétents?|nuls?|idiots?|incapables|bons? à rien|escrocs?|voleurs|menteurs|"
+     r"minables|lamentables|une honte|une blague|ridicules|clowns|amateurs|abrutis?)",
+     "êtes etes es"),
+    ("insult", "inherent", 0.85,
+     r"\b(?:connards?|connasses?|abrutis|crétins|imbéciles|escrocs|guignols|branleurs|"
+     r"bande d'(?:incapables|idiots|incompétents|nuls|abrutis|escrocs|guignols)|"
+     r"bande de (?:nuls|crétins|guignols|branleurs|voleurs))\b",
+     "connard connards connasse connasses abrutis crétins imbéciles escrocs guignols branleurs "
+     "bande d"),
+    ("profanity", "plain", 0.8, r"\b(?:putain|merde|bordel|encul\w*|fais chier|foutre)\b",
+     "putain merde bordel enculé enculés enculer encule chier foutre"),
+    ("threat", "plain", 0.9,
+     r"\b(?:mon avocat|porter plainte|poursuites? judiciaires?|vous poursuivre|au tribunal|"
+     r"rétrofacturation|faire opposition|je sais où (?:vous habitez|tu habites))",
+     "avocat plainte poursuites judiciaires judiciaire poursuivre tribunal rétrofacturation "
+     "opposition habitez habites"),
+    # Spanish
+    ("insult", "plain", 0.85,
+     r"\b(?:sois|son ustedes|ustedes son|eres|es usted)\s+(?:\w+\s+){0,2}?(?:unos |unas |un |"
+     r"una |todos )?(?:incompetentes?|inútiles?|idiotas?|imbéciles?|estúpidos?|ladrones|"
+     r"estafadores?|mentirosos?|una vergüenza|un chiste|una estafa|payasos|unos payasos)",
+     "sois son ustedes eres es"),
+    ("insult", "inherent", 0.85,
+     r"\b(?:idiotas|imbéciles|gilipollas|inútiles|estafadores|ladrones|payasos|pendejos|"
+     r"cabrones|incompetentes|panda de \w+|pandilla de \w+)\b",
+     "idiotas imbéciles gilipollas inútiles estafadores ladrones payasos pendejos cabrones "
+     "incompetentes panda pandilla"),
+    ("profanity", "plain", 0.8, r"\b(?:mierda|joder|coño|putos?|putas?|hostias?|carajo)\b",
+     "mierda joder coño puto putos puta putas hostia hostias carajo"),
+    ("threat", "plain", 0.9,
+     r"\b(?:mis? abogados?|demandar\w*|denunciar\w*|voy a denunciar|los tribunales|"
+     r"contracargo|sé dónde viv\w+)",
+     "abogado abogados demandar demandarles demandarlos demandaros denunciar denunciarles "
+     "denunciarlos tribunales contracargo viven vives"),
+    # Dutch
+    ("insult", "plain", 0.85,
+     r"\b(?:jullie zijn|u bent|je bent|jij bent|zijn jullie)\s+(?:\w+\s+){0,2}?(?:echt |"
+     r"allemaal |een stel )?(?:incompetent\w*|waardeloos|nutteloos|idioten|oplichters|dieven|"
+     r"leugenaars|prutsers|sukkels|een schande|een grap|clowns|amateurs|dom|achterlijk\w*)",
+     "zijn bent"),
+    ("insult", "inherent", 0.85,
+     r"\b(?:idioten|klootzakken|klootzak|sukkels|prutsers|oplichters|eikels|debielen|"
+     r"randdebielen|stelletje (?:idioten|prutsers|sukkels|amateurs|oplichters|incompetente \w+|"
+     r"clowns|apen))\b",
+     "idioten klootzakken klootzak sukkels prutsers oplichters eikels debielen randdebielen "
+     "stelletje"),
+    ("profanity", "plain", 0.8,
+     r"\b(?:kut\w*|godverdomme|godverdomse|tering\w*|kanker\w*|klote\w*)",
+     "kut kutbedrijf kutzooi kutservice godverdomme godverdomse tering teringbedrijf kanker "
+     "kankerbedrijf klote kloteservice kotebedrijf klotebedrijf"),
+    ("threat", "plain", 0.9,
+     r"\b(?:mijn advocaat|aangifte doen|aangifte tegen|naar de rechter|rechtszaak|terugboeking|"
+     r"storneren|stornering|ik weet waar (?:je|u|jij) woont)",
+     "advocaat aangifte rechter rechtszaak terugboeking storneren stornering woont"),
+    # Italian
+    ("insult", "plain", 0.85,
+     r"\b(?:siete|sei|lei è)\s+(?:\w+\s+){0,2}?(?:degli |dei |delle |un |una |tutti |proprio )?"
+     r"(?:incompetenti|inutili|idioti|incapaci|ladri|truffatori|bugiardi|buffoni|una vergogna|"
+     r"ridicoli|dilettanti|imbecilli|cretini)",
+     "siete sei è"),
+    ("insult", "inherent", 0.85,
+     r"\b(?:idioti|imbecilli|cretini|stronzi|deficienti|incompetenti|incapaci|buffoni|"
+     r"truffatori|coglioni|branco di \w+|massa di \w+)\b",
+     "idioti imbecilli cretini stronzi deficienti incompetenti incapaci buffoni truffatori "
+     "coglioni branco massa"),
+    ("profanity", "plain", 0.8,
+     r"\b(?:cazz\w*|merda|vaffanculo|fanculo|porca (?:miseria|puttana)|stronz\w*|minchia)\b",
+     "cazzo cazzi cazzata cazzate merda vaffanculo fanculo porca stronzo stronzi stronzata "
+     "minchia"),
+    ("threat", "plain", 0.9,
+     r"\b(?:(?:il )?mio avvocato|avvocati|vi denuncio|denunciarvi|sporgere denuncia|in tribunale|"
+     r"storno|so dove abit\w+)",
+     "avvocato avvocati denuncio denunciarvi denuncia tribunale storno abiti abitate abita"),
+)

@@ -1,18 +1,26 @@
 """Resolution codes learned from the provider's own coded tickets.
 
-TF-IDF over words and character n-grams, multinomial logistic regression, and one
-temperature fitted on out-of-fold predictions so the probabilities mean what they say.
-``evaluate`` cross-validates (stratified) and compares macro-F1 with two baselines:
-always answering the most common code, and guessing codes at their base rates
-(expected macro-F1 = 1 / number of codes). A model that does not beat both by
-``[text] min_f1_gain`` is never applied.
+Every code found on tickets is learnable: ``[text] resolution_codes`` names and orders
+codes, it does not gate them. Features are TF-IDF words and word pairs of the ticket's
+text plus its structured fields (category, priority, channel, assignee as tokens), so
+tickets without text are learned from their fields. A few linear models (linear SVMs
+with and without class weighting, at several strengths) are cross-validated (stratified)
+on the same folds; the best by the mean of macro-F1 and accuracy is trained, and one
+temperature fitted on its out-of-fold scores turns them into probabilities that mean
+what they say. ``evaluate`` compares macro-F1 with two baselines: always answering the
+most common code, and guessing codes at their base rates (expected macro-F1 = 1 / number
+of codes). A model that does not beat both by ``[text] min_f1_gain`` is never applied.
+Inputs that leave nothing to learn (no text and no fields, one code, codes unique per
+ticket) raise ``NotEnoughTrainingData`` saying which.
 """
 
 from __future__ import annotations
 
 import math
+import os
 from collections import Counter
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,11 +28,13 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import scipy.sparse as sp
 from scipy.optimize import minimize_scalar
 from scipy.stats import binomtest
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 from sklearn.model_selection import StratifiedKFold, train_test_split
+from sklearn.svm import LinearSVC
 
 from goodfit.config import TextSettings
 from goodfit.errors import ModelBelowBaseline, NotEnoughTrainingData, UnsafeModelFile
@@ -35,8 +45,8 @@ from goodfit.text.model_store import load_model, save_model
 
 UNKNOWN = "unknown"
 FORMAT = "goodfit.resolution/1"
-_C = 1.0  # scikit-learn default; best macro-F1 on our fixtures, and the fastest to fit
 _BATCH = 20_000
+_MAX_THREADS = 4
 
 RESOLUTION_SCHEMA = pa.schema([
     ("ticket_id", pa.string()), ("customer_id", pa.string()),
@@ -51,6 +61,17 @@ class ClassScore:
     precision: float
     recall: float
     f1: float
+
+
+@dataclass(frozen=True)
+class ReliabilityBin:
+    """Predictions whose confidence fell in (low, high]: how often they were right."""
+
+    low: float
+    high: float
+    tickets: int
+    confidence: float
+    accuracy: float
 
 
 @dataclass(frozen=True)
@@ -71,6 +92,9 @@ class Evaluation:
     # One-sided binomial test: the chance of this many right answers from a model that
     # knows nothing (right as often as always answering the most common code).
     p_value: float = 1.0
+    model: str = ""  # the candidate cross-validation chose, e.g. "svm C=0.3 balanced"
+    candidates: dict[str, dict[str, float]] = field(default_factory=dict)
+    reliability: list[dict[str, float]] = field(default_factory=list)  # ReliabilityBin
 
     def required_f1(self, min_gain: float) -> float:
         return max(self.baseline_macro_f1, self.chance_macro_f1) + min_gain
@@ -99,18 +123,16 @@ class ResolutionModel:
     trained_at: str = ""
     codes: list[str] = field(default_factory=list)  # the configured code set at training
 
-    def logits(self, texts: Sequence[str]) -> np.ndarray:
-        X = self.features.transform(list(texts))
-        z = np.asarray(X @ self.coef.T) + self.intercept
-        if len(self.classes) == 2:  # binary logistic regression keeps one row
-            z = np.hstack([np.zeros_like(z), z])
-        return z
+    def logits(self, texts: Sequence[str], fields: Sequence[str] | None = None) -> np.ndarray:
+        X = self.features.transform(list(texts), None if fields is None else list(fields))
+        return _linear_logits(X, self.coef, self.intercept)
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        return _softmax(self.logits(texts) / self.temperature)
+    def predict_proba(self, texts: Sequence[str], fields: Sequence[str] | None = None
+                      ) -> np.ndarray:
+        return _softmax(self.logits(texts, fields) / self.temperature)
 
-    def predict(self, texts: Sequence[str]) -> list[str]:
-        return [self.classes[i] for i in self.predict_proba(texts).argmax(axis=1)]
+    def predict(self, texts: Sequence[str], fields: Sequence[str] | None = None) -> list[str]:
+        return [self.classes[i] for i in self.predict_proba(texts, fields).argmax(axis=1)]
 
     # -- storage (JSON + numeric npz, never pickle) ----------------------------
     def save(self, directory: Path) -> None:
@@ -150,25 +172,54 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def training_set(texts: TicketTexts, settings: TextSettings
-                 ) -> tuple[list[str], list[str], dict[str, int]]:
-    """Texts and codes of coded tickets; codes with fewer tickets than folds are left out."""
-    allowed = set(settings.resolution_codes)
-    rows = [i for i, c in enumerate(texts.resolution_code) if c in allowed]
+@dataclass(frozen=True)
+class TrainingSet:
+    """Coded tickets as the model reads them: text, field tokens and code, aligned."""
+
+    texts: list[str]
+    fields: list[str]
+    labels: list[str]
+    excluded: dict[str, int]
+
+
+def code_order(codes: Sequence[str], settings: TextSettings) -> list[str]:
+    """The configured codes first, in their configured order, then the rest by name.
+
+    ``[text] resolution_codes`` names and orders codes; it does not gate them: every code
+    found on tickets is learnable.
+    """
+    configured = [c for c in settings.resolution_codes if c in set(codes)]
+    return configured + sorted(set(codes) - set(configured))
+
+
+def training_set(texts: TicketTexts, settings: TextSettings) -> TrainingSet:
+    """Every coded ticket; codes with fewer tickets than folds are left out (and named)."""
+    rows = [i for i, c in enumerate(texts.resolution_code) if c is not None]
     counts = Counter(texts.resolution_code[i] for i in rows)
     excluded = {str(c): n for c, n in counts.items() if n < settings.cv_folds}
     keep = [i for i in rows if texts.resolution_code[i] not in excluded]
     labels = [str(texts.resolution_code[i]) for i in keep]
     if len(keep) < settings.min_training_tickets or len(set(labels)) < 2:
+        if rows and not keep:
+            why = (f" All {len(counts)} code(s) have fewer than {settings.cv_folds} tickets"
+                   " each (codes look unique per ticket: is tickets.resolution_code a free-"
+                   "text note or a ticket number rather than a code?).")
+        elif len(set(labels)) == 1:
+            why = (f" Only one code ({labels[0]!r}) has {settings.cv_folds}+ tickets: a model"
+                   " needs at least two to tell apart.")
+        else:
+            why = ""
         raise NotEnoughTrainingData(
             f"{len(keep)} ticket(s) carry a usable resolution code"
-            f" ({len(set(labels))} distinct); at least {settings.min_training_tickets} tickets"
-            f" and 2 codes with {settings.cv_folds}+ tickets each are needed"
-            " ([text] min_training_tickets, cv_folds). Codes come from tickets.resolution_code"
-            f" and must be one of [text] resolution_codes: {', '.join(settings.resolution_codes)}.")
+            f" ({len(set(labels))} distinct) out of {len(rows)} coded.{why} At least"
+            f" {settings.min_training_tickets} tickets and 2 codes with {settings.cv_folds}+"
+            " tickets each are needed ([text] min_training_tickets, cv_folds). Codes come"
+            " from tickets.resolution_code.")
     if len(keep) > settings.max_training_tickets:
         keep, labels = _stratified_sample(keep, labels, settings.max_training_tickets)
-    return [texts.full[i] for i in keep], labels, excluded
+    fields = texts.field_tokens()
+    return TrainingSet([texts.full[i] for i in keep], [fields[i] for i in keep], labels,
+                       excluded)
 
 
 def _stratified_sample(rows: list[int], labels: list[str], size: int
@@ -180,12 +231,56 @@ def _stratified_sample(rows: list[int], labels: list[str], size: int
     return [rows[i] for i in picked], [labels[i] for i in picked]
 
 
-def _fit(texts: list[str], labels: list[str]) -> tuple[TextFeatures, LogisticRegression]:
-    features = TextFeatures.fit(texts)
-    # newton-cg: few, exact steps; lbfgs needs many cheap ones and is slower here
-    clf = LogisticRegression(C=_C, max_iter=500, class_weight="balanced", solver="newton-cg")
-    clf.fit(features.transform(texts), labels)
-    return features, clf
+@dataclass(frozen=True)
+class Candidate:
+    """One model setting tried by cross-validation; the best one is trained."""
+
+    model: str  # "svm" (linear SVM, one-vs-rest) or "logistic" (multinomial)
+    c: float
+    balanced: bool  # class weights inversely proportional to code frequency
+
+    @property
+    def label(self) -> str:
+        return f"{self.model} C={self.c:g}{' balanced' if self.balanced else ''}"
+
+
+# Tried on every history; all are linear, so the trained model is the same arrays.
+CANDIDATES: tuple[Candidate, ...] = (
+    Candidate("svm", 0.1, True), Candidate("svm", 0.3, True),
+    Candidate("svm", 0.3, False), Candidate("svm", 1.0, False),
+)
+
+
+def _fit_linear(X: sp.csr_matrix, y: np.ndarray, candidate: Candidate
+                ) -> tuple[np.ndarray, np.ndarray]:
+    weight = "balanced" if candidate.balanced else None
+    clf: LinearSVC | LogisticRegression
+    if candidate.model == "svm":
+        clf = LinearSVC(C=candidate.c, class_weight=weight, dual=True, max_iter=5000)
+    else:
+        clf = LogisticRegression(C=candidate.c, class_weight=weight, max_iter=500)
+    clf.fit(X, y)
+    return np.asarray(clf.coef_, dtype=np.float64), np.asarray(clf.intercept_,
+                                                               dtype=np.float64)
+
+
+def _linear_logits(X: sp.csr_matrix, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
+    z = np.asarray(X @ coef.T) + intercept
+    if coef.shape[0] == 1:  # binary models keep one row
+        z = np.hstack([-z / 2, z / 2])
+    return z
+
+
+def _features(data: TrainingSet) -> tuple[TextFeatures, sp.csr_matrix]:
+    """Vocabulary and weights from the coded tickets' text and fields (no labels read)."""
+    features, X = TextFeatures.fit_transform(data.texts, data.fields)
+    if not features.width:
+        raise NotEnoughTrainingData(
+            f"{len(data.texts)} coded ticket(s) hold no word and no structured field seen in"
+            " two or more tickets (tickets.subject, messages.body, tickets.category,"
+            " priority, channel, assignee): there is nothing to learn codes from."
+            " Import the ticket text or fields, then run: goodfit resolution train")
+    return features, X
 
 
 def _fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
@@ -198,34 +293,62 @@ def _fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
     return float(math.exp(res.x))
 
 
-def _calibration_error(proba: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
+def reliability(proba: np.ndarray, y: np.ndarray, bins: int = 10) -> list[ReliabilityBin]:
+    """Per confidence bin: how many predictions, their mean confidence, how many right."""
     conf, pred = proba.max(axis=1), proba.argmax(axis=1)
     edges = np.linspace(0, 1, bins + 1)
-    err = 0.0
+    out = []
     for lo, hi in zip(edges[:-1], edges[1:], strict=True):
         inside = (conf > lo) & (conf <= hi)
         if inside.any():
-            err += inside.mean() * abs(conf[inside].mean() - (pred[inside] == y[inside]).mean())
-    return float(err)
+            out.append(ReliabilityBin(float(lo), float(hi), int(inside.sum()),
+                                      float(conf[inside].mean()),
+                                      float((pred[inside] == y[inside]).mean())))
+    return out
 
 
-def _cross_validate(texts: list[str], labels: list[str], settings: TextSettings,
-                    excluded: dict[str, int], progress: Progress
-                    ) -> tuple[Evaluation, float]:
-    classes = sorted(set(labels))
+def _calibration_error(proba: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
+    """Expected calibration error: the ticket-weighted gap between confidence and accuracy."""
+    n = len(y)
+    return float(sum(b.tickets / n * abs(b.confidence - b.accuracy)
+                     for b in reliability(proba, y, bins)))
+
+
+def _cross_validate(data: TrainingSet, X: sp.csr_matrix, classes: list[str],
+                    settings: TextSettings, progress: Progress
+                    ) -> tuple[Evaluation, Candidate, float]:
+    """Out-of-fold scores of every candidate; the best by mean of macro-F1 and accuracy.
+
+    The vocabulary is fitted once on all coded tickets (it reads no codes); each fold's
+    model is fitted on the other folds' rows only.
+    """
     index = {c: i for i, c in enumerate(classes)}
-    y = np.array([index[c] for c in labels])
-    folds = StratifiedKFold(n_splits=settings.cv_folds, shuffle=True, random_state=0)
-    oof = np.zeros((len(y), len(classes)))
-    progress("cross-validating", 0, settings.cv_folds)
-    for k, (train, test) in enumerate(folds.split(np.zeros(len(y)), y), start=1):
-        features, clf = _fit([texts[i] for i in train], [labels[i] for i in train])
-        model = ResolutionModel(features, list(clf.classes_), clf.coef_, clf.intercept_, 1.0,
-                                _EMPTY_EVAL)
-        oof[test] = model.logits([texts[i] for i in test])
-        progress("cross-validating", k, settings.cv_folds)
-    temperature = _fit_temperature(oof, y)
-    proba = _softmax(oof / temperature)
+    y = np.array([index[c] for c in data.labels])
+    folds = list(StratifiedKFold(n_splits=settings.cv_folds, shuffle=True,
+                                 random_state=0).split(np.zeros(len(y)), y))
+    oof = {c: np.zeros((len(y), len(classes))) for c in CANDIDATES}
+    jobs = [(train, test, cand) for train, test in folds for cand in CANDIDATES]
+    progress("cross-validating", 0, len(jobs))
+
+    def run(job: tuple[np.ndarray, np.ndarray, Candidate]) -> None:
+        train, test, cand = job
+        coef, intercept = _fit_linear(X[train], y[train], cand)
+        oof[cand][test] = _linear_logits(X[test], coef, intercept)  # disjoint rows
+
+    # liblinear releases the GIL: threads use every core without copying the matrix
+    with ThreadPoolExecutor(max_workers=max(1, min(os.cpu_count() or 1, _MAX_THREADS))) as ex:
+        futures = [ex.submit(run, j) for j in jobs]
+        for done, future in enumerate(as_completed(futures), start=1):
+            future.result()
+            progress("cross-validating", done, len(jobs))
+    scores: dict[Candidate, tuple[float, float]] = {}
+    for cand, logits in oof.items():
+        pred = logits.argmax(axis=1)
+        scores[cand] = (float(f1_score(y, pred, average="macro", zero_division=0)),
+                        float(accuracy_score(y, pred)))
+    best = max(CANDIDATES, key=lambda c: (sum(scores[c]), -CANDIDATES.index(c)))
+    temperature = _fit_temperature(oof[best], y)
+    proba = _softmax(oof[best] / temperature)
     pred = proba.argmax(axis=1)
     p, r, f, s = precision_recall_fscore_support(y, pred, labels=range(len(classes)),
                                                  zero_division=0)
@@ -236,8 +359,8 @@ def _cross_validate(texts: list[str], labels: list[str], settings: TextSettings,
                               alternative="greater").pvalue)
     evaluation = Evaluation(
         tickets=len(y), folds=settings.cv_folds,
-        macro_f1=float(f1_score(y, pred, average="macro", zero_division=0)),
-        accuracy=float(accuracy_score(y, pred)),
+        macro_f1=scores[best][0],
+        accuracy=scores[best][1],
         baseline_code=classes[majority],
         baseline_macro_f1=float(f1_score(y, base, labels=range(len(classes)),
                                          average="macro", zero_division=0)),
@@ -246,32 +369,37 @@ def _cross_validate(texts: list[str], labels: list[str], settings: TextSettings,
         calibration_error=_calibration_error(proba, y),
         per_class=[ClassScore(c, int(s[i]), float(p[i]), float(r[i]), float(f[i]))
                    for i, c in enumerate(classes)],
-        excluded=excluded,
+        excluded=data.excluded,
         p_value=p_value,
+        model=best.label,
+        candidates={c.label: {"macro_f1": scores[c][0], "accuracy": scores[c][1]}
+                    for c in CANDIDATES},
+        reliability=[asdict(b) for b in reliability(proba, y)],
     )
-    return evaluation, temperature
-
-
-_EMPTY_EVAL = Evaluation(0, 0, 0.0, 0.0, "", 0.0, 0.0, 0.0, 0.0, [])
+    return evaluation, best, temperature
 
 
 def evaluate_resolution(texts: TicketTexts, settings: TextSettings,
                         progress: Progress = NO_PROGRESS) -> Evaluation:
     """Stratified cross-validated macro-F1 and per-code precision/recall vs the baselines."""
-    docs, labels, excluded = training_set(texts, settings)
-    return _cross_validate(docs, labels, settings, excluded, progress)[0]
+    data = training_set(texts, settings)
+    _, X = _features(data)
+    classes = code_order(data.labels, settings)
+    return _cross_validate(data, X, classes, settings, progress)[0]
 
 
 def train_resolution(texts: TicketTexts, settings: TextSettings,
                      progress: Progress = NO_PROGRESS) -> ResolutionModel:
     """Learn the provider's codes from coded tickets; the evaluation travels with the model."""
-    docs, labels, excluded = training_set(texts, settings)
-    evaluation, temperature = _cross_validate(docs, labels, settings, excluded, progress)
+    data = training_set(texts, settings)
+    features, X = _features(data)
+    classes = code_order(data.labels, settings)
+    evaluation, best, temperature = _cross_validate(data, X, classes, settings, progress)
     progress("training", 0, 1)
-    features, clf = _fit(docs, labels)
+    index = {c: i for i, c in enumerate(classes)}
+    coef, intercept = _fit_linear(X, np.array([index[c] for c in data.labels]), best)
     progress("training", 1, 1)
-    return ResolutionModel(features, [str(c) for c in clf.classes_], clf.coef_,
-                           clf.intercept_, temperature, evaluation,
+    return ResolutionModel(features, classes, coef, intercept, temperature, evaluation,
                            trained_at=datetime.now(UTC).replace(tzinfo=None).isoformat(
                                timespec="seconds"),
                            codes=list(settings.resolution_codes))
@@ -300,10 +428,11 @@ def apply_resolution(model: ResolutionModel, texts: TicketTexts, settings: TextS
     probability: list[float] = [1.0] * len(texts)
     source = ["given" if c is not None else "" for c in codes]
     todo = [i for i, c in enumerate(codes) if c is None]
+    fields = texts.field_tokens()
     progress("labelling tickets", 0, len(todo))
     for start in range(0, len(todo), _BATCH):
         rows = todo[start:start + _BATCH]
-        proba = model.predict_proba([texts.full[i] for i in rows])
+        proba = model.predict_proba([texts.full[i] for i in rows], [fields[i] for i in rows])
         best, conf = proba.argmax(axis=1), proba.max(axis=1)
         for i, b, c in zip(rows, best, conf, strict=True):
             probability[i] = float(c)

@@ -5,8 +5,9 @@ labels among profanity, insult, threat, shouting and demand, a score per label a
 overall, ``abusive`` (an insult or a threat aimed at staff; profanity aimed at people is
 an insult), and spans ``(label, start, end, text)`` that index the ORIGINAL text, so
 ``text[start:end] == span.text`` always. Quoted replies and signatures are blanked out
-before reading (see cleaning.py). A message that is not in a supported language gets
-no labels and ``language_supported=False``: we say so instead of guessing.
+before reading (see cleaning.py). English, German, French, Spanish, Dutch and Italian
+are read; a message in another language gets no labels and ``language_supported=False``:
+we say so instead of guessing.
 
 These are flags for a person to read, never a verdict.
 """
@@ -63,7 +64,8 @@ class ToneResult:
 CLEAN = ToneResult()
 UNSUPPORTED = ToneResult(language_supported=False)
 
-_WORDS = re.compile(r"[a-z0-9]+")
+_WORDS = re.compile(r"[^\W_]+")  # letters and digits of any alphabet: "scheiße", "êtes"
+_ASCII_WORDS = re.compile(r"[a-z0-9]+")  # the same on ASCII text, faster
 _COMMON_ENGLISH = frozenset(("the", "and", "to", "you", "my", "it", "your", "please", "this"))
 
 
@@ -105,6 +107,8 @@ class ToneScorer:
         add("threat", L.THREAT_ALWAYS, L.THREAT_ALWAYS_ANCHORS)
         add("threat", L.THREAT_WITH_INTENT, L.THREAT_WITH_INTENT_ANCHORS, "intent")
         add("demand", L.DEMAND, L.DEMAND_ANCHORS)
+        for label, kind, weight, pattern, words in L.MORE:
+            add(label, [(weight, pattern)], [words], kind)
         add_phrases("profanity", s.extra_profanity)
         add_phrases("insult", s.extra_insult_phrases)
         add_phrases("threat", s.extra_threat_phrases)
@@ -127,7 +131,7 @@ class ToneScorer:
             return CLEAN
         cleaned = strip_quotes_and_signatures(text)
         low = _lower_same_length(cleaned)
-        words = _WORDS.findall(low)
+        words = (_ASCII_WORDS if low.isascii() else _WORDS).findall(low)
         # Most messages show two common English words at once; only the rest are counted.
         if not (cleaned.isascii() and len(_COMMON_ENGLISH.intersection(words)) >= 2) \
                 and not language_supported(cleaned):

@@ -1,0 +1,191 @@
+"""Web app benchmark: the customers table and the customer page under concurrent users,
+against a static file served by the same server (the floor).
+
+    PYTHONPATH=src:. python benchmarks/web_bench.py
+
+Sizes from the environment (small defaults; the product target is 100k customers and
+50 users): GOODFIT_BENCH_CUSTOMERS (5000), GOODFIT_BENCH_USERS (10),
+GOODFIT_BENCH_SECONDS (10 per page kind), GOODFIT_BENCH_MAX_REQUESTS (5000 per kind).
+A stored snapshot of that many customers is written straight into the state DB (the
+scoring run is not what is measured); the server is ``goodfit serve`` in its own process.
+Prints p50/p95/p99 in ms and the error count per page, and each page's p95 over the
+static file's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent / "src"), str(HERE.parent)]
+
+import httpx  # noqa: E402
+
+from goodfit.project import Project  # noqa: E402
+from goodfit.state.snapshots import ScoreSnapshot, SnapshotCustomer, SnapshotFlag  # noqa: E402
+
+CUSTOMERS = int(os.environ.get("GOODFIT_BENCH_CUSTOMERS", "5000"))
+USERS = int(os.environ.get("GOODFIT_BENCH_USERS", "10"))
+SECONDS = float(os.environ.get("GOODFIT_BENCH_SECONDS", "10"))
+MAX_REQUESTS = int(os.environ.get("GOODFIT_BENCH_MAX_REQUESTS", "5000"))
+PASSWORD = "benchmark password"
+SEGMENTS = ("reward", "healthy", "educate", "reprice", "part_ways")
+PLANS = ("vps-1", "vps-2", "web-1", "storage")
+FLAGS = ("heavy_load", "abusive_language", "manual_orders", "idle")
+
+
+def build(root: Path) -> list[str]:
+    rng = random.Random(16)
+    project = Project.init(root)
+    ids = [f"C-{i:06d}" for i in range(CUSTOMERS)]
+    data = root.parent / "customers.csv"
+    with data.open("w", encoding="utf-8") as f:
+        f.write("customer_id,name,signup_at,status,plan,country,email,currency\n")
+        for i, cid in enumerate(ids):
+            f.write(f"{cid},Org {i},2023-01-01 00:00:00,active,{PLANS[i % 4]},"
+                    f"{('DE', 'FR', 'US')[i % 3]},billing{i}@org{i}.example,USD\n")
+    project.ingest.import_file("customers", data)
+    now = datetime(2026, 1, 1)
+    with project.state.session() as s:
+        snap = ScoreSnapshot(created_at=now, label="bench", config_hash="bench", as_of=now,
+                             since=datetime(2025, 1, 1), until=now, customers=CUSTOMERS,
+                             segments={})
+        s.add(snap)
+        s.flush()
+        for i, cid in enumerate(ids):
+            revenue = rng.uniform(0, 5000)
+            cost = rng.uniform(0, 3000)
+            s.add(SnapshotCustomer(
+                snapshot_id=snap.id, customer_id=cid, name=f"Org {i}", score=rng.uniform(0, 100),
+                segment=SEGMENTS[i % 5], reason="benchmark row",
+                components={"profitability": 1.0, "support_load": 1.0, "behaviour": 0.0,
+                            "tenure": 0.5, "payment_reliability": 1.0},
+                scorecard={"plan": PLANS[i % 4], "revenue": f"{revenue:.2f}",
+                           "cost_to_serve": f"{cost:.2f}", "profit": f"{revenue - cost:.2f}",
+                           "margin": (revenue - cost) / revenue if revenue else None,
+                           "tickets": rng.randint(0, 40), "support_cost": f"{cost / 2:.2f}",
+                           "usage_cost": f"{cost / 2:.2f}", "support_minutes": 30.0}))
+            if i % 7 == 0:
+                s.add(SnapshotFlag(snapshot_id=snap.id, customer_id=cid, code=FLAGS[i % 4],
+                                   severity="medium", detail="benchmark flag",
+                                   evidence=[{"kind": "invoice", "id": f"INV-{i}"}]))
+    project.actions.add_user("bench", "owner", password=PASSWORD)
+    project.close()
+    return ids
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    v = sorted(values)
+    return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
+
+
+def load(url: str, cookies: httpx.Cookies, paths: list[str]) -> dict[str, object]:
+    times: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop = time.monotonic() + SECONDS
+    count = [0]
+
+    def user(seed: int) -> None:
+        nonlocal errors
+        rng = random.Random(seed)
+        with httpx.Client(base_url=url, cookies=cookies, timeout=30) as c:
+            while time.monotonic() < stop:
+                with lock:
+                    if count[0] >= MAX_REQUESTS:
+                        return
+                    count[0] += 1
+                t0 = time.perf_counter()
+                try:
+                    r = c.get(rng.choice(paths))
+                    ok = r.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                dt = (time.perf_counter() - t0) * 1000
+                with lock:
+                    times.append(dt)
+                    errors += 0 if ok else 1
+
+    threads = [threading.Thread(target=user, args=(i,)) for i in range(USERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {"requests": len(times), "errors": errors, "p50": percentile(times, 50),
+            "p95": percentile(times, 95), "p99": percentile(times, 99)}
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        ids = build(Path(tmp) / "project")
+        print(f"built a {CUSTOMERS:,}-customer snapshot in {time.perf_counter() - t0:.1f}s")
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [sys.executable, "-m", "goodfit", "serve", "-p", str(Path(tmp) / "project"),
+             "--port", str(port), "--insecure-cookies"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": str(HERE.parent / "src")})
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    httpx.get(f"{url}/login", timeout=2)
+                    break
+                except httpx.HTTPError:
+                    if time.monotonic() > deadline or server.poll() is not None:
+                        raise SystemExit("the server did not start") from None
+                    time.sleep(0.3)
+            with httpx.Client(base_url=url, timeout=300) as c:
+                token = c.get("/login").text.split('name="csrf" value="')[1].split('"')[0]
+                c.post("/login", data={"name": "bench", "password": PASSWORD, "csrf": token})
+                cookies = c.cookies
+                c.get("/customers")  # the first request reads the choices once
+            rng = random.Random(1)
+            pages = max(1, CUSTOMERS // 50)
+            table = [f"/customers?sort={s}&desc={d}&page={rng.randint(1, pages)}"
+                     + (f"&segment={rng.choice(SEGMENTS)}" if rng.random() < 0.3 else "")
+                     for s, d in ((rng.choice(["profit", "revenue", "name", "score"]),
+                                   rng.choice(["true", "false"])) for _ in range(200))]
+            customer = [f"/customers/{rng.choice(ids)}" for _ in range(200)]
+            results = {"static": load(url, cookies, ["/static/goodfit.css"]),
+                       "customers table": load(url, cookies, table),
+                       "customer page": load(url, cookies, customer)}
+        finally:
+            server.terminate()
+            try:
+                server.wait(15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+    floor = float(results["static"]["p95"])  # type: ignore[arg-type]
+    print(f"{USERS} concurrent users, up to {SECONDS:.0f}s or {MAX_REQUESTS} requests per page")
+    print(f"{'page':<18}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+          f"{'p95/static':>12}")
+    for name, r in results.items():
+        print(f"{name:<18}{r['requests']:>9}{r['errors']:>8}{r['p50']:>9.1f}{r['p95']:>9.1f}"
+              f"{r['p99']:>9.1f}{float(r['p95']) / floor:>12.1f}")  # type: ignore[arg-type]
+    print(json.dumps({"customers": CUSTOMERS, "users": USERS, **results}, default=float))
+
+
+if __name__ == "__main__":
+    main()

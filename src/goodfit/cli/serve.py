@@ -1,0 +1,40 @@
+"""``goodfit serve``: the team's web app (needs the web extra)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from goodfit.cli.app import ProjectOption, app, err_console, open_project
+from goodfit.errors import GoodfitError
+
+
+@app.command("serve")
+def serve(project: ProjectOption = Path("."),
+          host: Annotated[str | None, typer.Option(
+              "--host", help="Address to listen on (default [web] host, 127.0.0.1). Another "
+              "address exposes the app: put a TLS reverse proxy in front (docs/web.md).")] = None,
+          port: Annotated[int | None, typer.Option(
+              "--port", help="Port (default [web] port, 8000).")] = None,
+          insecure_cookies: Annotated[bool, typer.Option(
+              "--insecure-cookies", help="Send the session cookie over plain http too: only "
+              "for http://127.0.0.1 (same as [web] secure_cookies = false).")] = False,
+          ) -> None:
+    """Serve the web app: overview, customers, evidence, cases, rewards, audit, /api."""
+    try:
+        import uvicorn
+
+        from goodfit.web.app import create_app
+    except ImportError as exc:
+        raise GoodfitError("the web app needs the web extra: pip install 'goodfit[web]'") from exc
+    p = open_project(project)
+    settings = p.config.web
+    secure = settings.secure_cookies and not insecure_cookies
+    web = create_app(p, secure_cookies=secure)
+    bind = host or settings.host
+    err_console.print(f"goodfit web app on http://{bind}:{port or settings.port} "
+                      f"(project {p.root}); Ctrl+C stops it")
+    uvicorn.run(web, host=bind, port=port or settings.port, log_level="warning",
+                proxy_headers=True, forwarded_allow_ips="127.0.0.1")

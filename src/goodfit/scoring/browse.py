@@ -1,0 +1,240 @@
+"""Read a stored score snapshot a page at a time: filter, sort and paginate in SQL.
+
+The web app and API show snapshots, never a fresh scoring run ("reads never write"). Every
+filter value is a bound parameter; sort keys come from a fixed list (``SORT_KEYS``), so no
+text from a request ever becomes SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Float, and_, bindparam, cast, exists, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from goodfit.errors import GoodfitError, InvalidChoice, UnknownCustomer
+from goodfit.scoring.fit import COMPONENTS
+from goodfit.scoring.history import SnapshotInfo, _info
+from goodfit.state.db import StateDB
+from goodfit.state.snapshots import ScoreSnapshot, SnapshotCustomer, SnapshotFlag
+
+C = SnapshotCustomer
+
+# Money in the stored scorecard is a decimal string; these are read as numbers to sort.
+CARD_NUMBERS = ("revenue", "cost_to_serve", "profit", "margin", "tickets", "support_cost",
+                "order_handling_cost", "custom_work_cost", "payment_friction_cost",
+                "usage_cost", "direct_cost", "support_minutes")
+SORT_KEYS = ("customer_id", "name", "score", "segment", "plan", *CARD_NUMBERS)
+COST_PARTS = ("support_cost", "order_handling_cost", "custom_work_cost",
+              "payment_friction_cost", "usage_cost", "direct_cost")
+# Only safe, plain-word characters in LIKE patterns are left as they are; % and _ escaped.
+_LIKE_ESCAPE = "\\"
+
+
+def _card_number(key: str) -> ColumnElement[Any]:
+    return cast(C.scorecard[key].as_string(), Float)
+
+
+def _card_text(key: str) -> ColumnElement[Any]:
+    return C.scorecard[key].as_string()
+
+
+def _sort_column(key: str) -> ColumnElement[Any]:
+    if key in ("customer_id", "name", "score", "segment"):
+        return getattr(C, key)  # type: ignore[no-any-return]
+    if key == "plan":
+        return _card_text("plan")
+    return _card_number(key)
+
+
+def _like(text: str) -> str:
+    escaped = (text.replace(_LIKE_ESCAPE, _LIKE_ESCAPE * 2).replace("%", _LIKE_ESCAPE + "%")
+               .replace("_", _LIKE_ESCAPE + "_"))
+    return f"%{escaped.lower()}%"
+
+
+@dataclass(frozen=True)
+class CustomerQuery:
+    """What a customers table shows: filters, sort and page (1-based)."""
+
+    segment: str | None = None
+    flag: str | None = None
+    plan: str | None = None
+    min_revenue: float | None = None
+    min_cost: float | None = None
+    search: str | None = None  # in name or customer id (case-insensitive)
+    # Restrict to these ids (e.g. e-mail or country matches from the customers table).
+    ids: frozenset[str] | None = None
+    also_ids: frozenset[str] = frozenset()  # search matches found elsewhere (e-mail)
+    sort: str = "profit"
+    descending: bool = False
+    page: int = 1
+    page_size: int = 50
+
+    def __post_init__(self) -> None:
+        if self.sort not in SORT_KEYS:
+            raise InvalidChoice("sort", self.sort, list(SORT_KEYS))
+        if self.page < 1 or not 1 <= self.page_size <= 10_000:
+            raise GoodfitError("page must be ≥ 1 and page size 1–10000")
+
+
+@dataclass(frozen=True)
+class CustomerPage:
+    snapshot: SnapshotInfo
+    total: int  # customers matching the filters
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    query: CustomerQuery = field(default_factory=CustomerQuery)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.query.page_size))
+
+
+def latest(state: StateDB) -> SnapshotInfo | None:
+    """The newest complete snapshot (rows are written in the same transaction)."""
+    with state.session() as s:
+        snap = s.scalars(select(ScoreSnapshot).order_by(ScoreSnapshot.id.desc()).limit(1)).first()
+        return _info(snap) if snap is not None else None
+
+
+def _snapshot(s: Any, snapshot_id: int) -> ScoreSnapshot:
+    from goodfit.errors import UnknownSnapshot
+
+    snap = s.get(ScoreSnapshot, snapshot_id)
+    if snap is None:
+        raise UnknownSnapshot(snapshot_id, list(s.scalars(select(ScoreSnapshot.id))))
+    return snap  # type: ignore[no-any-return]
+
+
+def _conditions(snapshot_id: int, q: CustomerQuery) -> list[ColumnElement[bool]]:
+    cond: list[ColumnElement[bool]] = [C.snapshot_id == snapshot_id]
+    if q.segment:
+        cond.append(C.segment == q.segment)
+    if q.plan:
+        cond.append(_card_text("plan") == q.plan)
+    if q.min_revenue is not None:
+        cond.append(_card_number("revenue") >= q.min_revenue)
+    if q.min_cost is not None:
+        cond.append(_card_number("cost_to_serve") >= q.min_cost)
+    if q.flag:
+        cond.append(exists().where(and_(SnapshotFlag.snapshot_id == snapshot_id,
+                                        SnapshotFlag.customer_id == C.customer_id,
+                                        SnapshotFlag.code == q.flag)))
+    if q.ids is not None:
+        cond.append(C.customer_id.in_(bindparam("only_ids", sorted(q.ids), expanding=True,
+                                                literal_execute=len(q.ids) > 900)))
+    if q.search:
+        pattern = _like(q.search.strip())
+        found: list[ColumnElement[bool]] = [
+            func.lower(C.name).like(pattern, escape=_LIKE_ESCAPE),
+            func.lower(C.customer_id).like(pattern, escape=_LIKE_ESCAPE)]
+        if q.also_ids:
+            found.append(C.customer_id.in_(bindparam(
+                "also_ids", sorted(q.also_ids), expanding=True,
+                literal_execute=len(q.also_ids) > 900)))
+        cond.append(or_(*found))
+    return cond
+
+
+def _row(r: SnapshotCustomer, flags: dict[str, list[str]]) -> dict[str, Any]:
+    card = r.scorecard or {}
+    return {"customer_id": r.customer_id, "name": r.name, "score": r.score,
+            "segment": r.segment, "reason": r.reason, "plan": card.get("plan"),
+            **{k: card.get(k) for k in CARD_NUMBERS},
+            "flags": flags.get(r.customer_id, [])}
+
+
+def customers(state: StateDB, snapshot_id: int, q: CustomerQuery) -> CustomerPage:
+    """One page of a snapshot's customers, filtered and sorted in SQL."""
+    cond = _conditions(snapshot_id, q)
+    col = _sort_column(q.sort)
+    order = [col.desc().nulls_last() if q.descending else col.asc().nulls_last(),
+             C.customer_id.asc()]
+    with state.session() as s:
+        info = _info(_snapshot(s, snapshot_id))
+        total = s.execute(select(func.count()).select_from(C).where(*cond)).scalar_one()
+        page = list(s.scalars(select(C).where(*cond).order_by(*order)
+                              .offset((q.page - 1) * q.page_size).limit(q.page_size)))
+        flags: dict[str, list[str]] = {}
+        ids = [r.customer_id for r in page]
+        if ids:
+            for cid, code in s.execute(
+                    select(SnapshotFlag.customer_id, SnapshotFlag.code)
+                    .where(SnapshotFlag.snapshot_id == snapshot_id,
+                           SnapshotFlag.customer_id.in_(ids))
+                    .order_by(SnapshotFlag.customer_id, SnapshotFlag.code)):
+                flags.setdefault(cid, []).append(code)
+        return CustomerPage(info, total, [_row(r, flags) for r in page], q)
+
+
+def customer(state: StateDB, snapshot_id: int, customer_id: str) -> dict[str, Any]:
+    """One customer of a snapshot: score, components, segment and reason, the stored
+    scorecard and its flags with evidence."""
+    with state.session() as s:
+        info = _info(_snapshot(s, snapshot_id))
+        r = s.get(C, (snapshot_id, customer_id))
+        if r is None:
+            raise UnknownCustomer(customer_id, [])
+        flags = [{"code": f.code, "severity": f.severity, "detail": f.detail,
+                  "evidence": f.evidence}
+                 for f in s.scalars(select(SnapshotFlag).where(
+                     SnapshotFlag.snapshot_id == snapshot_id,
+                     SnapshotFlag.customer_id == customer_id).order_by(SnapshotFlag.id))]
+        return {"snapshot": info, "customer_id": r.customer_id, "name": r.name,
+                "score": r.score, "segment": r.segment, "reason": r.reason,
+                "components": {c: r.components.get(c) for c in COMPONENTS},
+                "scorecard": dict(r.scorecard or {}), "flags": flags}
+
+
+def overview(state: StateDB, snapshot_id: int) -> dict[str, Any]:
+    """Figures for a snapshot's overview: totals, segments, cost by part, flag counts,
+    plans, and every customer's cost (for the Lorenz curve), from the stored rows."""
+    rev, cost, profit = (_card_number(k) for k in ("revenue", "cost_to_serve", "profit"))
+    with state.session() as s:
+        info = _info(_snapshot(s, snapshot_id))
+        where = C.snapshot_id == snapshot_id
+        n, total_rev, total_cost, total_profit, losing = s.execute(
+            select(func.count(), func.sum(rev), func.sum(cost), func.sum(profit),
+                   func.sum(func.coalesce((profit < 0).cast(Float), 0.0))).where(where)).one()
+        parts = s.execute(select(*(func.sum(_card_number(p)) for p in COST_PARTS))
+                          .where(where)).one()
+        segments = {seg: (cnt, r, p) for seg, cnt, r, p in s.execute(
+            select(C.segment, func.count(), func.sum(rev), func.sum(profit))
+            .where(where).group_by(C.segment))}
+        flags = dict(s.execute(select(SnapshotFlag.code, func.count())
+                               .where(SnapshotFlag.snapshot_id == snapshot_id)
+                               .group_by(SnapshotFlag.code)).all())
+        plans = sorted({p for p in s.scalars(select(_card_text("plan")).where(where).distinct())
+                        if p})
+    return {"snapshot": info, "customers": int(n or 0), "revenue": float(total_rev or 0),
+            "cost_to_serve": float(total_cost or 0), "profit": float(total_profit or 0),
+            "losing": int(losing or 0),
+            "cost_parts": {p: float(v or 0) for p, v in zip(COST_PARTS, parts, strict=True)},
+            "segments": {k: {"customers": int(c), "revenue": float(r or 0),
+                             "profit": float(p or 0)} for k, (c, r, p) in segments.items()},
+            "flags": {k: int(v) for k, v in flags.items()}, "plans": plans}
+
+
+def load_rows(state: StateDB, snapshot_id: int) -> list[dict[str, Any]]:
+    """Per customer: id, name, revenue, tickets, support minutes, cost to serve (numbers),
+    the columns the concentration measures read."""
+    cols = ("revenue", "tickets", "support_minutes", "cost_to_serve")
+    with state.session() as s:
+        _snapshot(s, snapshot_id)
+        q = select(C.customer_id, C.name, *(_card_number(k) for k in cols)).where(
+            C.snapshot_id == snapshot_id)
+        return [{"customer_id": r[0], "name": r[1],
+                 **{k: float(v or 0.0) for k, v in zip(cols, r[2:], strict=True)}}
+                for r in s.execute(q)]
+
+
+def flag_codes(state: StateDB, snapshot_id: int) -> list[str]:
+    with state.session() as s:
+        return sorted(s.scalars(select(SnapshotFlag.code).where(
+            SnapshotFlag.snapshot_id == snapshot_id).distinct()))
+
+
+def only(ids: Collection[str] | None) -> frozenset[str] | None:
+    return None if ids is None else frozenset(ids)

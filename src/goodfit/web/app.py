@@ -1,0 +1,549 @@
+"""The team's web app: server-rendered pages (Jinja2, autoescaped) and a JSON API.
+
+Every route declares the roles that may use it (``ROUTES``); anonymous visitors reach only
+the sign-in page, static files and the OpenAPI description. State-changing requests are
+POST forms carrying the session's CSRF token. Data comes only through ``WebData``.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, PackageLoader, Undefined, select_autoescape
+from markupsafe import Markup, escape
+
+from goodfit import csvsafe
+from goodfit.errors import GoodfitError, InvalidChoice, NotAllowed
+from goodfit.project import Project
+from goodfit.web import svg
+from goodfit.web.auth import (
+    ANY_SIGNED_IN,
+    COOKIE,
+    LEADS,
+    OWNER,
+    STAFF,
+    LoginLimiter,
+    Session,
+    SessionStore,
+    csrf_ok,
+)
+from goodfit.web.data import SORT_KEYS, CustomerQuery, NoSnapshot, WebData
+
+STATIC = Path(__file__).parent / "static"
+# A text cell a spreadsheet would run as a formula gets a leading apostrophe.
+CSV_COLUMNS = ("customer_id", "name", "segment", "score", "plan", "revenue", "cost_to_serve",
+               "profit", "margin", "tickets", "flags")
+MAX_CSV_ROWS = 100_000
+
+Text = Annotated[str | None, Query(max_length=200)]
+Sort = Annotated[str, Query(max_length=40)]
+Page = Annotated[int, Query(alias="page", ge=1, le=1_000_000)]
+PageSize = Annotated[int, Query(ge=1, le=1000)]
+# Empty form fields arrive as "": an amount is read by _amount (blank: no filter).
+Amount = Annotated[str | None, Query(max_length=40, pattern=r"^\s*(-?\d{1,15}(\.\d*)?)?\s*$")]
+Span = Annotated[int | None, Query(ge=0, le=10_000_000)]
+ShortText = Annotated[str | None, Query(max_length=200)]
+RowId = Annotated[int, PathParam(ge=1, le=2**62)]  # case and draw numbers fit the DB's int
+
+# (method, path) → roles allowed. Anonymous routes are not listed here (see PUBLIC).
+ROUTES: dict[tuple[str, str], frozenset[str]] = {}
+PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/api/openapi.json"),
+          ("GET", "/static")}
+
+
+class SignInNeeded(Exception):
+    pass
+
+
+class Forbidden(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class User:
+    def __init__(self, name: str, role: str, session: Session) -> None:
+        self.name, self.role, self.session = name, role, session
+
+    def can(self, roles: frozenset[str]) -> bool:
+        return self.role in roles
+
+
+def _jsonable(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return _jsonable(asdict(value))
+    if isinstance(value, dict):
+        return {str(k) if not isinstance(k, tuple) else ":".join(map(str, k)): _jsonable(v)
+                for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    return value
+
+
+def _amount(v: str | None) -> float | None:
+    return float(v) if v is not None and v.strip() else None
+
+
+def _num(v: Any) -> float | None:
+    if v is None or isinstance(v, Undefined) or v == "":
+        return None
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("goodfit.web", "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True))
+
+    def money(v: Any) -> str:
+        n = _num(v)
+        return "—" if n is None else f"{n:,.2f}"
+
+    def pct(v: Any) -> str:
+        n = _num(v)
+        return "no revenue" if n is None else f"{n:.1%}"
+
+    env.filters["money"] = money
+    env.filters["pct"] = pct
+    env.filters["num"] = lambda v: "—" if _num(v) is None else f"{_num(v):,.0f}"
+    env.filters["when"] = lambda v: "" if v is None else str(v)[:16].replace("T", " ")
+    return env
+
+
+def highlight(body: str | None, span: list[int] | None, quote: str | None) -> Markup:
+    """The message text with the cited span marked; all of it escaped. When the stored
+    quote no longer matches the text at the span (the message changed since the analysis),
+    the quote is searched for; not found, the text is shown unmarked with the quote after."""
+    text = body or ""
+    if span and 0 <= span[0] < span[1] <= len(text) and (quote is None
+                                                          or text[span[0]:span[1]] == quote):
+        a, b = span
+        return Markup("{}<mark>{}</mark>{}").format(text[:a], text[a:b], text[b:])
+    if quote and quote in text:
+        a = text.index(quote)
+        return Markup("{}<mark>{}</mark>{}").format(text[:a], quote, text[a + len(quote):])
+    if quote:
+        return Markup('{}<br><small>quoted at analysis:</small> <mark>{}</mark>').format(
+            text, quote)
+    return Markup("{}").format(text)
+
+
+def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
+    data = WebData(project)
+    settings = data.web
+    sessions = SessionStore(settings.session_hours * 3600)
+    limiter = LoginLimiter(settings.login_attempts, settings.login_window_seconds)
+    env = _environment()
+    app = FastAPI(title="goodfit", version="1", openapi_url="/api/openapi.json",
+                  docs_url=None, redoc_url=None,
+                  description="The same data as the goodfit web pages, for scripts. Sign in "
+                  "at /login first; requests carry the session cookie.")
+    app.state.data = data
+    app.state.sessions = sessions
+    app.state.limiter = limiter
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    # -- plumbing -------------------------------------------------------------
+    def set_cookie(resp: Response, s: Session) -> None:
+        resp.set_cookie(COOKIE, s.id, max_age=int(settings.session_hours * 3600),
+                        httponly=True, secure=secure_cookies, samesite="strict", path="/")
+
+    def current(request: Request) -> User | None:
+        s = sessions.get(request.cookies.get(COOKIE))
+        if s is None or s.user is None:
+            return None
+        u = data.user(s.user)
+        if u is None or u.role not in ANY_SIGNED_IN:
+            return None
+        return User(u.name, u.role, s)
+
+    def allow(request: Request, roles: frozenset[str]) -> User:
+        user = current(request)
+        if user is None:
+            raise SignInNeeded()
+        if not user.can(roles):
+            raise Forbidden(f"{user.name} is {user.role}; this page is for "
+                            f"{', '.join(sorted(roles))}")
+        return user
+
+    async def checked_form(request: Request, user: User) -> dict[str, str]:
+        form = await request.form()
+        values = {k: v for k, v in form.items() if isinstance(v, str)}
+        if not csrf_ok(user.session, values.get("csrf")):
+            raise Forbidden("the form's security token is missing or stale: reload the page")
+        return values
+
+    def page(request: Request, template: str, user: User | None, status: int = 200,
+             **context: Any) -> HTMLResponse:
+        html = env.get_template(template).render(
+            user=user, csrf=user.session.csrf if user else "", project=data.project_name,
+            currency=data.currency, request_path=request.url.path, STAFF=STAFF, LEADS=LEADS,
+            OWNER=OWNER, **context)
+        return HTMLResponse(html, status_code=status)
+
+    def is_api(request: Request) -> bool:
+        return request.url.path.startswith("/api/")
+
+    Handler = Callable[..., Awaitable[Response]]
+
+    def route(method: str, path: str, roles: frozenset[str]) -> Callable[[Handler], Handler]:
+        ROUTES[(method, path)] = roles
+        return app.api_route(path, methods=[method], include_in_schema=path.startswith("/api/"))
+
+    @app.exception_handler(SignInNeeded)
+    async def _sign_in(request: Request, exc: SignInNeeded) -> Response:
+        if is_api(request):
+            return JSONResponse({"error": "sign_in_needed",
+                                 "message": "sign in at /login first"}, status_code=401)
+        return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+        if is_api(request):
+            return JSONResponse({"error": "forbidden", "message": exc.message}, status_code=403)
+        return page(request, "error.html", current(request), 403, title="Not allowed",
+                    message=exc.message)
+
+    @app.exception_handler(GoodfitError)
+    async def _goodfit(request: Request, exc: GoodfitError) -> Response:
+        status = (403 if isinstance(exc, NotAllowed) else 404 if exc.code.startswith("unknown")
+                  else 503 if isinstance(exc, NoSnapshot) else 400 if isinstance(
+                      exc, InvalidChoice) else 409)
+        if is_api(request):
+            return JSONResponse(exc.to_dict(), status_code=status)
+        return page(request, "error.html", current(request), status, title="Cannot do that",
+                    message=exc.message)
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]
+                       ) -> Response:
+        resp = await call_next(request)
+        resp.headers["Content-Security-Policy"] = (
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        resp.headers["X-Frame-Options"] = "DENY"
+        resp.headers["Referrer-Policy"] = "same-origin"
+        if not request.url.path.startswith("/static/"):
+            resp.headers["Cache-Control"] = "no-store"
+        return resp
+
+    # -- sign in / out --------------------------------------------------------
+    @app.get("/login", include_in_schema=False)
+    async def login_form(request: Request) -> Response:
+        s = sessions.get(request.cookies.get(COOKIE)) or sessions.new()
+        resp = page(request, "login.html", None, csrf_token=s.csrf, error=None)
+        set_cookie(resp, s)
+        return resp
+
+    @app.post("/login", include_in_schema=False)
+    async def login(request: Request) -> Response:
+        s = sessions.get(request.cookies.get(COOKIE))
+        form = await request.form()
+        name = str(form.get("name") or "")[:100]
+        password = str(form.get("password") or "")[:1000]
+        client = request.client.host if request.client else "unknown"
+        if not csrf_ok(s, str(form.get("csrf") or "")):
+            s = sessions.new()
+            resp = page(request, "login.html", None, 403, csrf_token=s.csrf,
+                        error="The form expired: try again.")
+            set_cookie(resp, s)
+            return resp
+        assert s is not None
+        if limiter.blocked(name, client):
+            return page(request, "login.html", None, 429, csrf_token=s.csrf,
+                        error="Too many failed sign-ins: wait a few minutes and try again.")
+        user = data.authenticate(name, password)
+        if user is None:
+            limiter.failed(name, client)
+            return page(request, "login.html", None, 401, csrf_token=s.csrf,
+                        error="Wrong name or password.")
+        limiter.succeeded(name)
+        sessions.drop(s.id)  # a fresh id after sign-in: no session fixation
+        fresh = sessions.new(user.name)
+        done = RedirectResponse("/", status_code=303)
+        set_cookie(done, fresh)
+        return done
+
+    @route("POST", "/logout", ANY_SIGNED_IN)
+    async def logout(request: Request) -> Response:
+        user = allow(request, ANY_SIGNED_IN)
+        await checked_form(request, user)
+        sessions.drop(user.session.id)
+        resp = RedirectResponse("/login", status_code=303)
+        resp.delete_cookie(COOKIE, path="/")
+        return resp
+
+    # -- overview -------------------------------------------------------------
+    def overview_charts(ov: dict[str, Any]) -> dict[str, Markup]:
+        conc = ov["concentration"]
+        charts = {
+            "lorenz": svg.lorenz(conc.lorenz, "Lorenz curve of cost to serve"),
+            "segments": svg.hbars([(k, v["customers"]) for k, v in
+                                   sorted(ov["segments"].items())], "Customers per segment",
+                                  money=False, colours=svg.SEGMENT_COLOURS),
+            "segment_profit": svg.hbars([(k, v["profit"]) for k, v in
+                                         sorted(ov["segments"].items())], "Profit per segment",
+                                        colours=svg.SEGMENT_COLOURS),
+            "parts": svg.hbars([(k.replace("_", " "), v) for k, v in ov["cost_parts"].items()],
+                               "Cost to serve by part"),
+        }
+        if ov["monthly"]:
+            months = [str(m["month"])[:7] for m in ov["monthly"]]
+            charts["trend"] = svg.trend(months, {
+                "revenue": [float(m["revenue"] or 0) for m in ov["monthly"]],
+                "cost to serve": [float((m["support_cost"] or 0) + (m["other_cost"] or 0))
+                                  for m in ov["monthly"]],
+                "profit": [float(m["profit"] or 0) for m in ov["monthly"]]},
+                "Monthly revenue, cost and profit")
+        return charts
+
+    @route("GET", "/", ANY_SIGNED_IN)
+    async def overview(request: Request) -> Response:
+        user = allow(request, ANY_SIGNED_IN)
+        ov = data.overview()
+        return page(request, "overview.html", user, ov=ov, charts=overview_charts(ov))
+
+    # -- customers ------------------------------------------------------------
+    def customer_query(segment: str | None, flag: str | None, plan: str | None,
+                       min_revenue: str | None, min_cost: str | None, sort: str,
+                       desc: bool, page_no: int, size: int | None = None) -> CustomerQuery:
+        return CustomerQuery(segment=segment or None, flag=flag or None, plan=plan or None,
+                             min_revenue=_amount(min_revenue), min_cost=_amount(min_cost),
+                             sort=sort,
+                             descending=desc, page=page_no,
+                             page_size=size or settings.page_size)
+
+    @route("GET", "/customers", ANY_SIGNED_IN)
+    async def customers(request: Request, q: Text = None, segment: Text = None,
+                        flag: Text = None, plan: Text = None, country: Text = None,
+                        min_revenue: Amount = None, min_cost: Amount = None,
+                        sort: Sort = "profit", desc: bool = False, page_no: Page = 1) -> Response:
+        user = allow(request, ANY_SIGNED_IN)
+        query = customer_query(segment, flag, plan, min_revenue, min_cost, sort, desc, page_no)
+        found = data.customers(query, email_or_id=q, country=country)
+        params = {k: v for k, v in request.query_params.items() if k != "page"}
+        return page(request, "customers.html", user, found=found, choices=data.choices(),
+                    params=params, q=q or "", country=country or "", sorts=SORT_KEYS)
+
+    @route("GET", "/customers.csv", STAFF)
+    async def customers_csv(request: Request, q: Text = None, segment: Text = None,
+                            flag: Text = None, plan: Text = None, country: Text = None,
+                            min_revenue: Amount = None, min_cost: Amount = None,
+                            sort: Sort = "profit", desc: bool = False) -> Response:
+        allow(request, STAFF)
+        query = customer_query(segment, flag, plan, min_revenue, min_cost, sort, desc, 1,
+                               size=10_000)
+        out = io.StringIO()
+        w = csvsafe.writer(out)  # every text cell neutralised (goodfit.csvsafe)
+        w.writerow(CSV_COLUMNS)
+        page_no, written = 1, 0
+        while written < MAX_CSV_ROWS:
+            from dataclasses import replace
+
+            found = data.customers(replace(query, page=page_no), email_or_id=q, country=country)
+            for r in found.rows:
+                row = {**r, "flags": " ".join(r["flags"])}
+                w.writerow([row.get(c) for c in CSV_COLUMNS])
+            written += len(found.rows)
+            if page_no >= found.pages:
+                break
+            page_no += 1
+        return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
+            "Content-Disposition": 'attachment; filename="customers.csv"'})
+
+    @route("GET", "/customers/{customer_id}", ANY_SIGNED_IN)
+    async def customer(request: Request, customer_id: str) -> Response:
+        user = allow(request, ANY_SIGNED_IN)
+        found = data.customer(customer_id)
+        show_text = user.can(STAFF)
+        cases = data.cases() if show_text else []
+        return page(request, "customer.html", user, c=found, show_text=show_text,
+                    rows=found["evidence_rows"], highlight=highlight,
+                    cases=[k for k in cases if k.customer_id == customer_id],
+                    charts={"components": svg.hbars(
+                        [(k.replace("_", " "), float(v or 0))
+                         for k, v in found["components"].items()],
+                        "Fit score contributions", money=False)})
+
+    @route("GET", "/customers/{customer_id}/activity", ANY_SIGNED_IN)
+    async def activity(request: Request, customer_id: str) -> Response:
+        user = allow(request, ANY_SIGNED_IN)
+        b = data.activity(customer_id)
+        monthly = b.monthly.to_pylist()
+        chart = svg.trend([str(m["month"])[:7] for m in monthly], {
+            "revenue": [float(m["revenue"] or 0) for m in monthly],
+            "cost to serve": [float(m["cost_to_serve"] or 0) for m in monthly],
+            "profit": [float(m["profit"] or 0) for m in monthly]},
+            "Monthly revenue, cost and profit") if monthly else None
+        return page(request, "activity.html", user, customer_id=customer_id,
+                    orders=b.orders.to_pylist(), invoices=b.invoices.to_pylist(),
+                    tickets=b.tickets.to_pylist(), monthly=monthly, chart=chart,
+                    show_text=user.can(STAFF))
+
+    @route("GET", "/tickets/{ticket_id}", STAFF)
+    async def ticket(request: Request, ticket_id: str,
+                     message: ShortText = None, start: Span = None, end: Span = None
+                     ) -> Response:
+        user = allow(request, STAFF)
+        t, msgs = data.ticket(ticket_id)
+        span = [start, end] if start is not None and end is not None else None
+        return page(request, "ticket.html", user, t=t, msgs=msgs, mark_message=message,
+                    span=span, highlight=highlight)
+
+    # -- cases ----------------------------------------------------------------
+    @route("GET", "/cases", STAFF)
+    async def cases(request: Request) -> Response:
+        user = allow(request, STAFF)
+        every = data.cases()
+        return page(request, "cases.html", user, inbox=[c for c in every if c.state == "draft"],
+                    others=[c for c in every if c.state != "draft"])
+
+    @route("GET", "/cases/{case_id}", STAFF)
+    async def case(request: Request, case_id: RowId) -> Response:
+        user = allow(request, STAFF)
+        return page(request, "case.html", user, case=data.case(case_id),
+                    can_approve=user.role in data.approver_roles)
+
+    @route("POST", "/customers/{customer_id}/offboard", STAFF)
+    async def offboard(request: Request, customer_id: str) -> Response:
+        user = allow(request, STAFF)
+        form = await checked_form(request, user)
+        reason = form.get("reason", "").strip()
+        if not reason:
+            raise Forbidden("say why: a reason is required to draft an offboarding")
+        drafted = data.draft_offboarding(customer_id, reason[:2000], user.name)
+        return RedirectResponse(f"/cases/{drafted.id}", status_code=303)
+
+    @route("POST", "/cases/{case_id}/approve", LEADS)
+    async def approve(request: Request, case_id: RowId) -> Response:
+        user = allow(request, LEADS)
+        form = await checked_form(request, user)
+        override = form.get("override_reason", "").strip() or None
+        data.approve(case_id, user.name, override)
+        return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+    @route("POST", "/cases/{case_id}/reject", LEADS)
+    async def reject(request: Request, case_id: RowId) -> Response:
+        user = allow(request, LEADS)
+        form = await checked_form(request, user)
+        reason = form.get("reason", "").strip()
+        if not reason:
+            raise Forbidden("say why: a reason is required to reject a case")
+        data.reject(case_id, user.name, reason[:2000])
+        return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+    @route("GET", "/outbox", LEADS)
+    async def outbox(request: Request) -> Response:
+        user = allow(request, LEADS)
+        return page(request, "outbox.html", user, messages=data.outbox())
+
+    @route("GET", "/audit", LEADS)
+    async def audit(request: Request, verify: bool = False) -> Response:
+        user = allow(request, LEADS)
+        events = data.audit_events()
+        return page(request, "audit.html", user, events=list(reversed(events))[:500],
+                    total=len(events), verification=data.verify_audit() if verify else None)
+
+    @route("GET", "/rewards", LEADS)
+    async def rewards(request: Request) -> Response:
+        user = allow(request, LEADS)
+        return page(request, "rewards.html", user, draws=data.draws(), result=None)
+
+    @route("POST", "/rewards/{draw_id}/verify", LEADS)
+    async def rewards_verify(request: Request, draw_id: RowId) -> Response:
+        user = allow(request, LEADS)
+        await checked_form(request, user)
+        result = data.verify_draw(draw_id)
+        return page(request, "rewards.html", user, draws=data.draws(), result=result,
+                    verified=draw_id)
+
+    @route("GET", "/users", OWNER)
+    async def users(request: Request) -> Response:
+        user = allow(request, OWNER)
+        return page(request, "users.html", user, users=data.users())
+
+    # -- JSON API (read-only) --------------------------------------------------
+    @route("GET", "/api/snapshot", ANY_SIGNED_IN)
+    async def api_snapshot(request: Request) -> Response:
+        allow(request, ANY_SIGNED_IN)
+        return JSONResponse(_jsonable(data.snapshot()))
+
+    @route("GET", "/api/overview", ANY_SIGNED_IN)
+    async def api_overview(request: Request) -> Response:
+        allow(request, ANY_SIGNED_IN)
+        ov = data.overview()
+        conc = ov.pop("concentration")
+        return JSONResponse(_jsonable({**ov, "concentration": conc.to_dict()}))
+
+    @route("GET", "/api/customers", ANY_SIGNED_IN)
+    async def api_customers(request: Request, q: Text = None, segment: Text = None,
+                            flag: Text = None, plan: Text = None, country: Text = None,
+                            min_revenue: Amount = None, min_cost: Amount = None,
+                            sort: Sort = "profit", desc: bool = False, page_no: Page = 1,
+                            page_size: PageSize = 50) -> Response:
+        allow(request, ANY_SIGNED_IN)
+        query = customer_query(segment, flag, plan, min_revenue, min_cost, sort, desc, page_no,
+                               size=page_size)
+        found = data.customers(query, email_or_id=q, country=country)
+        return JSONResponse(_jsonable({"snapshot": found.snapshot, "total": found.total,
+                                       "page": page_no, "pages": found.pages,
+                                       "rows": found.rows}))
+
+    @route("GET", "/api/customers/{customer_id}", ANY_SIGNED_IN)
+    async def api_customer(request: Request, customer_id: str) -> Response:
+        user = allow(request, ANY_SIGNED_IN)
+        found = data.customer(customer_id)
+        rows = found.pop("evidence_rows")
+        if user.can(STAFF):
+            found["evidence_rows"] = [{"kind": k, "id": i, **v} for (k, i), v in rows.items()]
+        return JSONResponse(_jsonable(found))
+
+    @route("GET", "/api/cases", STAFF)
+    async def api_cases(request: Request) -> Response:
+        allow(request, STAFF)
+        return JSONResponse(_jsonable(data.cases()))
+
+    @route("GET", "/api/cases/{case_id}", STAFF)
+    async def api_case(request: Request, case_id: RowId) -> Response:
+        allow(request, STAFF)
+        return JSONResponse(_jsonable(data.case(case_id)))
+
+    @route("GET", "/api/outbox", LEADS)
+    async def api_outbox(request: Request) -> Response:
+        allow(request, LEADS)
+        return JSONResponse(_jsonable([{k: v for k, v in asdict(m).items() if k != "body"}
+                                       for m in data.outbox()]))
+
+    @route("GET", "/api/audit/verify", LEADS)
+    async def api_audit_verify(request: Request) -> Response:
+        allow(request, LEADS)
+        return JSONResponse(_jsonable(data.verify_audit()))
+
+    @route("GET", "/api/rewards/draws", LEADS)
+    async def api_draws(request: Request) -> Response:
+        allow(request, LEADS)
+        return JSONResponse(_jsonable(data.draws()))
+
+    return app
+
+
+__all__ = ["PUBLIC", "ROUTES", "create_app", "escape", "highlight"]

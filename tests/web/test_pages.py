@@ -1,0 +1,126 @@
+"""Customers table, customer page, cases with four-eyes, audit: through the real server."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from contextlib import closing
+from decimal import Decimal
+
+from tests.web.conftest import csrf_of, sign_in
+
+
+def test_customers_filters_sort_and_pages(clients, project) -> None:  # type: ignore[no-untyped-def]
+    cards = project.provider.card
+    api = clients["viewer"]
+    every = api.get("/api/customers", params={"page_size": 10}).json()
+    assert every["total"] == len(cards) == 26
+    assert every["pages"] == 3
+    last = api.get("/api/customers", params={"page_size": 10, "page": 3}).json()
+    assert len(last["rows"]) == 6
+    top = api.get("/api/customers", params={"sort": "revenue", "desc": "true",
+                                            "page_size": 1}).json()["rows"][0]
+    assert Decimal(str(top["revenue"])) == max(Decimal(str(round(c["revenue"], 4)))
+                                               for c in cards)
+    threshold = 400
+    expected = sum(1 for c in cards if c["revenue"] >= threshold)
+    assert api.get("/api/customers", params={"min_revenue": threshold}).json()["total"] \
+        == expected
+    # countries: odd rows DE (see conftest) → 13 of 26
+    assert api.get("/api/customers", params={"country": "de"}).json()["total"] == 13
+    # e-mail search finds exactly that customer; name search is case-insensitive
+    found = api.get("/api/customers", params={"q": "billing3@org3"}).json()["rows"]
+    assert [r["customer_id"] for r in found] == ["C-1004"]
+    found = api.get("/api/customers", params={"q": "kestrel"}).json()["rows"]
+    assert [r["name"] for r in found] == ["Kestrel Labs"]
+    # a LIKE wildcard in the search is a literal character
+    assert api.get("/api/customers", params={"q": "%"}).json()["total"] == 0
+    flagged = api.get("/api/customers", params={"flag": "abusive_language"}).json()
+    assert flagged["total"] == 2 and all("abusive_language" in r["flags"]
+                                         for r in flagged["rows"])
+    assert api.get("/api/customers", params={"sort": "name; drop table"}).status_code == 400
+
+
+def test_csv_export_of_the_view_neutralises_formulas(clients) -> None:  # type: ignore[no-untyped-def]
+    r = clients["agent"].get("/customers.csv", params={"sort": "customer_id"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert len(rows) == 26
+    by_id = {row["customer_id"]: row for row in rows}
+    assert by_id["C-1002"]["name"] == '\'=HYPERLINK("http://evil.example","x")'
+    assert float(by_id["C-1001"]["revenue"]) > 0
+    only = clients["agent"].get("/customers.csv", params={"country": "FR"})
+    assert len(list(csv.DictReader(io.StringIO(only.text)))) == 13
+
+
+def test_customer_page_drills_from_flag_to_highlighted_message(clients, project) -> None:  # type: ignore[no-untyped-def]
+    agent = clients["agent"]
+    flagged = agent.get("/api/customers", params={"flag": "abusive_language"}).json()["rows"]
+    cid = flagged[0]["customer_id"]
+    html = agent.get(f"/customers/{cid}").text
+    assert "abusive_language" in html
+    assert "<mark>&lt;script&gt;alert(&#39;q&#39;)&lt;/script&gt; idiots</mark>" in html
+    link = re.search(r'class="drill" href="(/tickets/[^"]+)"', html)
+    assert link, "no link from the evidence to its ticket"
+    ticket = agent.get(link.group(1).replace("&amp;", "&"))
+    assert ticket.status_code == 200
+    assert re.search(r"<mark>[^<]+</mark>", ticket.text)
+    # a viewer sees the figures but not customer text
+    viewer = clients["viewer"].get(f"/customers/{cid}").text
+    assert "idiots" not in viewer and "Thanks, could you" not in viewer and 'class="drill"' not in viewer
+
+
+def test_offboarding_drafted_by_agent_approved_by_manager_four_eyes(server, project) -> None:  # type: ignore[no-untyped-def]
+    with closing(sign_in(server, "alex")) as agent, closing(sign_in(server, "mia")) as mia, \
+            closing(sign_in(server, "mo")) as mo:
+        page = agent.get("/customers/C-1005").text
+        r = agent.post("/customers/C-1005/offboard",
+                       data={"csrf": csrf_of(page), "reason": "abusive to staff"})
+        assert r.status_code == 303
+        case_url = r.headers["location"]
+        case_id = int(case_url.rsplit("/", 1)[1])
+        inbox = agent.get("/cases").text
+        assert f'href="/cases/{case_id}"' in inbox.split("Other cases")[0]
+        # an agent cannot approve
+        token = csrf_of(agent.get(case_url).text)
+        assert agent.post(f"{case_url}/approve", data={"csrf": token}).status_code == 403
+        assert project.actions.case(case_id).state == "draft"
+        # a manager who drafted cannot approve their own draft (four-eyes, in the core)
+        r = mo.post("/customers/C-1006/offboard",
+                    data={"csrf": csrf_of(mo.get("/").text), "reason": "unprofitable"})
+        own = int(r.headers["location"].rsplit("/", 1)[1])
+        r = mo.post(f"/cases/{own}/approve", data={"csrf": csrf_of(mo.get("/").text)})
+        assert r.status_code == 403 and "four-eyes" in r.text
+        assert project.actions.case(own).state == "draft"
+        # another manager approves
+        r = mia.post(f"{case_url}/approve", data={"csrf": csrf_of(mia.get(case_url).text)})
+        assert r.status_code == 303
+        done = project.actions.case(case_id)
+        assert done.state == "approved" and all(s.approved_by == "mia" for s in done.steps)
+        # and rejects the other with a reason
+        r = mia.post(f"/cases/{own}/reject", data={"csrf": csrf_of(mia.get("/").text),
+                                                  "reason": "not yet: talk first"})
+        assert r.status_code == 303
+        rejected = project.actions.case(own)
+        assert rejected.state == "cancelled" and rejected.cancelled_by == "mia"
+        # the audit chain holds it all and verifies
+        audit = mia.get("/audit", params={"verify": "true"}).text
+        assert "Chain intact" in audit
+        kinds = [(e.kind, e.actor) for e in project.audit.events(case_id=case_id)]
+        assert any(a == "mia" for _, a in kinds) and any(a == "alex" for _, a in kinds)
+        assert mia.get("/api/audit/verify").json()["ok"] is True
+        # nothing left for a customer: the outbox holds drafts only
+        assert all(m.state != "sent" for m in project.actions.outbox())
+
+
+def test_overview_shows_window_segments_and_charts(clients, project) -> None:  # type: ignore[no-untyped-def]
+    html = clients["viewer"].get("/").text
+    snap = project.scoring.latest_snapshot()
+    assert f"Snapshot {snap.id}" in html and "web tests" in html
+    assert html.count("<svg") >= 4
+    ov = clients["viewer"].get("/api/overview").json()
+    assert ov["customers"] == 26
+    assert sum(v["customers"] for v in ov["segments"].values()) == 26
+    total = sum(Decimal(str(round(c["revenue"], 4))) for c in project.provider.card)
+    assert abs(Decimal(str(ov["revenue"])) - total) < Decimal("0.01")
