@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -92,10 +93,33 @@ class ImportSettings(Section):
         "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d",
         "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y",
     ])
-    decimal_comma: bool = False  # "1.234,50" means 1234.50 when true
+    # true: "1.234,50" means 1234.50; false: "1,234.50" means 1234.50; "auto": read each
+    # column from its values, and stop when they could mean either ("1,234" alone).
+    decimal_comma: bool | Literal["auto"] = "auto"
+    # Order of day and month in dates like 03/04/2026: "dmy", "mdy", or "auto" (from the
+    # values of each column; stop when every value could be either).
+    date_order: Literal["auto", "dmy", "mdy"] = "auto"
+    # What a currency symbol in a money cell means ("19,90 €"); a symbol not listed here
+    # that names several currencies ("kr") is a row error unless a currency column says which.
+    currency_symbols: dict[str, str] = Field(default_factory=lambda: {
+        "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY",
+    })
     encoding: str = "utf-8"  # or "latin-1"
     delimiter: str = ""  # empty: detect
     strict: bool = False  # reject the whole file on any bad row
+    # Dates outside this range are quarantined (placeholders such as 9999-12-31 or
+    # 1899-12-30 mean "never" or "unknown", not a day).
+    earliest_date: date = date(1900, 1, 1)
+    latest_date: date = date(9999, 12, 30)
+    # Longest line (or quoted field spanning lines) the CSV reader accepts, in MB.
+    max_line_mb: int = Field(default=16, ge=1, le=1024)
+    # Ticket states that count as closed when --state-column derives reopened_count.
+    closed_states: list[str] = Field(default_factory=lambda: ["resolved", "closed", "solved"])
+    # An import that quarantines more than this share of its rows (or every row) fails.
+    max_rejected_share: float = Field(default=0.5, ge=0, le=1)
+    # true: a re-import without an optional column empties that column on existing rows;
+    # false: existing values of a column the file does not have are kept.
+    clear_missing: bool = False
 
     @field_validator("encoding")
     @classmethod
@@ -595,7 +619,9 @@ class Config(Section):
     warehouse: WarehouseSettings = Field(default_factory=WarehouseSettings)
     state: StateSettings = Field(default_factory=StateSettings)
     import_: ImportSettings = Field(default_factory=ImportSettings, alias="import")
-    mapping: dict[str, dict[str, str]] = Field(default_factory=dict)
+    # [mapping.TABLE]: their_column = "our_column"; [mapping.TABLE.values.COLUMN]:
+    # "their value" = "our value".
+    mapping: dict[str, dict[str, str | dict[str, dict[str, str]]]] = Field(default_factory=dict)
     costs: CostSettings = Field(default_factory=CostSettings)
     service_levels: ServiceLevelSettings = Field(default_factory=ServiceLevelSettings)
     text: TextSettings = Field(default_factory=TextSettings)
@@ -618,12 +644,19 @@ class Config(Section):
 
     @field_validator("mapping")
     @classmethod
-    def _mapping_tables_exist(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    def _mapping_tables_exist(cls, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
         for name, cols in value.items():
             if name not in TABLES:
                 raise ValueError(f"[mapping.{name}]: no such table; tables: {', '.join(TABLES)}")
             known = TABLES[name].column_names
-            for ours in cols.values():
+            for theirs, ours in cols.items():
+                if isinstance(ours, dict):
+                    if theirs != "values":
+                        raise ValueError(f"[mapping.{name}.{theirs}]: only "
+                                         f"[mapping.{name}.values.COLUMN] may be a table")
+                    for column, values in ours.items():
+                        check_value_map(name, column, values, f"[mapping.{name}.values.{column}]")
+                    continue
                 if ours not in known:
                     hint = close_matches(ours, known)
                     raise ValueError(
@@ -632,10 +665,37 @@ class Config(Section):
                     )
         return value
 
+    def column_map(self, table: str) -> dict[str, str]:
+        """[mapping.TABLE] without its value maps: their_column → our_column."""
+        return {k: v for k, v in self.mapping.get(table, {}).items() if isinstance(v, str)}
+
+    def value_maps(self, table: str) -> dict[str, dict[str, str]]:
+        """[mapping.TABLE.values]: our_column → {their value: our value}."""
+        values = self.mapping.get(table, {}).get("values")
+        return dict(values) if isinstance(values, dict) else {}
+
     def hash(self) -> str:
         """Stable hash of the effective configuration, stored with every snapshot."""
         data = self.model_dump(mode="json", by_alias=True)
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def check_value_map(table: str, column: str, values: dict[str, str], where: str) -> None:
+    """A value map must name an enum column and map to one of its values."""
+    tbl = TABLES[table]
+    col = tbl.columns_by_name.get(column)
+    if col is None or not col.values:
+        enums = [c.name for c in tbl.columns if c.values]
+        hint = close_matches(column, enums)
+        raise ValueError(f"{where}: {table} has no column '{column}' with a list of values "
+                         f"(columns with one: {', '.join(enums) or 'none'})"
+                         + (f"; did you mean '{hint[0]}'?" if hint else ""))
+    for theirs, ours in values.items():
+        if ours not in col.values:
+            hint = close_matches(ours, col.values)
+            raise ValueError(f"{where}: '{theirs}' maps to '{ours}', not one of "
+                             f"{', '.join(col.values)}"
+                             + (f" (did you mean '{hint[0]}'?)" if hint else ""))
 
 
 def _explain(error: ValidationError, source: str) -> str:

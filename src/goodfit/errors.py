@@ -35,7 +35,8 @@ EXIT_MEANINGS: dict[int, str] = {
     3: "project or configuration problem (no goodfit.toml, invalid key, nothing scored yet)",
     4: "bad input data (unreadable file, missing columns, a bad row under `--strict`)",
     5: "warehouse problem (cannot connect, backend cannot do this)",
-    6: "`import --fail-on-reject`: rows were quarantined",
+    6: "import: more than `[import] max_rejected_share` of the rows (or every row) were "
+       "quarantined (`too_many_rejected`); or, with `--fail-on-reject`, any row was",
     7: "a connector could not fetch: credentials refused, wrong URL, source unavailable "
        "after retries",
     8: "project busy: another command is writing to this project and did not finish "
@@ -148,6 +149,69 @@ class MissingColumns(InputFileError):
             f"Columns in the file: {', '.join(found) or '(none)'}",
         )
         self.missing = missing
+
+
+class AmbiguousValues(InputFileError):
+    """A column's values could mean different numbers or dates: goodfit does not guess."""
+
+    code = "ambiguous_values"
+
+    def __init__(self, file: Path | str, column: str, what: str, *, conflict: bool,
+                 examples: dict[str, list[str]]) -> None:
+        if what == "number":
+            setting = ("[import] decimal_comma = true or false in goodfit.toml, or "
+                       "--decimal-comma / --decimal-point")
+        else:
+            setting = ("[import] date_order = \"dmy\" or \"mdy\" in goodfit.toml, or "
+                       "--date-order dmy|mdy")
+        shown = "; ".join(f"{k}: {', '.join(repr(v) for v in vals)}"
+                          for k, vals in examples.items() if vals)
+        if conflict:
+            why = (f"column {column} mixes values that need different readings ({shown}); "
+                   f"fix the file or choose one with {setting} (the others are then quarantined)")
+        else:
+            why = (f"column {column} has only values that read as different "
+                   f"{'numbers' if what == 'number' else 'dates'} either way (e.g. {shown}); "
+                   f"say which with {setting}; nothing was imported")
+        super().__init__(file, why)
+        self.column = column
+        self.examples = examples
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "file": self.file, "column": self.column,
+                "examples": self.examples}
+
+
+class BadMapping(GoodfitError):
+    """A --map pair names a column that is not in the file or not in the table."""
+
+    code = "bad_mapping"
+    exit_code = 2
+
+    def __init__(self, pair: str, problem: str, candidates: Iterable[str]) -> None:
+        word = problem.split("'")[1] if "'" in problem else ""
+        super().__init__(f"--map {pair}: {problem}.{_did_you_mean(word, candidates)}")
+
+
+class TooManyRejected(GoodfitError):
+    """An import that quarantined every row, or more than the allowed share."""
+
+    code = "too_many_rejected"
+    exit_code = 6
+
+    def __init__(self, file: Path | str, rejected: int, read: int, share: float,
+                 top: list[str], quarantine_file: str | None) -> None:
+        where = f"; the rows and reasons are in {quarantine_file}" if quarantine_file else ""
+        super().__init__(
+            f"{Path(file).name}: {rejected:,} of {read:,} row(s) were quarantined, more than "
+            f"[import] max_rejected_share = {share:g}. Most common: {'; '.join(top)}{where}. "
+            "Fix the mapping (--map, [mapping.TABLE]) or the settings and import again.")
+        self.file, self.rejected, self.read = str(file), rejected, read
+        self.quarantine_file = quarantine_file
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "file": self.file, "rejected": self.rejected,
+                "rows_read": self.read, "quarantine_file": self.quarantine_file}
 
 
 class InvalidRow(GoodfitError):

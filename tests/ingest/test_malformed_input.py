@@ -129,4 +129,6 @@ def test_sql_in_data_is_data(duck: Project, tmp_path: Path) -> None:
 
 def test_unsupported_file_type(duck: Project, tmp_path: Path) -> None:
     with pytest.raises(GoodfitError, match="unsupported file type"):
+        duck.import_file("customers", write(tmp_path / "c.docx", "PK"))
+    with pytest.raises(GoodfitError, match="cannot be read as a spreadsheet"):
         duck.import_file("customers", write(tmp_path / "c.xlsx", "PK"))

@@ -24,7 +24,7 @@ def test_rejected_rows_land_in_quarantine_with_row_field_reason(project: Project
     text = ("ticket_id,customer_id,opened_at,priority,staff_minutes,satisfaction\n"
             "T1,C1,2024-02-01 10:00,urgent,15,5\n"          # row 2: fine
             "T2,C1,31/02/2024,normal,5,4\n"                  # row 3: impossible date
-            "T3,C1,2024-02-02,critical,5,4\n"                # row 4: unknown enum
+            "T3,C1,2024-02-02,whenever,5,4\n"                # row 4: unknown enum
             "T4,C1,2024-02-02,low,-3,4\n"                    # row 5: negative minutes
             "T5,C9,2024-02-02,low,3,4\n"                     # row 6: orphan
             "T6,C2,2024-02-02,low,3,9\n"                     # row 7: satisfaction > 5
@@ -35,7 +35,7 @@ def test_rejected_rows_land_in_quarantine_with_row_field_reason(project: Project
     got = {int(r["_row"]): (r["_field"], r["_reason"]) for r in quarantined(result.quarantine_file)}
     assert set(got) == {3, 4, 5, 6, 7, 8, 9}
     assert got[3][0] == "opened_at" and "'31/02/2024' is not a date" in got[3][1]
-    assert got[4][0] == "priority" and "'critical' is not one of" in got[4][1]
+    assert got[4][0] == "priority" and "'whenever' is not one of" in got[4][1]
     assert got[5][0] == "staff_minutes" and "below the minimum 0" in got[5][1]
     assert got[6][0] == "customer_id" and "unknown customer 'C9'" in got[6][1]
     assert got[7][0] == "satisfaction" and "above the maximum 5" in got[7][1]

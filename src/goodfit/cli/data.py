@@ -18,8 +18,10 @@ from goodfit.cli.app import (
     print_json,
     rich_progress,
 )
-from goodfit.errors import GoodfitError
+from goodfit.config import check_value_map
+from goodfit.errors import GoodfitError, TooManyRejected
 from goodfit.project import Project
+from goodfit.schema import table as lookup_table
 
 if TYPE_CHECKING:
     from goodfit.ingest import ImportResult
@@ -68,6 +70,25 @@ def _parse_map(pairs: list[str]) -> dict[str, str]:
     return mapping
 
 
+def _parse_values(table: str, pairs: list[str]) -> dict[str, dict[str, str]]:
+    """--value "priority:3 - Moderate=normal" → {"priority": {"3 - Moderate": "normal"}}."""
+    lookup_table(table)  # an unknown table is a usage error naming the tables
+    maps: dict[str, dict[str, str]] = {}
+    for pair in pairs:
+        column, sep, rest = pair.partition(":")
+        if not sep or "=" not in rest:
+            raise typer.BadParameter(f"'{pair}': expected COLUMN:their_value=our_value",
+                                     param_hint="--value")
+        theirs, ours = rest.rsplit("=", 1)
+        maps.setdefault(column.strip(), {})[theirs.strip()] = ours.strip()
+    for column, values in maps.items():
+        try:
+            check_value_map(table, column, values, f"--value {column}:…")
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--value") from None
+    return maps
+
+
 def render_import(results: list[ImportResult]) -> None:
     table = RichTable(title="Import", show_lines=False)
     table.add_column("table", no_wrap=True)
@@ -83,8 +104,15 @@ def render_import(results: list[ImportResult]) -> None:
         if r.rejected:
             console.print(Text(f"{r.table}: {r.rejected:,} row(s) quarantined in "
                                f"{r.quarantine_file}", style="yellow"))
-            for reason, n in r.rejected_by_reason.items():
-                console.print(Text(f"  {n:>8,}  {reason}"))
+            for reason, n in list(r.rejected_by_reason.items())[:10]:
+                ex = r.reason_examples.get(reason) or []
+                shown = f"  e.g. {', '.join(repr(v) for v in ex)}" if ex else ""
+                console.print(Text(f"  {n:>8,}  {reason}{shown}"))
+        if r.collapsed:
+            console.print(Text(f"{r.table}: {r.collapsed:,} event row(s) folded into the kept "
+                               "row of their key (--collapse)", style="dim"))
+        if r.readings:
+            console.print(Text(f"{r.table}: read {'; '.join(r.readings)}", style="dim"))
         if r.ignored_columns:
             console.print(Text(f"{r.table}: ignored column(s) not in the table: "
                                f"{', '.join(r.ignored_columns)}", style="dim"))
@@ -94,16 +122,41 @@ def render_import(results: list[ImportResult]) -> None:
 def import_(
     target: Annotated[str, typer.Argument(
         help="Table name (then FILE), or a folder whose files are named after tables.")],
-    file: Annotated[Path | None, typer.Argument(help="CSV (.csv, .csv.gz) or Parquet file.")] = None,
+    file: Annotated[Path | None, typer.Argument(
+        help="CSV (.csv, .csv.gz, .tsv), Parquet, JSON (.json, .jsonl), spreadsheet (.xlsx) "
+        "or a .zip holding one of them.")] = None,
     map_: Annotated[list[str] | None, typer.Option(
         "--map", help="their_column=our_column (repeatable); overrides [mapping.TABLE].")] = None,
+    value: Annotated[list[str] | None, typer.Option(
+        "--value", help="COLUMN:their_value=our_value (repeatable), e.g. "
+        "'priority:P1=urgent'; overrides [mapping.TABLE.values.COLUMN].")] = None,
     strict: Annotated[bool, typer.Option(
         "--strict", help="Reject the whole file if any row is bad.")] = False,
     encoding: Annotated[str | None, typer.Option(
         help="File encoding: utf-8 (default, BOM or not), latin-1, utf-16.")] = None,
     delimiter: Annotated[str | None, typer.Option(help="Field delimiter (default: detect).")] = None,
     decimal_comma: Annotated[bool | None, typer.Option(
-        "--decimal-comma/--decimal-point", help="Read 1.234,50 as 1234.50.")] = None,
+        "--decimal-comma/--decimal-point",
+        help="Read 1.234,50 as 1234.50 (or 1,234.50). Default: from each column's values.")
+    ] = None,
+    date_order: Annotated[str | None, typer.Option(
+        "--date-order", help="Dates like 03/04/2026: dmy or mdy. Default: from each "
+        "column's values.")] = None,
+    sheet: Annotated[str | None, typer.Option(
+        "--sheet", help="Spreadsheet files (.xlsx): the sheet to read (default: the first).")
+    ] = None,
+    collapse: Annotated[str | None, typer.Option(
+        "--collapse", help="Event log or snapshots: keep the last (or first) row per key, "
+        "ordered by --order-by.")] = None,
+    order_by: Annotated[str | None, typer.Option(
+        "--order-by", help="File column ordering the events of a key (with --collapse), "
+        "e.g. sys_updated_on.")] = None,
+    state_column: Annotated[str | None, typer.Option(
+        "--state-column", help="Tickets with --collapse: file column of the state; "
+        "reopened_count counts moves out of [import] closed_states.")] = None,
+    clear_missing: Annotated[bool, typer.Option(
+        "--clear-missing", help="Empty the optional columns the file lacks on rows it "
+        "re-imports (default: keep their stored values).")] = False,
     fail_on_reject: Annotated[bool, typer.Option(
         "--fail-on-reject", help=f"Exit with {EXIT_REJECTED} when rows were quarantined.")] = False,
     project: ProjectOption = Path("."),
@@ -122,23 +175,49 @@ def import_(
         settings.delimiter = delimiter
     if decimal_comma is not None:
         settings.decimal_comma = decimal_comma
+    if date_order is not None:
+        if date_order not in ("dmy", "mdy", "auto"):
+            raise typer.BadParameter(f"'{date_order}': use dmy, mdy or auto",
+                                     param_hint="--date-order")
+        settings.date_order = date_order  # type: ignore[assignment]
+    if clear_missing:
+        settings.clear_missing = True
+    if value:
+        if file is None:
+            raise typer.BadParameter("--value needs a single table: goodfit import TABLE FILE",
+                                     param_hint="--value")
+        table_maps = proj.config.mapping.setdefault(target, {})
+        values_section = table_maps.setdefault("values", {})
+        assert isinstance(values_section, dict)
+        for column, values in _parse_values(target, value).items():
+            values_section[column] = {**values_section.get(column, {}), **values}
     with rich_progress(not json) as progress:
         if file is None:
             path = Path(target)
-            if not path.is_dir():
+            if not path.is_dir() and not path.name.lower().endswith(".zip"):
                 raise GoodfitError(f"'{target}' is not a folder; to import one file give the "
                                    "table and the file: goodfit import TABLE FILE")
+            if collapse or order_by or state_column:
+                raise typer.BadParameter("--collapse needs a single table: goodfit import "
+                                         "TABLE FILE", param_hint="--collapse")
             if map_:
                 raise typer.BadParameter("--map needs a single table: goodfit import TABLE FILE",
                                          param_hint="--map")
             results = proj.import_directory(path, strict=strict or None, progress=progress)
         else:
-            results = [proj.import_file(target, file, mapping=_parse_map(map_ or []),
+            extra = {k: v for k, v in (("collapse", collapse), ("order_by", order_by),
+                                       ("state_column", state_column), ("sheet", sheet)) if v}
+            results = [proj.import_file(target, file, mapping=_parse_map(map_ or []), **extra,
                                         strict=strict or None, progress=progress)]
     if json:
         print_json([r.to_dict() for r in results])
     else:
         render_import(results)
+    share = proj.config.import_.max_rejected_share
+    for r in results:
+        if r.too_many_rejected(share):
+            raise TooManyRejected(r.file, r.rejected, r.rows_read, share, r.top_reasons(3),
+                                  r.quarantine_file)
     if fail_on_reject and any(r.rejected for r in results):
         raise typer.Exit(EXIT_REJECTED)
 
@@ -146,11 +225,24 @@ def import_(
 @app.command()
 def status(project: ProjectOption = Path("."), json: JsonOption = False) -> None:
     """Tables, row counts, data window, import history and quarantine files."""
-    info = open_project(project).status()
+    proj = open_project(project)
+    info = proj.status()
+    info["coverage"] = _coverage(proj, info)
     if json:
         print_json(info)
         return
     render_status(info)
+    if info["coverage"]:
+        console.print(Text("Data coverage (the data window):"))
+        for cap in info["coverage"].values():
+            console.print(Text(f"  {cap['summary']}"))
+
+
+def _coverage(proj: Project, info: dict[str, object]) -> dict[str, object] | None:
+    """Per capability, what the data supports; None before any dated data is imported."""
+    if info["data_window"]["to"] is None:  # type: ignore[index]
+        return None
+    return proj.metrics.coverage().to_dict()
 
 
 def render_status(info: dict[str, object], *, history: bool = True) -> None:

@@ -14,8 +14,12 @@ is DuckDB, an in-memory DuckDB in front of PostgreSQL):
 
 from __future__ import annotations
 
+import contextlib
+import shutil
+import tempfile
 import time
 import uuid
+import zipfile
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,21 +28,32 @@ from typing import Any
 import duckdb
 
 from goodfit.config import Config
-from goodfit.errors import InputFileError, InvalidRow, MissingColumns
+from goodfit.errors import BadMapping, InputFileError, InvalidRow, MissingColumns
+from goodfit.ingest.infer import Reading, infer_readings
 from goodfit.ingest.loader import DuckDBLoader, Loader, PostgresLoader
 from goodfit.ingest.result import ImportResult
 from goodfit.ingest.source import (
+    SUFFIXES,
     Source,
     file_kind,
     file_sha256,
     numbered_select,
     open_source,
+    refuse_long_rows,
     row_number_sql,
+    text_select,
 )
 from goodfit.ingest.source import (
     reader_rejects as read_rejects,
 )
-from goodfit.ingest.validate import derived_key_sql, parse_select, q, reasons_select, row_hash_sql
+from goodfit.ingest.validate import (
+    derived_key_sql,
+    issue_columns,
+    issues_sql,
+    parse_select,
+    q,
+    row_hash_sql,
+)
 from goodfit.progress import NO_PROGRESS, Progress
 from goodfit.schema import IMPORT_ORDER, ROW_HASH, Table
 from goodfit.schema import table as lookup_table
@@ -47,6 +62,20 @@ from goodfit.warehouse import Warehouse
 PARSED = "_gf_parsed"
 RAW = "_gf_raw"
 STAGE = "_gf_stage"
+MERGED = "_gf_merged"
+
+
+def check_mapping(source: Source, tbl: Table, mapping: Mapping[str, str]) -> None:
+    """A --map pair must name a column of the file and a column of the table: a typo is an
+    error with a suggestion, never a column silently dropped."""
+    in_file = [c.name.strip().lstrip("\ufeff") for c in source.columns]
+    lowered = {c.lower() for c in in_file}
+    for theirs, ours in mapping.items():
+        pair = f"{theirs}={ours}"
+        if ours not in tbl.columns_by_name:
+            raise BadMapping(pair, f"'{ours}' is not a column of {tbl.name}", tbl.column_names)
+        if theirs not in in_file and theirs.lower() not in lowered:
+            raise BadMapping(pair, f"'{theirs}' is not a column of {source.file.name}", in_file)
 
 
 def _resolve_columns(source: Source, tbl: Table, mapping: Mapping[str, str]) -> tuple[
@@ -81,11 +110,32 @@ def _engine_for(warehouse: Warehouse) -> tuple[duckdb.DuckDBPyConnection, Loader
 
 def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Path, *,
                 mapping: Mapping[str, str] | None = None, strict: bool | None = None,
-                quarantine_dir: Path, progress: Progress = NO_PROGRESS) -> ImportResult:
+                clear_missing: bool | None = None, collapse: str | None = None,
+                order_by: str | None = None, state_column: str | None = None,
+                sheet: str | None = None, quarantine_dir: Path,
+                progress: Progress = NO_PROGRESS, _origin: str | None = None) -> ImportResult:
+    """Import ``file`` into ``table_name``.
+
+    A ``.zip`` holds the CSV (or other file) to import: the one member, or the member
+    named after the table when there are several. ``sheet`` picks an .xlsx sheet.
+
+    ``collapse`` ("last"/"first") keeps one row per key of an event log or snapshot
+    series, ordered by the file column ``order_by`` (then file order); with
+    ``state_column`` (tickets), ``reopened_count`` is the number of events that moved a
+    ticket from a state in ``[import] closed_states`` back to another state."""
     tbl = lookup_table(table_name)
+    if file_kind(file) == "zip":
+        with tempfile.TemporaryDirectory(prefix="goodfit-zip-") as tmp:
+            member = unzip_member(file, tbl.name, Path(tmp))
+            return import_file(warehouse, config, table_name, member, mapping=mapping,
+                               strict=strict, clear_missing=clear_missing, collapse=collapse,
+                               order_by=order_by, state_column=state_column, sheet=sheet,
+                               quarantine_dir=quarantine_dir, progress=progress,
+                               _origin=f"{file.resolve()}!{member.name}")
     strict = config.import_.strict if strict is None else strict
+    clear_missing = config.import_.clear_missing if clear_missing is None else clear_missing
     # Mapping from goodfit.toml, overridden by the command line.
-    effective_map = {**config.mapping.get(tbl.name, {}), **(mapping or {})}
+    effective_map = {**config.column_map(tbl.name), **(mapping or {})}
     started = datetime.now(UTC).replace(tzinfo=None)
     t0 = time.monotonic()
     file = file.resolve()
@@ -96,23 +146,35 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
     file_hash = file_sha256(file)
     engine, loader = _engine_for(warehouse)
     try:
-        source = open_source(engine, file, config.import_)
+        source = open_source(engine, file, config.import_, sheet)
+        check_mapping(source, tbl, mapping or {})
         present, ignored = _resolve_columns(source, tbl, effective_map)
+        extra = _collapse_columns(source, tbl, collapse, order_by, state_column)
+        readings = infer_readings(engine, text_select(source), file, tbl, present,
+                                  config.import_)
         engine.execute(f"CREATE OR REPLACE TEMP TABLE {PARSED} AS SELECT _n AS _row, "
-                       f"{parse_select(tbl, present, config)} FROM ({numbered_select(source)})")
+                       f"{parse_select(tbl, present, config, readings)}{extra} "
+                       f"FROM ({numbered_select(source)})")
         reader_rejects = read_rejects(engine, source)
+        if reader_rejects:
+            refuse_long_rows(file, config.import_)
         engine.execute(f"UPDATE {PARSED} SET _row = {row_number_sql('_row', reader_rejects)}")
         progress("read " + file.name, 1, 3)
         has_bad = _scalar(engine, f"SELECT count(*) FROM {PARSED} WHERE _field IS NOT NULL") > 0
         if has_bad:
-            _explain_bad_rows(engine, source, tbl, present, config, reader_rejects)
+            _explain_bad_rows(engine, source, tbl, present, config, reader_rejects, readings)
         _derive_keys(engine, tbl)
+        collapsed = 0
+        if collapse:
+            collapsed = _collapse(engine, tbl, collapse, state_column is not None,
+                                  config.import_.closed_states)
         _mark_duplicates(engine, tbl)
         loader.mark_orphans(PARSED, tbl)
-        rows_read = _scalar(engine, f"SELECT count(*) FROM {PARSED}") + len(reader_rejects)
+        rows_read = _scalar(engine, f"SELECT count(*) FROM {PARSED}") + len(reader_rejects) \
+            + collapsed
         rejected = _scalar(engine, f"SELECT count(*) FROM {PARSED} WHERE _field IS NOT NULL") \
             + len(reader_rejects)
-        by_reason = _reasons(engine, reader_rejects)
+        by_reason, examples = _reasons(engine, reader_rejects)
         progress("read " + file.name, 2, 3)
 
         if strict and rejected:
@@ -124,16 +186,20 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
             _read_bad_rows(engine, source, reader_rejects)  # now with duplicates and orphans
             quarantine_file = _write_quarantine(engine, source, tbl, quarantine_dir,
                                                 reader_rejects, started)
-        # A view, not a copy: the loader reads it once (empty table) or a few times.
-        engine.execute(
-            f"CREATE OR REPLACE TEMP VIEW {STAGE} AS SELECT "
-            + ", ".join(q(c) for c in tbl.column_names)
-            + f", {row_hash_sql(tbl)} AS {q(ROW_HASH)} FROM {PARSED} WHERE _field IS NULL"
-        )
+        kept = [] if clear_missing else _kept_columns(tbl, present)
+        if kept:
+            _stage_keeping(engine, loader, tbl, kept)
+        else:
+            # A view, not a copy: the loader reads it once (empty table) or a few times.
+            engine.execute(
+                f"CREATE OR REPLACE TEMP VIEW {STAGE} AS SELECT "
+                + ", ".join(q(c) for c in tbl.column_names)
+                + f", {row_hash_sql(tbl)} AS {q(ROW_HASH)} FROM {PARSED} WHERE _field IS NULL"
+            )
         accepted = rows_read - rejected
         import_id = uuid.uuid4().hex[:12]
         record: dict[str, Any] = {
-            "import_id": import_id, "table_name": tbl.name, "file": str(file),
+            "import_id": import_id, "table_name": tbl.name, "file": _origin or str(file),
             "file_hash": file_hash, "started_at": started, "rows_read": rows_read,
             "accepted": accepted, "rejected": rejected,
             "quarantine_file": str(quarantine_file) if quarantine_file else None,
@@ -148,12 +214,102 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
         if engine is not warehouse.raw:
             engine.close()
     return ImportResult(
-        import_id=import_id, table=tbl.name, file=str(file), file_hash=file_hash,
-        rows_read=rows_read, accepted=accepted, inserted=counts.inserted,
+        import_id=import_id, table=tbl.name, file=_origin or str(file), file_hash=file_hash,
+        rows_read=rows_read, accepted=accepted, collapsed=collapsed, inserted=counts.inserted,
         updated=counts.updated, unchanged=counts.unchanged, rejected=rejected,
-        rejected_by_reason=by_reason, quarantine_file=str(quarantine_file) if quarantine_file
+        readings=[r.describe() for r in readings.values() if r.choice != "plain"],
+        rejected_by_reason=by_reason, reason_examples=examples, quarantine_file=str(quarantine_file) if quarantine_file
         else None, ignored_columns=ignored, seconds=round(time.monotonic() - t0, 3),
     )
+
+
+def _collapse_columns(source: Source, tbl: Table, collapse: str | None, order_by: str | None,
+                      state_column: str | None) -> str:
+    """Extra PARSED columns for --collapse: _order (the order column as a timestamp when it
+    is one, else as text) and _state."""
+    if not collapse:
+        if order_by or state_column:
+            raise InputFileError(source.file, "--order-by and --state-column need --collapse "
+                                              "last or first")
+        return ""
+    if collapse not in ("last", "first"):
+        raise InputFileError(source.file, f"--collapse {collapse}: use last or first")
+    if state_column and tbl.name != "tickets":
+        raise InputFileError(source.file, "--state-column derives reopened_count: tickets only")
+    names = {c.name.strip().lstrip("\ufeff"): i for i, c in enumerate(source.columns)}
+    lowered = {n.lower(): i for n, i in names.items()}
+    parts = []
+    for option, column, alias in (("--order-by", order_by, "_order"),
+                                  ("--state-column", state_column, "_state")):
+        if column is None:
+            if alias == "_order":
+                raise InputFileError(source.file, "--collapse needs --order-by COLUMN (e.g. "
+                                                  "the updated-at column of the event log)")
+            parts.append("CAST(NULL AS VARCHAR) AS _state")
+            continue
+        i = names.get(column, lowered.get(column.lower()))
+        if i is None:
+            raise BadMapping(f"{column}", f"'{column}' ({option}) is not a column of "
+                                          f"{source.file.name}", list(names))
+        raw = f'"c{i}"'
+        if alias == "_order":
+            parts.append(f"coalesce(strftime(TRY_CAST({raw} AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%f'),"
+                         f" {raw}) AS _order")
+        else:
+            parts.append(f"lower(trim({raw})) AS _state")
+    return ", " + ", ".join(parts)
+
+
+def _collapse(engine: duckdb.DuckDBPyConnection, tbl: Table, keep: str, reopens: bool,
+              closed_states: list[str]) -> int:
+    """Keep one valid row per key (the last or first by _order, then file order); the
+    others are folded into it. Returns how many rows were folded."""
+    keys = ", ".join(q(k) for k in tbl.key)
+    direction = "DESC" if keep == "last" else "ASC"
+    closed = ", ".join(_lit(s.lower()) for s in closed_states) or "NULL"
+    engine.execute(
+        f"CREATE OR REPLACE TEMP TABLE _gf_collapse AS SELECT _row, "
+        f"row_number() OVER (PARTITION BY {keys} ORDER BY _order {direction} NULLS FIRST, "
+        f"_row {direction}) AS rn, "
+        f"count(*) FILTER (WHERE prev IN ({closed}) AND _state NOT IN ({closed})) "
+        f"OVER (PARTITION BY {keys}) AS reopens "
+        f"FROM (SELECT _row, {keys}, _order, _state, lag(_state) OVER (PARTITION BY {keys} "
+        f"ORDER BY _order, _row) AS prev FROM {PARSED} WHERE _field IS NULL)")
+    if reopens:
+        engine.execute(f"UPDATE {PARSED} SET reopened_count = c.reopens FROM _gf_collapse c "
+                       f"WHERE {PARSED}._row = c._row AND c.rn = 1")
+    folded = _scalar(engine, "SELECT count(*) FROM _gf_collapse WHERE rn > 1")
+    engine.execute(f"DELETE FROM {PARSED} WHERE _row IN (SELECT _row FROM _gf_collapse "
+                   "WHERE rn > 1)")
+    engine.execute("DROP TABLE _gf_collapse")
+    return folded
+
+
+def _kept_columns(tbl: Table, present: Mapping[str, object]) -> list[str]:
+    """Optional columns the file does not have: their stored values are kept."""
+    derived = set(derived_key_sql(tbl))
+    return [c.name for c in tbl.columns
+            if c.name not in present and c.name not in tbl.key and c.name not in derived]
+
+
+def _stage_keeping(engine: duckdb.DuckDBPyConnection, loader: Loader, tbl: Table,
+                   kept: list[str]) -> None:
+    """STAGE with the stored values of ``kept`` columns for keys already in the table.
+
+    Materialised: the loader deletes changed rows before inserting, and a view joining
+    the table would then see them gone."""
+    existing = loader.existing_rows(tbl, kept)
+    match = " AND ".join(f"e.{q(k)} IS NOT DISTINCT FROM p.{q(k)}" for k in tbl.key)
+    types = {c.name: c.sql_type for c in tbl.columns}
+    # coalesce: the currency column may be absent yet set by the amounts' own symbols
+    cols = ", ".join(f"coalesce(p.{q(c)}, CAST(e.{q(c)} AS {types[c]})) AS {q(c)}" if c in kept
+                     else f"p.{q(c)}"
+                     for c in tbl.column_names)
+    engine.execute(
+        f"CREATE OR REPLACE TEMP TABLE {MERGED} AS SELECT *, {row_hash_sql(tbl)} AS "
+        f"{q(ROW_HASH)} FROM (SELECT {cols} FROM {PARSED} p LEFT JOIN {existing} e "
+        f"ON {match} WHERE p._field IS NULL)")
+    engine.execute(f"CREATE OR REPLACE TEMP VIEW {STAGE} AS SELECT * FROM {MERGED}")
 
 
 def _scalar(engine: duckdb.DuckDBPyConnection, sql: str) -> int:
@@ -182,17 +338,22 @@ def _lit(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _reasons(engine: duckdb.DuckDBPyConnection,
-             reader_rejects: list[tuple[Any, ...]]) -> dict[str, int]:
-    counts = {
-        f"{field}: {problem}": int(n)
-        for field, problem, n in engine.execute(
-            f"SELECT _field, _problem, count(*) FROM {PARSED} WHERE _field IS NOT NULL "
-            "GROUP BY ALL ORDER BY 3 DESC, 1, 2").fetchall()
-    }
+def _reasons(engine: duckdb.DuckDBPyConnection, reader_rejects: list[tuple[Any, ...]]
+             ) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """Rows per "field: problem" (a row with two problems counts under both), most common
+    first, and up to three example values of each."""
+    found = engine.execute(
+        f"SELECT f, p, count(*) AS n, list(DISTINCT v) FILTER (WHERE v <> '')[1:3] FROM ("
+        f"  SELECT i.f AS f, i.p AS p, i.v AS v FROM (SELECT unnest(_issues) AS i FROM {PARSED}"
+        f"    WHERE _issues IS NOT NULL AND len(_issues) > 0)"
+        f"  UNION ALL SELECT _field, _problem, NULL FROM {PARSED}"
+        f"    WHERE _field IS NOT NULL AND (_issues IS NULL OR len(_issues) = 0)"
+        f") GROUP BY ALL ORDER BY n DESC, f, p").fetchall()
+    counts = {f"{field}: {problem}": int(n) for field, problem, n, _ex in found}
+    examples = {f"{field}: {problem}": list(ex or []) for field, problem, _n, ex in found}
     for _row, _col, _msg, _raw in reader_rejects:
         counts["(line): unreadable"] = counts.get("(line): unreadable", 0) + 1
-    return counts
+    return counts, examples
 
 
 def _first_problem(engine: duckdb.DuckDBPyConnection,
@@ -216,12 +377,15 @@ def _read_bad_rows(engine: duckdb.DuckDBPyConnection, source: Source,
 
 def _explain_bad_rows(engine: duckdb.DuckDBPyConnection, source: Source, tbl: Table,
                       present: dict[str, tuple[str, bool]], config: Config,
-                      reader_rejects: list[tuple[Any, ...]]) -> None:
+                      reader_rejects: list[tuple[Any, ...]],
+                      readings: Mapping[str, Reading]) -> None:
     """Fill _problem and _reason, in words, for the rows the parse marked bad."""
     _read_bad_rows(engine, source, reader_rejects)
+    issues = issues_sql(tbl, present, config, readings)
     engine.execute(
-        f"UPDATE {PARSED} SET _field = r._field, _problem = r._problem, _reason = r._reason "
-        f"FROM (SELECT _row, {reasons_select(tbl, present, config)} FROM {RAW}) r "
+        f"UPDATE {PARSED} SET _field = r._field, _problem = r._problem, _reason = r._reason, "
+        f"_issues = r._issues FROM (SELECT _row, {issue_columns('_i')} FROM "
+        f"(SELECT _row, {issues} AS _i FROM {RAW})) r "
         f"WHERE {PARSED}._row = r._row AND {PARSED}._field IS NOT NULL"
     )
 
@@ -253,15 +417,66 @@ def _write_quarantine(engine: duckdb.DuckDBPyConnection, source: Source, tbl: Ta
 
 def _cleanup(engine: duckdb.DuckDBPyConnection) -> None:
     engine.execute(f"DROP VIEW IF EXISTS {STAGE}")
-    for name in (RAW, PARSED, "_gf_quarantine"):
+    for name in (MERGED, RAW, PARSED, "_gf_quarantine"):
         engine.execute(f"DROP TABLE IF EXISTS {name}")
     engine.execute("DROP VIEW IF EXISTS _gf_file")
+    with contextlib.suppress(duckdb.Error):
+        engine.unregister("_gf_sheet")
+
+
+def unzip_member(archive: Path, table: str, into: Path) -> Path:
+    """Extract the file to import from ``archive``: its only member, or the one named after
+    ``table`` (tickets.csv, tickets.jsonl, …)."""
+    try:
+        with zipfile.ZipFile(archive) as z:
+            members = [m for m in z.infolist() if not m.is_dir()
+                       and not m.filename.startswith("__MACOSX/")]
+            usable = [m for m in members if _importable(Path(m.filename))]
+            named = [m for m in usable
+                     if Path(m.filename).name.lower().split(".", 1)[0] == table]
+            pick = named if len(usable) > 1 else usable
+            if len(pick) != 1:
+                listed = ", ".join(m.filename for m in usable) or "no importable file"
+                raise InputFileError(archive, f"holds {listed}; for table {table} it needs one "
+                                              f"file, or one named {table}.csv (or .jsonl, …)")
+            member = pick[0]
+            target = into / Path(member.filename).name
+            with z.open(member) as src, target.open("wb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)  # CRC checked at the end: a cut file fails
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise InputFileError(archive, f"is not a complete zip file ({exc}); nothing was "
+                                      "imported") from None
+    return target
+
+
+def _importable(path: Path) -> bool:
+    try:
+        return file_kind(path) != "zip"
+    except InputFileError:
+        return False
 
 
 def import_directory(warehouse: Warehouse, config: Config, directory: Path, *,
                      strict: bool | None = None, quarantine_dir: Path,
                      progress: Progress = NO_PROGRESS) -> list[ImportResult]:
-    """Import every file named after a table (tickets.csv, tickets.parquet, …), parents first."""
+    """Import every file named after a table (tickets.csv, tickets.parquet, …), parents first.
+
+    ``directory`` may also be a .zip holding such files."""
+    if directory.is_file() and directory.name.lower().endswith(".zip"):
+        with tempfile.TemporaryDirectory(prefix="goodfit-zip-") as tmp:
+            try:
+                with zipfile.ZipFile(directory) as z:
+                    for m in z.infolist():
+                        name = Path(m.filename).name
+                        if m.is_dir() or m.filename.startswith("__MACOSX/") or not name:
+                            continue
+                        with z.open(m) as src, (Path(tmp) / name).open("wb") as dst:
+                            shutil.copyfileobj(src, dst, 1 << 20)
+            except (zipfile.BadZipFile, EOFError, OSError) as exc:
+                raise InputFileError(directory, f"is not a complete zip file ({exc}); nothing "
+                                                "was imported") from None
+            return import_directory(warehouse, config, Path(tmp), strict=strict,
+                                    quarantine_dir=quarantine_dir, progress=progress)
     if not directory.is_dir():
         raise InputFileError(directory, "no such folder")
     found: dict[str, Path] = {}
@@ -280,7 +495,8 @@ def import_directory(warehouse: Warehouse, config: Config, directory: Path, *,
             found[stem] = path
     if not found:
         raise InputFileError(directory, "no file named after a goodfit table "
-                                        f"({', '.join(IMPORT_ORDER)}) with .csv or .parquet")
+                                        f"({', '.join(IMPORT_ORDER)}) with "
+                                        f"{', '.join(SUFFIXES)}")
     return [import_file(warehouse, config, name, found[name], strict=strict,
                         quarantine_dir=quarantine_dir, progress=progress)
             for name in IMPORT_ORDER if name in found]

@@ -60,6 +60,10 @@ def _orphan_update(parsed: str, col: str, parent: str, parents_sql: str) -> str:
 class Loader(Protocol):
     def mark_orphans(self, parsed: str, tbl: Table) -> None: ...
 
+    def existing_rows(self, tbl: Table, columns: list[str]) -> str:
+        """A relation in the engine with the key and ``columns`` of the rows stored now."""
+        ...
+
     def upsert(self, stage: str, tbl: Table, record: dict[str, Any]) -> UpsertCounts: ...
 
 
@@ -73,6 +77,9 @@ class DuckDBLoader:
         for col, parent, pcol in tbl.references:
             self.con.execute(_orphan_update(parsed, col, parent,
                                             f"SELECT {q(pcol)} FROM main.{q(parent)}"))
+
+    def existing_rows(self, tbl: Table, columns: list[str]) -> str:
+        return f"main.{q(tbl.name)}"
 
     def upsert(self, stage: str, tbl: Table, record: dict[str, Any]) -> UpsertCounts:
         con = self.con
@@ -116,6 +123,17 @@ class PostgresLoader:
             self.engine.execute(_orphan_update(parsed, col, parent,
                                                "SELECT k FROM _gf_parent_keys"))
             self.engine.unregister("_gf_parent_keys")
+
+    def existing_rows(self, tbl: Table, columns: list[str]) -> str:
+        names = list(dict.fromkeys([*tbl.key, *columns]))
+        with self.pg.cursor() as cur:
+            cur.execute(f"SELECT {', '.join(q(c) for c in names)} FROM {q(tbl.name)}")
+            rows = cur.fetchall()
+        self.pg.commit()
+        data = {n: [r[i] for r in rows] for i, n in enumerate(names)}
+        self.engine.register("_gf_existing", pa.table(data) if rows else
+                             pa.table({n: pa.array([], pa.string()) for n in names}))
+        return "_gf_existing"
 
     def upsert(self, stage: str, tbl: Table, record: dict[str, Any]) -> UpsertCounts:
         cols = [*tbl.column_names, ROW_HASH]

@@ -20,15 +20,36 @@ class ImportResult:
     file: str
     file_hash: str
     rows_read: int
-    accepted: int
+    accepted: int  # rows_read - rejected: stored, or folded into their key's kept row
     inserted: int
     updated: int
     unchanged: int
     rejected: int
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
+    # Up to three values seen for each reason of rejected_by_reason.
+    reason_examples: dict[str, list[str]] = field(default_factory=dict)
     quarantine_file: str | None = None
     ignored_columns: list[str] = field(default_factory=list)
+    # Event-log rows folded into the kept row of their key (--collapse); part of accepted.
+    collapsed: int = 0
+    # How number and date columns were read: "amount: decimal comma (from the values)".
+    readings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def top_reasons(self, n: int = 5) -> list[str]:
+        """"field: problem (count, e.g. 'v1', 'v2')", most common first."""
+        out = []
+        for reason, count in list(self.rejected_by_reason.items())[:n]:
+            ex = self.reason_examples.get(reason) or []
+            shown = f", e.g. {', '.join(repr(v) for v in ex)}" if ex else ""
+            out.append(f"{reason} ({count:,}{shown})")
+        return out
+
+    def too_many_rejected(self, share: float) -> bool:
+        """Every row, or more than ``share`` of them, quarantined ([import] max_rejected_share)."""
+        if not self.rows_read or not self.rejected:
+            return False
+        return self.rejected == self.rows_read or self.rejected / self.rows_read > share

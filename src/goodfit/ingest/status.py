@@ -57,5 +57,6 @@ def _data_rows(path: Path) -> int:
     """Rows in a quarantine CSV (a quoted field may span lines, so use the csv reader)."""
     import csv
 
+    csv.field_size_limit(1 << 30)  # a quarantined row keeps its fields whole, however long
     with path.open(newline="", encoding="utf-8", errors="replace") as f:
         return max(sum(1 for _ in csv.reader(f)) - 1, 0)

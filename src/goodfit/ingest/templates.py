@@ -53,8 +53,10 @@ def data_model_markdown() -> str:
         "are exact; naive values are read in `[project] timezone`. Accepted formats: ISO 8601 "
         "and `[import] timestamp_formats`.",
         "- Money is exact (DECIMAL(18,4)). Accepted notations: `1234.50`, `$1,234.50`, "
-        "`(12.00)` (negative), `EUR 5`; with `[import] decimal_comma = true`, `1.234,50`. "
-        "The `currency` column (ISO 4217) is per row; empty means the project currency. "
+        "`1.234,50`, `19,90 €`, `(12.00)` (negative), `EUR 5`; the decimal separator is read "
+        "from each column's values or set with `[import] decimal_comma` (see importing.md). "
+        "The `currency` column (ISO 4217) is per row; a symbol or code in the amount sets it; "
+        "empty means the project currency. "
         "Amounts are converted with `[costs] currency_rates` when metrics are computed.",
         "- Ids are text. Enum values are case-insensitive; spaces and hyphens read as `_`.",
         "- Booleans: true/false, yes/no, 1/0.",

@@ -9,6 +9,7 @@ from goodfit.errors import InvalidChoice, MissingCurrencyRate
 from goodfit.metrics.breakdown import CustomerBreakdown
 from goodfit.metrics.common import missing_rates
 from goodfit.metrics.concentration import LOADS, Concentration, concentration
+from goodfit.metrics.coverage import DataCoverage, data_coverage
 from goodfit.metrics.scorecard import scorecard
 from goodfit.window import Window, window_rows
 
@@ -33,6 +34,12 @@ class Metrics:
     def window(self, as_of: When = None, since: When = None, until: When = None, *,
                window: Window | None = None) -> Window:
         return self._ws.window(as_of, since, until, window=window)
+
+    def coverage(self, as_of: When = None, since: When = None, until: When = None, *,
+                 window: Window | None = None) -> DataCoverage:
+        """What the data supports per capability (logged vs estimated support minutes, …)."""
+        return data_coverage(self._ws.tables(), self._ws.config,
+                             self._ws.window(as_of, since, until, window=window))
 
     def window_rows(self, window: Window) -> dict[str, int]:
         """How many rows of each dated table fall inside the window (every output says so)."""
