@@ -134,6 +134,10 @@ def test_ratios_are_null_without_revenue(card):  # type: ignore[no-untyped-def]
     assert card["calm"]["support_cost_per_dollar"] == 0.0
     assert card["drain"]["margin"] is None
     assert card["drain"]["support_cost_per_dollar"] is None
+    # the other ratio is every part of the cost: acme 215.34 to serve on 130.00 of revenue
+    assert card["acme"]["cost_per_dollar"] == pytest.approx(215.34 / 130)
+    assert card["calm"]["cost_per_dollar"] == 0.0
+    assert card["drain"]["cost_per_dollar"] is None
 
 
 def test_tenure_and_months_in_window(card):  # type: ignore[no-untyped-def]

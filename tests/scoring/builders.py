@@ -36,7 +36,8 @@ SCORECARD_TYPES = {
     "custom_work_cost": pa.decimal128(18, 4), "payment_friction_cost": pa.decimal128(18, 4),
     "usage_cost": pa.decimal128(18, 4), "direct_cost": pa.decimal128(18, 4),
     "cost_to_serve": pa.decimal128(18, 4), "profit": pa.decimal128(18, 4),
-    "margin": pa.float64(), "support_cost_per_dollar": pa.float64(), "tickets": pa.int64(),
+    "margin": pa.float64(), "support_cost_per_dollar": pa.float64(),
+    "cost_per_dollar": pa.float64(), "tickets": pa.int64(),
     "tickets_per_month": pa.float64(), "ticket_share": pa.float64(),
     "minutes_share": pa.float64(), "cost_share": pa.float64(), "revenue_share": pa.float64(),
 }
@@ -98,6 +99,7 @@ class Provider:
             "usage_cost": usage_cost, "direct_cost": direct_cost, "cost_to_serve": cost,
             "profit": profit, "margin": profit / revenue if revenue else None,
             "support_cost_per_dollar": support_cost / revenue if revenue else None,
+            "cost_per_dollar": cost / revenue if revenue else None,
             "tickets": tickets, "tickets_per_month": tickets / months_in_window,
             "ticket_share": 0.0, "minutes_share": 0.0, "cost_share": 0.0, "revenue_share": 0.0,
         })
@@ -248,6 +250,7 @@ def derive_cards(p: Provider, rate: float = 60.0, until: datetime = UNTIL) -> Pr
                  payment_friction_cost=friction, cost_to_serve=cost, profit=rev - cost,
                  margin=(rev - cost) / rev if rev else None,
                  support_cost_per_dollar=support / rev if rev else None,
+                 cost_per_dollar=cost / rev if rev else None,
                  tenure_months=(until - c["signup_at"]).days / 30.4, months_in_window=months,
                  tickets_per_month=len(tickets) / months)
     return p

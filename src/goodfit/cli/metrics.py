@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # ibis and pyarrow load when a command needs them, not at sta
 
 class Sort(StrEnum):
     profit = "profit"
+    support_cost_per_dollar = "support_cost_per_dollar"
     cost_per_dollar = "cost_per_dollar"
     tickets = "tickets"
     minutes = "minutes"
@@ -49,9 +50,11 @@ def sort_scorecard(card: ibis.Table, sort: Sort) -> ibis.Table:
 
     if sort is Sort.profit:
         return card.order_by([card.profit, card.customer_id])
-    if sort is Sort.cost_per_dollar:
-        no_revenue = ibis.ifelse(card.support_cost > 0, 1e300, 0.0)
-        key = card.support_cost_per_dollar.coalesce(no_revenue)
+    if sort in (Sort.support_cost_per_dollar, Sort.cost_per_dollar):
+        # support cost per dollar, or total cost to serve per dollar: two named ratios
+        cost = card.support_cost if sort is Sort.support_cost_per_dollar else card.cost_to_serve
+        no_revenue = ibis.ifelse(cost > 0, 1e300, 0.0)
+        key = card[sort.value].coalesce(no_revenue)
         return card.order_by([ibis.desc(key), card.customer_id])
     column = "tickets" if sort is Sort.tickets else "support_minutes"
     return card.order_by([ibis.desc(card[column]), card.customer_id])
@@ -63,7 +66,8 @@ def spreadsheet_csv(data: pa.Table) -> str:
 
 def _fmt(value: Any, column: str) -> str:
     if value is None:
-        return "no revenue" if column in ("margin", "support_cost_per_dollar") else ""
+        return "no revenue" if column in ("margin", "support_cost_per_dollar",
+                                          "cost_per_dollar") else ""
     if column.endswith("_share") or column == "margin":
         return f"{value:.1%}"
     if isinstance(value, float):

@@ -2,9 +2,10 @@
 
 cost_to_serve = support_cost + order_handling_cost + custom_work_cost
                 + payment_friction_cost + usage_cost + direct_cost
-profit = revenue − cost_to_serve; margin = profit / revenue and
-support_cost_per_dollar = support_cost / revenue are NULL when revenue ≤ 0 (there is no
-dollar to divide by; the CLI shows "no revenue"). Shares are of the window's totals over
+profit = revenue − cost_to_serve; margin = profit / revenue, the two ratios per dollar —
+support_cost_per_dollar = support_cost / revenue and cost_per_dollar = cost_to_serve /
+revenue — are NULL when revenue ≤ 0 (there is no dollar to divide by; the CLI shows "no
+revenue"). Shares are of the window's totals over
 all customers (0 when the total is 0). See docs/cost-model.md.
 """
 
@@ -31,8 +32,8 @@ COST_PARTS = ("support_cost", "order_handling_cost", "custom_work_cost",
 COLUMNS = ("customer_id", "name", "plan", "signup_at", "tenure_months", "months_in_window",
            *MONEY_COLUMNS[:1], "support_minutes", "minutes_estimated", "untimed_tickets",
            *COST_PARTS,
-           "cost_to_serve", "profit", "margin", "support_cost_per_dollar", "tickets",
-           "tickets_per_month", "ticket_share", "minutes_share", "cost_share", "revenue_share")
+           "cost_to_serve", "profit", "margin", "support_cost_per_dollar", "cost_per_dollar",
+           "tickets", "tickets_per_month", "ticket_share", "minutes_share", "cost_share", "revenue_share")
 
 
 def tenure_months(signup: ir.TimestampValue, window: Window) -> ir.IntegerValue:
@@ -104,6 +105,7 @@ def scorecard(tables: TABLES, config: Config, window: Window) -> ir.Table:
         cost_to_serve=cost, profit=profit,
         margin=_ratio(profit, revenue),
         support_cost_per_dollar=_ratio(filled["support_cost"], revenue),
+        cost_per_dollar=_ratio(cost, revenue),
         tickets=tickets,
         tickets_per_month=(tickets.cast("float64")
                            / ibis.greatest(j.months_in_window, 1.0)).round(4),

@@ -137,8 +137,10 @@ def build_report(scorecard: pd.DataFrame, result: ScoreResult, risk: RiskReport,
                      "minutes_estimated": bool(r.get("minutes_estimated")),
                      "tickets": int(money(r.get("tickets"))),
                      "tenure_months": money(r.get("tenure_months")),
-                     "cost_per_dollar": (money(r.get("cost_to_serve")) / revenue
-                                         if revenue else None)},
+                     # the scorecard's one ratio (NULL without revenue)
+                     "cost_per_dollar": (None if r.get("cost_per_dollar") is None
+                                         or pd.isna(r.get("cost_per_dollar"))
+                                         else float(r["cost_per_dollar"]))},
             costs={c: money(r.get(c)) for c in COST_PARTS},
             flags=by_customer.get(cid, [])))
     top = sorted([v for v in views if v.figures["cost_per_dollar"] is not None],
