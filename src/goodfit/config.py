@@ -585,6 +585,19 @@ class SegmentSettings(Section):
     # its revenue or more.
     reprice_min_load_share: float = 0.15
 
+    @field_validator("part_ways_flags", "educate_flags", "reprice_flags")
+    @classmethod
+    def _flags_exist(cls, value: list[str]) -> list[str]:
+        """Every flag named is one goodfit has ([flags.<code>]: each registered flag rule
+        has its settings there)."""
+        known = list(FlagSettings.model_fields)
+        for code in value:
+            if code not in known:
+                hint = close_matches(code, known)
+                raise ValueError(f"no flag '{code}'"
+                                 + (f" (did you mean '{hint[0]}'?)" if hint else "")
+                                 + f"; flags: {', '.join(known)}")
+        return value
 
 class RiskSettings(Section):
     """Early-life risk: will a new customer become a trouble account?"""

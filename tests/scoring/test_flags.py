@@ -359,3 +359,24 @@ def test_one_custom_setup_ordered_by_email_is_enough_for_manual_orders() -> None
     p.order("b", D, "email")  # one plain e-mailed order: not enough
     got = flags_of(p, "manual_orders")
     assert set(got) == {"a"} and ids(got["a"], "order") == [oa]
+
+
+def test_every_flag_rule_is_registered_where_it_is_defined_with_its_settings() -> None:
+    from goodfit.config import FlagSettings
+    from goodfit.scoring.flag_registry import rules
+
+    codes = [r.code for r in rules()]
+    assert codes == ["priority_misuse", "impatience", "hand_holding", "abusive_language",
+                     "infra_burden", "payment_trouble", "manual_orders", "custom_requests",
+                     "unprofitable", "low_margin", "idle", "heavy_load"]
+    assert sorted(codes) == sorted(FlagSettings.model_fields)
+
+
+def test_a_flag_typo_in_goodfit_toml_is_an_error_with_a_suggestion(tmp_path) -> None:
+    from goodfit.config import load_config
+    from goodfit.errors import ConfigError
+
+    cfg = tmp_path / "goodfit.toml"
+    cfg.write_text('[segments]\npart_ways_flags = ["abusive_langauge"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="did you mean 'abusive_language'"):
+        load_config(cfg)

@@ -20,6 +20,7 @@ from goodfit.config import (
     UnprofitableFlag,
 )
 from goodfit.scoring.evidence import EvidenceRef, Flag, Severity
+from goodfit.scoring.flag_registry import flag_rule, register
 from goodfit.scoring.inputs import ScoringInputs, frame, money
 
 
@@ -96,6 +97,7 @@ def payment_trouble(inp: ScoringInputs, cfg: PaymentTroubleFlag,
     return out
 
 
+@flag_rule("manual_orders", order=6)
 def manual_orders(inp: ScoringInputs, cfg: ManualOrdersFlag) -> list[Flag]:
     o = inp.orders()
     df = frame(o.select("order_id", "customer_id", "placed_at", "channel", "custom",
@@ -115,6 +117,7 @@ def manual_orders(inp: ScoringInputs, cfg: ManualOrdersFlag) -> list[Flag]:
     return out
 
 
+@flag_rule("custom_requests", order=7)
 def custom_requests(inp: ScoringInputs, cfg: CustomRequestsFlag) -> list[Flag]:
     o = inp.in_window("orders", "placed_at")
     df = frame(o.filter(o.custom.fill_null(False)).select(
@@ -176,6 +179,7 @@ def cost_evidence(inp: ScoringInputs, customer_ids: list[str],
     return refs
 
 
+@flag_rule("unprofitable", order=8)
 def unprofitable(inp: ScoringInputs, cfg: UnprofitableFlag) -> list[Flag]:
     card = frame(inp.scorecard.select("customer_id", "revenue", "cost_to_serve", "profit"))
     card["profit"] = card["profit"].map(money)
@@ -222,6 +226,7 @@ def low_margin(inp: ScoringInputs, cfg: LowMarginFlag, monthly: pd.DataFrame) ->
     return out
 
 
+@flag_rule("idle", order=10)
 def idle(inp: ScoringInputs, cfg: IdleFlag) -> list[Flag]:
     """Pays, but no tickets, no orders after sign-up and (almost) no usage."""
     card = frame(inp.scorecard.select("customer_id", "plan", "signup_at", "revenue", "tickets"))
@@ -284,6 +289,7 @@ def idle(inp: ScoringInputs, cfg: IdleFlag) -> list[Flag]:
     return out
 
 
+@flag_rule("infra_burden", order=4)
 def infra_burden(inp: ScoringInputs, cfg: InfraBurdenFlag) -> list[Flag]:
     """Usage per dollar of revenue against plan peers: robust z-score and percentile."""
     u = inp.in_window("usage", "period_start")
@@ -361,3 +367,10 @@ def infra_burden(inp: ScoringInputs, cfg: InfraBurdenFlag) -> list[Flag]:
 
 def default_ticket_minutes(costs: CostSettings) -> float:
     return float(costs.reply_minutes.get("default", 10.0))
+
+
+# Rules that need more than their own settings register with an adapter.
+register("payment_trouble", 5, lambda inp, ctx: payment_trouble(
+    inp, ctx.config.flags.payment_trouble, default_ticket_minutes(ctx.config.costs)))
+register("low_margin", 9, lambda inp, ctx: low_margin(inp, ctx.config.flags.low_margin,
+                                                      ctx.monthly))

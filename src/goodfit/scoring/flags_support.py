@@ -18,6 +18,7 @@ from goodfit.config import (
 )
 from goodfit.metrics.concentration import LOAD_WORDS, ranked, top_set
 from goodfit.scoring.evidence import EvidenceRef, Flag, Severity
+from goodfit.scoring.flag_registry import flag_rule
 from goodfit.scoring.inputs import ScoringInputs, frame
 
 
@@ -56,6 +57,7 @@ def after_payment(inp: ScoringInputs, tickets: pd.DataFrame,
     return near.dropna(subset=["ref_id"])
 
 
+@flag_rule("priority_misuse", order=0)
 def priority_misuse(inp: ScoringInputs, cfg: PriorityMisuseFlag) -> list[Flag]:
     """High/urgent tickets that were questions (resolved as documentation or information),
     from a customer who marks most tickets high/urgent; or such a question opened minutes
@@ -96,6 +98,7 @@ def priority_misuse(inp: ScoringInputs, cfg: PriorityMisuseFlag) -> list[Flag]:
             for cid in sorted(refs)]
 
 
+@flag_rule("impatience", order=1)
 def impatience(inp: ScoringInputs, cfg: ImpatienceFlag) -> list[Flag]:
     """Two kinds of event: a high/urgent ticket soon after paying or ordering, and a
     customer follow-up minutes after their own previous message with no reply between."""
@@ -165,6 +168,7 @@ def answerable_share(answerable: ibis.Table) -> dict[str, float]:
     return {str(c): float(v) for c, v in zip(df["customer_id"], df["share"], strict=True)}
 
 
+@flag_rule("hand_holding", order=2)
 def hand_holding(inp: ScoringInputs, cfg: HandHoldingFlag,
                  answerable: ibis.Table | None = None) -> list[Flag]:
     a = answerable_tickets(inp, cfg) if answerable is None else answerable
@@ -187,6 +191,7 @@ def hand_holding(inp: ScoringInputs, cfg: HandHoldingFlag,
     return out
 
 
+@flag_rule("abusive_language", order=3)
 def abusive_language(inp: ScoringInputs, cfg: AbusiveLanguageFlag) -> list[Flag]:
     """Messages aimed at staff. Those in the window count 1 each; older ones are not
     forgotten but weigh 0.5 ** (days before the window / ``decay_half_life_days``), so
@@ -228,6 +233,7 @@ def abusive_language(inp: ScoringInputs, cfg: AbusiveLanguageFlag) -> list[Flag]
     return out
 
 
+@flag_rule("heavy_load", order=11)
 def heavy_load(inp: ScoringInputs, cfg: HeavyLoadFlag) -> list[Flag]:
     """The smallest set of customers carrying ``share`` of the load (ties broken by id):
     the top set of goodfit.metrics.concentration, in its vocabulary (tickets, minutes,
