@@ -50,6 +50,12 @@ def writer(out: IO[str], lineterminator: str = "\n") -> SafeWriter:
     return SafeWriter(out, lineterminator)
 
 
+def write_verbatim(out: IO[str], rows: Iterable[Sequence[str]]) -> None:
+    """Rows exactly as read, for quarantine files only: their purpose is to be fixed and
+    re-imported, so cells keep their original text (docs/architecture.md says so)."""
+    csv.writer(out).writerows(rows)
+
+
 def write_rows(out: IO[str], header: Sequence[str] | None,
                rows: Iterable[Iterable[Any]]) -> None:
     """Write a header and rows, every text cell neutralised."""

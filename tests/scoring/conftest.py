@@ -55,6 +55,7 @@ def make_project(tmp_path: Path) -> Iterator[Callable[[Provider], BuilderProject
         Project.init(root).close()
         project = BuilderProject.open(root)
         assert isinstance(project, BuilderProject)
+        project.warehouse.become_writer()  # the builder writes through the raw connection
         p.warehouse(project.warehouse.con)
         made.append(project)
         return project

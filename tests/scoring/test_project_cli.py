@@ -73,6 +73,7 @@ def test_cli_score_explain_snapshots_diff_report(make_project, monkeypatch, tmp_
     p.tone_row("m-y", spans=[("insult", 0, 6, "idiots")])
     for name in TABLES:  # the provider's data changed: reload it whole
         project.warehouse.execute(f'DELETE FROM "{name}"')
+    project.warehouse.become_writer()  # the builder writes through the raw connection
     p.warehouse(project.warehouse.con)
     r = runner.invoke(app, ["score", "--snapshot"])
     assert r.exit_code == 0, r.output

@@ -35,6 +35,7 @@ def build_project(root: Path, *, xss: bool = True) -> Project:
     p.card[1]["name"] = formula
     Project.init(root).close()
     project = BuilderProject.open(root)
+    project.warehouse.become_writer()  # the builder writes through the raw connection
     p.warehouse(project.warehouse.con)
     project.scoring.score(label="web tests")
     owner = "olive"

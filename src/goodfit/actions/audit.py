@@ -128,14 +128,19 @@ def append(db: StateDB | Session, kind: str, *, actor: str | None = None,
     if isinstance(db, Session):
         return append_in(db, kind, actor=actor, customer_id=customer_id, case_id=case_id,
                          data=data)
-    for attempt in range(20):
+    import random
+    import time
+
+    for attempt in range(50):
         try:
             with db.session() as session:
                 return append_in(session, kind, actor=actor, customer_id=customer_id,
                                  case_id=case_id, data=data)
         except (IntegrityError, OperationalError):  # lost the race for the next seq
-            if attempt == 19:
+            if attempt == 49:
                 raise
+            # back off with jitter, so racing writers stop colliding on a busy machine
+            time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
     raise AssertionError("unreachable")
 
 

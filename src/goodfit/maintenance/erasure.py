@@ -28,6 +28,7 @@ from sqlalchemy import delete, or_, select, text
 
 from goodfit.actions import audit
 from goodfit.actions.users import require_user
+from goodfit.csvsafe import write_verbatim
 from goodfit.errors import NotAllowed, UnknownCustomer
 from goodfit.schema import TABLES
 from goodfit.state.audit import AuditRow
@@ -241,7 +242,7 @@ def _drop_rows(path: Path, idents: set[str]) -> int:
     if dropped:
         tmp = path.with_name(path.name + ".tmp")
         with open(tmp, "w", newline="", encoding="utf-8", errors="surrogateescape") as f:
-            csv.writer(f).writerows(keep)
+            write_verbatim(f, keep)  # a quarantine file keeps its cells as they were
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

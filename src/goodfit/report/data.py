@@ -40,7 +40,7 @@ class CustomerView:
     segment: str
     score: float
     reason: str
-    components: dict[str, float]
+    components: dict[str, float | None]  # None: unknown (the data it needs is missing)
     figures: dict[str, Any]
     costs: dict[str, float]
     flags: list[dict[str, Any]] = field(default_factory=list)
@@ -129,7 +129,9 @@ def build_report(scorecard: pd.DataFrame, result: ScoreResult, risk: RiskReport,
             segment=str(s["segment"]) if s is not None else "",
             score=float(s["score"]) if s is not None else 0.0,
             reason=str(s["reason"]) if s is not None else "",
-            components={c: float(s[c]) for c in COMPONENTS} if s is not None else {},
+            # an unknown component (data it needs is missing) stays None: shown as unknown
+            components={c: (None if s[c] is None or pd.isna(s[c]) else float(s[c]))
+                        for c in COMPONENTS} if s is not None else {},
             figures={"revenue": revenue, "cost_to_serve": money(r.get("cost_to_serve")),
                      "profit": money(r.get("profit")),
                      "margin": None if pd.isna(r.get("margin")) else float(r["margin"]),
