@@ -43,3 +43,16 @@ def test_config_hash_changes_with_any_value() -> None:
     a, b = Config(), Config()
     b.costs.staff_hourly_rate = b.costs.staff_hourly_rate + 1
     assert a.hash() == Config().hash() and a.hash() != b.hash()
+
+
+def test_a_goodfit_toml_of_the_first_release_still_loads(tmp_path: Path) -> None:
+    """Keys the first release's `goodfit init` wrote, at their defaults, load; a changed
+    value names where the setting lives now."""
+    cfg = tmp_path / "goodfit.toml"
+    cfg.write_text("[segments]\nreward_min_score = 75.0\nreward_min_tenure_months = 3.0\n"
+                   "reward_max_tickets_per_month = 0.5\nreward_blocking_severity = \"low\"\n"
+                   "manual_order_fee = 15\n", encoding="utf-8")
+    load_config(cfg)
+    cfg.write_text("[segments]\nreward_min_tenure_months = 6\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"set \[rewards\] min_tenure_months instead"):
+        load_config(cfg)

@@ -560,6 +560,11 @@ class SegmentSettings(Section):
         "included_support_hours_per_month": ("[fees] included_support_hours_per_month", 1.0),
         "usage_markup": ("[fees] usage", 1.5),
         "pass_through_direct_costs": ("[fees] direct_costs (1: at cost, 0: not billed)", True),
+        # the reward segment is now the one reward rule of [rewards] (docs/rewards.md)
+        "reward_min_score": ("the [rewards] gates (docs/rewards.md)", 75.0),
+        "reward_min_tenure_months": ("[rewards] min_tenure_months", 3.0),
+        "reward_max_tickets_per_month": ("[rewards] max_tickets / max_tickets_per_1000", 0.5),
+        "reward_blocking_severity": ("the [rewards] gates (docs/rewards.md)", "low"),
     }
 
     # The reward segment is the [rewards] rule set (docs/rewards.md), one rule for both.
