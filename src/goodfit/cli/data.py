@@ -18,7 +18,6 @@ from goodfit.cli.app import (
     print_json,
     rich_progress,
 )
-from goodfit.config import check_value_map
 from goodfit.errors import GoodfitError, TooManyRejected
 from goodfit.project import Project
 from goodfit.schema import table as lookup_table
@@ -83,6 +82,8 @@ def _parse_values(table: str, pairs: list[str]) -> dict[str, dict[str, str]]:
         maps.setdefault(column.strip(), {})[theirs.strip()] = ours.strip()
     for column, values in maps.items():
         try:
+            from goodfit.config import check_value_map  # pydantic: only when used
+
             check_value_map(table, column, values, f"--value {column}:…")
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--value") from None
