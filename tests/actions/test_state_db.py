@@ -47,3 +47,19 @@ def test_concurrent_writers_keep_one_valid_chain(db: StateDB) -> None:
     assert errors == []
     result = audit.verify(db)
     assert result.ok and result.records == 60
+
+
+def test_migrations_form_one_linear_chain() -> None:
+    """Two changes that each add the next migration must be re-chained, not left as two
+    heads (upgrade would still run both, in an order nobody chose)."""
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+
+    from goodfit.state.db import MIGRATIONS
+
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    script = ScriptDirectory.from_config(cfg)
+    assert len(script.get_heads()) == 1
+    revisions = list(script.walk_revisions())
+    assert not any(isinstance(r.down_revision, tuple) for r in revisions)  # no merges
