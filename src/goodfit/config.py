@@ -54,6 +54,15 @@ class Section(BaseModel):
         return data
 
 
+def _one_of(value: str, known: list[str], what: str, plural: str) -> None:
+    """A name from a registry, or an error with the closest one suggested."""
+    if value not in known:
+        hint = close_matches(value, known)
+        raise ValueError(f"no {what} '{value}'"
+                         + (f" (did you mean '{hint[0]}'?)" if hint else "")
+                         + f"; {plural}: {', '.join(known)}")
+
+
 def _same(a: Any, b: Any) -> bool:
     """Equal as configuration values (15 == 15.0 == Decimal("15"))."""
     if isinstance(a, dict) and isinstance(b, dict):
@@ -337,12 +346,7 @@ class ConnectorSettings(Section):
     @field_validator("type")
     @classmethod
     def _type_is_registered(cls, value: str) -> str:
-        known = connector_types()
-        if value not in known:
-            hint = close_matches(value, known)
-            raise ValueError(f"no connector type '{value}'"
-                             + (f" (did you mean '{hint[0]}'?)" if hint else "")
-                             + f"; types: {', '.join(known)}")
+        _one_of(value, connector_types(), "connector type", "types")
         return value
 
 
@@ -595,14 +599,10 @@ class SegmentSettings(Section):
     def _flags_exist(cls, value: list[str]) -> list[str]:
         """Every flag named is one goodfit has ([flags.<code>]: each registered flag rule
         has its settings there)."""
-        known = list(FlagSettings.model_fields)
         for code in value:
-            if code not in known:
-                hint = close_matches(code, known)
-                raise ValueError(f"no flag '{code}'"
-                                 + (f" (did you mean '{hint[0]}'?)" if hint else "")
-                                 + f"; flags: {', '.join(known)}")
+            _one_of(code, list(FlagSettings.model_fields), "flag", "flags")
         return value
+
 
 class RiskSettings(Section):
     """Early-life risk: will a new customer become a trouble account?"""
