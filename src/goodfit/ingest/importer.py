@@ -341,9 +341,9 @@ def _lit(value: str) -> str:
 def _reasons(engine: duckdb.DuckDBPyConnection, reader_rejects: list[tuple[Any, ...]]
              ) -> tuple[dict[str, int], dict[str, list[str]]]:
     """Rows per "field: problem" (a row with two problems counts under both), most common
-    first, and up to three example values of each."""
+    first, and up to three example values of each (sorted: the same file says the same)."""
     found = engine.execute(
-        f"SELECT f, p, count(*) AS n, list(DISTINCT v) FILTER (WHERE v <> '')[1:3] FROM ("
+        f"SELECT f, p, count(*) AS n, list(DISTINCT v ORDER BY v) FILTER (WHERE v <> '')[1:3] FROM ("
         f"  SELECT i.f AS f, i.p AS p, i.v AS v FROM (SELECT unnest(_issues) AS i FROM {PARSED}"
         f"    WHERE _issues IS NOT NULL AND len(_issues) > 0)"
         f"  UNION ALL SELECT _field, _problem, NULL FROM {PARSED}"
