@@ -7,6 +7,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -99,3 +100,19 @@ def ctx(db: StateDB, tmp_path: Path, mailbox: Mailbox) -> ActionContext:
     users.add_user(db, "bob", "manager", actor="alice")
     users.add_user(db, "carol", "agent", actor="alice")
     return c
+
+
+def acme_context(project: Any, mailbox: Mailbox, today: date) -> Any:
+    """The action context of the Acme test project: mail to the test SMTP server, a fixed
+    today, and an owner (alice), a manager (bob) and an agent (carol)."""
+    from goodfit.actions import users
+
+    ctx = project.actions_context()
+    ctx.config.smtp.host, ctx.config.smtp.port = "127.0.0.1", mailbox.port
+    ctx.config.smtp.from_ = "support@acme.example"
+    ctx.env = {}
+    ctx.today = lambda: today
+    users.add_user(ctx.db, "alice", "owner")
+    users.add_user(ctx.db, "bob", "manager", actor="alice")
+    users.add_user(ctx.db, "carol", "agent", actor="alice")
+    return ctx

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from goodfit.actions import audit, cases, offboarding, outbox, users
+from goodfit.actions import audit, cases, offboarding, outbox
 from goodfit.actions.context import ActionContext
 from goodfit.errors import ActionError, GoodfitError
 from goodfit.project import Project
-from tests.actions.conftest import Mailbox
+from tests.actions.conftest import Mailbox, acme_context
 from tests.actions.provider import make_project
 
 NOTICE = date(2026, 1, 30)
@@ -34,15 +34,7 @@ def project(tmp_path: Path) -> Iterator[Project]:
 
 @pytest.fixture
 def octx(project: Project, mailbox: Mailbox) -> ActionContext:
-    ctx = project.actions_context()
-    ctx.config.smtp.host, ctx.config.smtp.port = "127.0.0.1", mailbox.port
-    ctx.config.smtp.from_ = "support@acme.example"
-    ctx.env = {}
-    ctx.today = lambda: NOTICE
-    users.add_user(ctx.db, "alice", "owner")
-    users.add_user(ctx.db, "bob", "manager", actor="alice")
-    users.add_user(ctx.db, "carol", "agent", actor="alice")
-    return ctx
+    return acme_context(project, mailbox, NOTICE)
 
 
 def _msg_ids(ctx: ActionContext, case_id: int) -> dict[int, int]:

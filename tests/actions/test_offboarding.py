@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from goodfit.actions import audit, cases, offboarding, templates, users
+from goodfit.actions import audit, cases, offboarding, templates
 from goodfit.actions.context import ActionContext
 from goodfit.config import Alternative
 from goodfit.errors import ActionError, IllegalTransition, ToneLintBlocked, UnknownCustomer
 from goodfit.project import Project
-from tests.actions.conftest import Mailbox
+from tests.actions.conftest import Mailbox, acme_context
 from tests.actions.provider import make_project
 
 NOTICE = date(2026, 1, 30)  # a Friday
@@ -40,15 +40,7 @@ def project(tmp_path: Path, state_url: str) -> Iterator[Project]:
 
 @pytest.fixture
 def octx(project: Project, mailbox: Mailbox) -> ActionContext:
-    ctx = project.actions_context()
-    ctx.config.smtp.host, ctx.config.smtp.port = "127.0.0.1", mailbox.port
-    ctx.config.smtp.from_ = "support@acme.example"
-    ctx.env = {}
-    ctx.today = lambda: NOTICE
-    users.add_user(ctx.db, "alice", "owner")
-    users.add_user(ctx.db, "bob", "manager", actor="alice")
-    users.add_user(ctx.db, "carol", "agent", actor="alice")
-    return ctx
+    return acme_context(project, mailbox, NOTICE)
 
 
 def test_effective_date_counts_calendar_or_business_days() -> None:
