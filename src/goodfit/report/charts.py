@@ -8,7 +8,8 @@ import altair as alt
 import vl_convert
 
 SEGMENT_COLOURS = {"reward": "#2e7d32", "healthy": "#607d8b", "educate": "#1565c0",
-                   "reprice": "#ef6c00", "part_ways": "#c62828"}
+                   "reprice": "#ef6c00", "part_ways": "#c62828",
+                   "not_enough_data": "#9e9e9e"}
 WIDTH = 520
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 from goodfit.metrics.concentration import LOAD_WORDS, LOADS
 from goodfit.metrics.concentration import concentration as metric_concentration
 from goodfit.report import charts
+from goodfit.scoring.coverage import FACT_WORDS, FACTS
 from goodfit.scoring.fit import COMPONENTS
 from goodfit.scoring.inputs import money
 from goodfit.scoring.risk import RiskReport
@@ -44,6 +45,10 @@ class CustomerView:
     figures: dict[str, Any]
     costs: dict[str, float]
     flags: list[dict[str, Any]] = field(default_factory=list)
+    # figures whose data is missing (no billing: revenue, profit, margin; no support time:
+    # support minutes, support cost, cost to serve): shown as "unknown", never as 0
+    unknown: frozenset[str] = frozenset()
+    missing: str = ""  # the facts this customer's verdict lacks, in words
 
 
 @dataclass
@@ -67,6 +72,23 @@ class ReportData:
     load: str = "support minutes"  # the load's words (goodfit.metrics.concentration)
     all_customers: int = 0  # customers may hold only the sections shown (see the caps)
     all_flags: int = 0
+    has_billing: bool = True  # invoices exist: revenue, profit and margin are known
+    has_minutes: bool = True  # support time is measured: minutes and support cost are known
+    missing: list[str] = field(default_factory=list)  # the project's missing facts, in words
+    top_tickets: list[CustomerView] = field(default_factory=list)  # most tickets first
+    load_note: str = ""  # why the load is counted as it is (no minutes: in tickets)
+    total_tickets: int = 0
+
+
+NO_BILLING_FIGURES = frozenset({"revenue", "profit", "margin", "cost_per_dollar"})
+NO_MINUTES_FIGURES = frozenset({"support_minutes", "support_cost", "cost_to_serve", "profit",
+                                "margin", "cost_per_dollar"})
+
+
+def report_load(load: str, has_minutes: bool) -> str:
+    """The load the report counts: the configured one, or tickets when it is minutes or
+    cost and no support time is recorded (a curve of zeros says nothing)."""
+    return "tickets" if load in ("minutes", "cost") and not has_minutes else load
 
 
 def concentration(card: pd.DataFrame, load: str) -> tuple[list[dict[str, Any]],
@@ -102,14 +124,23 @@ def build_report(scorecard: pd.DataFrame, result: ScoreResult, risk: RiskReport,
                  resolution: pd.DataFrame, topics: pd.DataFrame | None, title: str,
                  currency: str, since: datetime, until: datetime, config_hash: str,
                  generated_at: datetime, load: str = "minutes",
-                 rows: dict[tuple[str, str], str] | None = None) -> ReportData:
+                 rows: dict[tuple[str, str], str] | None = None,
+                 facts: frozenset[str] = frozenset(FACTS)) -> ReportData:
     """``rows``: descriptions of evidence rows (ticket subject, invoice amount, …) by
-    (kind, id), from goodfit.scoring.explain.describe_rows."""
+    (kind, id), from goodfit.scoring.explain.describe_rows. ``facts``: the data the project
+    holds (goodfit.scoring.coverage.project_facts); a figure whose data is missing is
+    shown as unknown, and without support time the load is counted in tickets."""
+    has_billing = "billing" in facts
+    has_minutes = "support_time" in facts
+    unknown = (NO_BILLING_FIGURES if not has_billing else frozenset()) | (
+        NO_MINUTES_FIGURES if not has_minutes else frozenset())
+    configured_load, load = load, report_load(load, has_minutes)
     card = scorecard.copy()
     card["customer_id"] = card["customer_id"].astype(str)
     scores = result.scores.set_index("customer_id")
-    card = card.sort_values(["cost_to_serve", "customer_id"], ascending=[False, True],
-                            key=lambda s: s.map(money) if s.name == "cost_to_serve" else s)
+    order = "cost_to_serve" if has_minutes else "tickets"
+    card = card.sort_values([order, "customer_id"], ascending=[False, True],
+                            key=lambda s: s.map(money) if s.name == order else s)
     anchors = {cid: f"c-{i}" for i, cid in enumerate(card["customer_id"])}
     names = {str(r["customer_id"]): str(r.get("name") or r["customer_id"])
              for r in card.to_dict("records")}
@@ -144,12 +175,19 @@ def build_report(scorecard: pd.DataFrame, result: ScoreResult, risk: RiskReport,
                                          or pd.isna(r.get("cost_per_dollar"))
                                          else float(r["cost_per_dollar"]))},
             costs={c: money(r.get(c)) for c in COST_PARTS},
-            flags=by_customer.get(cid, [])))
+            flags=by_customer.get(cid, []), unknown=unknown,
+            missing=str(s["missing"] or "") if s is not None and "missing" in s.index
+            and not pd.isna(s["missing"]) else ""))
     top = sorted([v for v in views if v.figures["cost_per_dollar"] is not None],
-                 key=lambda v: (-v.figures["cost_per_dollar"], v.customer_id))[:15]
+                 key=lambda v: (-v.figures["cost_per_dollar"], v.customer_id))[:15] \
+        if has_billing and has_minutes else []
+    top_tickets = sorted([v for v in views if v.figures["tickets"] > 0],
+                         key=lambda v: (-v.figures["tickets"], v.customer_id))[:15] \
+        if load == "tickets" else []
     shown_flags = flags[:MAX_FLAG_ROWS]
     keep = {v.customer_id for v in views[:MAX_CUSTOMER_SECTIONS]}
     keep |= {v.customer_id for v in top} | {f["customer_id"] for f in shown_flags}
+    keep |= {v.customer_id for v in top_tickets}
     sections = [v for v in views if v.customer_id in keep]  # still ordered by cost
     seg_rows = []
     total_rev = sum(v.figures["revenue"] for v in views) or 1.0
@@ -167,38 +205,58 @@ def build_report(scorecard: pd.DataFrame, result: ScoreResult, risk: RiskReport,
     cost = sum(v.figures["cost_to_serve"] for v in views)
     minutes = sum(v.figures["support_minutes"] for v in views)
     s80 = next((s for s in sets if s["share"] == 0.8), None)
+    tickets = sum(v.figures["tickets"] for v in views)
+
+    def known(figure: str, text: str) -> str:
+        return "unknown" if figure in unknown else text
+
     headline = [
         ("Customers", f"{len(views):,}"),
-        ("Revenue", f"{revenue:,.0f} {currency}"),
-        ("Cost to serve", f"{cost:,.0f} {currency}"),
-        ("Profit", f"{revenue - cost:,.0f} {currency}"),
-        ("Support hours", f"{minutes / 60:,.0f}"),
-        ("Unprofitable customers", f"{sum(1 for v in views if v.figures['profit'] < 0):,}"),
-        ("Carry 80% of the load", f"{s80['customers']:,} customers "
-                                  f"({s80['customer_share']:.0%})" if s80 else "—"),
+        ("Revenue", known("revenue", f"{revenue:,.0f} {currency}")),
+        ("Cost to serve", known("cost_to_serve", f"{cost:,.0f} {currency}")),
+        ("Profit", known("profit", f"{revenue - cost:,.0f} {currency}")),
+        ("Support hours", known("support_minutes", f"{minutes / 60:,.0f}")),
+        ("Unprofitable customers",
+         known("profit", f"{sum(1 for v in views if v.figures['profit'] < 0):,}")),
+        (f"Carry 80% of the {LOAD_WORDS[load]}" if load != configured_load
+         else "Carry 80% of the load",
+         f"{s80['customers']:,} customers ({s80['customer_share']:.0%})" if s80 else "—"),
         ("Flags raised", f"{all_flags:,}"),
     ]
+    if not has_minutes:
+        headline.insert(1, ("Tickets", f"{tickets:,}"))
+    missing = [FACT_WORDS[f] for f in ("billing", "support_time") if f not in facts]
+    load_note = "" if load == configured_load else (
+        f"No support time is recorded (tickets have neither logged minutes nor staff "
+        f"replies), so the load is counted in tickets, not in {LOAD_WORDS[configured_load]}.")
     mix = resolution.to_dict("records")
     topic_rows = None if topics is None else topics.to_dict("records")
     chart_svgs = {
         "lorenz": charts.lorenz(points, marks, LOAD_WORDS[load]),
-        "scatter": charts.profit_vs_revenue(
-            [{"revenue": v.figures["revenue"], "profit": v.figures["profit"],
-              "segment": v.segment} for v in views], currency),
-        "costs": charts.bars([{"part": k.replace("_", " "), "amount": round(v, 2)}
-                              for k, v in totals.items()], "part", "amount",
-                             f"total ({currency})"),
         "segments": charts.bars([{"segment": r["segment"], "customers": r["customers"]}
                                  for r in seg_rows], "segment", "customers", "customers",
                                 colour_by_segment=True),
     }
+    if has_billing and has_minutes:  # profit needs both
+        chart_svgs["scatter"] = charts.profit_vs_revenue(
+            [{"revenue": v.figures["revenue"], "profit": v.figures["profit"],
+              "segment": v.segment} for v in views], currency)
+    # without support time the support cost is unknown, not 0: only the parts measured
+    parts = {k: v for k, v in totals.items() if has_minutes or k != "support_cost"}
+    if has_minutes or any(v > 0 for v in parts.values()):
+        chart_svgs["costs"] = charts.bars([{"part": k.replace("_", " "), "amount": round(v, 2)}
+                                           for k, v in parts.items()], "part", "amount",
+                                          f"total ({currency})")
     if mix:
         chart_svgs["resolution"] = charts.bars(
             [{"code": str(r["code"]), "tickets": int(r["tickets"])} for r in mix],
             "code", "tickets", "tickets")
     return ReportData(title, currency, generated_at, since, until, config_hash, headline, sets,
                       sections, top, seg_rows, shown_flags, mix, topic_rows, risk, chart_svgs,
-                      LOAD_WORDS[load], all_customers=len(views), all_flags=all_flags)
+                      LOAD_WORDS[load], all_customers=len(views), all_flags=all_flags,
+                      has_billing=has_billing, has_minutes=has_minutes, missing=missing,
+                      top_tickets=top_tickets, load_note=load_note,
+                      total_tickets=tickets)
 
 
 EVIDENCE_SHOWN = 20  # per flag, in a customer's section (the flags table shows fewer)
