@@ -69,3 +69,41 @@ def test_collapse_options_are_checked(duck: Project, log: Path) -> None:
         duck.import_file("tickets", log, mapping=MAP, collapse="last")
     with pytest.raises(BadMapping, match="'sys_updated' .*Did you mean 'sys_updated_on'"):
         duck.import_file("tickets", log, mapping=MAP, collapse="last", order_by="sys_updated")
+
+
+# The order column as exports write it: a counter (sys_mod_count) and day-first dates.
+# By text "10" < "9" and "5/3/2016" < "29/2/2016": the wrong event would be kept.
+UPDATES = """number,incident_state,company,opened_at,priority,sys_mod_count,sys_updated_at
+INC1,Resolved,Acme,2016-02-29 01:16:00,2 - High,9,29/2/2016 23:00
+INC1,Closed,Acme,2016-02-29 01:16:00,4 - Low,10,5/3/2016 12:00
+INC1,Active,Acme,2016-02-29 01:16:00,1 - Critical,2,29/2/2016 08:53
+"""
+UPDATE_MAP = {"number": "ticket_id", "company": "customer_id"}
+
+
+def test_a_counter_orders_by_number_not_text(duck: Project, log: Path, tmp_path: Path) -> None:
+    f = write(tmp_path / "updates.csv", UPDATES)
+    duck.import_file("tickets", f, mapping=UPDATE_MAP, collapse="last",
+                     order_by="sys_mod_count")
+    (t,) = rows(duck, "tickets", "ticket_id")
+    assert t["priority"] == "low"  # count 10 is the last event (by text, 9 would be)
+    duck.import_file("tickets", f, mapping=UPDATE_MAP, collapse="first",
+                     order_by="sys_mod_count")
+    (t,) = rows(duck, "tickets", "ticket_id")
+    assert t["priority"] == "urgent"  # count 2 is the first (by text, 10 would be)
+
+
+def test_day_first_order_dates_need_the_date_order(duck: Project, log: Path,
+                                                   tmp_path: Path) -> None:
+    f = write(tmp_path / "updates.csv", UPDATES.replace("Closed", "Active"))
+    with pytest.raises(InputFileError, match=r"sys_updated_at: '29/2/2016 \d\d:\d\d' is a "
+                                             r"date .*--date-order dmy or mdy"):
+        duck.import_file("tickets", f, mapping=UPDATE_MAP, collapse="last",
+                         order_by="sys_updated_at", state_column="incident_state")
+    duck.config.import_.date_order = "dmy"
+    duck.import_file("tickets", f, mapping=UPDATE_MAP, collapse="last",
+                     order_by="sys_updated_at", state_column="incident_state")
+    (t,) = rows(duck, "tickets", "ticket_id")
+    # by date: 29/2 08:53 Active, 29/2 23:00 Resolved, 5/3 12:00 Active (kept, low):
+    # reopened once. By text 5/3 would sort first: Resolved kept (high), no reopen.
+    assert (t["priority"], t["reopened_count"]) == ("low", 1)

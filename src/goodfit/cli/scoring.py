@@ -28,6 +28,12 @@ SEGMENT_STYLE = {"reward": "green", "healthy": "white", "educate": "blue", "repr
                  "part_ways": "red", "not_enough_data": "magenta"}
 
 
+def who(name: object, customer_id: object) -> str:
+    """"Name (id)", or the id alone when the customer has no name (never "None (id)")."""
+    text = "" if name is None or name != name else str(name).strip()  # name != name: NaN
+    return f"{text} ({customer_id})" if text else str(customer_id)
+
+
 def stored_run_line(info: SnapshotInfo | None) -> Text:
     """Which stored run a read shows: reads never compute one."""
     if info is None:
@@ -74,7 +80,7 @@ def score(
     for col in ("customer", "fit", "segment", "reason"):
         w.add_column(col)
     for r in worst.to_dict("records"):
-        w.add_row(Text(f"{r['name']} ({r['customer_id']})"), f"{r['score']:.0f}",
+        w.add_row(Text(who(r['name'], r['customer_id'])), f"{r['score']:.0f}",
                   Text(r["segment"], style=SEGMENT_STYLE.get(r["segment"], "")), Text(r["reason"]))
     console.print(w)
     console.print(Text(f"{len(run.result.flags)} flags. Stored as snapshot {snap.id} "
@@ -95,7 +101,7 @@ def explain(
         return
     console.print(stored_run_line(e.snapshot))
     out_of = "" if e.score_out_of >= 100 else f" of {e.score_out_of:.0f} known"
-    console.print(Text.assemble((f"{e.name} ({e.customer_id})", "bold"), "  fit ",
+    console.print(Text.assemble((who(e.name, e.customer_id), "bold"), "  fit ",
                                 (f"{e.score:.1f}{out_of}", "bold"), "  ",
                                 (e.segment, SEGMENT_STYLE.get(e.segment, ""))))
     console.print(Text(e.reason))
@@ -165,7 +171,7 @@ def diff(
     for col in ("customer", "from", "to", "why"):
         t.add_column(col)
     for m in d.moves:
-        t.add_row(Text(f"{m.name} ({m.customer_id})"), m.segment_a or "—", m.segment_b or "—",
+        t.add_row(Text(who(m.name, m.customer_id)), m.segment_a or "—", m.segment_b or "—",
                   Text(m.why))
     console.print(t)
 
@@ -185,7 +191,7 @@ def risk(project: ProjectOption = Path("."), snapshot: Snapshot = None,
     if r.status != "ok":
         console.print(Text(r.message, style="yellow"))
         for item in r.watch_list[:25]:
-            console.print(Text(f"  {item.name} ({item.customer_id}): {item.tickets} tickets in "
+            console.print(Text(f"  {who(item.name, item.customer_id)}: {item.tickets} tickets in "
                                f"{item.days_in} days"))
         return
     console.print(Text(r.message))
@@ -206,7 +212,7 @@ def risk(project: ProjectOption = Path("."), snapshot: Snapshot = None,
     for col in ("customer", "signed up", "tickets", "probability", "drivers"):
         w.add_column(col)
     for item in r.watch_list[:25]:
-        w.add_row(Text(f"{item.name} ({item.customer_id})"), f"{item.signup_at:%Y-%m-%d}",
+        w.add_row(Text(who(item.name, item.customer_id)), f"{item.signup_at:%Y-%m-%d}",
                   str(item.tickets), f"{item.probability or 0:.0%}", ", ".join(item.drivers))
     console.print(w)
 
@@ -264,7 +270,7 @@ def compare(
                 f"{d['segment_before']} → {d['segment']}"
             flags = " ".join([f"+{f}" for f in d["flags_gained"]]
                              + [f"-{f}" for f in d["flags_lost"]])
-            m.add_row(Text(f"{ch.name} ({ch.customer_id})"), f"{d['profit_change']:+,.2f}",
+            m.add_row(Text(who(ch.name, ch.customer_id)), f"{d['profit_change']:+,.2f}",
                       f"{d['cost_change']:+,.2f}", f"{d['tickets_change']:+.0f}", Text(seg),
                       Text(flags))
         console.print(m)

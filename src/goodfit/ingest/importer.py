@@ -27,7 +27,7 @@ from typing import Any
 
 import duckdb
 
-from goodfit.config import Config
+from goodfit.config import Config, ImportSettings
 from goodfit.errors import BadMapping, InputFileError, InvalidRow, MissingColumns
 from goodfit.ingest.infer import Reading, infer_readings
 from goodfit.ingest.loader import DuckDBLoader, Loader, PostgresLoader
@@ -50,6 +50,7 @@ from goodfit.ingest.validate import (
     derived_key_sql,
     issue_columns,
     issues_sql,
+    ordered_format,
     parse_select,
     q,
     row_hash_sql,
@@ -149,7 +150,8 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
         source = open_source(engine, file, config.import_, sheet)
         check_mapping(source, tbl, mapping or {})
         present, ignored = _resolve_columns(source, tbl, effective_map)
-        extra = _collapse_columns(source, tbl, collapse, order_by, state_column)
+        extra = _collapse_columns(source, tbl, collapse, order_by, state_column,
+                                  config.import_)
         readings = infer_readings(engine, text_select(source), file, tbl, present,
                                   config.import_)
         engine.execute(f"CREATE OR REPLACE TEMP TABLE {PARSED} AS SELECT _n AS _row, "
@@ -166,6 +168,7 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
         _derive_keys(engine, tbl)
         collapsed = 0
         if collapse:
+            _check_order(engine, file, order_by or "")
             collapsed = _collapse(engine, tbl, collapse, state_column is not None,
                                   config.import_.closed_states)
         _mark_duplicates(engine, tbl)
@@ -224,9 +227,14 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
 
 
 def _collapse_columns(source: Source, tbl: Table, collapse: str | None, order_by: str | None,
-                      state_column: str | None) -> str:
-    """Extra PARSED columns for --collapse: _order (the order column as a timestamp when it
-    is one, else as text) and _state."""
+                      state_column: str | None, imp: ImportSettings) -> str:
+    """Extra PARSED columns for --collapse: _order (the order column as a sortable text: an
+    ISO timestamp, or a date in ``[import] timestamp_formats`` when ``date_order`` is set,
+    or a zero-padded non-negative number, else the text itself) and _state.
+
+    A counter ("10" after "9") and a day-first date ("5/3/2016" after "29/2/2016") sort
+    wrongly as text: both are put in order; a non-ISO date whose day/month order is not
+    set is refused after parsing (:func:`_check_order`)."""
     if not collapse:
         if order_by or state_column:
             raise InputFileError(source.file, "--order-by and --state-column need --collapse "
@@ -253,11 +261,34 @@ def _collapse_columns(source: Source, tbl: Table, collapse: str | None, order_by
                                           f"{source.file.name}", list(names))
         raw = f'"c{i}"'
         if alias == "_order":
-            parts.append(f"coalesce(strftime(TRY_CAST({raw} AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%f'),"
-                         f" {raw}) AS _order")
+            t = f"trim({raw})"
+            iso = "'%Y-%m-%d %H:%M:%S.%f'"
+            dated = ""
+            if imp.date_order != "auto":
+                fmts = ", ".join(_lit(ordered_format(f, imp.date_order))
+                                 for f in dict.fromkeys(imp.timestamp_formats))
+                dated = f"strftime(try_strptime({t}, [{fmts}]), {iso}), "
+            parts.append(f"coalesce(strftime(TRY_CAST({t} AS TIMESTAMP), {iso}), {dated}"
+                         f"CASE WHEN TRY_CAST({t} AS DOUBLE) >= 0 THEN "
+                         f"printf('%040.9f', TRY_CAST({t} AS DOUBLE)) END, {raw}) AS _order")
         else:
             parts.append(f"lower(trim({raw})) AS _state")
     return ", " + ", ".join(parts)
+
+
+DATE_LIKE = r"^\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
+
+
+def _check_order(engine: duckdb.DuckDBPyConnection, file: Path, column: str) -> None:
+    """Refuse an --order-by column of dates whose day/month order is unknown: sorted as
+    text, "5/3/2016" would come after "29/2/2016" and the wrong event would be kept."""
+    row = engine.execute(f"SELECT _order FROM {PARSED} WHERE regexp_matches(_order, ?) "
+                         "LIMIT 1", [DATE_LIKE]).fetchone()
+    if row:
+        raise InputFileError(file, f"--order-by {column}: '{row[0]}' is a date that is not "
+                                   "ISO 8601 and its day/month order is not set; pass "
+                                   "--date-order dmy or mdy (or [import] date_order in "
+                                   "goodfit.toml)")
 
 
 def _collapse(engine: duckdb.DuckDBPyConnection, tbl: Table, keep: str, reopens: bool,

@@ -128,7 +128,7 @@ def field_sql(col: Column, raw: str, native: bool, config: Config,
     if kind is Kind.TIMESTAMP or kind is Kind.DATE:
         order = {"day first": "dmy", "month first": "mdy"}.get(reading.choice) if reading \
             else (None if imp.date_order == "auto" else imp.date_order)
-        fmts = list(dict.fromkeys(_ordered(f, order) for f in imp.timestamp_formats))
+        fmts = list(dict.fromkeys(ordered_format(f, order) for f in imp.timestamp_formats))
         formats = "[" + ", ".join(lit(f) for f in fmts) + "]"
         # Parquet timestamps arrive as ISO text too, so one path serves both; naive
         # values are in the project time zone, values with an offset are exact.
@@ -219,7 +219,7 @@ def field_sql(col: Column, raw: str, native: bool, config: Config,
     raise AssertionError(f"unhandled kind {kind}")  # pragma: no cover
 
 
-def _ordered(fmt: str, order: str | None) -> str:
+def ordered_format(fmt: str, order: str | None) -> str:
     """``fmt`` with day and month in ``order`` ("dmy"/"mdy") where written NN/NN or NN-NN."""
     for sep in "/-":
         if order == "mdy":

@@ -26,7 +26,7 @@ Thresholds come from ``[rewards]`` in goodfit.toml. Gates, in funnel order:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -36,6 +36,7 @@ import ibis
 from goodfit.config import Config, RewardsSettings
 from goodfit.metrics.orders import order_counts
 from goodfit.money import cents
+from goodfit.scoring.coverage import FACT_WORDS
 from goodfit.window import Window
 
 GATES = ("enough_data", "active", "tenure", "profitable", "spend", "few_tickets",
@@ -112,8 +113,38 @@ def _short(n: int, unit: str) -> str:
     return "" if n <= 0 else f"{n} {unit}{'s' if n != 1 else ''} short"
 
 
+# The data each gate reads (goodfit.scoring.coverage facts): with it missing the gate is
+# failed as "unknown", never judged on the zeros the missing rows leave ("loses 0.00").
+GATE_NEEDS: dict[str, tuple[str, ...]] = {
+    "profitable": ("billing", "support_time"), "spend": ("billing",),
+    "few_tickets": ("billing",), "paid_on_time": ("billing",),
+    "self_service": ("orders",), "no_custom_requests": ("orders",),
+    "not_idle": ("usage",), "respectful": ("tone",)}
+PARTLY_TIMED = "support time known for only"  # coverage.Coverage.words, per customer
+
+
+def missing_facts(missing: str) -> set[str]:
+    """The facts named in a customer's missing-data words (coverage.Coverage.words)."""
+    out = {fact for fact, words in FACT_WORDS.items() if words in missing}
+    if PARTLY_TIMED in missing:
+        out.add("support_time")
+    return out
+
+
 def gates(f: RewardFacts, s: RewardsSettings, currency: str) -> tuple[RuleResult, ...]:
-    """Every reward gate for one customer, in funnel order."""
+    """Every reward gate for one customer, in funnel order; a gate whose data is missing
+    fails as unknown."""
+    lacking = missing_facts(f.missing)
+    return tuple(_unknown(r, [FACT_WORDS[n] for n in GATE_NEEDS.get(r.rule, ())
+                              if n in lacking]) for r in _gates(f, s, currency))
+
+
+def _unknown(r: RuleResult, words: list[str]) -> RuleResult:
+    return replace(r, passed=False, value="unknown",
+                   shortfall="unknown: " + "; ".join(words)) if words else r
+
+
+def _gates(f: RewardFacts, s: RewardsSettings, currency: str) -> tuple[RuleResult, ...]:
     allowed = allowed_tickets(f.revenue, s)
     status = f.status or "active"
     late = f.late(s.grace_days)
