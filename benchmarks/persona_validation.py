@@ -141,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--customers", type=int, default=3000)
     ap.add_argument("--months", type=int, default=12)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--tenure-sweep", default="", metavar="MONTHS,...",
+                    help="also score again with each [rewards] min_tenure_months (e.g. "
+                         "0,3,6,12) and print the ideal personas' share in reward for each")
     args = ap.parse_args(argv)
     from goodfit.project import Project
 
@@ -162,10 +165,29 @@ def main(argv: list[str] | None = None) -> int:
                             strict=True))
         profit = {str(c): float(p) for c, p in zip(run.scorecard["customer_id"],
                                                    run.scorecard["profit"], strict=True)}
+        personas_now = read_personas(data / "ground_truth" / "personas.csv")
+        sweep = []
+        for months in [int(m) for m in args.tenure_sweep.split(",") if m.strip()]:
+            project.config.rewards.min_tenure_months = months
+            swept = project.score().result.scores
+            seg = dict(zip(swept["customer_id"], swept["segment"], strict=True))
+            ideal = [c for c, p in personas_now.items() if p == "ideal"]
+            v = verdict_checks(personas_now, flags, seg, profit)
+            sweep.append({"min_tenure_months": months, "rewarded": v["rewarded"],
+                          "ideal_in_reward": _ratio(sum(seg.get(c) == "reward" for c in ideal),
+                                                    len(ideal)),
+                          "rewarded_unprofitable": v["rewarded_unprofitable"],
+                          "rewarded_idle": v["rewarded_idle"],
+                          "reward_precision": v["segment_precision"].get("reward")})
         project.close()
         personas = read_personas(data / "ground_truth" / "personas.csv")
     results, checks = evaluate(personas, flags, segments)
     checks["verdicts"] = verdict_checks(personas, flags, segments, profit)
+    if sweep:
+        checks["tenure_sweep"] = sweep
+        if not args.json:
+            for row in sweep:
+                print("tenure sweep: " + ", ".join(f"{k} {v}" for k, v in row.items()))
     if args.json:
         print(json.dumps({"seed": None if args.data else args.seed, "text": text,
                           "personas": [asdict(r) for r in results], "checks": checks},

@@ -91,8 +91,6 @@ def _points(value: Any) -> float | None:
     return None if value is None or value != value else float(value)  # NaN: unknown
 
 
-# fit_scores columns kept in a snapshot row's components JSON (under "_" + name)
-STORED_EXTRAS = ("score_out_of", "missing", "reward_facts")
 
 
 def _info(s: ScoreSnapshot) -> SnapshotInfo:
@@ -118,10 +116,12 @@ def save_snapshot(state: StateDB, scorecard: pd.DataFrame, result: ScoreResult, 
         snap.rows = [SnapshotCustomer(
             customer_id=str(r["customer_id"]), name=_jsonable(r.get("name")),
             score=float(r["score"]), segment=str(r["segment"]), reason=str(r["reason"]),
-            components={**{c: _points(r[c]) for c in COMPONENTS},
-                        # coverage and the one reward rule's facts travel with the run
-                        **{f"_{k}": _jsonable(r.get(k)) for k in STORED_EXTRAS},
-                        "_reward_gates": gate_rows.get(str(r["customer_id"]), [])},
+            components={c: _points(r[c]) for c in COMPONENTS},
+            # coverage and the one reward rule's facts travel with the run, in columns
+            score_out_of=_points(r.get("score_out_of")),
+            missing=_jsonable(r.get("missing")),
+            reward_facts=json.loads(r["reward_facts"]) if r.get("reward_facts") else None,
+            reward_gates=gate_rows.get(str(r["customer_id"]), []),
             scorecard=cards.get(str(r["customer_id"]), {})) for r in scores]
         snap.flags = [SnapshotFlag(customer_id=f.customer_id, code=f.code,
                                    severity=f.severity.value, detail=f.detail,

@@ -77,18 +77,17 @@ def load_explanation(state: StateDB, tables: Mapping[str, ibis.Table], customer_
             select(SnapshotFlag).where((SnapshotFlag.snapshot_id == info.id)
                                        & (SnapshotFlag.customer_id == customer_id))
             .order_by(SnapshotFlag.id))]
-        stored = dict(row.components)
-        components = {c: (None if v is None else float(v)) for c, v in stored.items()
-                      if not c.startswith("_")}
+        components = {c: (None if v is None else float(v))
+                      for c, v in dict(row.components).items()}
         figures = dict(row.scorecard)
+        out_of, missing, gates = row.score_out_of, row.missing, row.reward_gates
         name, score, segment, reason = row.name, row.score, row.segment, row.reason
     from goodfit.scoring.reward_rule import RuleResult
 
     rows = describe_rows(tables, (e for f in flags for e in f.evidence))
     return Explanation(customer_id, name, float(score), segment, reason, components, flags,
-                       figures, rows, info, float(stored.get("_score_out_of") or 100.0),
-                       str(stored.get("_missing") or ""),
-                       tuple(RuleResult(**g) for g in stored.get("_reward_gates") or []))
+                       figures, rows, info, 100.0 if out_of is None else float(out_of),
+                       str(missing or ""), tuple(RuleResult(**g) for g in gates or []))
 
 
 def _snapshot_info(s: Any, snapshot_id: int | None) -> SnapshotInfo:
@@ -130,15 +129,16 @@ def load_run(state: StateDB, inputs_for: InputsFor, snapshot_id: int | None = No
                             "segment": r.segment, "reason": r.reason,
                             **{c: _component(r.components.get(c)) for c in COMPONENTS},
                             "flag_codes": ",".join(codes.get(r.customer_id, [])),
-                            "score_out_of": r.components.get("_score_out_of", 100.0),
-                            "missing": r.components.get("_missing") or "",
-                            "reward_facts": r.components.get("_reward_facts"),
+                            "score_out_of": 100.0 if r.score_out_of is None
+                            else r.score_out_of,
+                            "missing": r.missing or "",
+                            "reward_facts": None if r.reward_facts is None
+                            else json.dumps(r.reward_facts),
                             "as_of": info.as_of, "since": info.since, "until": info.until}
                            for r in rows], columns=FIT_SCHEMA.names)
-    facts = {r.customer_id: RewardFacts.from_dict(json.loads(r.components["_reward_facts"]))
-             for r in rows if r.components.get("_reward_facts")}
-    stored_gates = {r.customer_id: tuple(RuleResult(**g) for g in
-                                         r.components.get("_reward_gates") or [])
+    facts = {r.customer_id: RewardFacts.from_dict(r.reward_facts)
+             for r in rows if r.reward_facts}
+    stored_gates = {r.customer_id: tuple(RuleResult(**g) for g in r.reward_gates or [])
                     for r in rows}
     card = _scorecard(rows, inputs.scorecard.schema())
     return ScoringRun(ScoreResult(flags, scores, facts, stored_gates), card, info.as_of,

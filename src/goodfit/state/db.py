@@ -80,6 +80,14 @@ class StateDB:
             cfg.attributes["connection"] = connection
             command.upgrade(cfg, revision)
 
+    def downgrade(self, revision: str) -> None:
+        """Step the schema back to ``revision`` (each migration's tested downgrade)."""
+        cfg = AlembicConfig()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as connection:
+            cfg.attributes["connection"] = connection
+            command.downgrade(cfg, revision)
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A transaction: committed when the block ends, rolled back on error."""

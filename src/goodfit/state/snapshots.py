@@ -2,7 +2,8 @@
 
 Each snapshot records the config hash and the data window so any figure in it can be
 reproduced; two snapshots can be compared ("who moved segment, and why").
-Schema changes only through migrations/versions/0002_scoring_snapshots.py.
+Schema changes only through migrations (versions/0002_scoring_snapshots.py,
+0007_snapshot_reward_columns.py).
 """
 
 from __future__ import annotations
@@ -47,6 +48,12 @@ class SnapshotCustomer(Base):
     reason: Mapped[str] = mapped_column(Text, nullable=False)
     components: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
     scorecard: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)  # money as strings
+    # migrations/versions/0007: the known components' weights, the facts missing (words),
+    # the one reward rule's facts and each gate's result (scoring/reward_rule.py)
+    score_out_of: Mapped[float | None] = mapped_column(Float)
+    missing: Mapped[str | None] = mapped_column(Text)
+    reward_facts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    reward_gates: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
     snapshot: Mapped[ScoreSnapshot] = relationship(back_populates="rows")
 
