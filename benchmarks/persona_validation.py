@@ -18,6 +18,7 @@ import json
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -166,6 +167,10 @@ def main(argv: list[str] | None = None) -> int:
         profit = {str(c): float(p) for c, p in zip(run.scorecard["customer_id"],
                                                    run.scorecard["profit"], strict=True)}
         personas_now = read_personas(data / "ground_truth" / "personas.csv")
+        # the first reward gate each ideal customer fails (funnel order), or "none"
+        ideal_gates = Counter(
+            next((g.rule for g in run.result.gates.get(c, ()) if not g.passed), "none")
+            for c, p in personas_now.items() if p == "ideal")
         sweep = []
         for months in [int(m) for m in args.tenure_sweep.split(",") if m.strip()]:
             project.config.rewards.min_tenure_months = months
@@ -183,6 +188,10 @@ def main(argv: list[str] | None = None) -> int:
         personas = read_personas(data / "ground_truth" / "personas.csv")
     results, checks = evaluate(personas, flags, segments)
     checks["verdicts"] = verdict_checks(personas, flags, segments, profit)
+    checks["ideal_first_failed_gate"] = dict(ideal_gates.most_common())
+    if not args.json:
+        print("ideal customers, first reward gate failed: " + ", ".join(
+            f"{k} {v}" for k, v in ideal_gates.most_common()))
     if sweep:
         checks["tenure_sweep"] = sweep
         if not args.json:

@@ -263,6 +263,7 @@ class RewardsSettings(Section):
     """Who may win a reward (seed: a free month drawn among time-efficient customers)."""
 
     window_months: int = Field(default=12, ge=1)  # look-back for tickets, spend, payments
+    # 12: "long-tenured"; why not less on short histories: docs/rewards.md
     min_tenure_months: int = Field(default=12, ge=0)
     # Tickets opened in the window: at most max_tickets, or max_tickets_per_1000 for each
     # 1,000 of revenue in the window when that allows more ("few tickets for the revenue").
