@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import inspect, text
 
@@ -35,26 +36,38 @@ def _legacy(db: StateDB) -> None:
                 "'{}')"), {"c": cid, "j": json.dumps(comp)})
 
 
+def _j(value: Any) -> Any:
+    """A JSON column's value: SQLite gives the text, PostgreSQL the parsed value."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def _rows(db: StateDB) -> dict[str, dict[str, object]]:
     with db.engine.begin() as con:
         return {r["customer_id"]: dict(r) for r in con.execute(text(
             "SELECT * FROM snapshot_customers ORDER BY customer_id")).mappings()}
 
 
-def test_0007_moves_reward_facts_to_columns_and_back(tmp_path: Path) -> None:
-    db = StateDB.open(f"sqlite:///{tmp_path / 'state.db'}", migrate=False)
+def test_0007_moves_reward_facts_to_columns_and_back(state_url: str, tmp_path: Path) -> None:
+    db = StateDB.open(state_url, migrate=False)
+    try:
+        _migrate_and_back(db)
+    finally:
+        db.close()
+
+
+def _migrate_and_back(db: StateDB) -> None:
     db.upgrade("0006_web_user_passwords")
     _legacy(db)
     db.upgrade()
     rows = _rows(db)
     c1 = rows["C-1"]
-    assert json.loads(str(c1["components"])) == {
+    assert _j(c1["components"]) == {
         "profitability": 20.0, "support_load": None, "behaviour": 25.0, "tenure": 3.0,
         "payment_reliability": None}  # the fit components alone
     assert c1["score_out_of"] == 65.0
     assert c1["missing"] == "no payment data (payments)"
-    assert json.loads(str(c1["reward_facts"])) == FACTS  # an object now, not a JSON text
-    assert json.loads(str(c1["reward_gates"])) == GATES
+    assert _j(c1["reward_facts"]) == FACTS  # an object now, not a JSON text
+    assert _j(c1["reward_gates"]) == GATES
     c2 = rows["C-2"]
     assert (c2["score_out_of"], c2["missing"], c2["reward_facts"], c2["reward_gates"]) == (
         None, None, None, None)
@@ -67,10 +80,10 @@ def test_0007_moves_reward_facts_to_columns_and_back(tmp_path: Path) -> None:
     cols = {c["name"] for c in inspect(db.engine).get_columns("snapshot_customers")}
     assert not cols & {"score_out_of", "missing", "reward_facts", "reward_gates"}
     rows = _rows(db)
-    back = json.loads(str(rows["C-1"]["components"]))
+    back = _j(rows["C-1"]["components"])
     assert {k: v for k, v in back.items() if k != "_reward_facts"} == {
         k: v for k, v in OLD.items() if k != "_reward_facts"}
-    assert json.loads(back["_reward_facts"]) == FACTS
-    assert json.loads(str(rows["C-2"]["components"])) == {"behaviour": 25.0}
+    assert json.loads(back["_reward_facts"]) == FACTS  # a JSON text again, as before
+    assert _j(rows["C-2"]["components"]) == {"behaviour": 25.0}
     db.upgrade()  # and forward again
     assert _rows(db)["C-1"]["score_out_of"] == 65.0
