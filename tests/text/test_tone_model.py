@@ -93,13 +93,19 @@ def test_insults_at_own_people_swearing_at_things_and_praise_are_not_abuse(text:
 @needs_model
 def test_a_message_with_several_sentences_points_at_the_abusive_one() -> None:
     text = ("My site has been down since Monday and I need it back. "
-            "You are the most useless, brainless excuse for an engineer I have ever met. "
+            "You have the personality of a damp sponge and the brains to match. "
             "The domain is example.org.")
     r = score_tone(text, MODEL)
     assert r.abusive
     (span,) = [s for s in r.spans if s.label in ("insult", "threat")]
-    assert span.text == ("You are the most useless, brainless excuse for an engineer "
-                         "I have ever met.")
+    assert span.text == "You have the personality of a damp sponge and the brains to match."
+    assert text[span.start:span.end] == span.text
+
+
+def test_sentences_end_at_a_stop_followed_by_space_not_inside_a_domain() -> None:
+    text = "Site example.org is down!  Version 2.1 broke it.\nFix it"
+    assert [text[a:b] for a, b in tone_model._sentences(text)] == [
+        "Site example.org is down!", "Version 2.1 broke it.", "Fix it"]
 
 
 @needs_model

@@ -34,7 +34,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from goodfit.errors import GoodfitError
+from goodfit.errors import ToneModelUnavailable
 from goodfit.text.cleaning import strip_quotes_and_signatures
 
 if TYPE_CHECKING:
@@ -49,13 +49,6 @@ PREFIX = "query: "  # e5 models read classification input as a query
 BATCH = 64
 MODEL_RESOURCE = "tone_model.json"
 FORMAT = 1
-
-
-class ToneModelUnavailable(GoodfitError):
-    """``[tone] model = "embedding"`` but the embedding package is missing or differs."""
-
-    code = "tone_model_unavailable"
-    exit_code = 3
 
 
 @lru_cache(maxsize=1)
@@ -166,20 +159,28 @@ def shipped_model() -> ToneModel:
 
 # -- applying it ---------------------------------------------------------------------
 
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+_SENTENCE_END = re.compile(r"[.!?\u2026]+(?=\s|$)|\n")
+_MIN_SENTENCE_WORDS = 3  # shorter pieces ("Thanks.", "org.") say too little to be scored alone
 
 
 def _sentences(cleaned: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of the cleaned text (same offsets as the original)."""
+    """(start, end) of each sentence of the cleaned text (same offsets as the original).
+
+    A sentence ends at . ! ? or … followed by a space or the end, or at a line break, so
+    "example.org" and "v2.1" stay whole.
+    """
     out = []
-    for m in _SENTENCE.finditer(cleaned):
-        a, b = m.start(), m.end()
+    start = 0
+    for m in [*_SENTENCE_END.finditer(cleaned), None]:
+        end = m.end() if m else len(cleaned)
+        a, b = start, end
         while a < b and cleaned[a].isspace():
             a += 1
         while b > a and cleaned[b - 1].isspace():
             b -= 1
         if b > a and any(c.isalnum() for c in cleaned[a:b]):
             out.append((a, b))
+        start = end
     return out
 
 
@@ -241,6 +242,8 @@ def _add_sentence_spans(texts: Sequence[str | None], out: list[ToneResult],
     pieces: list[tuple[int, int, int]] = []  # (message, start, end) of multi-sentence ones
     for i, _, _ in flagged:
         sents = _sentences(cleaned[i])
+        sents = [(a, b) for a, b in sents
+                 if len(cleaned[i][a:b].split()) >= _MIN_SENTENCE_WORDS]
         if len(sents) > 1:
             pieces.extend((i, a, b) for a, b in sents)
     sentence_p: dict[int, list[tuple[float, int, int]]] = {}
@@ -258,7 +261,7 @@ def _add_sentence_spans(texts: Sequence[str | None], out: list[ToneResult],
             if not chosen:
                 best = max(scored)
                 chosen = [(best[1], best[2])]
-        else:
+        else:  # one sentence worth scoring: the whole message is the evidence
             sents = _sentences(cleaned[i]) or [(0, len(text))]
             chosen = [(sents[0][0], sents[-1][1])]
         label = "threat" if pt >= 0.5 else "insult"
