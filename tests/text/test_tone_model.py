@@ -141,3 +141,26 @@ def test_a_labelled_csv_is_measured_per_language(tmp_path: Path) -> None:
     assert (got["all"].messages, got["all"].abusive, got["all"].tp, got["all"].fp) == (4, 3, 2, 0)
     assert got["all"].recall == pytest.approx(2 / 3) and got["all"].precision == 1.0
     assert (got["en"].recall, got["de"].recall) == (0.5, 1.0)
+
+
+@needs_model
+def test_goodfit_tone_model_option_uses_the_model_for_one_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from goodfit.cli import app
+
+    monkeypatch.chdir(tmp_path)  # no project: goodfit's defaults (lexicon) apart from --model
+    text = "You have the personality of a damp sponge and the brains to match."
+    runner = CliRunner()
+    plain = json.loads(runner.invoke(app, ["tone", text, "--json"]).output)
+    assert plain["abusive"] is False and "model_score" not in plain  # no word the lexicon knows
+    result = runner.invoke(app, ["tone", text, "--json", "--model", "embedding"])
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.output)
+    assert got["abusive"] is True and got["model_score"] >= 0.5
+    bad = runner.invoke(app, ["tone", text, "--model", "bert"])
+    assert bad.exit_code != 0
+    assert "use lexicon, embedding or auto" in str(bad.exception or bad.output)
