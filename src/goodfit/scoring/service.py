@@ -73,7 +73,8 @@ class Scoring:
         result = score_customers(inp, self._ws.config, as_of=w.as_of)
         progress("score", 2, 4)
         info = save_snapshot(self._ws.state, card, result, config_hash=self._ws.config.hash(),
-                             as_of=w.as_of, since=w.since, until=w.until, label=label)
+                             as_of=w.as_of, since=w.since, until=w.until, label=label,
+                             countries=self._metrics.country_of_customers())
         self._on_snapshot(info)
         progress("score", 3, 4)
         wh = self._ws.warehouse

@@ -1,8 +1,15 @@
 """The team's web app: server-rendered pages (Jinja2, autoescaped) and a JSON API.
 
-Every route declares the roles that may use it (``ROUTES``); anonymous visitors reach only
-the sign-in page, static files and the OpenAPI description. State-changing requests are
-POST forms carrying the session's CSRF token. Data comes only through ``WebData``.
+Every route declares the roles that may use it in its ``@route(...)`` line, and that
+declaration is what is enforced (a dependency checks the signed-in user before the
+handler runs; the handler reads the user from ``me(request)``), so the two cannot drift.
+Anonymous visitors reach only the sign-in page, static files and the OpenAPI
+description. State-changing requests are POST forms carrying the session's CSRF token.
+Data comes only through ``WebData``.
+
+Handlers that read are plain functions, run on the server's thread pool, so a slow query
+never holds up the event loop; POST handlers read their form on the loop and hand the
+service call to the pool.
 """
 
 from __future__ import annotations
@@ -15,12 +22,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, Undefined, select_autoescape
 from markupsafe import Markup, escape
+from starlette.concurrency import run_in_threadpool
 
 from goodfit import csvsafe
 from goodfit.errors import GoodfitError, InvalidChoice, NotAllowed
@@ -77,6 +85,14 @@ class User:
 
     def can(self, roles: frozenset[str]) -> bool:
         return self.role in roles
+
+
+def me(request: Request) -> User:
+    """The signed-in user, as the route's guard checked them."""
+    user = getattr(request.state, "user", None)
+    if not isinstance(user, User):  # a route made without ``route(...)``: refuse
+        raise SignInNeeded()
+    return user
 
 
 def _jsonable(value: Any) -> Any:
@@ -184,6 +200,11 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
                             f"{', '.join(sorted(roles))}")
         return user
 
+    def guard(roles: frozenset[str]) -> Callable[[Request], None]:
+        def check(request: Request) -> None:  # a plain function: runs on the thread pool
+            request.state.user = allow(request, roles)
+        return check
+
     async def checked_form(request: Request, user: User) -> dict[str, str]:
         form = await request.form()
         values = {k: v for k, v in form.items() if isinstance(v, str)}
@@ -196,17 +217,24 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
         html = env.get_template(template).render(
             user=user, csrf=user.session.csrf if user else "", project=data.project_name,
             currency=data.currency, request_path=request.url.path, STAFF=STAFF, LEADS=LEADS,
-            OWNER=OWNER, **context)
+            OWNER=OWNER, writer=data.writer() if user else None, **context)
         return HTMLResponse(html, status_code=status)
 
     def is_api(request: Request) -> bool:
         return request.url.path.startswith("/api/")
 
-    Handler = Callable[..., Awaitable[Response]]
+    Handler = Callable[..., Any]
 
     def route(method: str, path: str, roles: frozenset[str]) -> Callable[[Handler], Handler]:
+        """The one place a route's roles are said: recorded in ``ROUTES`` and checked by
+        a dependency before the handler runs."""
         ROUTES[(method, path)] = roles
-        return app.api_route(path, methods=[method], include_in_schema=path.startswith("/api/"))
+        return app.api_route(path, methods=[method], include_in_schema=path.startswith("/api/"),
+                             dependencies=[Depends(guard(roles))])
+
+    def signed_in(request: Request) -> User | None:
+        user = getattr(request.state, "user", None)
+        return user if isinstance(user, User) else current(request)
 
     @app.exception_handler(SignInNeeded)
     async def _sign_in(request: Request, exc: SignInNeeded) -> Response:
@@ -219,7 +247,7 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
         if is_api(request):
             return JSONResponse({"error": "forbidden", "message": exc.message}, status_code=403)
-        return page(request, "error.html", current(request), 403, title="Not allowed",
+        return page(request, "error.html", signed_in(request), 403, title="Not allowed",
                     message=exc.message)
 
     @app.exception_handler(GoodfitError)
@@ -229,7 +257,7 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
                       exc, InvalidChoice) else 409)
         if is_api(request):
             return JSONResponse(exc.to_dict(), status_code=status)
-        return page(request, "error.html", current(request), status, title="Cannot do that",
+        return page(request, "error.html", signed_in(request), status, title="Cannot do that",
                     message=exc.message)
 
     @app.middleware("http")
@@ -248,7 +276,7 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
 
     # -- sign in / out --------------------------------------------------------
     @app.get("/login", include_in_schema=False)
-    async def login_form(request: Request) -> Response:
+    def login_form(request: Request) -> Response:
         s = sessions.get(request.cookies.get(COOKIE)) or sessions.new()
         resp = page(request, "login.html", None, csrf_token=s.csrf, error=None)
         set_cookie(resp, s)
@@ -271,7 +299,7 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
         if limiter.blocked(name, client):
             return page(request, "login.html", None, 429, csrf_token=s.csrf,
                         error="Too many failed sign-ins: wait a few minutes and try again.")
-        user = data.authenticate(name, password)
+        user = await run_in_threadpool(data.authenticate, name, password)  # argon2: slow
         if user is None:
             limiter.failed(name, client)
             return page(request, "login.html", None, 401, csrf_token=s.csrf,
@@ -285,7 +313,7 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
 
     @route("POST", "/logout", ANY_SIGNED_IN)
     async def logout(request: Request) -> Response:
-        user = allow(request, ANY_SIGNED_IN)
+        user = me(request)
         await checked_form(request, user)
         sessions.drop(user.session.id)
         resp = RedirectResponse("/login", status_code=303)
@@ -317,8 +345,8 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
         return charts
 
     @route("GET", "/", ANY_SIGNED_IN)
-    async def overview(request: Request) -> Response:
-        user = allow(request, ANY_SIGNED_IN)
+    def overview(request: Request) -> Response:
+        user = me(request)
         ov = data.overview()
         return page(request, "overview.html", user, ov=ov, charts=overview_charts(ov))
 
@@ -333,11 +361,11 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
                              page_size=size or settings.page_size)
 
     @route("GET", "/customers", ANY_SIGNED_IN)
-    async def customers(request: Request, q: Text = None, segment: Text = None,
+    def customers(request: Request, q: Text = None, segment: Text = None,
                         flag: Text = None, plan: Text = None, country: Text = None,
                         min_revenue: Amount = None, min_cost: Amount = None,
                         sort: Sort = "profit", desc: bool = False, page_no: Page = 1) -> Response:
-        user = allow(request, ANY_SIGNED_IN)
+        user = me(request)
         query = customer_query(segment, flag, plan, min_revenue, min_cost, sort, desc, page_no)
         found = data.customers(query, email_or_id=q, country=country)
         params = {k: v for k, v in request.query_params.items() if k != "page"}
@@ -345,11 +373,10 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
                     params=params, q=q or "", country=country or "", sorts=SORT_KEYS)
 
     @route("GET", "/customers.csv", STAFF)
-    async def customers_csv(request: Request, q: Text = None, segment: Text = None,
+    def customers_csv(request: Request, q: Text = None, segment: Text = None,
                             flag: Text = None, plan: Text = None, country: Text = None,
                             min_revenue: Amount = None, min_cost: Amount = None,
                             sort: Sort = "profit", desc: bool = False) -> Response:
-        allow(request, STAFF)
         query = customer_query(segment, flag, plan, min_revenue, min_cost, sort, desc, 1,
                                size=10_000)
         out = io.StringIO()
@@ -371,22 +398,21 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
             "Content-Disposition": 'attachment; filename="customers.csv"'})
 
     @route("GET", "/customers/{customer_id}", ANY_SIGNED_IN)
-    async def customer(request: Request, customer_id: str) -> Response:
-        user = allow(request, ANY_SIGNED_IN)
+    def customer(request: Request, customer_id: str) -> Response:
+        user = me(request)
         found = data.customer(customer_id)
         show_text = user.can(STAFF)
-        cases = data.cases() if show_text else []
+        cases = data.cases(customer_id=customer_id) if show_text else []
         return page(request, "customer.html", user, c=found, show_text=show_text,
-                    rows=found["evidence_rows"], highlight=highlight,
-                    cases=[k for k in cases if k.customer_id == customer_id],
+                    rows=found["evidence_rows"], highlight=highlight, cases=cases,
                     charts={"components": svg.hbars(
                         [(k.replace("_", " "), float(v or 0))
                          for k, v in found["components"].items()],
                         "Fit score contributions", money=False)})
 
     @route("GET", "/customers/{customer_id}/activity", ANY_SIGNED_IN)
-    async def activity(request: Request, customer_id: str) -> Response:
-        user = allow(request, ANY_SIGNED_IN)
+    def activity(request: Request, customer_id: str) -> Response:
+        user = me(request)
         b = data.activity(customer_id)
         monthly = b.monthly.to_pylist()
         chart = svg.trend([str(m["month"])[:7] for m in monthly], {
@@ -400,10 +426,10 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
                     show_text=user.can(STAFF))
 
     @route("GET", "/tickets/{ticket_id}", STAFF)
-    async def ticket(request: Request, ticket_id: str,
+    def ticket(request: Request, ticket_id: str,
                      message: ShortText = None, start: Span = None, end: Span = None
                      ) -> Response:
-        user = allow(request, STAFF)
+        user = me(request)
         t, msgs = data.ticket(ticket_id)
         span = [start, end] if start is not None and end is not None else None
         return page(request, "ticket.html", user, t=t, msgs=msgs, mark_message=message,
@@ -411,96 +437,97 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
 
     # -- cases ----------------------------------------------------------------
     @route("GET", "/cases", STAFF)
-    async def cases(request: Request) -> Response:
-        user = allow(request, STAFF)
+    def cases(request: Request) -> Response:
+        user = me(request)
         every = data.cases()
         return page(request, "cases.html", user, inbox=[c for c in every if c.state == "draft"],
                     others=[c for c in every if c.state != "draft"])
 
     @route("GET", "/cases/{case_id}", STAFF)
-    async def case(request: Request, case_id: RowId) -> Response:
-        user = allow(request, STAFF)
+    def case(request: Request, case_id: RowId) -> Response:
+        user = me(request)
         return page(request, "case.html", user, case=data.case(case_id),
                     can_approve=user.role in data.approver_roles)
 
     @route("POST", "/customers/{customer_id}/offboard", STAFF)
     async def offboard(request: Request, customer_id: str) -> Response:
-        user = allow(request, STAFF)
+        user = me(request)
         form = await checked_form(request, user)
         reason = form.get("reason", "").strip()
         if not reason:
             raise Forbidden("say why: a reason is required to draft an offboarding")
-        drafted = data.draft_offboarding(customer_id, reason[:2000], user.name)
+        drafted = await run_in_threadpool(data.draft_offboarding, customer_id, reason[:2000],
+                                          user.name)
         return RedirectResponse(f"/cases/{drafted.id}", status_code=303)
 
     @route("POST", "/cases/{case_id}/approve", LEADS)
     async def approve(request: Request, case_id: RowId) -> Response:
-        user = allow(request, LEADS)
+        user = me(request)
         form = await checked_form(request, user)
         override = form.get("override_reason", "").strip() or None
-        data.approve(case_id, user.name, override)
+        await run_in_threadpool(data.approve, case_id, user.name, override)
         return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
     @route("POST", "/cases/{case_id}/reject", LEADS)
     async def reject(request: Request, case_id: RowId) -> Response:
-        user = allow(request, LEADS)
+        user = me(request)
         form = await checked_form(request, user)
         reason = form.get("reason", "").strip()
         if not reason:
             raise Forbidden("say why: a reason is required to reject a case")
-        data.reject(case_id, user.name, reason[:2000])
+        await run_in_threadpool(data.reject, case_id, user.name, reason[:2000])
         return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
     @route("GET", "/outbox", LEADS)
-    async def outbox(request: Request) -> Response:
-        user = allow(request, LEADS)
+    def outbox(request: Request) -> Response:
+        user = me(request)
         return page(request, "outbox.html", user, messages=data.outbox())
 
     @route("GET", "/audit", LEADS)
-    async def audit(request: Request, verify: bool = False) -> Response:
-        user = allow(request, LEADS)
+    def audit(request: Request, verify: bool = False) -> Response:
+        user = me(request)
         events = data.audit_events()
         return page(request, "audit.html", user, events=list(reversed(events))[:500],
                     total=len(events), verification=data.verify_audit() if verify else None)
 
     @route("GET", "/rewards", LEADS)
-    async def rewards(request: Request) -> Response:
-        user = allow(request, LEADS)
+    def rewards(request: Request) -> Response:
+        user = me(request)
         return page(request, "rewards.html", user, draws=data.draws(), result=None)
 
     @route("POST", "/rewards/{draw_id}/verify", LEADS)
     async def rewards_verify(request: Request, draw_id: RowId) -> Response:
-        user = allow(request, LEADS)
+        user = me(request)
         await checked_form(request, user)
-        result = data.verify_draw(draw_id)
-        return page(request, "rewards.html", user, draws=data.draws(), result=result,
-                    verified=draw_id)
+
+        def verified() -> Response:
+            result = data.verify_draw(draw_id)
+            return page(request, "rewards.html", user, draws=data.draws(), result=result,
+                        verified=draw_id)
+        return await run_in_threadpool(verified)
 
     @route("GET", "/users", OWNER)
-    async def users(request: Request) -> Response:
-        user = allow(request, OWNER)
+    def users(request: Request) -> Response:
+        user = me(request)
         return page(request, "users.html", user, users=data.users())
 
     # -- JSON API (read-only) --------------------------------------------------
     @route("GET", "/api/snapshot", ANY_SIGNED_IN)
-    async def api_snapshot(request: Request) -> Response:
-        allow(request, ANY_SIGNED_IN)
+    def api_snapshot(request: Request) -> Response:
         return JSONResponse(_jsonable(data.snapshot()))
 
     @route("GET", "/api/overview", ANY_SIGNED_IN)
-    async def api_overview(request: Request) -> Response:
-        allow(request, ANY_SIGNED_IN)
+    def api_overview(request: Request) -> Response:
         ov = data.overview()
         conc = ov.pop("concentration")
         return JSONResponse(_jsonable({**ov, "concentration": conc.to_dict()}))
 
     @route("GET", "/api/customers", ANY_SIGNED_IN)
-    async def api_customers(request: Request, q: Text = None, segment: Text = None,
+    def api_customers(request: Request, q: Text = None, segment: Text = None,
                             flag: Text = None, plan: Text = None, country: Text = None,
                             min_revenue: Amount = None, min_cost: Amount = None,
                             sort: Sort = "profit", desc: bool = False, page_no: Page = 1,
                             page_size: PageSize = 50) -> Response:
-        allow(request, ANY_SIGNED_IN)
         query = customer_query(segment, flag, plan, min_revenue, min_cost, sort, desc, page_no,
                                size=page_size)
         found = data.customers(query, email_or_id=q, country=country)
@@ -509,8 +536,8 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
                                        "rows": found.rows}))
 
     @route("GET", "/api/customers/{customer_id}", ANY_SIGNED_IN)
-    async def api_customer(request: Request, customer_id: str) -> Response:
-        user = allow(request, ANY_SIGNED_IN)
+    def api_customer(request: Request, customer_id: str) -> Response:
+        user = me(request)
         found = data.customer(customer_id)
         rows = found.pop("evidence_rows")
         if user.can(STAFF):
@@ -518,29 +545,24 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
         return JSONResponse(_jsonable(found))
 
     @route("GET", "/api/cases", STAFF)
-    async def api_cases(request: Request) -> Response:
-        allow(request, STAFF)
+    def api_cases(request: Request) -> Response:
         return JSONResponse(_jsonable(data.cases()))
 
     @route("GET", "/api/cases/{case_id}", STAFF)
-    async def api_case(request: Request, case_id: RowId) -> Response:
-        allow(request, STAFF)
+    def api_case(request: Request, case_id: RowId) -> Response:
         return JSONResponse(_jsonable(data.case(case_id)))
 
     @route("GET", "/api/outbox", LEADS)
-    async def api_outbox(request: Request) -> Response:
-        allow(request, LEADS)
+    def api_outbox(request: Request) -> Response:
         return JSONResponse(_jsonable([{k: v for k, v in asdict(m).items() if k != "body"}
                                        for m in data.outbox()]))
 
     @route("GET", "/api/audit/verify", LEADS)
-    async def api_audit_verify(request: Request) -> Response:
-        allow(request, LEADS)
+    def api_audit_verify(request: Request) -> Response:
         return JSONResponse(_jsonable(data.verify_audit()))
 
     @route("GET", "/api/rewards/draws", LEADS)
-    async def api_draws(request: Request) -> Response:
-        allow(request, LEADS)
+    def api_draws(request: Request) -> Response:
         return JSONResponse(_jsonable(data.draws()))
 
     return app
