@@ -6,6 +6,8 @@ against a static file served by the same server (the floor).
 Sizes from the environment (small defaults; the product target is 100k customers and
 50 users): GOODFIT_BENCH_CUSTOMERS (5000), GOODFIT_BENCH_USERS (10),
 GOODFIT_BENCH_SECONDS (10 per page kind), GOODFIT_BENCH_MAX_REQUESTS (5000 per kind).
+GOODFIT_BENCH_PROJECT=DIR keeps the built project in DIR and reuses it on the next run
+(building 100k customers takes minutes; delete DIR after changing the size).
 A stored snapshot of that many customers is written straight into the state DB (the
 scoring run is not what is measured); the server is ``goodfit serve`` in its own process.
 Prints p50/p95/p99 in ms and the error count per page, and each page's p95 over the
@@ -54,7 +56,7 @@ def build(root: Path) -> list[str]:
     rng = random.Random(16)
     project = Project.init(root)
     ids = [f"C-{i:06d}" for i in range(CUSTOMERS)]
-    data = root.parent / "customers.csv"
+    data = root.parent / f"customers-{os.getpid()}.csv"
     with data.open("w", encoding="utf-8") as f:
         f.write("customer_id,name,signup_at,status,plan,country,email,currency\n")
         for i, cid in enumerate(ids):
@@ -146,14 +148,21 @@ def load(url: str, cookies: httpx.Cookies, paths: list[str]) -> dict[str, object
 
 
 def main() -> None:
+    keep = os.environ.get("GOODFIT_BENCH_PROJECT")
     with tempfile.TemporaryDirectory() as tmp:
+        root = Path(keep) / "project" if keep else Path(tmp) / "project"
         t0 = time.perf_counter()
-        ids = build(Path(tmp) / "project")
-        print(f"built a {CUSTOMERS:,}-customer snapshot in {time.perf_counter() - t0:.1f}s")
+        if (root / "goodfit.toml").exists():
+            ids = [f"C-{i:06d}" for i in range(CUSTOMERS)]
+            print(f"reusing the {CUSTOMERS:,}-customer project in {root}")
+        else:
+            root.parent.mkdir(parents=True, exist_ok=True)
+            ids = build(root)
+            print(f"built a {CUSTOMERS:,}-customer snapshot in {time.perf_counter() - t0:.1f}s")
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
-            [sys.executable, "-m", "goodfit", "serve", "-p", str(Path(tmp) / "project"),
+            [sys.executable, "-m", "goodfit", "serve", "-p", str(root),
              "--port", str(port), "--insecure-cookies"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             env={**os.environ, "PYTHONPATH": str(HERE.parent / "src")})

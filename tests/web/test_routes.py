@@ -61,6 +61,22 @@ def test_every_route_is_in_the_table(app) -> None:  # type: ignore[no-untyped-de
     assert routes - PUBLIC == set(EXPECTED)
 
 
+def test_the_route_declaration_is_what_is_enforced(app) -> None:  # type: ignore[no-untyped-def]
+    """Roles are said once, in ``@route``: every non-public route runs behind the guard
+    made from that declaration, and the declared roles are the documented ones."""
+    from goodfit.web.app import ROUTES
+
+    for r in app.routes:
+        if not isinstance(r, APIRoute):
+            continue
+        for m in r.methods:
+            if (m, r.path) in PUBLIC:
+                continue
+            guard = getattr(r.endpoint, "roles", None)  # set by the guard wrapper only
+            assert guard is ROUTES[(m, r.path)], (m, r.path)
+            assert set(guard) == EXPECTED[(m, r.path)], (m, r.path)
+
+
 @pytest.mark.parametrize("role", ["owner", "manager", "agent", "viewer", "anonymous"])
 def test_role_walk(clients, project, role: str) -> None:  # type: ignore[no-untyped-def]
     from tests.web.conftest import csrf_of

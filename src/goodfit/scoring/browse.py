@@ -143,7 +143,11 @@ def _conditions(snap: ScoreSnapshot, q: CustomerQuery) -> list[ColumnElement[boo
     return cond
 
 
-def _row(r: SnapshotCustomer, flags: dict[str, list[str]]) -> dict[str, Any]:
+# what a table row shows (not the components JSON, the largest part of a stored row)
+_ROW_COLUMNS = (C.customer_id, C.name, C.score, C.segment, C.reason, C.scorecard)
+
+
+def _row(r: Any, flags: dict[str, list[str]]) -> dict[str, Any]:
     card = r.scorecard or {}
     return {"customer_id": r.customer_id, "name": r.name, "score": r.score,
             "segment": r.segment, "reason": r.reason, "plan": card.get("plan"),
@@ -168,7 +172,7 @@ def customers(state: StateDB, snapshot_id: int, q: CustomerQuery) -> CustomerPag
                  s.execute(select(func.count()).select_from(C).where(*cond)).scalar_one())
         ids = list(s.scalars(select(C.customer_id).where(*cond).order_by(*order)
                              .offset((q.page - 1) * q.page_size).limit(q.page_size)))
-        rows = {r.customer_id: r for r in s.scalars(select(C).where(
+        rows = {r.customer_id: r for r in s.execute(select(*_ROW_COLUMNS).where(
             C.snapshot_id == snapshot_id, C.customer_id.in_(ids)))} if ids else {}
         flags: dict[str, list[str]] = {}
         if ids:

@@ -70,8 +70,12 @@ class SnapshotCustomer(Base):
 
     snapshot: Mapped[ScoreSnapshot] = relationship(back_populates="rows")
 
+    # One index per sort key: (snapshot, key, id) orders a page; the filter columns after
+    # them let the index alone answer a filtered page (no row is read to test a filter).
     __table_args__ = tuple(
-        Index(f"ix_snapshot_customers_{c}", "snapshot_id", c, "customer_id")
+        Index(f"ix_snapshot_customers_{c}", "snapshot_id", c, "customer_id",
+              *(f for f in ("segment", "plan", "country", "revenue", "cost_to_serve")
+                if f != c))
         for c in ("name", "score", "segment", "plan", "country", "revenue", "cost_to_serve",
                   "profit", "margin", "tickets", "support_cost", "order_handling_cost",
                   "custom_work_cost", "payment_friction_cost", "usage_cost", "direct_cost",

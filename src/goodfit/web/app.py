@@ -1,8 +1,8 @@
 """The team's web app: server-rendered pages (Jinja2, autoescaped) and a JSON API.
 
 Every route declares the roles that may use it in its ``@route(...)`` line, and that
-declaration is what is enforced (a dependency checks the signed-in user before the
-handler runs; the handler reads the user from ``me(request)``), so the two cannot drift.
+declaration is what is enforced (the registered handler is wrapped so the signed-in
+user is checked before it runs; the handler reads the user from ``me(request)``), so the two cannot drift.
 Anonymous visitors reach only the sign-in page, static files and the OpenAPI
 description. State-changing requests are POST forms carrying the session's CSRF token.
 Data comes only through ``WebData``.
@@ -14,6 +14,8 @@ service call to the pool.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import io
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, is_dataclass
@@ -22,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -200,10 +202,23 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
                             f"{', '.join(sorted(roles))}")
         return user
 
-    def guard(roles: frozenset[str]) -> Callable[[Request], None]:
-        def check(request: Request) -> None:  # a plain function: runs on the thread pool
+    def guarded(handler: Handler, roles: frozenset[str]) -> Handler:
+        """The handler, run only after the signed-in user is checked against ``roles``
+        (on the handler's own thread for a plain function, on the pool for a coroutine)."""
+        if inspect.iscoroutinefunction(handler):
+            @functools.wraps(handler)
+            async def checked_async(request: Request, *args: Any, **kwargs: Any) -> Any:
+                request.state.user = await run_in_threadpool(allow, request, roles)
+                return await handler(request, *args, **kwargs)
+            checked_async.roles = roles  # type: ignore[attr-defined]
+            return checked_async
+
+        @functools.wraps(handler)
+        def checked(request: Request, *args: Any, **kwargs: Any) -> Any:
             request.state.user = allow(request, roles)
-        return check
+            return handler(request, *args, **kwargs)
+        checked.roles = roles  # type: ignore[attr-defined]
+        return checked
 
     async def checked_form(request: Request, user: User) -> dict[str, str]:
         form = await request.form()
@@ -227,10 +242,14 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
 
     def route(method: str, path: str, roles: frozenset[str]) -> Callable[[Handler], Handler]:
         """The one place a route's roles are said: recorded in ``ROUTES`` and checked by
-        a dependency before the handler runs."""
+        the wrapper ``guarded`` before the handler runs."""
         ROUTES[(method, path)] = roles
-        return app.api_route(path, methods=[method], include_in_schema=path.startswith("/api/"),
-                             dependencies=[Depends(guard(roles))])
+
+        def register(handler: Handler) -> Handler:
+            app.api_route(path, methods=[method], include_in_schema=path.startswith("/api/"))(
+                guarded(handler, roles))
+            return handler
+        return register
 
     def signed_in(request: Request) -> User | None:
         user = getattr(request.state, "user", None)

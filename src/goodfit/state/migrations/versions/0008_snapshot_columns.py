@@ -2,8 +2,9 @@
 
 Plan, country and the scorecard's numbers (revenue, cost to serve, profit, margin,
 tickets, cost parts, support minutes) get columns of their own, each indexed with the
-snapshot id (and the customer id, the tie-break: the index alone answers a page), so the web app sorts, filters and pages 100k customers in SQL instead of
-reading JSON. Existing rows are filled from their scorecard JSON; country was never part
+snapshot id (then the customer id, the tie-break, and the filter fields: the index
+alone answers a filtered page), so the web app sorts, filters and pages 100k customers
+in SQL instead of reading JSON. Existing rows are filled from their scorecard JSON; country was never part
 of a snapshot before, so older snapshots are marked ``country_stored = false`` (the
 country filter then refuses and asks for a new ``goodfit score``). Flags get indexes by
 code and by customer.
@@ -23,6 +24,8 @@ depends_on = None
 NUMBERS = ("revenue", "cost_to_serve", "profit", "margin", "tickets", "support_cost",
            "order_handling_cost", "custom_work_cost", "payment_friction_cost", "usage_cost",
            "direct_cost", "support_minutes")
+# after the sort key and the id in every index, so a filtered page is read from it alone
+FILTERS = ("segment", "plan", "country", "revenue", "cost_to_serve")
 INDEXED = ("name", "score", "segment", "plan", "country", *NUMBERS)
 
 
@@ -45,7 +48,7 @@ def upgrade() -> None:
     op.execute(rows.update().values(plan=card["plan"].as_string(), **values))
     for c in INDEXED:
         op.create_index(f"ix_snapshot_customers_{c}", "snapshot_customers",
-                        ["snapshot_id", c, "customer_id"])
+                        ["snapshot_id", c, "customer_id", *(f for f in FILTERS if f != c)])
     op.create_index("ix_snapshot_flags_code", "snapshot_flags",
                     ["snapshot_id", "code", "customer_id"])
     op.create_index("ix_snapshot_flags_customer", "snapshot_flags", ["snapshot_id", "customer_id"])
