@@ -124,3 +124,31 @@ def test_overview_shows_window_segments_and_charts(clients, project) -> None:  #
     assert sum(v["customers"] for v in ov["segments"].values()) == 26
     total = sum(Decimal(str(round(c["revenue"], 4))) for c in project.provider.card)
     assert abs(Decimal(str(ov["revenue"])) - total) < Decimal("0.01")
+
+
+def test_why_tickets_happen(clients, project) -> None:  # type: ignore[no-untyped-def]
+    """Resolution mix counted by hand from the provider's ticket rows in the window; the
+    demo's hand-holders ask documentation questions the docs answer (KB-12)."""
+    from datetime import datetime
+
+    api = clients["viewer"].get("/api/why").json()
+    since = datetime.fromisoformat(api["snapshot"]["since"])
+    until = datetime.fromisoformat(api["snapshot"]["until"])
+    rows = [t for t in project.provider.rows["tickets"] if since <= t["opened_at"] < until]
+    by_code: dict[str, list[float]] = {}
+    for t in rows:
+        by_code.setdefault(t["resolution_code"] or "unknown", []).append(t["staff_minutes"])
+    assert api["tickets"] == len(rows)
+    assert {r["code"]: (r["tickets"], r["minutes"]) for r in api["resolution"]} == {
+        c: (len(m), float(sum(m))) for c, m in by_code.items()}
+    assert len(by_code["documentation"]) == 27  # 3 hand-holders × 9 tickets
+    assert abs(sum(r["share"] for r in api["resolution"]) - 1.0) < 1e-9
+    kb = {t["ticket_id"] for t in project.provider.kb if t["answerable"]} & {
+        t["ticket_id"] for t in rows}
+    assert api["kb_answerable"] == len(kb) == 27
+    assert [a["article_id"] for a in api["articles"]] == ["KB-12"]
+    assert api["topics"] is None  # no topics step ran on this project
+    page = clients["viewer"].get("/why")
+    assert page.status_code == 200
+    assert "documentation" in page.text and "goodfit text topics" in page.text
+    assert "27 of" in page.text

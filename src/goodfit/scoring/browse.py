@@ -110,6 +110,11 @@ def _snapshot(s: Any, snapshot_id: int) -> ScoreSnapshot:
     return snap  # type: ignore[no-any-return]
 
 
+def snapshot_info(state: StateDB, snapshot_id: int) -> SnapshotInfo:
+    with state.session() as s:
+        return _info(_snapshot(s, snapshot_id))
+
+
 def _conditions(snap: ScoreSnapshot, q: CustomerQuery) -> list[ColumnElement[bool]]:
     cond: list[ColumnElement[bool]] = [C.snapshot_id == snap.id]
     if q.segment:

@@ -141,6 +141,7 @@ def _environment() -> Environment:
 
     env.filters["money"] = money
     env.filters["pct"] = pct
+    env.filters["share"] = lambda v: "—" if _num(v) is None else f"{_num(v):.0%}"
     env.filters["num"] = lambda v: "—" if _num(v) is None else f"{_num(v):,.0f}"
     env.filters["when"] = lambda v: "" if v is None else str(v)[:16].replace("T", " ")
     return env
@@ -444,6 +445,16 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
                     tickets=b.tickets.to_pylist(), monthly=monthly, chart=chart,
                     show_text=user.can(STAFF))
 
+    @route("GET", "/why", ANY_SIGNED_IN)
+    def why(request: Request) -> Response:
+        user = me(request)
+        snap, causes = data.causes()
+        chart = svg.hbars([(r["code"].replace("_", " "), r["tickets"]) for r in causes.resolution],
+                          "Tickets per resolution code", money=False) if causes.resolution \
+            else None
+        return page(request, "why.html", user, snap=snap, causes=causes, chart=chart,
+                    show_text=user.can(STAFF))
+
     @route("GET", "/tickets/{ticket_id}", STAFF)
     def ticket(request: Request, ticket_id: str,
                      message: ShortText = None, start: Span = None, end: Span = None
@@ -562,6 +573,17 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
         if user.can(STAFF):
             found["evidence_rows"] = [{"kind": k, "id": i, **v} for (k, i), v in rows.items()]
         return JSONResponse(_jsonable(found))
+
+    @route("GET", "/api/why", ANY_SIGNED_IN)
+    def api_why(request: Request) -> Response:
+        user = me(request)
+        snap, causes = data.causes()
+        found = _jsonable(causes)
+        if not user.can(STAFF) and found["topics"] is not None:  # labels are customer words
+            found["topics"] = [{k: v for k, v in t.items()
+                                if k not in ("label", "example_ticket_ids")}
+                               for t in found["topics"]]
+        return JSONResponse({"snapshot": _jsonable(snap), **found})
 
     @route("GET", "/api/cases", STAFF)
     def api_cases(request: Request) -> Response:

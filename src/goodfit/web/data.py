@@ -62,6 +62,7 @@ class WebData:
         self._readers = readers
         self._pool_lock = threading.Lock()
         self._busy: tuple[float, str | None] = (0.0, None)
+        self._causes: dict[int, Any] = {}
 
     @contextmanager
     def reader(self) -> Iterator[Project]:
@@ -197,6 +198,18 @@ class WebData:
             except GoodfitError:
                 pass
         return found
+
+    def causes(self) -> Any:
+        """Why tickets happen in the newest snapshot's window (kept per snapshot)."""
+        snap = self.snapshot()
+        with self._lock:
+            hit = self._causes.get(snap.id)
+        if hit is None:
+            with self.reader() as r:
+                hit = r.scoring.snapshot_causes(snap.id)
+            with self._lock:
+                self._causes = {snap.id: hit}
+        return snap, hit
 
     def activity(self, customer_id: str) -> Any:
         """Orders, invoices, tickets and monthly trend in the snapshot's window (rows read
