@@ -152,3 +152,25 @@ def test_why_tickets_happen(clients, project) -> None:  # type: ignore[no-untype
     assert page.status_code == 200
     assert "documentation" in page.text and "goodfit text topics" in page.text
     assert "27 of" in page.text
+
+
+def test_audit_export_rechecks_by_hand(clients) -> None:  # type: ignore[no-untyped-def]
+    """Each exported line re-hashes to its record_hash by the documented formula
+    (sha256 of prev_hash + the event's canonical JSON), and links to the line before."""
+    import hashlib
+    import json
+
+    assert clients["agent"].get("/audit/export.jsonl").status_code == 403
+    r = clients["manager"].get("/audit/export.jsonl")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/x-ndjson")
+    assert "attachment" in r.headers["content-disposition"]
+    records = [json.loads(line) for line in r.text.splitlines()]
+    assert records and [x["seq"] for x in records] == list(range(1, len(records) + 1))
+    prev = "0" * 64
+    for x in records:
+        event = {k: v for k, v in x.items() if k not in ("prev_hash", "record_hash")}
+        assert x["prev_hash"] == prev
+        canon = json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        if event["data"] != {"redacted": True}:
+            assert hashlib.sha256((prev + canon).encode()).hexdigest() == x["record_hash"]
+        prev = x["record_hash"]

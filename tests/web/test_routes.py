@@ -26,6 +26,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/cases/{case_id}/reject"): LEADS,
     ("GET", "/outbox"): LEADS,
     ("GET", "/audit"): LEADS,
+    ("GET", "/audit/export.jsonl"): LEADS,
     ("GET", "/rewards"): LEADS,
     ("POST", "/rewards/{draw_id}/verify"): LEADS,
     ("GET", "/users"): OWNER,

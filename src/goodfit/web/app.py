@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import inspect
 import io
+import json
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
@@ -519,6 +520,17 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
         events = data.audit_events()
         return page(request, "audit.html", user, events=list(reversed(events))[:500],
                     total=len(events), verification=data.verify_audit() if verify else None)
+
+    @route("GET", "/audit/export.jsonl", LEADS)
+    def audit_export(request: Request) -> Response:
+        """The whole chain, one JSON object a line in order, hashes included: anyone can
+        re-check it (docs/web.md: each ``record_hash`` is sha256 of ``prev_hash`` and the
+        record's other fields as canonical JSON)."""
+        lines = [json.dumps(e.to_dict(), ensure_ascii=False, sort_keys=True, default=str)
+                 for e in data.audit_events()]
+        return Response("".join(f"{line}\n" for line in lines),
+                        media_type="application/x-ndjson; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="audit.jsonl"'})
 
     @route("GET", "/rewards", LEADS)
     def rewards(request: Request) -> Response:
