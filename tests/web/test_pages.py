@@ -174,3 +174,22 @@ def test_audit_export_rechecks_by_hand(clients) -> None:  # type: ignore[no-unty
         if event["data"] != {"redacted": True}:
             assert hashlib.sha256((prev + canon).encode()).hexdigest() == x["record_hash"]
         prev = x["record_hash"]
+
+
+def test_whatif_for_one_customer(clients, project) -> None:  # type: ignore[no-untyped-def]
+    """A manual-order fee of 7 on a customer who ordered 6 times by e-mail (the demo's
+    'manual' kind, C-1021): 42 more revenue and profit; nothing stored changes."""
+    manual = [o for o in project.provider.rows["orders"]
+              if o["customer_id"] == "C-1021" and o["channel"] == "email"]
+    assert len(manual) == 6
+    before = clients["viewer"].get("/api/customers/C-1021").json()["scorecard"]
+    r = clients["viewer"].get("/customers/C-1021/whatif", params={"fee_manual_order": "7"})
+    assert r.status_code == 200, r.text
+    assert "manual order fees 42.00" in r.text
+    revenue = Decimal(str(before["revenue"]))
+    assert f"{revenue + 42:,.2f}" in r.text and f"{revenue:,.2f}" in r.text
+    assert clients["viewer"].get("/api/customers/C-1021").json()["scorecard"] == before
+    bad = clients["viewer"].get("/customers/C-1021/whatif", params={"fee_manual_order": "x"})
+    assert bad.status_code in (400, 409) and "not an amount" in bad.text
+    blank = clients["viewer"].get("/customers/C-1021/whatif")
+    assert blank.status_code == 200 and "Work it out" in blank.text

@@ -17,6 +17,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/customers.csv"): STAFF,
     ("GET", "/customers/{customer_id}"): ALL,
     ("GET", "/customers/{customer_id}/activity"): ALL,
+    ("GET", "/customers/{customer_id}/whatif"): ALL,
     ("GET", "/tickets/{ticket_id}"): STAFF,
     ("GET", "/why"): ALL,
     ("POST", "/customers/{customer_id}/offboard"): STAFF,

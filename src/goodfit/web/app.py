@@ -456,6 +456,22 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
         return page(request, "why.html", user, snap=snap, causes=causes, chart=chart,
                     show_text=user.can(STAFF))
 
+    @route("GET", "/customers/{customer_id}/whatif", ANY_SIGNED_IN)
+    def whatif(request: Request, customer_id: str, price: ShortText = None,
+               fee_model: bool = False,
+               behaviour_change: Annotated[float | None, Query(ge=0, le=1)] = None) -> Response:
+        user = me(request)
+        names = data.fee_names()
+        fees = {n: str(request.query_params.get(f"fee_{n}", ""))[:40] for n in names}
+        asked = any(v.strip() for v in fees.values()) or bool(price and price.strip()) \
+            or fee_model
+        found = data.customer(customer_id)
+        result, mine = data.whatif(customer_id, fees=fees, fee_model=fee_model, price=price,
+                                   behaviour_change=behaviour_change) if asked else (None, None)
+        return page(request, "whatif.html", user, c=found, names=names, fees=fees,
+                    price=price or "", fee_model=fee_model,
+                    behaviour_change=behaviour_change, result=result, mine=mine)
+
     @route("GET", "/tickets/{ticket_id}", STAFF)
     def ticket(request: Request, ticket_id: str,
                      message: ShortText = None, start: Span = None, end: Span = None

@@ -211,6 +211,27 @@ class WebData:
                 self._causes = {snap.id: hit}
         return snap, hit
 
+    def fee_names(self) -> list[str]:
+        return self.project.pricing.fee_names()
+
+    def whatif(self, customer_id: str, *, fees: dict[str, str], fee_model: bool,
+               price: str | None, behaviour_change: float | None) -> tuple[Any, Any]:
+        """One customer's revenue and profit if these fees and this price change for its
+        plan applied over the snapshot's window (the pricing what-if; nothing written)."""
+        snap = self.snapshot()
+        found = self.project.scoring.snapshot_customer(snap.id, customer_id)
+        plan = found["scorecard"].get("plan")
+        p = self.project.pricing
+        chosen = p.parse_fees([f"{k}={v}" for k, v in fees.items() if v.strip()]) or None
+        prices = p.parse_prices([f"{plan}={price.strip()}"]) if price and price.strip() \
+            and plan else []
+        with self.reader() as r:
+            w = r.metrics.window(snap.as_of, snap.since, snap.until)
+            result = r.pricing.whatif(fees=chosen, fee_model=fee_model, prices=prices,
+                                      behaviour_change=behaviour_change, window=w)
+        mine = next((c for c in result.customers if c.customer_id == customer_id), None)
+        return result, mine
+
     def activity(self, customer_id: str) -> Any:
         """Orders, invoices, tickets and monthly trend in the snapshot's window (rows read
         from the warehouse; no scoring)."""
