@@ -102,12 +102,13 @@ class WriterLock:
             return None
 
     def writing(self) -> Holder | None:
-        """Who holds the lock now, or None when nobody does; never takes it.
+        """Who in another process holds the lock now, or None; never takes it (this
+        process's own hold is not "someone else writing").
 
         Probes with a shared ``flock`` on a second descriptor, let go at once (a writer
         asking for the lock in that instant retries on its next poll)."""
         if self.held_by_this_process():
-            return self.holder()
+            return None
         try:
             fd = os.open(self.path, os.O_RDONLY)
         except FileNotFoundError:

@@ -139,7 +139,8 @@ class Workspace:
             self._warehouse = None
 
     def writer(self) -> Holder | None:
-        """Who is writing this project now (an import, a scoring run…), or None."""
+        """Who else is writing this project now (an import, a scoring run… in another
+        process), or None."""
         from goodfit.locking import WriterLock
 
         return WriterLock.for_project(self.root).writing()

@@ -193,3 +193,45 @@ def test_whatif_for_one_customer(clients, project) -> None:  # type: ignore[no-u
     assert bad.status_code in (400, 409) and "not an amount" in bad.text
     blank = clients["viewer"].get("/customers/C-1021/whatif")
     assert blank.status_code == 200 and "Work it out" in blank.text
+
+
+def test_offboarding_steps_letter_pack_and_call_log(server, clients, project) -> None:  # type: ignore[no-untyped-def]
+    import zipfile
+
+    with closing(sign_in(server, "alex")) as agent, closing(sign_in(server, "mia")) as mia:
+        r = agent.post("/customers/C-1007/offboard",
+                       data={"csrf": csrf_of(agent.get("/").text), "reason": "unprofitable"})
+        case_url = r.headers["location"]
+        case_id = int(case_url.rsplit("/", 1)[1])
+        steps = {s.kind: s for s in project.actions.case(case_id).steps}
+        letter = f"{case_url}/steps/{steps['letter'].no}/files/0"
+        pack = f"{case_url}/steps/{steps['pack'].no}/files/0"
+        assert f'href="{letter}"' in agent.get(case_url).text
+        pdf = agent.get(letter)
+        assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+        assert pdf.content.startswith(b"%PDF-") and "inline" in pdf.headers["content-disposition"]
+        z = agent.get(pack)
+        assert z.headers["content-type"] == "application/zip"
+        with zipfile.ZipFile(io.BytesIO(z.content)) as archive:
+            assert archive.namelist() and archive.testzip() is None
+        assert clients["viewer"].get(letter).status_code == 403
+        assert agent.get(f"{case_url}/steps/{steps['letter'].no}/files/7").status_code == 404
+        # a call can be logged only once its script is approved
+        token = csrf_of(agent.get(case_url).text)
+        early = agent.post(f"{case_url}/call", data={"csrf": token, "outcome": "answered"})
+        assert early.status_code == 409
+        mia.post(f"{case_url}/approve", data={"csrf": csrf_of(mia.get(case_url).text)})
+        r = agent.post(f"{case_url}/call", data={"csrf": token, "outcome": "voicemail",
+                                                 "notes": "<b>left a message</b>"})
+        # the call is kept (step payload and audit log); the step itself completes only
+        # once the e-mail before it has gone out (the core's step order, said on the page)
+        assert r.status_code == 409 and "come first" in r.text
+        call = next(s for s in project.actions.case(case_id).steps if s.kind == "call")
+        assert [(c["outcome"], c["by"]) for c in call.payload["calls"]] == [("voicemail", "alex")]
+        logged = project.audit.events(case_id=case_id, kind="call_logged")
+        assert [(e.actor, e.data["outcome"]) for e in logged] == [("alex", "voicemail")]
+        shown = agent.get(case_url).text
+        assert "&lt;b&gt;left a message&lt;/b&gt;" in shown and "<b>left a message" not in shown
+        wrong = agent.post(f"{case_url}/call", data={"csrf": token, "outcome": "shouted"})
+        assert wrong.status_code == 409 and "outcome must be one of" in wrong.text
+        assert agent.post(f"{case_url}/call", data={"outcome": "answered"}).status_code == 403

@@ -25,6 +25,8 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/cases/{case_id}"): STAFF,
     ("POST", "/cases/{case_id}/approve"): LEADS,
     ("POST", "/cases/{case_id}/reject"): LEADS,
+    ("GET", "/cases/{case_id}/steps/{step_no}/files/{index}"): STAFF,
+    ("POST", "/cases/{case_id}/call"): STAFF,
     ("GET", "/outbox"): LEADS,
     ("GET", "/audit"): LEADS,
     ("GET", "/audit/export.jsonl"): LEADS,
@@ -47,7 +49,8 @@ PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/api/openapi.json")}
 
 # Real ids where a page should render; ids that do not exist where a POST would act
 # (allowed roles then get 404 from the core, refused roles 403 before it).
-FILL = {"{customer_id}": "C-1001", "{case_id}": "999999", "{draw_id}": "999999"}
+FILL = {"{customer_id}": "C-1001", "{case_id}": "999999", "{draw_id}": "999999",
+        "{step_no}": "3", "{index}": "0"}
 
 
 def concrete(method: str, path: str, ticket: str) -> str:

@@ -18,6 +18,7 @@ import functools
 import inspect
 import io
 import json
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
@@ -55,6 +56,9 @@ STATIC = Path(__file__).parent / "static"
 CSV_COLUMNS = ("customer_id", "name", "segment", "score", "plan", "revenue", "cost_to_serve",
                "profit", "margin", "tickets", "flags")
 MAX_CSV_ROWS = 100_000
+# a case step's files by suffix: (media type, shown inline or downloaded)
+FILE_TYPES = {".pdf": ("application/pdf", "inline"), ".zip": ("application/zip", "attachment"),
+              ".csv": ("text/csv; charset=utf-8", "attachment")}
 
 Text = Annotated[str | None, Query(max_length=200)]
 Sort = Annotated[str, Query(max_length=40)]
@@ -494,7 +498,30 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
     def case(request: Request, case_id: RowId) -> Response:
         user = me(request)
         return page(request, "case.html", user, case=data.case(case_id),
-                    can_approve=user.role in data.approver_roles)
+                    can_approve=user.role in data.approver_roles,
+                    outcomes=data.call_outcomes())
+
+    @route("GET", "/cases/{case_id}/steps/{step_no}/files/{index}", STAFF)
+    def step_file(request: Request, case_id: RowId,
+                  step_no: Annotated[int, PathParam(ge=1, le=1000)],
+                  index: Annotated[int, PathParam(ge=0, le=1000)]) -> Response:
+        """A step's drafted file: the letter PDF shown in the browser, the transition
+        pack and credit CSV downloaded."""
+        name, body = data.step_file(case_id, step_no, index)
+        suffix = Path(name).suffix.lower()
+        media, disposition = FILE_TYPES.get(suffix, ("application/octet-stream", "attachment"))
+        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name)[:100] or "file"
+        return Response(body, media_type=media,
+                        headers={"Content-Disposition": f'{disposition}; filename="{safe}"'})
+
+    @route("POST", "/cases/{case_id}/call", STAFF)
+    async def log_call(request: Request, case_id: RowId) -> Response:
+        user = me(request)
+        form = await checked_form(request, user)
+        outcome = form.get("outcome", "").strip()
+        notes = form.get("notes", "").strip()[:4000]
+        await run_in_threadpool(data.log_call, case_id, outcome, notes, user.name)
+        return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
     @route("POST", "/customers/{customer_id}/offboard", STAFF)
     async def offboard(request: Request, customer_id: str) -> Response:

@@ -260,6 +260,15 @@ class WebData:
     def reject(self, case_id: int, actor: str, reason: str) -> Any:
         return self.project.actions.cancel(case_id, actor, reason)
 
+    def step_file(self, case_id: int, step_no: int, index: int) -> tuple[str, bytes]:
+        return self.project.actions.step_file(case_id, step_no, index)
+
+    def call_outcomes(self) -> tuple[str, ...]:
+        return self.project.actions.call_outcomes()
+
+    def log_call(self, case_id: int, outcome: str, notes: str, actor: str) -> Any:
+        return self.project.actions.log_call(case_id, outcome=outcome, notes=notes, actor=actor)
+
     def outbox(self) -> list[Any]:
         return self.project.actions.outbox()
 
