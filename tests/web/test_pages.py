@@ -235,3 +235,27 @@ def test_offboarding_steps_letter_pack_and_call_log(server, clients, project) ->
         wrong = agent.post(f"{case_url}/call", data={"csrf": token, "outcome": "shouted"})
         assert wrong.status_code == 409 and "outcome must be one of" in wrong.text
         assert agent.post(f"{case_url}/call", data={"outcome": "answered"}).status_code == 403
+
+
+def test_reward_plan_save_and_commit(clients, project) -> None:  # type: ignore[no-untyped-def]
+    """The plan page shows the rewards service's plan without saving it; saving makes a
+    planned draw. This small provider has nobody past every gate (12-month tenure in a
+    window of one year of invoices), so committing is refused with the core's reason."""
+    owner = clients["owner"]
+    assert clients["agent"].get("/rewards/plan").status_code == 403
+    before = len(project.rewards.draws())
+    preview = owner.get("/rewards/plan")
+    assert preview.status_code == 200 and "Gate funnel" in preview.text
+    plan, _ = project.rewards.plan(save=False)
+    assert not plan.eligible and "Nobody passes every gate" in preview.text
+    assert f"{plan.others} other customer(s)" in preview.text
+    assert len(project.rewards.draws()) == before  # showing saved nothing
+    token = csrf_of(preview.text)
+    assert owner.post("/rewards/plan", data={"csrf": token}).status_code == 303
+    draws = project.rewards.draws()
+    assert len(draws) == before + 1 and draws[-1].state == "planned"
+    assert draws[-1].eligible_count == 0
+    r = owner.post(f"/rewards/{draws[-1].id}/commit", data={"csrf": token})
+    assert r.status_code == 409 and "nobody to draw" in r.text
+    assert project.rewards.draws()[-1].state == "planned"
+    assert owner.post(f"/rewards/{draws[-1].id}/commit", data={}).status_code == 403  # no CSRF

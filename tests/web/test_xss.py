@@ -51,7 +51,7 @@ def test_every_page_escapes_customer_text(clients, project) -> None:  # type: ig
             "/customers/C-1001", "/customers/C-1001/activity",
             "/customers/C-1001/whatif?price=%2B10%25", *(f"/customers/{c}" for c in abusive + hand),
             f"/tickets/{hostile_ticket}", "/cases", case_url, "/audit", "/outbox",
-            "/rewards", "/users", "/why", "/customers/" + quote("<script>x</script>", safe="")]
+            "/rewards", "/rewards/plan", "/users", "/why", "/customers/" + quote("<script>x</script>", safe="")]
     seen = ""
     for url in urls:
         r = owner.get(url)

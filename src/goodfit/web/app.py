@@ -591,6 +591,33 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
                         verified=draw_id)
         return await run_in_threadpool(verified)
 
+    @route("GET", "/rewards/plan", LEADS)
+    def rewards_plan(request: Request) -> Response:
+        user = me(request)
+        plan, _ = data.reward_plan()
+        return page(request, "reward_plan.html", user, plan=plan)
+
+    @route("POST", "/rewards/plan", LEADS)
+    async def rewards_plan_save(request: Request) -> Response:
+        user = me(request)
+        await checked_form(request, user)
+        await run_in_threadpool(data.reward_plan, user.name)
+        return RedirectResponse("/rewards", status_code=303)
+
+    @route("POST", "/rewards/{draw_id}/commit", LEADS)
+    async def rewards_commit(request: Request, draw_id: RowId) -> Response:
+        user = me(request)
+        await checked_form(request, user)
+        await run_in_threadpool(data.commit_draw, draw_id, user.name)
+        return RedirectResponse("/rewards", status_code=303)
+
+    @route("POST", "/rewards/{draw_id}/draw", LEADS)
+    async def rewards_draw(request: Request, draw_id: RowId) -> Response:
+        user = me(request)
+        await checked_form(request, user)
+        await run_in_threadpool(data.run_draw, draw_id, user.name)
+        return RedirectResponse("/rewards", status_code=303)
+
     @route("GET", "/users", OWNER)
     def users(request: Request) -> Response:
         user = me(request)

@@ -251,14 +251,19 @@ class WebData:
     def case(self, case_id: int) -> Any:
         return self.project.actions.case(case_id)
 
+    # Actions may read the warehouse (an offboarding reads the organisation's rows): they
+    # run on a pooled handle of their own, like every warehouse read.
     def draft_offboarding(self, customer_id: str, reason: str, actor: str) -> Any:
-        return self.project.actions.offboard(customer_id, reason=reason, actor=actor)
+        with self.reader() as r:
+            return r.actions.offboard(customer_id, reason=reason, actor=actor)
 
     def approve(self, case_id: int, actor: str, override_reason: str | None = None) -> Any:
-        return self.project.actions.approve(case_id, actor, override_reason=override_reason)
+        with self.reader() as r:
+            return r.actions.approve(case_id, actor, override_reason=override_reason)
 
     def reject(self, case_id: int, actor: str, reason: str) -> Any:
-        return self.project.actions.cancel(case_id, actor, reason)
+        with self.reader() as r:
+            return r.actions.cancel(case_id, actor, reason)
 
     def step_file(self, case_id: int, step_no: int, index: int) -> tuple[str, bytes]:
         return self.project.actions.step_file(case_id, step_no, index)
@@ -267,7 +272,8 @@ class WebData:
         return self.project.actions.call_outcomes()
 
     def log_call(self, case_id: int, outcome: str, notes: str, actor: str) -> Any:
-        return self.project.actions.log_call(case_id, outcome=outcome, notes=notes, actor=actor)
+        with self.reader() as r:
+            return r.actions.log_call(case_id, outcome=outcome, notes=notes, actor=actor)
 
     def outbox(self) -> list[Any]:
         return self.project.actions.outbox()
@@ -282,7 +288,22 @@ class WebData:
         return self.project.rewards.draws()
 
     def verify_draw(self, draw_id: int) -> Any:
-        return self.project.rewards.verify(draw_id)
+        with self.reader() as r:
+            return r.rewards.verify(draw_id)
+
+    def reward_plan(self, actor: str | None = None) -> tuple[Any, Any]:
+        """Who is eligible for a reward now (the newest stored run's facts); saved as a
+        draw when ``actor`` is given, else only shown."""
+        with self.reader() as r:
+            return r.rewards.plan(save=actor is not None, actor=actor)
+
+    def commit_draw(self, draw_id: int, actor: str) -> Any:
+        with self.reader() as r:
+            return r.rewards.commit(draw_id, actor)
+
+    def run_draw(self, draw_id: int, actor: str) -> Any:
+        with self.reader() as r:
+            return r.rewards.draw(draw_id, actor)
 
 
 def iso(value: datetime | None) -> str:
