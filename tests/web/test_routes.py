@@ -113,6 +113,8 @@ def test_role_walk(clients, project, role: str) -> None:  # type: ignore[no-unty
                 assert r.status_code == 303 and r.headers["location"] == "/login", where
         elif role in allowed and method == "GET":
             assert r.status_code in (200, 404), where
+        elif role in allowed and path == "/rewards/plan":  # takes no id: saves a plan
+            assert r.status_code == 303 and r.headers["location"] == "/rewards", where
         elif role in allowed:  # reached the core, which found no such case, customer, draw
             assert r.status_code in (404, 409), where
             assert "security token" not in r.text and "this page is for" not in r.text
