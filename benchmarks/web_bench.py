@@ -199,7 +199,8 @@ def main() -> None:
                 server.kill()
                 server.wait()
     floor = float(results["static"]["p95"])  # type: ignore[arg-type]
-    print(f"{USERS} concurrent users, up to {SECONDS:.0f}s or {MAX_REQUESTS} requests per page")
+    print(f"{USERS} concurrent users, up to {SECONDS:.0f}s or {MAX_REQUESTS} requests per page;"
+          f" machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"{'page':<18}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
           f"{'p95/static':>12}")
     for name, r in results.items():
