@@ -199,6 +199,14 @@ class TextSettings(Section):
     # (0-1). Recalibrated from tickets coded 'documentation' when there are enough.
     kb_answerable_score: float = Field(default=0.45, ge=0, le=1)
     kb_min_calibration_tickets: int = Field(default=20, ge=2)
+    # Which article answers a ticket: the one staff linked in a reply, else the best match
+    # of the question when it is sure. "Sure" is calibrated on the tickets staff linked an
+    # article in: the lowest score (and lead over the second article) at which the
+    # question alone picks the linked article this often. With fewer than
+    # kb_min_calibration_tickets linked tickets, the two fixed values below apply.
+    kb_article_precision: float = Field(default=0.95, gt=0, le=1)
+    kb_article_score: float = Field(default=0.3, ge=0, le=1)
+    kb_article_margin: float = Field(default=0.1, ge=0, le=1)
     # Repeat topics: 0 picks the number of topics from the ticket count.
     topic_count: int = Field(default=0, ge=0)
     topic_min_tickets: int = Field(default=3, ge=1)
