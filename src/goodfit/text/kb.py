@@ -54,6 +54,11 @@ KB_MATCH_SCHEMA = pa.schema([
 # so that "1" or "faq" in a reply is not taken for a link.
 _DISTINCTIVE_ID = re.compile(r"^(?=.*[a-z])(?=.*\d)[\w.-]{4,}$", re.IGNORECASE)
 _MARGINS = (0.0, 0.02, 0.05, 0.1, 0.15)
+# Pieces of a reply between spaces, quotes and brackets that hold a digit or a slash:
+# every URL and distinctive id does.
+_PIECES = re.compile(r"(?<![^\s<>\"'()\[\]{}])[^\s<>\"'()\[\]{}\d/]*[\d/][^\s<>\"'()\[\]{}]*")
+_SCHEME = re.compile(r"^https?://")
+_TRAILING = ".,;:!?*_"
 
 
 @dataclass(frozen=True)
@@ -137,29 +142,38 @@ class KbIndex:
             return np.zeros((len(texts), 0), dtype=int), np.zeros((len(texts), 0))
         return top_k(self.score_matrix(texts), k)
 
-    def _citation_pattern(self) -> tuple[re.Pattern[str] | None, dict[str, int]]:
+    def _citation_keys(self) -> dict[str, int]:
+        """Lower-case URL (without scheme or trailing slash) or distinctive id → article."""
         keys: dict[str, int] = {}
         for i, a in enumerate(self.articles):
-            url = re.sub(r"^https?://", "", a.url.strip().lower()).rstrip("/")
+            url = _SCHEME.sub("", a.url.strip().lower()).rstrip("/")
             if url:
                 keys.setdefault(url, i)
             if _DISTINCTIVE_ID.match(a.article_id):
                 keys.setdefault(a.article_id.lower(), i)
-        if not keys:
-            return None, keys
-        alternatives = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
-        return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE), keys
+        return keys
 
     def cited(self, replies: Sequence[str]) -> list[list[int]]:
-        """Per staff reply text, the articles it links (by URL or distinctive id), in order."""
-        pattern, keys = self._citation_pattern()
+        """Per staff reply text, the articles it links (by URL or distinctive id), in order.
+
+        A reply is cut at spaces, quotes and brackets; each piece with a digit or a slash,
+        without its scheme and
+        trailing punctuation, must be a whole URL or id (so ``KB-0123`` is not ``KB-012``).
+        """
+        keys = self._citation_keys()
         out: list[list[int]] = []
         for text in replies:
             found: list[int] = []
-            if pattern is not None and text:
-                for m in pattern.finditer(text):
-                    i = keys[re.sub(r"^https?://", "", m.group(0).lower())]
-                    if i not in found:
+            if keys and text:
+                for piece in _PIECES.findall(text.lower()):
+                    key = piece.strip(_TRAILING)
+                    if key.startswith("http"):
+                        key = _SCHEME.sub("", key)
+                    key = key.rstrip("/").strip(_TRAILING)
+                    i = keys.get(key)
+                    if i is None and "/" in key:
+                        i = keys.get(key.rsplit("/", 1)[1])
+                    if i is not None and i not in found:
                         found.append(i)
             out.append(found)
         return out
