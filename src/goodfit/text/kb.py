@@ -157,8 +157,8 @@ class KbIndex:
         """Per staff reply text, the articles it links (by URL or distinctive id), in order.
 
         A reply is cut at spaces, quotes and brackets; each piece with a digit or a slash,
-        without its scheme and
-        trailing punctuation, must be a whole URL or id (so ``KB-0123`` is not ``KB-012``).
+        without its scheme and trailing punctuation, must be a whole URL, id or last URL
+        segment equal to an id (so ``KB-0123`` is not ``KB-012``).
         """
         keys = self._citation_keys()
         out: list[list[int]] = []
