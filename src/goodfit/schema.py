@@ -245,6 +245,8 @@ assert set(IMPORT_ORDER) == set(TABLES)
 
 # Bookkeeping tables the importer keeps in the warehouse, beside the canonical tables.
 IMPORTS_TABLE = "goodfit_imports"
+# Customers that exist only because a ticket file named them (import --derive-customers).
+DERIVED_TABLE = "goodfit_derived_customers"
 ROW_HASH = "_row_hash"  # content hash per row, for idempotent re-imports
 
 

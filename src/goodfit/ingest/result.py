@@ -34,6 +34,8 @@ class ImportResult:
     collapsed: int = 0
     # How number and date columns were read: "amount: decimal comma (from the values)".
     readings: list[str] = field(default_factory=list)
+    # Customers created from this ticket file's customer ids (--derive-customers).
+    derived_customers: int = 0
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
