@@ -18,7 +18,7 @@ from goodfit.cli.app import (
     print_json,
     rich_progress,
 )
-from goodfit.errors import GoodfitError, TooManyRejected
+from goodfit.errors import GoodfitError
 from goodfit.project import Project
 from goodfit.schema import table as lookup_table
 
@@ -234,11 +234,6 @@ def import_(
         print_json([r.to_dict() for r in results])
     else:
         render_import(results)
-    share = proj.config.import_.max_rejected_share
-    for r in results:
-        if r.too_many_rejected(share):
-            raise TooManyRejected(r.file, r.rejected, r.rows_read, share, r.top_reasons(3),
-                                  r.quarantine_file)
     if fail_on_reject and any(r.rejected for r in results):
         raise typer.Exit(EXIT_REJECTED)
 

@@ -28,12 +28,12 @@ from typing import Any
 import duckdb
 
 from goodfit.config import Config
-from goodfit.errors import BadMapping, InputFileError, InvalidRow, MissingColumns
+from goodfit.errors import BadMapping, InputFileError, InvalidRow, MissingColumns, TooManyRejected
 from goodfit.ingest.infer import Reading, infer_readings
 from goodfit.ingest.loader import DuckDBLoader, Loader, PostgresLoader
 from goodfit.ingest.profiles import Profile
 from goodfit.ingest.profiles import apply as apply_profile
-from goodfit.ingest.result import ImportResult
+from goodfit.ingest.result import ImportResult, too_many_rejected, top_reasons
 from goodfit.ingest.source import (
     SUFFIXES,
     Source,
@@ -222,6 +222,22 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
             _read_bad_rows(engine, source, reader_rejects)  # now with duplicates and orphans
             quarantine_file = _write_quarantine(engine, source, tbl, quarantine_dir,
                                                 reader_rejects, started)
+        share = config.import_.max_rejected_share
+        if too_many_rejected(rejected, rows_read, share):
+            # Refused whole: so many bad rows mean the file is misread (a wrong mapping,
+            # profile or setting); importing the rest would give figures that look right.
+            refused = ImportResult(
+                import_id="", table=tbl.name, file=_origin or str(file), file_hash=file_hash,
+                rows_read=rows_read, accepted=rows_read - rejected, collapsed=collapsed,
+                inserted=0, updated=0, unchanged=0, rejected=rejected,
+                rejected_by_reason=by_reason, reason_examples=examples,
+                quarantine_file=str(quarantine_file) if quarantine_file else None,
+                ignored_columns=ignored, refused=True,
+                readings=[r.describe() for r in readings.values() if r.choice != "plain"],
+                seconds=round(time.monotonic() - t0, 3))
+            raise TooManyRejected(_origin or file, rejected, rows_read, share,
+                                  top_reasons(by_reason, examples, 3),
+                                  refused.quarantine_file, result=refused)
         kept = [] if clear_missing else _kept_columns(tbl, present)
         if kept:
             _stage_keeping(engine, loader, tbl, kept)
