@@ -194,6 +194,19 @@ class BadMapping(GoodfitError):
         super().__init__(f"--map {pair}: {problem}.{_did_you_mean(word, candidates)}")
 
 
+class UnknownProfile(GoodfitError):
+    code = "unknown_profile"
+    exit_code = 2
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        hint = close_matches(name, known)
+        super().__init__(
+            f"no export profile '{name}'"
+            + (f"; did you mean '{hint[0]}'?" if hint else "")
+            + f" Bundled and configured profiles: {', '.join(known)}. A profile can also be "
+              "a .toml file given by its path, or [profiles.NAME] in goodfit.toml.")
+
+
 class TooManyRejected(GoodfitError):
     """An import that quarantined every row, or more than the allowed share."""
 

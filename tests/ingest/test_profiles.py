@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from goodfit.errors import GoodfitError, TooManyRejected
-from goodfit.ingest.profiles import UnknownProfile, bundled_names
+from goodfit.errors import GoodfitError, TooManyRejected, UnknownProfile
+from goodfit.ingest.profiles import bundled_names
 from goodfit.project import Project
 from tests.ingest.conftest import rows, write
 
@@ -327,3 +327,26 @@ def test_a_bad_profile_names_what_is_wrong(duck: Project, tmp_path: Path) -> Non
     f = write(tmp_path / "incident.csv", SERVICENOW)
     with pytest.raises(GoodfitError, match="did you mean 'opened_at'"):
         duck.ingest.import_file("tickets", f, profile=str(bad))
+
+
+def test_command_line_profile_derive_and_status(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from goodfit.cli import app
+
+    runner = CliRunner()
+    proj = tmp_path / "p"
+    assert runner.invoke(app, ["init", str(proj)]).exit_code == 0
+    f = write(tmp_path / "incident.csv", SERVICENOW)
+    typo = runner.invoke(app, ["import", "tickets", str(f), "--profile", "zendsk", "-p",
+                               str(proj)])
+    assert isinstance(typo.exception, UnknownProfile) and typo.exception.exit_code == 2
+    assert "did you mean 'zendesk'" in str(typo.exception)
+    ok = runner.invoke(app, ["import", "tickets", str(f), "--profile", "servicenow",
+                             "--derive-customers", "-p", str(proj)], env={"COLUMNS": "200"})
+    assert ok.exit_code == 0, ok.output
+    assert "2 customer(s) derived" in ok.output
+    status = json.loads(runner.invoke(app, ["status", "-p", str(proj), "--json"]).output)
+    assert status["derived_customers"] == 2
+    listed = json.loads(runner.invoke(app, ["profiles", "-p", str(proj), "--json"]).output)
+    assert {"servicenow", "stripe"} <= {p["name"] for p in listed}

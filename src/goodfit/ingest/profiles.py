@@ -22,26 +22,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from goodfit.config import Config, ImportSettings, ProfileSettings, ProfileTable
-from goodfit.errors import ConfigError, GoodfitError, close_matches
+from goodfit.errors import ConfigError, GoodfitError, UnknownProfile
 
 PROFILE_DIR = "profiles"
 # [import] settings a profile table may set (the same names as in ImportSettings).
 _IMPORT_KEYS = ("date_order", "decimal_comma", "timestamp_formats", "delimiter", "encoding")
 # Options of one import a profile table may set.
 _OPTION_KEYS = ("collapse", "order_by", "state_column")
-
-
-class UnknownProfile(GoodfitError):
-    code = "unknown_profile"
-    exit_code = 2
-
-    def __init__(self, name: str, known: list[str]) -> None:
-        hint = close_matches(name, known)
-        super().__init__(
-            f"no export profile '{name}'"
-            + (f"; did you mean '{hint[0]}'?" if hint else "")
-            + f" Bundled and configured profiles: {', '.join(known)}. A profile can also be "
-              "a .toml file given by its path, or [profiles.NAME] in goodfit.toml.")
 
 
 @dataclass(frozen=True)
