@@ -346,6 +346,7 @@ def test_command_line_profile_derive_and_status(tmp_path: Path) -> None:
                              "--derive-customers", "-p", str(proj)], env={"COLUMNS": "200"})
     assert ok.exit_code == 0, ok.output
     assert "2 customer(s) derived" in ok.output
+    assert "read with export profile servicenow" in ok.output
     status = json.loads(runner.invoke(app, ["status", "-p", str(proj), "--json"]).output)
     assert status["derived_customers"] == 2
     listed = json.loads(runner.invoke(app, ["profiles", "-p", str(proj), "--json"]).output)

@@ -112,6 +112,8 @@ def render_import(results: list[ImportResult]) -> None:
         if r.collapsed:
             console.print(Text(f"{r.table}: {r.collapsed:,} event row(s) folded into the kept "
                                "row of their key (--collapse)", style="dim"))
+        if r.profile:
+            console.print(Text(f"{r.table}: read with export profile {r.profile}", style="dim"))
         if r.derived_customers:
             console.print(Text(f"{r.table}: {r.derived_customers:,} customer(s) derived from "
                                "the ticket file's customer ids (no billing; a customer import "

@@ -21,6 +21,7 @@ import time
 import uuid
 import zipfile
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -558,9 +559,10 @@ def import_directory(warehouse: Warehouse, config: Config, directory: Path, *,
         if name not in found:
             continue
         cfg, options = config, dict[str, Any]()
-        if profile is not None and name in profile.settings.tables:
+        used = profile is not None and name in profile.settings.tables
+        if profile is not None and used:
             cfg, options = apply_profile(config, profile, name)
-        results.append(import_file(warehouse, cfg, name, found[name], strict=strict,
-                                   quarantine_dir=quarantine_dir, progress=progress,
-                                   **options))
+        result = import_file(warehouse, cfg, name, found[name], strict=strict,
+                             quarantine_dir=quarantine_dir, progress=progress, **options)
+        results.append(replace(result, profile=profile.name) if profile and used else result)
     return results

@@ -39,6 +39,7 @@ class ImportResult:
     # True: more than [import] max_rejected_share rejected, nothing of the file imported
     # (TooManyRejected carries this result).
     refused: bool = False
+    profile: str | None = None  # the export profile the file was read with (--profile)
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -76,10 +77,14 @@ class Ingest:
         if profile is not None:
             config, preset = profiles.apply(config, profiles.resolve(profile, config), table)
             options = {**preset, **{k: v for k, v in options.items() if v is not None}}
-        return self._journaled(f"file {table}", Path(file), lambda: [import_file(
-            self._ws.warehouse, config, table, Path(file), mapping=mapping or {},
-            strict=strict, quarantine_dir=self._ws.quarantine_dir, progress=progress,
-            **options)])[0]
+        def run() -> list[ImportResult]:
+            result = import_file(self._ws.warehouse, config, table, Path(file),
+                                 mapping=mapping or {}, strict=strict,
+                                 quarantine_dir=self._ws.quarantine_dir, progress=progress,
+                                 **options)
+            return [replace(result, profile=profile) if profile else result]
+
+        return self._journaled(f"file {table}", Path(file), run)[0]
 
     def import_directory(self, directory: str | Path, *, strict: bool | None = None,
                          profile: str | None = None, progress: Progress = NO_PROGRESS,
