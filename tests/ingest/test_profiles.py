@@ -351,3 +351,18 @@ def test_command_line_profile_derive_and_status(tmp_path: Path) -> None:
     assert status["derived_customers"] == 2
     listed = json.loads(runner.invoke(app, ["profiles", "-p", str(proj), "--json"]).output)
     assert {"servicenow", "stripe"} <= {p["name"] for p in listed}
+
+
+def test_derived_customers_on_each_warehouse(project: Project, tmp_path: Path) -> None:
+    f = write(tmp_path / "incident.csv", SERVICENOW)
+    r = project.ingest.import_file("tickets", f, profile="servicenow", derive_customers=True)
+    assert (r.accepted, r.derived_customers) == (3, 2)
+    assert sorted(by_id(project, "customers", "customer_id")) == ["ACME North America",
+                                                                 "Initech"]
+    assert project.ingest.status()["derived_customers"] == 2
+    project.import_file("customers", write(tmp_path / "c.csv", "customer_id,name,signup_at\n"
+                                                               "Initech,Initech Inc,2019-05-01\n"))
+    assert project.ingest.status()["derived_customers"] == 1
+    again = project.ingest.import_file("tickets", f, profile="servicenow",
+                                       derive_customers=True)
+    assert (again.unchanged, again.derived_customers) == (3, 0)
