@@ -7,8 +7,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from goodfit.ingest import profiles
-from goodfit.ingest.importer import import_directory, import_file
 from goodfit.ingest.result import ImportResult
 from goodfit.ingest.status import import_history, project_status
 from goodfit.progress import NO_PROGRESS, Progress
@@ -73,10 +71,14 @@ class Ingest:
         ``profile`` names an export profile (bundled, [profiles.NAME] or a .toml path):
         its column and value maps, readings and collapse rule apply under the project's
         own settings and the explicit ``mapping``/``options``."""
+        from goodfit.ingest import profiles
+        from goodfit.ingest.importer import import_file
+
         config = self._ws.config
         if profile is not None:
             config, preset = profiles.apply(config, profiles.resolve(profile, config), table)
             options = {**preset, **{k: v for k, v in options.items() if v is not None}}
+
         def run() -> list[ImportResult]:
             result = import_file(self._ws.warehouse, config, table, Path(file),
                                  mapping=mapping or {}, strict=strict,
@@ -91,6 +93,9 @@ class Ingest:
                          **options: Any) -> list[ImportResult]:
         """Import every file in a folder whose name names a table, parents first
         (``profile``: each file read with the profile's section for its table)."""
+        from goodfit.ingest import profiles
+        from goodfit.ingest.importer import import_directory
+
         chosen = profiles.resolve(profile, self._ws.config) if profile is not None else None
         return self._journaled("directory", Path(directory), lambda: import_directory(
             self._ws.warehouse, self._ws.config, Path(directory), strict=strict,
@@ -99,6 +104,8 @@ class Ingest:
 
     def profiles(self) -> list[dict[str, Any]]:
         """The export profiles goodfit knows (bundled and [profiles.NAME]), with sources."""
+        from goodfit.ingest import profiles
+
         return profiles.listing(self._ws.config)
 
     def status(self) -> dict[str, Any]:
