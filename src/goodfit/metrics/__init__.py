@@ -1,24 +1,9 @@
 """Cost to serve, profit and support concentration: Ibis tables in, Ibis tables out.
 
-The names below load on first use, so code that only needs the service (or the window)
-does not pay for Ibis and pandas."""
-
-from typing import Any
+Import the functions from their modules (``goodfit.metrics.scorecard``,
+``goodfit.metrics.concentration``…): the package itself stays empty so that code which
+only needs the metrics service or the window does not load Ibis and pandas."""
 
 from goodfit.window import Window  # the window lives below metrics: the workspace resolves it
 
-__all__ = ["Concentration", "CustomerBreakdown", "Window", "concentration",
-           "customer_breakdown", "scorecard"]
-
-_WHERE = {"Concentration": "concentration", "concentration": "concentration",
-          "CustomerBreakdown": "breakdown", "customer_breakdown": "breakdown",
-          "scorecard": "scorecard"}
-
-
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'goodfit.metrics' has no attribute '{name}'")
-    from importlib import import_module
-
-    return getattr(import_module(f"goodfit.metrics.{module}"), name)
+__all__ = ["Window"]
