@@ -25,7 +25,7 @@ import ibis
 import pyarrow as pa
 
 from goodfit.config import CostSettings
-from goodfit.metrics.support import reply_minutes
+from goodfit.metrics.support import ticket_minutes
 from goodfit.text.cleaning import message_content
 
 # Joins staff replies in the query and splits them again here, so each is cleaned alone
@@ -95,13 +95,12 @@ def ticket_texts(tickets: ibis.Table, messages: ibis.Table,
     joined = t.left_join(first, t.ticket_id == first.ticket_id).drop("ticket_id_right")
     joined = joined.left_join(replies, joined.ticket_id == replies.ticket_id)
     joined = joined.drop("ticket_id_right")
-    estimated = joined.staff_minutes.isnull()
-    joined = joined.mutate(
-        minutes=ibis.ifelse(estimated, joined.staff_replies.coalesce(0).cast("float64")
-                            * reply_minutes(joined.channel, costs),
-                            joined.staff_minutes.cast("float64")),
-        estimated=estimated,
-    ).order_by("ticket_id")
+    priority = joined.priority if "priority" in joined.columns \
+        else ibis.null().cast("string")
+    minutes, _basis = ticket_minutes(joined.staff_minutes, joined.staff_replies, priority,
+                                     joined.channel, costs)
+    joined = joined.mutate(minutes=minutes,
+                           estimated=joined.staff_minutes.isnull()).order_by("ticket_id")
     data: pa.Table = joined.to_pyarrow()
     return _from_arrow(data)
 
