@@ -23,6 +23,8 @@ from goodfit.actions.drafts import EmailDraft
 from tests.actions.conftest import Mailbox
 
 REPO = Path(__file__).resolve().parents[2]
+# Random-kill trials (default 8; the full run uses 100: GOODFIT_KILL_TRIALS=100).
+TRIALS = int(os.environ.get("GOODFIT_KILL_TRIALS", "8"))
 
 
 def _queue(ctx: ActionContext, n: int) -> None:
@@ -103,7 +105,7 @@ def _random_trial(state_url: str, ctx: ActionContext, mailbox: Mailbox, rng: ran
 def test_random_kills_never_deliver_twice(state_url: str, ctx: ActionContext,
                                           mailbox: Mailbox, tmp_path: Path) -> None:
     rng = random.Random(7)
-    trials, n, in_window, claimed, mid_run = 8, 40, 0, 0, 0
+    trials, n, in_window, claimed, mid_run = TRIALS, 40, 0, 0, 0
     for _ in range(trials):
         mailbox.messages.clear()
         _queue(ctx, n)
