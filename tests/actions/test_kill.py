@@ -106,7 +106,9 @@ def test_random_kills_never_deliver_twice(state_url: str, ctx: ActionContext,
                                           mailbox: Mailbox, tmp_path: Path) -> None:
     rng = random.Random(7)
     trials, n, in_window, claimed, mid_run = TRIALS, 40, 0, 0, 0
-    for _ in range(trials):
+    for trial in range(trials):
+        if trial and trial % 10 == 0:  # a long run's log shows how far it got (pytest -s)
+            print(f"outbox kill trials done: {trial}", flush=True)
         mailbox.messages.clear()
         _queue(ctx, n)
         accepted, not_sent, before = _random_trial(state_url, ctx, mailbox, rng, n)
