@@ -106,17 +106,22 @@ def session(master: str | None = None, remote: str | None = None,
 
 
 def read_tables(spark: SparkSession, tables: str) -> dict[str, DataFrame]:
-    """Each canonical table from ``<tables>/<name>``, with the canonical columns only."""
+    """Each canonical table from the folder ``<tables>/<name>`` (or the one file
+    ``<tables>/<name>.parquet``, as ``goodfit synth`` writes), canonical columns only."""
     out: dict[str, DataFrame] = {}
     for name, spec in TABLES.items():
         path = f"{tables.rstrip('/')}/{name}"
         try:
             df = spark.read.parquet(path)
-        except Exception as exc:  # Spark raises AnalysisException (py4j or Connect)
-            raise WarehouseError(
-                f"cannot read the {name} table from {path}: {str(exc).splitlines()[0]}. "
-                "Write every table with goodfit.spark.job.export_parquet (an empty table "
-                "still needs its folder with one file holding its schema).") from exc
+        except Exception:  # Spark raises AnalysisException (py4j or Connect)
+            try:
+                df = spark.read.parquet(path + ".parquet")
+            except Exception as exc:
+                raise WarehouseError(
+                    f"cannot read the {name} table from {path}/ nor {path}.parquet: "
+                    f"{str(exc).splitlines()[0]}. Write every table with `goodfit spark "
+                    "export` (an empty table still needs its folder with one file holding "
+                    "its schema).") from exc
         known = [c.name for c in spec.columns]
         extra = [c for c in df.columns if c not in known and not c.startswith("_")]
         out[name] = df.drop(*extra) if extra else df

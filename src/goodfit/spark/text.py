@@ -12,7 +12,7 @@ those tickets' best scores alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -152,7 +152,7 @@ def ticket_resolution(texts: DataFrame, model: ResolutionModel, config: Config
     'unknown' (goodfit.text.resolution.apply_resolution, batch by batch)."""
     settings = config.text
 
-    def label(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    def label(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
             if batch.num_rows:
                 yield from apply_resolution(model, texts_from_arrow(batch), settings) \
@@ -172,7 +172,7 @@ def kb_matches(texts: DataFrame, warehouse: Warehouse, config: Config) -> DataFr
         raise NoKnowledgeBase()
     settings = config.text
 
-    def match(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    def match(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
             if not batch.num_rows:
                 continue
