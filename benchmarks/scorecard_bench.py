@@ -200,8 +200,9 @@ FROM costed ORDER BY customer_id
 
 def run_goodfit(db: Path) -> dict[str, float]:
     from goodfit.config import Config
-    from goodfit.metrics import Window, scorecard
+    from goodfit.metrics.scorecard import scorecard
     from goodfit.warehouse import Warehouse
+    from goodfit.window import Window
 
     wh = Warehouse.connect(f"duckdb:///{db}", memory_limit=Config().warehouse.memory_limit)
     window = Window(as_of=UNTIL, since=SINCE, until=UNTIL)

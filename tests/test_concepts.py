@@ -16,17 +16,17 @@ import pytest
 from goodfit.actions.whatif import evaluate, parse_price, whatif
 from goodfit.config import Config, FeeSettings, SegmentSettings, load_config
 from goodfit.errors import ConfigError, UnknownCustomer
-from goodfit.metrics import Window, scorecard
 from goodfit.metrics.common import require_customer
 from goodfit.metrics.concentration import concentration
 from goodfit.metrics.fees import FeeBasis, customer_fees
 from goodfit.metrics.orders import is_manual_channel, order_counts
+from goodfit.metrics.scorecard import scorecard
 from goodfit.report.data import concentration as report_concentration
 from goodfit.scoring.flags import compute_flags
 from goodfit.scoring.inputs import ScoringInputs
 from goodfit.scoring.reward_rule import gates, reward_facts
 from goodfit.scoring.segments import Load, fee_revenue, segment
-from goodfit.window import whole_months
+from goodfit.window import Window, whole_months
 from tests.metrics.builders import provider
 from tests.metrics.conftest import load
 

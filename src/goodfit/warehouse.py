@@ -22,15 +22,16 @@ import time
 import weakref
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, Literal
-
-import ibis
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any, Literal
 
 from goodfit.errors import ProjectBusy, UnknownCustomer, WarehouseError
 from goodfit.locking import LOCK_DIR, WriterLock
 from goodfit.progress import NO_PROGRESS, Progress
-from goodfit.schema import IMPORTS_TABLE, ROW_HASH, TABLES, Table
+from goodfit.schema import IMPORTS_TABLE, ROW_HASH, TABLES, Kind, Table
+
+if TYPE_CHECKING:  # Ibis (and pandas, which it loads) come in on the first expression
+    import ibis
+    import pyarrow as pa
 
 Access = Literal["read", "write"]
 ORPHAN_PREFIX = "_goodfit_new_"
@@ -53,6 +54,15 @@ IMPORTS_COLUMNS: tuple[tuple[str, str], ...] = (
     ("rejected", "BIGINT"),
     ("quarantine_file", "VARCHAR"),
 )
+
+
+def dated_column(name: str) -> str | None:
+    """The timestamp that says when a row of canonical table ``name`` happened (its first
+    required timestamp), or None for undated tables (contacts, services…)."""
+    for col in TABLES[name].columns:
+        if col.kind is Kind.TIMESTAMP and col.required:
+            return col.name
+    return None
 
 
 def create_table_sql(table: Table, name: str | None = None, temp: bool = False) -> str:
@@ -149,19 +159,23 @@ class _DuckFile:
         return self.copy if self.copy.exists() else None
 
 
-def _connect_live(path: Path, timeout: float, settings: dict[str, str],
-                  reuse: ibis.BaseBackend | None = None) -> ibis.BaseBackend:
-    """Open the live DuckDB file for writing, retrying while another process has it.
+def _duck_connect(path: str, settings: dict[str, str], read_only: bool = False) -> Any:
+    """A native DuckDB connection set up as Ibis sets up its own (UTC, no replacement
+    scans), so the same SQL answers the same through either."""
+    import duckdb
 
-    With ``reuse``, that Ibis backend object is reconnected in place (expressions bound
-    to it stay valid)."""
+    con = duckdb.connect(path, read_only=read_only, config=dict(settings))
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET python_enable_replacements = false")
+    return con
+
+
+def _connect_live(path: Path, timeout: float, settings: dict[str, str]) -> Any:
+    """Open the live DuckDB file for writing, retrying while another process has it."""
     deadline = time.monotonic() + timeout
     while True:
         try:
-            if reuse is None:
-                return ibis.duckdb.connect(str(path), **settings)
-            reuse.do_connect(str(path), read_only=False, **settings)  # type: ignore[attr-defined]
-            return reuse
+            return _duck_connect(str(path), settings)
         except Exception as exc:
             if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
                 if "lock" in str(exc).lower():
@@ -172,22 +186,38 @@ def _connect_live(path: Path, timeout: float, settings: dict[str, str],
 
 
 class Warehouse:
-    """A connection to the warehouse named by a URL, with the canonical tables present."""
+    """A connection to the warehouse named by a URL, with the canonical tables present.
 
-    def __init__(self, con: ibis.BaseBackend, url: str, *, access: Access = "write",
+    On DuckDB the native connection opens first and Ibis is put on top of it only when an
+    expression is first asked for (``con``): ``status`` and ``explain`` read through
+    ``query``/``lookup`` with plain SQL and never pay for loading Ibis and pandas."""
+
+    def __init__(self, con: ibis.BaseBackend | None, url: str, *, access: Access = "write",
                  lock: WriterLock | None = None, duck: _DuckFile | None = None,
                  settings: dict[str, str] | None = None,
                  busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
-                 progress: Progress = NO_PROGRESS) -> None:
-        self.con = con
+                 progress: Progress = NO_PROGRESS, native: Any = None) -> None:
+        self._ibis = con
+        # the driver connection of a DuckDB warehouse (None: reached through Ibis)
+        self._native: Any = native if native is not None else (
+            con.con if con is not None and con.name == "duckdb" else None)
         self.url = url
-        self.backend = con.name  # "duckdb", "postgres", "pyspark"
+        self.backend = con.name if con is not None else "duckdb"  # or "postgres", "pyspark"
         self.access: Access = access
         self._lock = lock
         self._duck = duck
         self._settings = settings or {}  # DuckDB connect settings (memory_limit)
         self._busy_timeout = busy_timeout
         self._progress = progress
+
+    @property
+    def con(self) -> ibis.BaseBackend:
+        """The Ibis backend (made on first use over the same DuckDB connection)."""
+        if self._ibis is None:
+            import ibis
+
+            self._ibis = ibis.duckdb.from_connection(self._native)
+        return self._ibis
 
     @classmethod
     def connect(cls, url: str, project_dir: Path | None = None,
@@ -199,13 +229,15 @@ class Warehouse:
         lock: WriterLock | None = None
         duck: _DuckFile | None = None
         settings: dict[str, str] = {}
+        con: ibis.BaseBackend | None = None
+        native: Any = None
         try:
             if url.startswith("duckdb://"):
                 path = url.removeprefix("duckdb://").removeprefix("/")
                 # a setting at connect, not a bound parameter: binding imports pandas
                 settings = {"memory_limit": memory_limit} if memory_limit else {}
                 if path in ("", ":memory:"):
-                    con = ibis.duckdb.connect(**settings)
+                    native = _duck_connect(":memory:", settings)
                     access = "write"
                 else:
                     p = Path(path)
@@ -218,16 +250,18 @@ class Warehouse:
                     if access == "read" and not lock.held_by_this_process():
                         copy = duck.read_copy(lock, busy_timeout, progress)
                     if copy is not None:
-                        con = ibis.duckdb.connect(str(copy), read_only=True, **settings)
+                        native = _duck_connect(str(copy), settings, read_only=True)
                     else:
                         access = "write"
                         lock.acquire(busy_timeout, progress)
                         try:
-                            con = _connect_live(p, busy_timeout, settings)
+                            native = _connect_live(p, busy_timeout, settings)
                         except BaseException:
                             lock.release()
                             raise
             elif url.startswith(("postgresql://", "postgres://")):
+                import ibis
+
                 con = ibis.connect(url.replace("postgresql://", "postgres://", 1))
                 if project_dir is not None:
                     lock = WriterLock(project_dir / LOCK_DIR / "writer.lock", activity)
@@ -243,7 +277,7 @@ class Warehouse:
         except Exception as exc:  # driver errors carry no stable type across backends
             raise WarehouseError(f"cannot open warehouse {_redact(url)}: {exc}") from None
         wh = cls(con, url, access=access, lock=lock, duck=duck, settings=settings,
-                 busy_timeout=busy_timeout, progress=progress)
+                 busy_timeout=busy_timeout, progress=progress, native=native)
         wh.ensure_schema()
         return wh
 
@@ -257,16 +291,20 @@ class Warehouse:
     def become_writer(self) -> None:
         """Take the project's writer lock (waiting up to busy_timeout_seconds) and switch
         from the read copy to the live file. Ibis expressions made before keep working:
-        the same backend object is reconnected."""
+        the same backend object is given the new connection."""
         if self.access == "write":
             return
         if self._lock is not None:
             self._lock.acquire(self._busy_timeout, self._progress)
         try:
             if self._duck is not None:
-                self.con.con.close()
-                _connect_live(self._duck.live, self._busy_timeout, self._settings, reuse=self.con)
-                self.con._memtables = weakref.WeakSet()  # type: ignore[attr-defined]
+                self._native.close()
+                self._native = _connect_live(self._duck.live, self._busy_timeout,
+                                             self._settings)
+                if self._ibis is not None:
+                    self._ibis.con = self._native  # type: ignore[attr-defined]
+                    self._ibis._post_connect()  # type: ignore[attr-defined]
+                    self._ibis._memtables = weakref.WeakSet()  # type: ignore[attr-defined]
         except BaseException:
             if self._lock is not None:
                 self._lock.release()
@@ -274,8 +312,13 @@ class Warehouse:
         self.access = "write"
 
     # -- schema -----------------------------------------------------------------
+    def list_tables(self) -> list[str]:
+        if self._native is not None:
+            return [r[0] for r in self._native.execute("SHOW TABLES").fetchall()]
+        return list(self.con.list_tables())
+
     def ensure_schema(self) -> None:
-        existing = set(self.con.list_tables())
+        existing = set(self.list_tables())
         missing = [t for t in TABLES.values() if t.name not in existing]
         if not missing and IMPORTS_TABLE in existing:
             return
@@ -284,6 +327,93 @@ class Warehouse:
         if IMPORTS_TABLE not in existing:
             cols = ", ".join(f'"{n}" {ty}' for n, ty in IMPORTS_COLUMNS)
             self.execute(f'CREATE TABLE IF NOT EXISTS "{IMPORTS_TABLE}" ({cols})')
+
+    # -- plain SQL reads (no Ibis) -------------------------------------------------
+    def query(self, sql: str) -> list[dict[str, Any]]:
+        """Rows of one read-only statement of goodfit's own as dicts. It takes no
+        parameters: binding a value through DuckDB's Python client loads pandas, which
+        is what this path exists to avoid. Values from data go through ``lookup``."""
+        if self._native is not None:
+            cur = self._native.execute(sql)
+        elif self.backend == "postgres":
+            cur = self.con.con.cursor()  # type: ignore[attr-defined]
+            cur.execute(sql)
+        else:  # pragma: no cover - Spark: through Ibis
+            return list(self.con.sql(sql).to_pyarrow().to_pylist())
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def lookup(self, table: str, key: str, ids: list[str], columns: list[str]
+               ) -> list[dict[str, Any]]:
+        """The rows of ``table`` whose ``key`` is one of ``ids`` (the rows evidence cites).
+
+        Table and column names must be canonical ones (checked). The ids never become SQL
+        text: PostgreSQL binds them; DuckDB reads them from a JSON file it is pointed at
+        (binding through its Python client would load pandas)."""
+        known = {c.name for c in TABLES[table].columns}
+        for col in (key, *columns):
+            if col not in known:
+                raise KeyError(f"{table}.{col}")
+        if not ids:
+            return []
+        cols = ", ".join(f't."{c}"' for c in (key, *columns))
+        if self._native is None:
+            if self.backend != "postgres":  # pragma: no cover - Spark: through Ibis
+                t = self.table(table)
+                return list(t.filter(t[key].isin(ids)).select(key, *columns)
+                            .to_pyarrow().to_pylist())
+            marks = ", ".join("%s" for _ in ids)
+            cur = self.con.con.cursor()  # type: ignore[attr-defined]
+            cur.execute(f'SELECT {cols} FROM "{table}" AS t WHERE t."{key}" IN ({marks})',
+                        tuple(ids))
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        import tempfile
+
+        fd, name = tempfile.mkstemp(prefix="goodfit-ids-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump([{"id": str(i)} for i in ids], f)
+            path = name.replace("'", "''")  # our own temp path, not input
+            return self.query(
+                f'SELECT {cols} FROM "{table}" AS t WHERE t."{key}" IN '
+                f"(SELECT id FROM read_json('{path}', columns = {{'id': 'VARCHAR'}}))")
+        finally:
+            os.unlink(name)
+
+    def summary(self) -> list[dict[str, Any]]:
+        """Per canonical table: rows, and the first and last moment its rows happened
+        (``dated_column``), in one plain-SQL query."""
+        parts = []
+        for name in TABLES:
+            when = dated_column(name)
+            span = f'min("{when}") AS start, max("{when}") AS "end"' if when else \
+                'CAST(NULL AS TIMESTAMP) AS start, CAST(NULL AS TIMESTAMP) AS "end"'
+            parts.append(f"SELECT '{name}' AS \"table\", count(*) AS rows, {span} "
+                         f'FROM "{name}"')
+        found = {r["table"]: r for r in self.query(" UNION ALL ".join(parts))}
+        return [found[name] for name in TABLES]
+
+    def shape(self) -> str:
+        """A digest of what the warehouse holds: per table the rows, the non-empty values of
+        every column and the dated span, and the newest import. Any import, erasure,
+        restore or cleared column changes it; it keys figures cached between commands."""
+        import hashlib
+
+        parts = []
+        for name, table in TABLES.items():
+            # every column aliased: PostgreSQL names them all "count" otherwise
+            counts = ", ".join(f'count("{c.name}") AS "n_{c.name}"' for c in table.columns)
+            when = dated_column(name)
+            span = (f', CAST(min("{when}") AS VARCHAR) AS first_at, '
+                    f'CAST(max("{when}") AS VARCHAR) AS last_at') if when else ""
+            parts.append(f'SELECT \'{name}\' AS "table", count(*) AS "rows", {counts}{span} '
+                         f'FROM "{name}"')
+        rows = [sorted(r.items()) for p in parts for r in self.query(p)]
+        rows.append(sorted(self.query(
+            f'SELECT count(*) AS n, CAST(max(finished_at) AS VARCHAR) AS last '
+            f'FROM "{IMPORTS_TABLE}"')[0].items()))
+        return hashlib.sha256(repr(rows).encode()).hexdigest()[:32]
 
     # -- reading ----------------------------------------------------------------
     def table(self, name: str) -> ibis.Table:
@@ -300,10 +430,12 @@ class Warehouse:
         return _LazyTables(self)
 
     def has_table(self, name: str) -> bool:
-        return name in self.con.list_tables()
+        return name in self.list_tables()
 
     def row_count(self, name: str) -> int:
-        return int(self.con.table(name).count().execute())
+        if name not in self.list_tables():
+            raise WarehouseError(f"no table '{name}' in the warehouse")
+        return int(self.query(f'SELECT count(*) AS n FROM "{name}"')[0]["n"])
 
     # -- writing ----------------------------------------------------------------
     def write_table(self, name: str, data: pa.Table | Any, overwrite: bool = True) -> None:
@@ -327,7 +459,7 @@ class Warehouse:
         self.drop_orphans()
         arrow = {name: _to_arrow(data) for name, data in tables.items()}
         if self.backend == "duckdb":
-            raw = self.con.con
+            raw = self._native
             views = []
             raw.execute("BEGIN TRANSACTION")
             try:
@@ -359,7 +491,7 @@ class Warehouse:
 
     def orphans(self) -> list[str]:
         """Half-made tables a killed writer left behind."""
-        return [t for t in self.con.list_tables()
+        return [t for t in self.list_tables()
                 if t.startswith(ORPHAN_PREFIX) or ORPHAN_IBIS.match(t)]
 
     def drop_orphans(self) -> list[str]:
@@ -386,15 +518,18 @@ class Warehouse:
 
         Asking for it makes this warehouse the writer (the importer writes through it)."""
         self.become_writer()
-        return self.con.con
+        return self._native if self._native is not None else self.con.con  # type: ignore[attr-defined]
 
     def close(self) -> None:
-        if self.backend == "duckdb" and self.access == "write" and self._duck is not None:
+        if self._native is not None and self.access == "write" and self._duck is not None:
             with contextlib.suppress(Exception):  # a failed checkpoint only delays the copy
-                self.con.con.execute("CHECKPOINT")
-        disconnect = getattr(self.con, "disconnect", None)
-        if disconnect:
-            disconnect()
+                self._native.execute("CHECKPOINT")
+        if self._ibis is not None:
+            disconnect = getattr(self._ibis, "disconnect", None)
+            if disconnect:
+                disconnect()
+        elif self._native is not None:
+            self._native.close()
         if self._lock is not None and self._lock.held:
             duck = self._duck
             self._lock.release(before_unlock=duck.refresh if duck is not None else None)
@@ -402,6 +537,9 @@ class Warehouse:
 
 def _to_arrow(data: Any) -> pa.Table:
     """An Arrow table from what derived-table code hands over (Arrow, pandas, Ibis)."""
+    import ibis
+    import pyarrow as pa
+
     if isinstance(data, pa.Table):
         return data
     if isinstance(data, ibis.Table):
@@ -409,7 +547,7 @@ def _to_arrow(data: Any) -> pa.Table:
     return pa.Table.from_pandas(data, preserve_index=False)
 
 
-class _LazyTables(Mapping[str, ibis.Table]):
+class _LazyTables(Mapping[str, "ibis.Table"]):
     def __init__(self, warehouse: Warehouse) -> None:
         self._warehouse = warehouse
         self._loaded: dict[str, ibis.Table] = {}

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-
-import ibis
-import ibis.expr.types as ir
+from typing import TYPE_CHECKING
 
 from goodfit.errors import InvalidWindow
+
+if TYPE_CHECKING:  # a window is plain dates; Ibis loads when an expression is built
+    import ibis.expr.types as ir
 
 # (table, timestamp column) pairs that say how recent the data is.
 DATA_TIMESTAMPS: tuple[tuple[str, str], ...] = (
@@ -76,6 +77,8 @@ def whole_months(start: datetime, end: datetime) -> int:
 
 def whole_months_expr(start: ir.TimestampValue, end: datetime) -> ir.IntegerValue:
     """:func:`whole_months` in the engine, for a column of starts and one end."""
+    import ibis
+
     def clock(t: ir.TimestampValue) -> ir.IntegerValue:
         return t.hour() * 3600 + t.minute() * 60 + t.second()
 
@@ -122,11 +125,15 @@ class Window:
 
     # -- expressions ------------------------------------------------------------
     def contains(self, at: ir.TimestampValue) -> ir.BooleanValue:
+        import ibis
+
         return (at >= ibis.literal(self.since, type="timestamp")) & (
             at < ibis.literal(self.until, type="timestamp"))
 
     def known(self, at: ir.TimestampValue) -> ir.BooleanValue:
         """Recorded before as_of (rows without a time are taken as known)."""
+        import ibis
+
         return at.isnull() | (at < ibis.literal(self.as_of, type="timestamp"))
 
     def to_dict(self) -> dict[str, str]:
@@ -138,6 +145,8 @@ def newest_data(tables: Mapping[str, ir.Table]) -> datetime:
     """End of the day of the newest timestamp in the data (today when there is no data):
     the one "newest data" — metrics, scoring, rewards, education and what-ifs all default
     their as-of moment to it."""
+    import ibis
+
     maxima = [tables[name].aggregate(m=tables[name][col].cast("timestamp").max())
               for name, col in DATA_TIMESTAMPS if name in tables and col in tables[name].columns]
     newest: datetime | None = None
@@ -161,6 +170,8 @@ def dated_columns() -> dict[str, str]:
 def window_rows(tables: dict[str, ir.Table], window: Window) -> dict[str, int]:
     """Rows of each dated table inside the window, in one query: every output states them,
     so a default window that leaves most of a file out can never go unnoticed."""
+    import ibis
+
     counts = [tables[name].filter(window.contains(tables[name][col].cast("timestamp")))
               .aggregate(n=ibis._.count()).mutate(table=ibis.literal(name))
               for name, col in dated_columns().items()

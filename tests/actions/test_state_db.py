@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from sqlalchemy import inspect
 
 from goodfit.actions import audit
-from goodfit.state.db import StateDB
+from goodfit.state.db import StateDB, head_revision
 
 TABLES = {"users", "cases", "case_steps", "outbox", "audit_log"}
 
@@ -63,3 +64,38 @@ def test_migrations_form_one_linear_chain() -> None:
     assert len(script.get_heads()) == 1
     revisions = list(script.walk_revisions())
     assert not any(isinstance(r.down_revision, tuple) for r in revisions)  # no merges
+
+    # the start-up check reads the head from file names: it must be Alembic's head
+    assert head_revision() == script.get_heads()[0]
+
+
+def test_an_up_to_date_state_db_opens_without_alembic(tmp_path: Path) -> None:
+    """Opening a state DB already at the newest revision loads no Alembic (start-up time);
+    one behind it is still upgraded."""
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'state.db'}"
+    StateDB.open(url).close()  # created and migrated to the head
+    probe = ("import sys; from goodfit.state.db import StateDB, head_revision; "
+             f"db = StateDB.open({url!r}); assert db.revision() == head_revision(); "
+             "print('alembic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
+    db = StateDB.open(url)  # step it back one revision
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+
+    from goodfit.state.db import MIGRATIONS
+
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with db.engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, "-1")
+    assert db.revision() != head_revision()
+    db.close()
+    reopened = StateDB.open(url)
+    assert reopened.revision() == head_revision()
+    reopened.close()

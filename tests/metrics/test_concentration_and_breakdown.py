@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from goodfit.metrics import concentration, scorecard
 from goodfit.metrics.breakdown import CustomerBreakdown
+from goodfit.metrics.concentration import concentration
+from goodfit.metrics.scorecard import scorecard
 from tests.metrics.conftest import load
 from tests.metrics.test_scorecard_by_hand import WINDOW, config, small_provider
 

@@ -11,8 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from goodfit.config import Config
-from goodfit.metrics import Window, concentration, scorecard
+from goodfit.metrics.concentration import concentration
+from goodfit.metrics.scorecard import scorecard
 from goodfit.metrics.support import ticket_rows
+from goodfit.window import Window
 from tests.metrics.builders import provider
 from tests.metrics.conftest import load
 

@@ -10,8 +10,9 @@ import ibis
 import pytest
 
 from goodfit.config import Config
-from goodfit.metrics import concentration, scorecard
 from goodfit.metrics.breakdown import monthly_trend
+from goodfit.metrics.concentration import concentration
+from goodfit.metrics.scorecard import scorecard
 from tests.metrics.builders import Provider, provider
 from tests.metrics.conftest import load
 from tests.metrics.test_scorecard_by_hand import WINDOW

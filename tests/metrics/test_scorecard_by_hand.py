@@ -12,7 +12,8 @@ from decimal import Decimal
 import pytest
 
 from goodfit.config import Config
-from goodfit.metrics import Window, scorecard
+from goodfit.metrics.scorecard import scorecard
+from goodfit.window import Window
 from tests.metrics.builders import provider
 from tests.metrics.conftest import load
 

@@ -31,7 +31,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    # plain click help: rendering it through Rich loads markdown, pygments and attrs
+    # (~0.1 s) before the first line appears (docs/architecture.md, start-up)
+    rich_markup_mode=None,
 )
 console = SafeConsole()  # customer text never steers the terminal (goodfit.cli.safe)
 err_console = SafeConsole(stderr=True)

@@ -6,7 +6,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from goodfit.ingest.importer import import_directory, import_file
 from goodfit.ingest.result import ImportResult
 from goodfit.ingest.status import import_history, project_status
 from goodfit.progress import NO_PROGRESS, Progress
@@ -66,6 +65,8 @@ class Ingest:
                     mapping: Mapping[str, str] | None = None, strict: bool | None = None,
                     progress: Progress = NO_PROGRESS, **options: Any) -> ImportResult:
         """Validate and load one file into a canonical table (atomic, idempotent)."""
+        from goodfit.ingest.importer import import_file
+
         return self._journaled(f"file {table}", Path(file), lambda: [import_file(
             self._ws.warehouse, self._ws.config, table, Path(file), mapping=mapping or {},
             strict=strict, quarantine_dir=self._ws.quarantine_dir, progress=progress,
@@ -74,6 +75,8 @@ class Ingest:
     def import_directory(self, directory: str | Path, *, strict: bool | None = None,
                          progress: Progress = NO_PROGRESS, **options: Any) -> list[ImportResult]:
         """Import every file in a folder whose name names a table, parents first."""
+        from goodfit.ingest.importer import import_directory
+
         return self._journaled("directory", Path(directory), lambda: import_directory(
             self._ws.warehouse, self._ws.config, Path(directory), strict=strict,
             quarantine_dir=self._ws.quarantine_dir, progress=progress, **options))

@@ -5,37 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from goodfit.schema import IMPORTS_TABLE, TABLES, Kind
+from goodfit.schema import IMPORTS_TABLE
 from goodfit.warehouse import IMPORTS_COLUMNS, Warehouse
 
 
 def import_history(warehouse: Warehouse, limit: int = 50) -> list[dict[str, Any]]:
-    t = warehouse.con.table(IMPORTS_TABLE)
-    rows = t.order_by(t.started_at.desc()).limit(limit).to_pyarrow().to_pylist()
-    names = [n for n, _ in IMPORTS_COLUMNS]
-    return [{n: r[n] for n in names} for r in rows]
-
-
-def _window_column(name: str) -> str | None:
-    """The timestamp that says when a row happened (the first required timestamp)."""
-    for col in TABLES[name].columns:
-        if col.kind is Kind.TIMESTAMP and col.required:
-            return col.name
-    return None
+    """The newest imports first (plain SQL: ``status`` loads no Ibis)."""
+    cols = ", ".join(f'"{n}"' for n, _ in IMPORTS_COLUMNS)
+    return warehouse.query(f'SELECT {cols} FROM "{IMPORTS_TABLE}" '
+                           f"ORDER BY started_at DESC LIMIT {int(limit)}")
 
 
 def project_status(warehouse: Warehouse, quarantine_dir: Path) -> dict[str, Any]:
     tables = []
     first, last = None, None
-    for name in TABLES:
-        t = warehouse.table(name)
-        when = _window_column(name)
-        if when:
-            row = t.aggregate(rows=t.count(), start=t[when].min(), end=t[when].max()) \
-                .to_pyarrow().to_pylist()[0]
-        else:
-            row = {"rows": int(t.count().execute()), "start": None, "end": None}
-        tables.append({"table": name, "rows": int(row["rows"]), "from": row["start"],
+    for row in warehouse.summary():
+        tables.append({"table": row["table"], "rows": int(row["rows"]), "from": row["start"],
                        "to": row["end"]})
         if row["start"] is not None:
             first = row["start"] if first is None else min(first, row["start"])

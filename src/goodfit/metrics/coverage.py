@@ -10,12 +10,12 @@ minutes are *logged* (``staff_minutes``), *estimated from replies* (staff replie
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from goodfit.config import Config
-from goodfit.metrics.common import TABLES
-from goodfit.metrics.support import ticket_rows
-from goodfit.window import Window
+if TYPE_CHECKING:  # the figures are plain data; counting them needs the engine
+    from goodfit.config import Config
+    from goodfit.metrics.common import TABLES
+    from goodfit.window import Window
 
 
 @dataclass(frozen=True)
@@ -57,13 +57,22 @@ class DataCoverage:
     capabilities: dict[str, Capability]
 
     def to_dict(self) -> dict[str, Any]:
-        return {name: {"summary": c.summary(), "total": c.total, "note": c.note,
-                       "parts": {p: {**asdict(s), "share": s.share} for p, s in c.parts.items()}}
-                for name, c in self.capabilities.items()}
+        return {key: {"name": c.name, "summary": c.summary(), "total": c.total, "note": c.note,
+                      "parts": {p: {**asdict(s), "share": s.share} for p, s in c.parts.items()}}
+                for key, c in self.capabilities.items()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DataCoverage:
+        """Back from :meth:`to_dict` (a cached copy)."""
+        return cls({key: Capability(c["name"], {p: Share(int(v["count"]), int(v["total"]))
+                                                for p, v in c["parts"].items()}, c["note"])
+                    for key, c in data.items()})
 
 
 def data_coverage(tables: TABLES, config: Config, window: Window) -> DataCoverage:
     """Coverage of the tickets opened (and invoices issued) in ``window``."""
+    from goodfit.metrics.support import ticket_rows
+
     rows = ticket_rows(tables, config, window)
     t = rows.aggregate(
         total=rows.count(),

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from goodfit.errors import InvalidChoice, MissingCurrencyRate
-from goodfit.metrics.breakdown import CustomerBreakdown
-from goodfit.metrics.common import missing_rates
-from goodfit.metrics.concentration import LOADS, Concentration, concentration
-from goodfit.metrics.coverage import DataCoverage, data_coverage
-from goodfit.metrics.scorecard import scorecard
 from goodfit.window import Window, window_rows
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the metric code (Ibis, pandas) loads when a figure is asked for
     import ibis
 
+    from goodfit.metrics.breakdown import CustomerBreakdown
+    from goodfit.metrics.concentration import Concentration
+    from goodfit.metrics.coverage import DataCoverage
     from goodfit.workspace import When, Workspace
 
 
@@ -25,6 +26,8 @@ class Metrics:
 
     def tables(self) -> dict[str, ibis.Table]:
         """The canonical tables, once every currency in them has a rate to the project's."""
+        from goodfit.metrics.common import missing_rates
+
         tables = self._ws.tables()
         missing = missing_rates(tables, self._ws.config)
         if missing:
@@ -37,9 +40,41 @@ class Metrics:
 
     def coverage(self, as_of: When = None, since: When = None, until: When = None, *,
                  window: Window | None = None) -> DataCoverage:
-        """What the data supports per capability (logged vs estimated support minutes, …)."""
-        return data_coverage(self._ws.tables(), self._ws.config,
-                             self._ws.window(as_of, since, until, window=window))
+        """What the data supports per capability (logged vs estimated support minutes, …).
+
+        The default window's coverage is kept in ``.goodfit/cache/coverage.json`` under the
+        warehouse's shape and the configuration, so ``goodfit status`` answers without
+        loading the metric engine until the data or goodfit.toml changes. The cache holds
+        nothing the warehouse does not: deleting it only costs the next status a second."""
+        from goodfit.metrics.coverage import DataCoverage, data_coverage
+
+        default = window is None and as_of is None and since is None and until is None
+        key = self._coverage_key() if default else None
+        cached = _read_cache(self._cache_file, key) if key else None
+        if cached is not None:
+            return DataCoverage.from_dict(cached)
+        found = data_coverage(self._ws.tables(), self._ws.config,
+                              self._ws.window(as_of, since, until, window=window))
+        if key:
+            _write_cache(self._cache_file, key, found.to_dict())
+        return found
+
+    @property
+    def _cache_file(self) -> Path:
+        from goodfit.locking import LOCK_DIR
+
+        return self._ws.root / LOCK_DIR / "cache" / "coverage.json"
+
+    def _coverage_key(self) -> str:
+        """What the figures depend on: the data, goodfit.toml, and the code that counts
+        them (its source, so an upgrade of goodfit never shows an old count)."""
+        import hashlib
+
+        code = b"".join((Path(__file__).parent / f).read_bytes()
+                        for f in ("coverage.py", "support.py"))
+        config = self._ws.config.model_dump_json()
+        return hashlib.sha256(code + f"|{self._ws.warehouse.shape()}|{config}".encode()
+                              ).hexdigest()
 
     def window_rows(self, window: Window) -> dict[str, int]:
         """How many rows of each dated table fall inside the window (every output says so)."""
@@ -49,6 +84,8 @@ class Metrics:
                   window: Window | None = None) -> ibis.Table:
         """One row per customer: revenue, cost to serve, profit, shares (an Ibis table:
         keep composing, or ``.to_pandas()`` / ``.to_pyarrow()``)."""
+        from goodfit.metrics.scorecard import scorecard
+
         tables = self.tables()
         return scorecard(tables, self._ws.config, self._ws.window(as_of, since, until,
                                                                   window=window))
@@ -56,6 +93,8 @@ class Metrics:
     def customer(self, customer_id: str, as_of: When = None, since: When = None,
                  until: When = None, *, window: Window | None = None) -> CustomerBreakdown:
         """One customer's figures with the rows behind each and a monthly trend."""
+        from goodfit.metrics.breakdown import CustomerBreakdown
+
         tables = self.tables()
         self._ws.require_customer(customer_id)
         w = self._ws.window(as_of, since, until, window=window)
@@ -64,6 +103,8 @@ class Metrics:
     def concentration(self, by: str = "tickets", as_of: When = None, since: When = None,
                       until: When = None, *, window: Window | None = None) -> Concentration:
         """Lorenz curve, Gini, top sets and knee of tickets, minutes or cost."""
+        from goodfit.metrics.concentration import LOADS, concentration
+
         if by not in LOADS:
             raise InvalidChoice("by", by, list(LOADS))
         return concentration(self.scorecard(as_of, since, until, window=window), by)
@@ -151,3 +192,23 @@ class Metrics:
         msgs = (m.filter(m.ticket_id == ticket_id).order_by(["sent_at", "message_id"])
                 .to_pyarrow().to_pylist())
         return rows[0], msgs
+
+
+def _read_cache(path: Path, key: str) -> Any:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data.get("value") if isinstance(data, dict) and data.get("key") == key else None
+
+
+def _write_cache(path: Path, key: str, value: Any) -> None:
+    """Written beside and renamed over, so a reader sees the old copy or the new one; a
+    folder it cannot write to only means no cache."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"key": key, "value": value}), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        return

@@ -11,7 +11,7 @@ import ibis
 from goodfit.progress import NO_PROGRESS, Progress
 from goodfit.report.data import EVIDENCE_SHOWN, build_report, resolution_mix
 from goodfit.report.html import write_report
-from goodfit.scoring.explain import ScoringRun, describe_rows
+from goodfit.scoring.explain import ScoringRun, describe_rows, table_lookup
 
 if TYPE_CHECKING:
     from goodfit.scoring.service import Scoring
@@ -47,7 +47,7 @@ class Reports:
                             since=run.since, until=run.until,
                             config_hash=run.snapshot.config_hash if run.snapshot else cfg.hash(),
                             generated_at=generated, load=cfg.flags.heavy_load.load,
-                            rows=describe_rows(run.inputs.tables, (e for f in run.result.flags
+                            rows=describe_rows(table_lookup(run.inputs.tables), (e for f in run.result.flags
                                                             for e in f.evidence[:EVIDENCE_SHOWN])))
         path = Path(out) if out else self._ws.reports_dir / f"report-{generated:%Y%m%d-%H%M%S}.html"
         written = write_report(data, path)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 class Severity(StrEnum):
@@ -77,23 +78,20 @@ class Flag:
         return json.dumps([e.to_dict() for e in self.evidence], ensure_ascii=False)
 
 
-FLAGS_SCHEMA = pa.schema([
-    ("customer_id", pa.string()),
-    ("code", pa.string()),
-    ("severity", pa.string()),
-    ("detail", pa.string()),
-    ("evidence", pa.string()),  # JSON list of {"kind","id","span"?,"quote"?}
-])
+# the flags table's columns, all text; evidence is a JSON list of {"kind","id","span"?,"quote"?}
+FLAGS_COLUMNS = ("customer_id", "code", "severity", "detail", "evidence")
 
 
 def flags_to_arrow(flags: list[Flag]) -> pa.Table:
+    import pyarrow as pa  # only when flags are written (explain reads them from the state DB)
+
     return pa.table({
         "customer_id": [f.customer_id for f in flags],
         "code": [f.code for f in flags],
         "severity": [f.severity.value for f in flags],
         "detail": [f.detail for f in flags],
         "evidence": [f.evidence_json() for f in flags],
-    }, schema=FLAGS_SCHEMA)
+    }, schema=pa.schema([(c, pa.string()) for c in FLAGS_COLUMNS]))
 
 
 def flags_from_rows(rows: list[dict[str, Any]]) -> list[Flag]:

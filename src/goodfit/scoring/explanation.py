@@ -7,7 +7,7 @@ only the state DB and the few warehouse tables its evidence cites.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -18,6 +18,19 @@ if TYPE_CHECKING:
     import ibis
 
     from goodfit.scoring.history import SnapshotInfo
+
+# (table, key column, ids, columns) -> the rows: ``Warehouse.lookup`` (plain SQL, what
+# ``explain`` uses) or :func:`table_lookup` over Ibis tables (a computed run, the report).
+Lookup = Callable[[str, str, list[str], list[str]], list[dict[str, Any]]]
+
+
+def table_lookup(tables: Mapping[str, ibis.Table]) -> Lookup:
+    def lookup(table: str, key: str, ids: list[str], columns: list[str]
+               ) -> list[dict[str, Any]]:
+        t = tables[table]
+        return list(t.filter(t[key].isin(ids)).select(key, *columns).to_pyarrow().to_pylist())
+
+    return lookup
 
 
 @dataclass
@@ -61,8 +74,7 @@ class Explanation:
                                 else v) for k, v in self.figures.items()}}
 
 
-def describe_rows(tables: Mapping[str, ibis.Table], refs: Iterable[EvidenceRef]
-                  ) -> dict[tuple[str, str], str]:
+def describe_rows(lookup: Lookup, refs: Iterable[EvidenceRef]) -> dict[tuple[str, str], str]:
     """Look up the rows that evidence cites so a person can read them (only the tables
     that are cited are read)."""
     wanted: dict[str, set[str]] = {}
@@ -78,8 +90,7 @@ def describe_rows(tables: Mapping[str, ibis.Table], refs: Iterable[EvidenceRef]
         ids = sorted(wanted.get(kind, ()))
         if not ids:
             continue
-        t = tables[table]
-        for r in t.filter(t[key].isin(ids)).select(key, *cols).to_pyarrow().to_pylist():
+        for r in lookup(table, key, ids, cols):
             parts = []
             for c in cols:
                 v = r[c]

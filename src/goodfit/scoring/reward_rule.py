@@ -29,14 +29,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
-
-import ibis
+from typing import TYPE_CHECKING, Any
 
 from goodfit.config import Config, RewardsSettings
-from goodfit.metrics.orders import order_counts
 from goodfit.money import cents
 from goodfit.window import Window
+
+if TYPE_CHECKING:  # the gates' results are plain data; their facts are counted in the engine
+    import ibis
 
 GATES = ("enough_data", "active", "tenure", "profitable", "spend", "few_tickets",
          "paid_on_time", "no_payment_trouble", "self_service", "no_custom_requests",
@@ -187,6 +187,8 @@ def _in_window(t: ibis.Table, col: str, since: datetime, until: datetime) -> ibi
 def days_late(inv: ibis.Table, since: datetime, until: datetime) -> dict[str, list[float]]:
     """Per customer, the days after due_at each invoice due in the window was paid (or, still
     unpaid, is at ``until``), for those later than due; the gates apply the grace days."""
+    import ibis
+
     w = inv.filter(inv.due_at.notnull() & (inv.due_at >= since) & (inv.due_at <= until)
                    & (inv.kind.isnull() | (inv.kind != "credit"))
                    & (inv.status.isnull() | (inv.status != "cancelled")))
@@ -215,6 +217,8 @@ def reward_facts(tables: Mapping[str, ibis.Table], card_rows: Sequence[Mapping[s
                  config: Config, *, as_of: datetime, since: datetime,
                  until: datetime) -> dict[str, RewardFacts]:
     """The gates' facts per customer: scorecard figures, flags and a few engine counts."""
+    from goodfit.metrics.orders import order_counts
+
     s = config.rewards
     cust = tables["customers"]
     people = {str(r["customer_id"]): r for r in

@@ -90,7 +90,7 @@ class Scoring:
     def explain(self, customer_id: str, snapshot: int | None = None) -> Explanation:
         """A customer's score contributions, flags with evidence and segment reason, as
         the stored run has them (``explanation.snapshot`` says which)."""
-        return load_explanation(self._ws.state, self._ws.warehouse.lazy_tables(), customer_id,
+        return load_explanation(self._ws.state, self._ws.warehouse.lookup, customer_id,
                                 snapshot)
 
     def snapshots(self) -> list[SnapshotInfo]:

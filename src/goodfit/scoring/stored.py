@@ -8,7 +8,7 @@ which read ran last can never change an answer.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -16,14 +16,13 @@ from sqlalchemy import select
 
 from goodfit.errors import NoScoringRun, UnknownCustomer, UnknownSnapshot
 from goodfit.scoring.evidence import EvidenceRef, Flag, Severity
-from goodfit.scoring.explanation import Explanation, describe_rows
+from goodfit.scoring.explanation import Explanation, Lookup, describe_rows
 from goodfit.scoring.history import SnapshotInfo, _info
 from goodfit.state.db import StateDB
 from goodfit.state.snapshots import ScoreSnapshot, SnapshotCustomer, SnapshotFlag
 from goodfit.window import Window
 
 if TYPE_CHECKING:  # a whole run needs pandas and the scoring code; one explanation not
-    import ibis
     import ibis.expr.datatypes as dt
 
     from goodfit.scoring.explain import ScoringRun
@@ -61,10 +60,10 @@ def _flag(f: SnapshotFlag) -> Flag:
                 tuple(EvidenceRef.from_dict(e) for e in f.evidence), f.detail)
 
 
-def load_explanation(state: StateDB, tables: Mapping[str, ibis.Table], customer_id: str,
+def load_explanation(state: StateDB, lookup: Lookup, customer_id: str,
                      snapshot_id: int | None = None) -> Explanation:
     """One customer of a stored run, read straight from the snapshot: its figures as the
-    snapshot keeps them (money as exact text) and the cited rows described from ``tables``.
+    snapshot keeps them (money as exact text) and the cited rows described by ``lookup``.
     Nothing is recomputed, so it answers in the time of a few small queries."""
     with state.session() as s:
         info = _snapshot_info(s, snapshot_id)
@@ -84,7 +83,7 @@ def load_explanation(state: StateDB, tables: Mapping[str, ibis.Table], customer_
         name, score, segment, reason = row.name, row.score, row.segment, row.reason
     from goodfit.scoring.reward_rule import RuleResult
 
-    rows = describe_rows(tables, (e for f in flags for e in f.evidence))
+    rows = describe_rows(lookup, (e for f in flags for e in f.evidence))
     return Explanation(customer_id, name, float(score), segment, reason, components, flags,
                        figures, rows, info, float(stored.get("_score_out_of") or 100.0),
                        str(stored.get("_missing") or ""),

@@ -7,14 +7,14 @@ only ever changed by Alembic migrations in ``goodfit/state/migrations/versions``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Engine, MetaData, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -27,6 +27,17 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+@cache
+def head_revision() -> str:
+    """The newest migration's revision, read from the file names without loading Alembic:
+    the chain is linear (a test checks one head, and that this agrees with Alembic)."""
+    newest = max((MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+    found = re.search(r'^revision = "([^"]+)"', newest.read_text(encoding="utf-8"), re.M)
+    if found is None:  # pragma: no cover - every migration names its revision
+        raise RuntimeError(f"{newest} names no revision")
+    return found.group(1)
 
 
 class Base(DeclarativeBase):
@@ -69,11 +80,23 @@ class StateDB:
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas(int(busy_timeout * 1000)))
         db = cls(engine)
-        if migrate:
+        if migrate and db.revision() != head_revision():
             db.upgrade()
         return db
 
+    def revision(self) -> str | None:
+        """The schema revision the DB is at (None: not created yet)."""
+        try:
+            with self.engine.connect() as con:
+                return con.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except Exception:  # no alembic_version table yet: a new state DB
+            return None
+
     def upgrade(self, revision: str = "heads") -> None:
+        # Alembic loads only when there is something to migrate (start-up time)
+        from alembic import command
+        from alembic.config import Config as AlembicConfig
+
         cfg = AlembicConfig()
         cfg.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.begin() as connection:
