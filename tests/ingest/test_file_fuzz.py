@@ -24,6 +24,7 @@ import io
 import json
 import math
 import os
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -184,6 +185,12 @@ def test_any_file_is_imported_or_refused_clearly(project: Project, case: Any) ->
             assert exc.message and exc.code, exc  # a clear error, with its stable code
             outcomes["refused"] = outcomes.get("refused", 0) + 1
             return
+        except Exception:
+            keep = os.environ.get("GOODFIT_FUZZ_KEEP")  # a folder for the files that fail
+            if keep:
+                Path(keep).mkdir(parents=True, exist_ok=True)
+                shutil.copy(path, Path(keep) / f"{len(os.listdir(keep)):04d}-{path.name}")
+            raise
     assert result.rows_read == result.accepted + result.rejected, result
     assert quarantined_rows(result.quarantine_file) == result.rejected, result
     if not damaged:

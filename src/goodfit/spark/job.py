@@ -203,18 +203,19 @@ def analyze(spark: SparkSession, tables: str, out: str, config: Config, *,
         skipped["knowledge base"] = exc.message
     texts.unpersist()
 
+    window = Window.resolve(ibis_tables, as_of=as_of, since=since, until=until)
+
     def score() -> ScoreResult:
-        w = Window.resolve(ibis_tables, as_of=as_of, since=since, until=until)
         derived = {name: con.table(name) for name in TEXT_OUTPUTS
                    if spark.catalog.tableExists(name)}
-        inp = ScoringInputs(tables=ibis_tables, scorecard=scorecard(ibis_tables, config, w),
-                            since=w.since, until=w.until,
+        inp = ScoringInputs(tables=ibis_tables,
+                            scorecard=scorecard(ibis_tables, config, window),
+                            since=window.since, until=window.until,
                             self_service=tuple(config.costs.self_service_channels),
                             **derived)
-        return score_customers(inp, config, as_of=w.as_of)
+        return score_customers(inp, config, as_of=window.as_of)
 
     result: ScoreResult = timed("flags, fit scores, segments", score)
-    window = Window.resolve(ibis_tables, as_of=as_of, since=since, until=until)
     rows: dict[str, int] = {}
     for name, table in (("flags", result.flags_table()), ("fit_scores", result.scores_table())):
         _write_arrow(spark, table, f"{target}/{name}")
@@ -228,9 +229,11 @@ def _is_connect(spark: SparkSession) -> bool:
 
 def _write_arrow(spark: SparkSession, table: pa.Table, path: str) -> None:
     """A driver-side result (one row per customer or flag) written where the rest went."""
-    spark.createDataFrame(table).coalesce(1).write.mode("overwrite").parquet(path) \
-        if table.num_rows else spark.createDataFrame(
-            [], _spark_schema(table.schema)).write.mode("overwrite").parquet(path)
+    if table.num_rows:
+        df = spark.createDataFrame(table).coalesce(1)
+    else:  # no rows: Spark cannot infer a schema from an empty Arrow table
+        df = spark.createDataFrame([], _spark_schema(table.schema))
+    df.write.mode("overwrite").parquet(path)
 
 
 def _spark_schema(schema: pa.Schema) -> Any:
