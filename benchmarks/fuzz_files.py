@@ -23,7 +23,8 @@ def main() -> None:
     started = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "pytest", "-m", "slow", "-q", "-s",
                            "-p", "no:cacheprovider", "tests/ingest/test_file_fuzz.py"],
-                          cwd=REPO, env={**os.environ, "GOODFIT_FUZZ_CASES": cases})
+                          cwd=REPO, env={**os.environ, "GOODFIT_FUZZ_CASES": cases,
+                               "GOODFIT_FUZZ_RANDOM": "1"})
     print(f"{cases} cases in {time.perf_counter() - started:.0f} s "
           f"(load {'/'.join(f'{x:.1f}' for x in os.getloadavg())})")
     sys.exit(proc.returncode)

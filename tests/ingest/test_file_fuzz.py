@@ -12,8 +12,9 @@ either returns a result in which
 
 or stops with a goodfit error (a clear message, exit code). Any other exception fails.
 
-GOODFIT_FUZZ_CASES cases (default 40; the full run is 10,000:
-``python benchmarks/fuzz_files.py``, in the slow suite).
+GOODFIT_FUZZ_CASES cases (default 40, the same ones every run; the full run is 10,000
+new ones: ``python benchmarks/fuzz_files.py``, in the slow suite; GOODFIT_FUZZ_KEEP=DIR
+keeps each file that fails there).
 """
 
 from __future__ import annotations
@@ -171,6 +172,8 @@ outcomes: dict[str, int] = {}
 
 @pytest.mark.slow
 @settings(max_examples=CASES, deadline=None, database=None,
+          # the same cases every run unless asked (the full run draws new ones)
+          derandomize="GOODFIT_FUZZ_RANDOM" not in os.environ,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                  HealthCheck.large_base_example])
 @given(case=files())
