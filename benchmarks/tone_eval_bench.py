@@ -1,72 +1,79 @@
-"""Tone quality on a labelled message set: precision and recall per label, per language.
+"""Tone quality on a labelled message set: abusive precision/recall overall and per language.
 
-    PYTHONPATH=src python benchmarks/tone_eval_bench.py [FILE.csv ...] [--mistakes]
+    PYTHONPATH=src python benchmarks/tone_eval_bench.py --file PATH.csv [--file ...]
+        [--model embedding|lexicon|auto] [--mistakes] [--speed N]
 
-Reads goodfit's own set (tests/data/tone_eval.csv: id, text, labels, abusive, domain,
-source) or a blind set with columns text, abusive_toward_staff (yes/no) and language.
-Prints, per file, abusive precision/recall overall and per language, and for the own set
-the per-label table that docs/tone.md shows.
+A file is goodfit's own set (tests/data/tone_eval.csv: id, text, labels, abusive, ...) or
+a blind-style set with columns text, language and abusive_toward_staff (yes/no). With no
+--file, goodfit's own set is read and its per-label table (docs/tone.md) printed too.
+
+--model chooses who decides abuse: "embedding" (the tone model; needs
+pip install 'goodfit[tone-model]'), "lexicon" (the word list), "auto" (default: the
+model when installed). --speed N times N messages of the first file (repeated to N) for
+the chosen path and prints messages per second.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
-from collections import defaultdict
+import time
 from pathlib import Path
 
-from goodfit.text.evaluation import evaluate, load_examples
-from goodfit.text.language import language_of
-from goodfit.text.tone import ToneScorer
+from goodfit.config import ToneSettings
+from goodfit.text.evaluation import evaluate, evaluate_abuse_file, load_examples
+from goodfit.text.tone import ToneScorer, score_tone_batch
+from goodfit.text.tone_model import load_labelled, use_model
 
 DEFAULT = Path(__file__).resolve().parent.parent / "tests" / "data" / "tone_eval.csv"
 
 
-def _pr(pairs: list[tuple[bool, bool]]) -> str:
-    tp = sum(w and g for w, g in pairs)
-    fp = sum(g and not w for w, g in pairs)
-    fn = sum(w and not g for w, g in pairs)
-    p = tp / (tp + fp) if tp + fp else 1.0
-    r = tp / (tp + fn) if tp + fn else 1.0
-    return f"{len(pairs):5d} msgs {tp + fn:4d} abusive  precision {p:.3f}  recall {r:.3f}"
-
-
-def run(path: Path, show_mistakes: bool) -> None:
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    scorer = ToneScorer()
-    if rows and "abusive_toward_staff" in rows[0]:
-        texts = [r["text"] for r in rows]
-        want = [r["abusive_toward_staff"].strip().lower() in ("yes", "1", "true") for r in rows]
-        langs = [r.get("language", "?").strip().lower() or "?" for r in rows]
-    else:
-        examples = load_examples(path)
-        print(evaluate(examples, scorer).table())
-        texts = [e.text for e in examples]
-        want = [e.abusive for e in examples]
-        langs = [language_of(t) or "other" for t in texts]
-    got = [r.abusive for r in scorer.score_many(texts)]
-    print(f"{path.name}: abusive toward staff")
-    print(f"  all    {_pr(list(zip(want, got, strict=True)))}")
-    by: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
-    for lang, w, g in zip(langs, want, got, strict=True):
-        by[lang].append((w, g))
-    for lang in sorted(by):
-        print(f"  {lang:6s} {_pr(by[lang])}")
+def run(path: Path, settings: ToneSettings, show_mistakes: bool) -> None:
+    if path.name == DEFAULT.name and settings.model == "lexicon":
+        print(evaluate(load_examples(path), ToneScorer(settings)).table())
+    print(f"{path.name}: abusive toward staff ({'model' if use_model(settings) else 'lexicon'})")
+    print("| language | messages | abusive | precision | recall |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for q in evaluate_abuse_file(path, settings):
+        print(f"| {q.group} | {q.messages} | {q.abusive} | {q.precision:.3f} | {q.recall:.3f} |")
     if show_mistakes:
-        for t, w, g in zip(texts, want, got, strict=True):
-            if w != g:
-                print(f"  {'missed' if w else 'false alarm'}: {t[:100]!r}")
+        examples = load_labelled(path)
+        results = score_tone_batch([e.text for e in examples], settings)
+        for e, r in zip(examples, results, strict=True):
+            if e.abusive != r.abusive:
+                kind = "missed" if e.abusive else "false alarm"
+                print(f"  {kind} [{e.language}] p={r.model_score}: {e.text[:110]!r}")
+
+
+def speed(path: Path, settings: ToneSettings, n: int) -> None:
+    texts = [e.text for e in load_labelled(path)]
+    texts = (texts * (n // max(len(texts), 1) + 1))[:n]
+    score_tone_batch(texts[:2], settings)  # load the model outside the timing
+    wall, cpu = time.perf_counter(), time.process_time()
+    score_tone_batch(texts, settings)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(f"speed ({'model' if use_model(settings) else 'lexicon'}): {n} messages in "
+          f"{wall:.1f} s wall, {cpu:.1f} s CPU of this process: {n / wall:,.1f} messages/s")
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("files", nargs="*", type=Path, default=[DEFAULT])
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("files", nargs="*", type=Path, help="same as --file")
+    ap.add_argument("--file", dest="more", action="append", type=Path, default=[])
+    ap.add_argument("--model", choices=("embedding", "lexicon", "auto"), default="auto")
     ap.add_argument("--mistakes", action="store_true")
+    ap.add_argument("--speed", type=int, default=0, metavar="N")
     args = ap.parse_args(argv)
-    for path in args.files:
-        run(path, args.mistakes)
+    settings = ToneSettings(model=args.model)
+    if args.model == "auto" and not use_model(settings):
+        print("the tone model is not installed (pip install 'goodfit[tone-model]'): "
+              "measuring the lexicon", file=sys.stderr)
+    paths = [*args.files, *args.more] or [DEFAULT]
+    for path in paths:
+        run(path, settings, args.mistakes)
+    if args.speed:
+        speed(paths[0], settings, args.speed)
     return 0
 
 

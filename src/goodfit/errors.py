@@ -300,6 +300,13 @@ class UnsafeModelFile(GoodfitError):
     exit_code = 3
 
 
+class ToneModelUnavailable(GoodfitError):
+    """``[tone] model = "embedding"`` but the tone model's package is missing or differs."""
+
+    code = "tone_model_unavailable"
+    exit_code = 3
+
+
 class NoKnowledgeBase(GoodfitError):
     code = "no_kb_articles"
     exit_code = 1

@@ -101,6 +101,29 @@ class WriterLock:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
+    def writing(self) -> Holder | None:
+        """Who in another process holds the lock now, or None; never takes it (this
+        process's own hold is not "someone else writing").
+
+        Probes with a shared ``flock`` on a second descriptor, let go at once (a writer
+        asking for the lock in that instant retries on its next poll)."""
+        if self.held_by_this_process():
+            return None
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except FileNotFoundError:
+            return None
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return self.holder() or Holder("someone", 0, "", "another goodfit command",
+                                               "")
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            return None
+        finally:
+            os.close(fd)
+
     def try_acquire(self) -> bool:
         """Take the lock if nobody else holds it; never waits."""
         with _guard:

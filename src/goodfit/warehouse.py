@@ -94,6 +94,14 @@ class _DuckFile:
         st = self.live.stat()
         return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
 
+    def copy_stamp(self) -> tuple[int, int] | None:
+        """Which file the read copy is now (inode, mtime): a refresh replaces it."""
+        try:
+            st = self.copy.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns)
+
     def copy_is_current(self) -> bool:
         """The read copy holds exactly what the live file holds now."""
         if not self.copy.exists() or not self.live.exists() or self._pending_wal():
@@ -209,6 +217,7 @@ class Warehouse:
         self._settings = settings or {}  # DuckDB connect settings (memory_limit)
         self._busy_timeout = busy_timeout
         self._progress = progress
+        self._copy_stamp = duck.copy_stamp() if duck is not None and access == "read" else None
 
     @property
     def con(self) -> ibis.BaseBackend:
@@ -287,6 +296,12 @@ class Warehouse:
         wh = cls(con, f"{con.name}://")
         wh.ensure_schema()
         return wh
+
+    def read_copy_replaced(self) -> bool:
+        """A reader of the read copy whose file a writer has since replaced with a newer
+        one (reopening shows the newer data)."""
+        return (self.access == "read" and self._duck is not None
+                and self._duck.copy_stamp() != self._copy_stamp)
 
     def become_writer(self) -> None:
         """Take the project's writer lock (waiting up to busy_timeout_seconds) and switch

@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # config (pydantic) and the stores (ibis, duckdb, sqlalchemy)
     import ibis
 
     from goodfit.config import Config
+    from goodfit.locking import Holder
     from goodfit.state.db import StateDB
     from goodfit.warehouse import Warehouse
     from goodfit.window import Window
@@ -122,6 +123,27 @@ class Workspace:
             self._state = StateDB.open(self.config.state.url, self.root,
                                        busy_timeout=self.config.warehouse.busy_timeout_seconds)
         return self._state
+
+    def sibling(self) -> Workspace:
+        """Another handle on this project folder with the same configuration and stores of
+        its own (a server gives each of its threads one; connections are not shared)."""
+        ws = Workspace(self.root, self.config)
+        ws.activity = self.activity
+        return ws
+
+    def drop_stale_reader(self) -> None:
+        """Close the warehouse when it reads a read copy that a writer has since replaced
+        (the next use opens the new copy)."""
+        if self._warehouse is not None and self._warehouse.read_copy_replaced():
+            self._warehouse.close()
+            self._warehouse = None
+
+    def writer(self) -> Holder | None:
+        """Who else is writing this project now (an import, a scoring run… in another
+        process), or None."""
+        from goodfit.locking import WriterLock
+
+        return WriterLock.for_project(self.root).writing()
 
     def close(self) -> None:
         if self._warehouse is not None:

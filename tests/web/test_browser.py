@@ -108,6 +108,12 @@ def test_team_workflow_in_chromium(browser, server, project) -> None:  # type: i
         shot(page, "rewards")
         page.goto(f"{url}/outbox")
         shot(page, "outbox")
+        page.goto(f"{url}/why")
+        assert page.locator("table.mix tbody tr").count() >= 1
+        shot(page, "why")
+        page.goto(f"{url}/customers/C-1021/whatif?fee_manual_order=7")
+        assert "manual order fees 42.00" in page.locator("main").inner_text()
+        shot(page, "whatif")
         assert errors == []  # no script error (and the CSP blocked nothing we need)
     finally:
         ctx.close()

@@ -17,22 +17,32 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/customers.csv"): STAFF,
     ("GET", "/customers/{customer_id}"): ALL,
     ("GET", "/customers/{customer_id}/activity"): ALL,
+    ("GET", "/customers/{customer_id}/whatif"): ALL,
     ("GET", "/tickets/{ticket_id}"): STAFF,
+    ("GET", "/why"): ALL,
     ("POST", "/customers/{customer_id}/offboard"): STAFF,
     ("GET", "/cases"): STAFF,
     ("GET", "/cases/{case_id}"): STAFF,
     ("POST", "/cases/{case_id}/approve"): LEADS,
     ("POST", "/cases/{case_id}/reject"): LEADS,
+    ("GET", "/cases/{case_id}/steps/{step_no}/files/{index}"): STAFF,
+    ("POST", "/cases/{case_id}/call"): STAFF,
     ("GET", "/outbox"): LEADS,
     ("GET", "/audit"): LEADS,
+    ("GET", "/audit/export.jsonl"): LEADS,
     ("GET", "/rewards"): LEADS,
     ("POST", "/rewards/{draw_id}/verify"): LEADS,
+    ("GET", "/rewards/plan"): LEADS,
+    ("POST", "/rewards/plan"): LEADS,
+    ("POST", "/rewards/{draw_id}/commit"): LEADS,
+    ("POST", "/rewards/{draw_id}/draw"): LEADS,
     ("GET", "/users"): OWNER,
     ("POST", "/logout"): ALL,
     ("GET", "/api/snapshot"): ALL,
     ("GET", "/api/overview"): ALL,
     ("GET", "/api/customers"): ALL,
     ("GET", "/api/customers/{customer_id}"): ALL,
+    ("GET", "/api/why"): ALL,
     ("GET", "/api/cases"): STAFF,
     ("GET", "/api/cases/{case_id}"): STAFF,
     ("GET", "/api/outbox"): LEADS,
@@ -43,7 +53,8 @@ PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/api/openapi.json")}
 
 # Real ids where a page should render; ids that do not exist where a POST would act
 # (allowed roles then get 404 from the core, refused roles 403 before it).
-FILL = {"{customer_id}": "C-1001", "{case_id}": "999999", "{draw_id}": "999999"}
+FILL = {"{customer_id}": "C-1001", "{case_id}": "999999", "{draw_id}": "999999",
+        "{step_no}": "3", "{index}": "0"}
 
 
 def concrete(method: str, path: str, ticket: str) -> str:
@@ -59,6 +70,22 @@ def test_every_route_is_in_the_table(app) -> None:  # type: ignore[no-untyped-de
     routes |= {(m, r.path) for r in app.routes if type(r).__name__ == "Route"
                and r.path != "/api/openapi.json" for m in (r.methods or ()) if m != "HEAD"}
     assert routes - PUBLIC == set(EXPECTED)
+
+
+def test_the_route_declaration_is_what_is_enforced(app) -> None:  # type: ignore[no-untyped-def]
+    """Roles are said once, in ``@route``: every non-public route runs behind the guard
+    made from that declaration, and the declared roles are the documented ones."""
+    from goodfit.web.app import ROUTES
+
+    for r in app.routes:
+        if not isinstance(r, APIRoute):
+            continue
+        for m in r.methods:
+            if (m, r.path) in PUBLIC:
+                continue
+            guard = getattr(r.endpoint, "roles", None)  # set by the guard wrapper only
+            assert guard is ROUTES[(m, r.path)], (m, r.path)
+            assert set(guard) == EXPECTED[(m, r.path)], (m, r.path)
 
 
 @pytest.mark.parametrize("role", ["owner", "manager", "agent", "viewer", "anonymous"])
@@ -86,6 +113,8 @@ def test_role_walk(clients, project, role: str) -> None:  # type: ignore[no-unty
                 assert r.status_code == 303 and r.headers["location"] == "/login", where
         elif role in allowed and method == "GET":
             assert r.status_code in (200, 404), where
+        elif role in allowed and path == "/rewards/plan":  # takes no id: saves a plan
+            assert r.status_code == 303 and r.headers["location"] == "/rewards", where
         elif role in allowed:  # reached the core, which found no such case, customer, draw
             assert r.status_code in (404, 409), where
             assert "security token" not in r.text and "this page is for" not in r.text

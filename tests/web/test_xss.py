@@ -48,10 +48,10 @@ def test_every_page_escapes_customer_text(clients, project) -> None:  # type: ig
     tickets = project.warehouse.table("tickets").to_pyarrow().to_pylist()
     hostile_ticket = next(t["ticket_id"] for t in tickets if "onload" in (t["subject"] or ""))
     urls = ["/", "/customers", "/customers?q=" + quote('<script>alert("q")</script>'),
-            "/customers/C-1001", "/customers/C-1001/activity", *(f"/customers/{c}" for c in
-                                                                 abusive + hand),
+            "/customers/C-1001", "/customers/C-1001/activity",
+            "/customers/C-1001/whatif?price=%2B10%25", *(f"/customers/{c}" for c in abusive + hand),
             f"/tickets/{hostile_ticket}", "/cases", case_url, "/audit", "/outbox",
-            "/rewards", "/users", "/customers/" + quote("<script>x</script>", safe="")]
+            "/rewards", "/rewards/plan", "/users", "/why", "/customers/" + quote("<script>x</script>", safe="")]
     seen = ""
     for url in urls:
         r = owner.get(url)

@@ -18,6 +18,13 @@ class Pricing:
         self._metrics = metrics
 
     @staticmethod
+    def fee_names() -> list[str]:
+        """The fees a what-if can charge (``[fees]``: manual_order, support_hour, …)."""
+        from goodfit.metrics.fees import FEES
+
+        return list(FEES)
+
+    @staticmethod
     def parse_fees(texts: list[str]) -> dict[str, Decimal]:
         """``["manual_order=7", …]`` from the command line or a form."""
         from goodfit.actions.whatif import parse_fee

@@ -207,6 +207,34 @@ class Actions:
         return log_call(self.context(), case_id, outcome=outcome, notes=notes, actor=actor)
 
     # -- outbox ------------------------------------------------------------------------
+    def step_file(self, case_id: int, step_no: int, index: int) -> tuple[str, bytes]:
+        """The ``index``-th file a case step drafted (the letter PDF, the transition pack,
+        the credit CSV): its name and bytes, exactly as recorded with the step. Refused
+        when it is missing or changed since it was drafted: what is shown is what is
+        approved. The path comes from the step, never from the caller."""
+        import hashlib
+
+        from goodfit.errors import ActionError, UnknownCase
+
+        files = self.case(case_id).step(step_no).payload.get("files", [])
+        if not 0 <= index < len(files):
+            raise UnknownCase(case_id, step_no)
+        rel = str(files[index]["path"])
+        root = self._ws.root.resolve()
+        path = (root / rel).resolve()
+        if root not in path.parents or not path.is_file():
+            raise ActionError(f"{rel} of case {case_id} step {step_no} is missing")
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != files[index]["sha256"]:
+            raise ActionError(f"{rel} changed after it was drafted: cancel case {case_id} "
+                              "and draft it again")
+        return path.name, data
+
+    def call_outcomes(self) -> tuple[str, ...]:
+        from goodfit.actions.offboarding import CALL_OUTCOMES
+
+        return CALL_OUTCOMES
+
     def outbox(self, *, state: str | None = None, case_id: int | None = None) -> list[Message]:
         from goodfit.actions.outbox import list_messages
 

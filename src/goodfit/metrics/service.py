@@ -158,6 +158,12 @@ class Metrics:
             t = t.filter(t.country.upper() == country.strip().upper())
         return {i for i in t.select("customer_id").to_pyarrow().column(0).to_pylist() if i}
 
+    def country_of_customers(self) -> dict[str, str | None]:
+        """Each customer's country as the customers table has it (kept with a snapshot)."""
+        t = self._ws.warehouse.table("customers").select("customer_id", "country")
+        return {str(r["customer_id"]): r["country"] for r in t.to_pyarrow().to_pylist()
+                if r["customer_id"] is not None}
+
     def countries(self) -> list[str]:
         t = self._ws.warehouse.table("customers")
         return sorted(c for c in t.select("country").distinct().to_pyarrow().column(0)

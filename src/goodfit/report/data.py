@@ -213,12 +213,3 @@ def evidence_text(ev: dict[str, Any]) -> str:
 
 def dumps(value: Any) -> str:
     return json.dumps(value, default=str)
-
-
-def resolution_mix(tickets: Any) -> pd.DataFrame:
-    """Tickets and logged staff minutes per resolution code (``tickets``: the Ibis table
-    from ScoringInputs.tickets(), with ``resolution``)."""
-    t = tickets.mutate(code=tickets.resolution.fill_null("unknown"))
-    df = t.group_by("code").aggregate(tickets=t.count(),
-                                      minutes=t.staff_minutes.fill_null(0).sum()).to_pandas()
-    return df.sort_values(["tickets", "code"], ascending=[False, True]).reset_index(drop=True)

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 import ibis
 
 from goodfit.progress import NO_PROGRESS, Progress
-from goodfit.report.data import EVIDENCE_SHOWN, build_report, resolution_mix
+from goodfit.report.data import EVIDENCE_SHOWN, build_report
 from goodfit.report.html import write_report
+from goodfit.scoring.causes import resolution_mix
 from goodfit.scoring.explain import ScoringRun, describe_rows, table_lookup
 
 if TYPE_CHECKING:

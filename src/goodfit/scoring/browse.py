@@ -11,21 +11,25 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Float, and_, bindparam, cast, exists, func, or_, select
+from sqlalchemy import Float, bindparam, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from goodfit.errors import GoodfitError, InvalidChoice, UnknownCustomer
 from goodfit.scoring.fit import COMPONENTS
 from goodfit.scoring.history import SnapshotInfo, _info
 from goodfit.state.db import StateDB
-from goodfit.state.snapshots import ScoreSnapshot, SnapshotCustomer, SnapshotFlag
+from goodfit.state.snapshots import (
+    NUMBER_FIELDS,
+    ScoreSnapshot,
+    SnapshotCustomer,
+    SnapshotFlag,
+)
 
 C = SnapshotCustomer
 
-# Money in the stored scorecard is a decimal string; these are read as numbers to sort.
-CARD_NUMBERS = ("revenue", "cost_to_serve", "profit", "margin", "tickets", "support_cost",
-                "order_handling_cost", "custom_work_cost", "payment_friction_cost",
-                "usage_cost", "direct_cost", "support_minutes")
+# Every sort key and filter is a real column of the snapshot row, indexed with the
+# snapshot id (state migration 0008); the scorecard JSON is only read for display.
+CARD_NUMBERS = NUMBER_FIELDS
 SORT_KEYS = ("customer_id", "name", "score", "segment", "plan", *CARD_NUMBERS)
 COST_PARTS = ("support_cost", "order_handling_cost", "custom_work_cost",
               "payment_friction_cost", "usage_cost", "direct_cost")
@@ -33,26 +37,23 @@ COST_PARTS = ("support_cost", "order_handling_cost", "custom_work_cost",
 _LIKE_ESCAPE = "\\"
 
 
-def _card_number(key: str) -> ColumnElement[Any]:
-    return cast(C.scorecard[key].as_string(), Float)
-
-
-def _card_text(key: str) -> ColumnElement[Any]:
-    return C.scorecard[key].as_string()
-
-
 def _sort_column(key: str) -> ColumnElement[Any]:
-    if key in ("customer_id", "name", "score", "segment"):
-        return getattr(C, key)  # type: ignore[no-any-return]
-    if key == "plan":
-        return _card_text("plan")
-    return _card_number(key)
+    return getattr(C, key)  # type: ignore[no-any-return]
 
 
 def _like(text: str) -> str:
     escaped = (text.replace(_LIKE_ESCAPE, _LIKE_ESCAPE * 2).replace("%", _LIKE_ESCAPE + "%")
                .replace("_", _LIKE_ESCAPE + "_"))
     return f"%{escaped.lower()}%"
+
+
+class CountryNotStored(GoodfitError):
+    code = "snapshot_without_country"
+
+    def __init__(self, snapshot_id: int) -> None:
+        super().__init__(f"snapshot {snapshot_id} was stored before snapshots kept each "
+                         "customer's country, so it cannot be filtered by country: run "
+                         "`goodfit score` for a new snapshot")
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,11 @@ class CustomerQuery:
     segment: str | None = None
     flag: str | None = None
     plan: str | None = None
+    country: str | None = None  # ISO code, any case
     min_revenue: float | None = None
     min_cost: float | None = None
     search: str | None = None  # in name or customer id (case-insensitive)
-    # Restrict to these ids (e.g. e-mail or country matches from the customers table).
+    # Restrict to these ids (matches found in the customers table).
     ids: frozenset[str] | None = None
     also_ids: frozenset[str] = frozenset()  # search matches found elsewhere (e-mail)
     sort: str = "profit"
@@ -108,20 +110,28 @@ def _snapshot(s: Any, snapshot_id: int) -> ScoreSnapshot:
     return snap  # type: ignore[no-any-return]
 
 
-def _conditions(snapshot_id: int, q: CustomerQuery) -> list[ColumnElement[bool]]:
-    cond: list[ColumnElement[bool]] = [C.snapshot_id == snapshot_id]
+def snapshot_info(state: StateDB, snapshot_id: int) -> SnapshotInfo:
+    with state.session() as s:
+        return _info(_snapshot(s, snapshot_id))
+
+
+def _conditions(snap: ScoreSnapshot, q: CustomerQuery) -> list[ColumnElement[bool]]:
+    cond: list[ColumnElement[bool]] = [C.snapshot_id == snap.id]
     if q.segment:
         cond.append(C.segment == q.segment)
     if q.plan:
-        cond.append(_card_text("plan") == q.plan)
+        cond.append(C.plan == q.plan)
+    if q.country and q.country.strip():
+        if not snap.country_stored:
+            raise CountryNotStored(snap.id)
+        cond.append(C.country == q.country.strip().upper())
     if q.min_revenue is not None:
-        cond.append(_card_number("revenue") >= q.min_revenue)
+        cond.append(C.revenue >= q.min_revenue)
     if q.min_cost is not None:
-        cond.append(_card_number("cost_to_serve") >= q.min_cost)
+        cond.append(C.cost_to_serve >= q.min_cost)
     if q.flag:
-        cond.append(exists().where(and_(SnapshotFlag.snapshot_id == snapshot_id,
-                                        SnapshotFlag.customer_id == C.customer_id,
-                                        SnapshotFlag.code == q.flag)))
+        cond.append(C.customer_id.in_(select(SnapshotFlag.customer_id).where(
+            SnapshotFlag.snapshot_id == snap.id, SnapshotFlag.code == q.flag)))
     if q.ids is not None:
         cond.append(C.customer_id.in_(bindparam("only_ids", sorted(q.ids), expanding=True,
                                                 literal_execute=len(q.ids) > 900)))
@@ -138,7 +148,11 @@ def _conditions(snapshot_id: int, q: CustomerQuery) -> list[ColumnElement[bool]]
     return cond
 
 
-def _row(r: SnapshotCustomer, flags: dict[str, list[str]]) -> dict[str, Any]:
+# what a table row shows (not the components JSON, the largest part of a stored row)
+_ROW_COLUMNS = (C.customer_id, C.name, C.score, C.segment, C.reason, C.scorecard)
+
+
+def _row(r: Any, flags: dict[str, list[str]]) -> dict[str, Any]:
     card = r.scorecard or {}
     return {"customer_id": r.customer_id, "name": r.name, "score": r.score,
             "segment": r.segment, "reason": r.reason, "plan": card.get("plan"),
@@ -147,18 +161,25 @@ def _row(r: SnapshotCustomer, flags: dict[str, list[str]]) -> dict[str, Any]:
 
 
 def customers(state: StateDB, snapshot_id: int, q: CustomerQuery) -> CustomerPage:
-    """One page of a snapshot's customers, filtered and sorted in SQL."""
-    cond = _conditions(snapshot_id, q)
+    """One page of a snapshot's customers, filtered and sorted in SQL.
+
+    The page's ids are found first from the indexed columns alone; only those rows are
+    then read whole (their scorecard JSON holds the exact money shown)."""
     col = _sort_column(q.sort)
-    order = [col.desc().nulls_last() if q.descending else col.asc().nulls_last(),
-             C.customer_id.asc()]
+    # the tie-break runs the same way, so one index (snapshot, column, id) serves the page
+    order = ([col.desc().nulls_last(), C.customer_id.desc()] if q.descending
+             else [col.asc().nulls_last(), C.customer_id.asc()])
     with state.session() as s:
-        info = _info(_snapshot(s, snapshot_id))
-        total = s.execute(select(func.count()).select_from(C).where(*cond)).scalar_one()
-        page = list(s.scalars(select(C).where(*cond).order_by(*order)
-                              .offset((q.page - 1) * q.page_size).limit(q.page_size)))
+        snap = _snapshot(s, snapshot_id)
+        info = _info(snap)
+        cond = _conditions(snap, q)
+        total = (snap.customers if len(cond) == 1 else
+                 s.execute(select(func.count()).select_from(C).where(*cond)).scalar_one())
+        ids = list(s.scalars(select(C.customer_id).where(*cond).order_by(*order)
+                             .offset((q.page - 1) * q.page_size).limit(q.page_size)))
+        rows = {r.customer_id: r for r in s.execute(select(*_ROW_COLUMNS).where(
+            C.snapshot_id == snapshot_id, C.customer_id.in_(ids)))} if ids else {}
         flags: dict[str, list[str]] = {}
-        ids = [r.customer_id for r in page]
         if ids:
             for cid, code in s.execute(
                     select(SnapshotFlag.customer_id, SnapshotFlag.code)
@@ -166,7 +187,7 @@ def customers(state: StateDB, snapshot_id: int, q: CustomerQuery) -> CustomerPag
                            SnapshotFlag.customer_id.in_(ids))
                     .order_by(SnapshotFlag.customer_id, SnapshotFlag.code)):
                 flags.setdefault(cid, []).append(code)
-        return CustomerPage(info, total, [_row(r, flags) for r in page], q)
+        return CustomerPage(info, total, [_row(rows[i], flags) for i in ids], q)
 
 
 def customer(state: StateDB, snapshot_id: int, customer_id: str) -> dict[str, Any]:
@@ -191,14 +212,15 @@ def customer(state: StateDB, snapshot_id: int, customer_id: str) -> dict[str, An
 def overview(state: StateDB, snapshot_id: int) -> dict[str, Any]:
     """Figures for a snapshot's overview: totals, segments, cost by part, flag counts,
     plans, and every customer's cost (for the Lorenz curve), from the stored rows."""
-    rev, cost, profit = (_card_number(k) for k in ("revenue", "cost_to_serve", "profit"))
+    rev, cost, profit = C.revenue, C.cost_to_serve, C.profit
     with state.session() as s:
-        info = _info(_snapshot(s, snapshot_id))
+        snap = _snapshot(s, snapshot_id)
+        info, country_stored = _info(snap), snap.country_stored
         where = C.snapshot_id == snapshot_id
         n, total_rev, total_cost, total_profit, losing = s.execute(
             select(func.count(), func.sum(rev), func.sum(cost), func.sum(profit),
                    func.sum(func.coalesce((profit < 0).cast(Float), 0.0))).where(where)).one()
-        parts = s.execute(select(*(func.sum(_card_number(p)) for p in COST_PARTS))
+        parts = s.execute(select(*(func.sum(getattr(C, p)) for p in COST_PARTS))
                           .where(where)).one()
         segments = {seg: (cnt, r, p) for seg, cnt, r, p in s.execute(
             select(C.segment, func.count(), func.sum(rev), func.sum(profit))
@@ -206,15 +228,17 @@ def overview(state: StateDB, snapshot_id: int) -> dict[str, Any]:
         flags = dict(s.execute(select(SnapshotFlag.code, func.count())
                                .where(SnapshotFlag.snapshot_id == snapshot_id)
                                .group_by(SnapshotFlag.code)).all())
-        plans = sorted({p for p in s.scalars(select(_card_text("plan")).where(where).distinct())
-                        if p})
+        plans = sorted({p for p in s.scalars(select(C.plan).where(where).distinct()) if p})
+        countries = sorted({c for c in s.scalars(select(C.country).where(where).distinct())
+                            if c})
     return {"snapshot": info, "customers": int(n or 0), "revenue": float(total_rev or 0),
             "cost_to_serve": float(total_cost or 0), "profit": float(total_profit or 0),
             "losing": int(losing or 0),
             "cost_parts": {p: float(v or 0) for p, v in zip(COST_PARTS, parts, strict=True)},
             "segments": {k: {"customers": int(c), "revenue": float(r or 0),
                              "profit": float(p or 0)} for k, (c, r, p) in segments.items()},
-            "flags": {k: int(v) for k, v in flags.items()}, "plans": plans}
+            "flags": {k: int(v) for k, v in flags.items()}, "plans": plans,
+            "countries": countries, "country_stored": country_stored}
 
 
 def load_rows(state: StateDB, snapshot_id: int) -> list[dict[str, Any]]:
@@ -223,7 +247,7 @@ def load_rows(state: StateDB, snapshot_id: int) -> list[dict[str, Any]]:
     cols = ("revenue", "tickets", "support_minutes", "cost_to_serve")
     with state.session() as s:
         _snapshot(s, snapshot_id)
-        q = select(C.customer_id, C.name, *(_card_number(k) for k in cols)).where(
+        q = select(C.customer_id, C.name, *(getattr(C, k) for k in cols)).where(
             C.snapshot_id == snapshot_id)
         return [{"customer_id": r[0], "name": r[1],
                  **{k: float(v or 0.0) for k, v in zip(cols, r[2:], strict=True)}}

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from goodfit.errors import UnknownSnapshot
 from goodfit.state.db import StateDB
-from goodfit.state.snapshots import ScoreSnapshot, SnapshotCustomer, SnapshotFlag
+from goodfit.state.snapshots import ScoreSnapshot, SnapshotCustomer, SnapshotFlag, indexed_fields
 
 if TYPE_CHECKING:  # reading snapshots needs neither pandas nor the scoring code
     import pandas as pd
@@ -102,7 +102,10 @@ def _info(s: ScoreSnapshot) -> SnapshotInfo:
 
 def save_snapshot(state: StateDB, scorecard: pd.DataFrame, result: ScoreResult, *,
                   config_hash: str, as_of: datetime, since: datetime, until: datetime,
-                  label: str | None = None) -> SnapshotInfo:
+                  label: str | None = None, countries: dict[str, str | None] | None = None
+                  ) -> SnapshotInfo:
+    """Store a scoring run. ``countries``: each customer's country from the customers
+    table (kept with the row so the customers table can filter on it)."""
     from goodfit.scoring.fit import COMPONENTS
 
     cards = {str(r["customer_id"]): {k: _jsonable(v) for k, v in r.items()}
@@ -114,7 +117,8 @@ def save_snapshot(state: StateDB, scorecard: pd.DataFrame, result: ScoreResult, 
             created_at=datetime.now(UTC).replace(tzinfo=None), label=label,
             config_hash=config_hash, as_of=as_of, since=since, until=until,
             customers=len(scores),
-            segments=dict(Counter(str(r["segment"]) for r in scores)))
+            segments=dict(Counter(str(r["segment"]) for r in scores)),
+            country_stored=countries is not None)
         snap.rows = [SnapshotCustomer(
             customer_id=str(r["customer_id"]), name=_jsonable(r.get("name")),
             score=float(r["score"]), segment=str(r["segment"]), reason=str(r["reason"]),
@@ -122,7 +126,10 @@ def save_snapshot(state: StateDB, scorecard: pd.DataFrame, result: ScoreResult, 
                         # coverage and the one reward rule's facts travel with the run
                         **{f"_{k}": _jsonable(r.get(k)) for k in STORED_EXTRAS},
                         "_reward_gates": gate_rows.get(str(r["customer_id"]), [])},
-            scorecard=cards.get(str(r["customer_id"]), {})) for r in scores]
+            scorecard=cards.get(str(r["customer_id"]), {}),
+            **indexed_fields(cards.get(str(r["customer_id"]), {}),
+                             (countries or {}).get(str(r["customer_id"]))))
+            for r in scores]
         snap.flags = [SnapshotFlag(customer_id=f.customer_id, code=f.code,
                                    severity=f.severity.value, detail=f.detail,
                                    evidence=json.loads(f.evidence_json()))

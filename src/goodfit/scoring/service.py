@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # scoring pulls in pandas: loaded by the methods that compute
     from goodfit.metrics.concentration import Concentration
     from goodfit.metrics.service import Metrics
     from goodfit.scoring.browse import CustomerPage, CustomerQuery
+    from goodfit.scoring.causes import Causes
     from goodfit.scoring.compare import Comparison
     from goodfit.scoring.explain import ScoringRun
     from goodfit.scoring.explanation import Explanation
@@ -73,7 +74,8 @@ class Scoring:
         result = score_customers(inp, self._ws.config, as_of=w.as_of)
         progress("score", 2, 4)
         info = save_snapshot(self._ws.state, card, result, config_hash=self._ws.config.hash(),
-                             as_of=w.as_of, since=w.since, until=w.until, label=label)
+                             as_of=w.as_of, since=w.since, until=w.until, label=label,
+                             countries=self._metrics.country_of_customers())
         self._on_snapshot(info)
         progress("score", 3, 4)
         wh = self._ws.warehouse
@@ -153,6 +155,18 @@ class Scoring:
         from goodfit.scoring import browse
 
         return browse.flag_codes(self._ws.state, snapshot_id)
+
+    def snapshot_causes(self, snapshot_id: int) -> Causes:
+        """Why tickets happen in a stored snapshot's window: resolution mix, costliest
+        topics with their KB article, tickets the docs answer (read, never computed)."""
+        from goodfit.scoring.browse import snapshot_info
+        from goodfit.scoring.causes import causes
+
+        info = snapshot_info(self._ws.state, snapshot_id)
+        wh = self._ws.warehouse
+        w = self._ws.window(info.as_of, info.since, info.until)
+        text = {n: wh.table(n) for n in ("topics", "ticket_kb_match") if wh.has_table(n)}
+        return causes(self.inputs(w), text, wh.table("kb_articles"))
 
     def snapshot_concentration(self, snapshot_id: int, by: str = "cost") -> Concentration:
         """Lorenz curve, Gini and top sets over a stored snapshot's rows (the metrics' one

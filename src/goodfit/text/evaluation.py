@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from goodfit.config import ToneSettings
 from goodfit.text.tone import LABELS, ToneResult, ToneScorer
 
 
@@ -83,3 +84,47 @@ def evaluate(examples: Iterable[Example], scorer: ToneScorer | None = None) -> T
                 for e, r in zip(examples, results, strict=True)
                 if set(r.labels) != set(e.labels) or r.abusive != e.abusive]
     return ToneEvaluation(len(examples), rows, mistakes)
+
+
+@dataclass(frozen=True)
+class AbuseQuality:
+    """Precision and recall of "abusive toward staff" on one group of messages."""
+
+    group: str  # "all" or a language code
+    messages: int
+    abusive: int  # messages labelled abusive by hand
+    tp: int
+    fp: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / self.abusive if self.abusive else 1.0
+
+
+def evaluate_abuse_file(path: Path, settings: ToneSettings | None = None) -> list[AbuseQuality]:
+    """Abusive-toward-staff precision/recall of a labelled CSV, overall and per language.
+
+    The CSV is goodfit's own set (tests/data/tone_eval.csv) or a blind-style set with
+    columns text, language and abusive_toward_staff (yes/no); see load_labelled.
+    ``settings`` decide lexicon or model (``[tone] model``).
+    """
+    from goodfit.text.tone import score_tone_batch
+    from goodfit.text.tone_model import load_labelled
+
+    examples = load_labelled(path)
+    results = score_tone_batch([e.text for e in examples], settings)
+    groups: dict[str, list[int]] = {"all": list(range(len(examples)))}
+    for i, e in enumerate(examples):
+        groups.setdefault(e.language, []).append(i)
+    out = []
+    for group in ["all", *sorted(g for g in groups if g != "all")]:
+        idx = groups[group]
+        out.append(AbuseQuality(
+            group, len(idx), sum(examples[i].abusive for i in idx),
+            sum(examples[i].abusive and results[i].abusive for i in idx),
+            sum(results[i].abusive and not examples[i].abusive for i in idx)))
+    return out

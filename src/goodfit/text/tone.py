@@ -49,9 +49,11 @@ class ToneResult:
     abusive: bool = False
     spans: tuple[Span, ...] = ()
     language_supported: bool = True
+    # The tone model's probability of abuse toward staff (None: the model did not run).
+    model_score: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "labels": list(self.labels),
             "scores": dict(self.scores),
             "score": self.score,
@@ -59,6 +61,9 @@ class ToneResult:
             "spans": [s.to_dict() for s in self.spans],
             "language_supported": self.language_supported,
         }
+        if self.model_score is not None:
+            out["model_score"] = self.model_score
+        return out
 
 
 CLEAN = ToneResult()
@@ -266,7 +271,7 @@ def scorer(settings: ToneSettings | None = None) -> ToneScorer:
 
 def score_tone(text: str, settings: ToneSettings | None = None) -> ToneResult:
     """Tone labels, scores and evidence spans for one customer-authored message."""
-    return scorer(settings).score(text)
+    return score_tone_batch([text], settings)[0]
 
 
 def score_tone_batch(texts: Sequence[str | None], settings: ToneSettings | None = None, *,
@@ -274,13 +279,26 @@ def score_tone_batch(texts: Sequence[str | None], settings: ToneSettings | None 
     """``score_tone`` for many messages (None and empty texts are clean).
 
     ``workers`` > 1 splits large batches over that many processes (scoring is pure
-    Python, so processes, not threads, use more cores).
+    Python, so processes, not threads, use more cores). With ``[tone] model`` set to
+    "embedding" (or "auto" with the model installed) the tone model decides abuse
+    toward staff (tone_model.py); the lexicon alone otherwise.
     """
+    from goodfit.text.tone_model import apply_model, use_model
+
+    settings = settings or ToneSettings()
+    lexicon_results = _lexicon_batch(texts, settings, workers)
+    if use_model(settings):
+        return apply_model(texts, lexicon_results, settings)
+    return lexicon_results
+
+
+def _lexicon_batch(texts: Sequence[str | None], settings: ToneSettings,
+                   workers: int) -> list[ToneResult]:
     if workers <= 1 or len(texts) < 4 * _CHUNK:
         return scorer(settings).score_many(texts)
     import multiprocessing as mp
 
-    settings_json = (settings or ToneSettings()).model_dump_json()
+    settings_json = settings.model_dump_json()
     chunks = [(settings_json, list(texts[i:i + _CHUNK])) for i in range(0, len(texts), _CHUNK)]
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     with ctx.Pool(workers) as pool:

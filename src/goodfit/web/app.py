@@ -1,13 +1,24 @@
 """The team's web app: server-rendered pages (Jinja2, autoescaped) and a JSON API.
 
-Every route declares the roles that may use it (``ROUTES``); anonymous visitors reach only
-the sign-in page, static files and the OpenAPI description. State-changing requests are
-POST forms carrying the session's CSRF token. Data comes only through ``WebData``.
+Every route declares the roles that may use it in its ``@route(...)`` line, and that
+declaration is what is enforced (the registered handler is wrapped so the signed-in
+user is checked before it runs; the handler reads the user from ``me(request)``), so the two cannot drift.
+Anonymous visitors reach only the sign-in page, static files and the OpenAPI
+description. State-changing requests are POST forms carrying the session's CSRF token.
+Data comes only through ``WebData``.
+
+Handlers that read are plain functions, run on the server's thread pool, so a slow query
+never holds up the event loop; POST handlers read their form on the loop and hand the
+service call to the pool.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import io
+import json
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
@@ -21,6 +32,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, Undefined, select_autoescape
 from markupsafe import Markup, escape
+from starlette.concurrency import run_in_threadpool
 
 from goodfit import csvsafe
 from goodfit.errors import GoodfitError, InvalidChoice, NotAllowed
@@ -44,6 +56,9 @@ STATIC = Path(__file__).parent / "static"
 CSV_COLUMNS = ("customer_id", "name", "segment", "score", "plan", "revenue", "cost_to_serve",
                "profit", "margin", "tickets", "flags")
 MAX_CSV_ROWS = 100_000
+# a case step's files by suffix: (media type, shown inline or downloaded)
+FILE_TYPES = {".pdf": ("application/pdf", "inline"), ".zip": ("application/zip", "attachment"),
+              ".csv": ("text/csv; charset=utf-8", "attachment")}
 
 Text = Annotated[str | None, Query(max_length=200)]
 Sort = Annotated[str, Query(max_length=40)]
@@ -77,6 +92,14 @@ class User:
 
     def can(self, roles: frozenset[str]) -> bool:
         return self.role in roles
+
+
+def me(request: Request) -> User:
+    """The signed-in user, as the route's guard checked them."""
+    user = getattr(request.state, "user", None)
+    if not isinstance(user, User):  # a route made without ``route(...)``: refuse
+        raise SignInNeeded()
+    return user
 
 
 def _jsonable(value: Any) -> Any:
@@ -123,6 +146,7 @@ def _environment() -> Environment:
 
     env.filters["money"] = money
     env.filters["pct"] = pct
+    env.filters["share"] = lambda v: "—" if _num(v) is None else f"{_num(v):.0%}"
     env.filters["num"] = lambda v: "—" if _num(v) is None else f"{_num(v):,.0f}"
     env.filters["when"] = lambda v: "" if v is None else str(v)[:16].replace("T", " ")
     return env
@@ -184,6 +208,24 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
                             f"{', '.join(sorted(roles))}")
         return user
 
+    def guarded(handler: Handler, roles: frozenset[str]) -> Handler:
+        """The handler, run only after the signed-in user is checked against ``roles``
+        (on the handler's own thread for a plain function, on the pool for a coroutine)."""
+        if inspect.iscoroutinefunction(handler):
+            @functools.wraps(handler)
+            async def checked_async(request: Request, *args: Any, **kwargs: Any) -> Any:
+                request.state.user = await run_in_threadpool(allow, request, roles)
+                return await handler(request, *args, **kwargs)
+            checked_async.roles = roles  # type: ignore[attr-defined]
+            return checked_async
+
+        @functools.wraps(handler)
+        def checked(request: Request, *args: Any, **kwargs: Any) -> Any:
+            request.state.user = allow(request, roles)
+            return handler(request, *args, **kwargs)
+        checked.roles = roles  # type: ignore[attr-defined]
+        return checked
+
     async def checked_form(request: Request, user: User) -> dict[str, str]:
         form = await request.form()
         values = {k: v for k, v in form.items() if isinstance(v, str)}
@@ -196,17 +238,28 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
         html = env.get_template(template).render(
             user=user, csrf=user.session.csrf if user else "", project=data.project_name,
             currency=data.currency, request_path=request.url.path, STAFF=STAFF, LEADS=LEADS,
-            OWNER=OWNER, **context)
+            OWNER=OWNER, writer=data.writer() if user else None, **context)
         return HTMLResponse(html, status_code=status)
 
     def is_api(request: Request) -> bool:
         return request.url.path.startswith("/api/")
 
-    Handler = Callable[..., Awaitable[Response]]
+    Handler = Callable[..., Any]
 
     def route(method: str, path: str, roles: frozenset[str]) -> Callable[[Handler], Handler]:
+        """The one place a route's roles are said: recorded in ``ROUTES`` and checked by
+        the wrapper ``guarded`` before the handler runs."""
         ROUTES[(method, path)] = roles
-        return app.api_route(path, methods=[method], include_in_schema=path.startswith("/api/"))
+
+        def register(handler: Handler) -> Handler:
+            app.api_route(path, methods=[method], include_in_schema=path.startswith("/api/"))(
+                guarded(handler, roles))
+            return handler
+        return register
+
+    def signed_in(request: Request) -> User | None:
+        user = getattr(request.state, "user", None)
+        return user if isinstance(user, User) else current(request)
 
     @app.exception_handler(SignInNeeded)
     async def _sign_in(request: Request, exc: SignInNeeded) -> Response:
@@ -219,7 +272,7 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
         if is_api(request):
             return JSONResponse({"error": "forbidden", "message": exc.message}, status_code=403)
-        return page(request, "error.html", current(request), 403, title="Not allowed",
+        return page(request, "error.html", signed_in(request), 403, title="Not allowed",
                     message=exc.message)
 
     @app.exception_handler(GoodfitError)
@@ -229,7 +282,7 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
                       exc, InvalidChoice) else 409)
         if is_api(request):
             return JSONResponse(exc.to_dict(), status_code=status)
-        return page(request, "error.html", current(request), status, title="Cannot do that",
+        return page(request, "error.html", signed_in(request), status, title="Cannot do that",
                     message=exc.message)
 
     @app.middleware("http")
@@ -248,7 +301,7 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
 
     # -- sign in / out --------------------------------------------------------
     @app.get("/login", include_in_schema=False)
-    async def login_form(request: Request) -> Response:
+    def login_form(request: Request) -> Response:
         s = sessions.get(request.cookies.get(COOKIE)) or sessions.new()
         resp = page(request, "login.html", None, csrf_token=s.csrf, error=None)
         set_cookie(resp, s)
@@ -271,7 +324,7 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
         if limiter.blocked(name, client):
             return page(request, "login.html", None, 429, csrf_token=s.csrf,
                         error="Too many failed sign-ins: wait a few minutes and try again.")
-        user = data.authenticate(name, password)
+        user = await run_in_threadpool(data.authenticate, name, password)  # argon2: slow
         if user is None:
             limiter.failed(name, client)
             return page(request, "login.html", None, 401, csrf_token=s.csrf,
@@ -285,7 +338,7 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
 
     @route("POST", "/logout", ANY_SIGNED_IN)
     async def logout(request: Request) -> Response:
-        user = allow(request, ANY_SIGNED_IN)
+        user = me(request)
         await checked_form(request, user)
         sessions.drop(user.session.id)
         resp = RedirectResponse("/login", status_code=303)
@@ -317,8 +370,8 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
         return charts
 
     @route("GET", "/", ANY_SIGNED_IN)
-    async def overview(request: Request) -> Response:
-        user = allow(request, ANY_SIGNED_IN)
+    def overview(request: Request) -> Response:
+        user = me(request)
         ov = data.overview()
         return page(request, "overview.html", user, ov=ov, charts=overview_charts(ov))
 
@@ -333,11 +386,11 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
                              page_size=size or settings.page_size)
 
     @route("GET", "/customers", ANY_SIGNED_IN)
-    async def customers(request: Request, q: Text = None, segment: Text = None,
+    def customers(request: Request, q: Text = None, segment: Text = None,
                         flag: Text = None, plan: Text = None, country: Text = None,
                         min_revenue: Amount = None, min_cost: Amount = None,
                         sort: Sort = "profit", desc: bool = False, page_no: Page = 1) -> Response:
-        user = allow(request, ANY_SIGNED_IN)
+        user = me(request)
         query = customer_query(segment, flag, plan, min_revenue, min_cost, sort, desc, page_no)
         found = data.customers(query, email_or_id=q, country=country)
         params = {k: v for k, v in request.query_params.items() if k != "page"}
@@ -345,11 +398,10 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
                     params=params, q=q or "", country=country or "", sorts=SORT_KEYS)
 
     @route("GET", "/customers.csv", STAFF)
-    async def customers_csv(request: Request, q: Text = None, segment: Text = None,
+    def customers_csv(request: Request, q: Text = None, segment: Text = None,
                             flag: Text = None, plan: Text = None, country: Text = None,
                             min_revenue: Amount = None, min_cost: Amount = None,
                             sort: Sort = "profit", desc: bool = False) -> Response:
-        allow(request, STAFF)
         query = customer_query(segment, flag, plan, min_revenue, min_cost, sort, desc, 1,
                                size=10_000)
         out = io.StringIO()
@@ -371,22 +423,21 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
             "Content-Disposition": 'attachment; filename="customers.csv"'})
 
     @route("GET", "/customers/{customer_id}", ANY_SIGNED_IN)
-    async def customer(request: Request, customer_id: str) -> Response:
-        user = allow(request, ANY_SIGNED_IN)
+    def customer(request: Request, customer_id: str) -> Response:
+        user = me(request)
         found = data.customer(customer_id)
         show_text = user.can(STAFF)
-        cases = data.cases() if show_text else []
+        cases = data.cases(customer_id=customer_id) if show_text else []
         return page(request, "customer.html", user, c=found, show_text=show_text,
-                    rows=found["evidence_rows"], highlight=highlight,
-                    cases=[k for k in cases if k.customer_id == customer_id],
+                    rows=found["evidence_rows"], highlight=highlight, cases=cases,
                     charts={"components": svg.hbars(
                         [(k.replace("_", " "), float(v or 0))
                          for k, v in found["components"].items()],
                         "Fit score contributions", money=False)})
 
     @route("GET", "/customers/{customer_id}/activity", ANY_SIGNED_IN)
-    async def activity(request: Request, customer_id: str) -> Response:
-        user = allow(request, ANY_SIGNED_IN)
+    def activity(request: Request, customer_id: str) -> Response:
+        user = me(request)
         b = data.activity(customer_id)
         monthly = b.monthly.to_pylist()
         chart = svg.trend([str(m["month"])[:7] for m in monthly], {
@@ -399,11 +450,37 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
                     tickets=b.tickets.to_pylist(), monthly=monthly, chart=chart,
                     show_text=user.can(STAFF))
 
+    @route("GET", "/why", ANY_SIGNED_IN)
+    def why(request: Request) -> Response:
+        user = me(request)
+        snap, causes = data.causes()
+        chart = svg.hbars([(r["code"].replace("_", " "), r["tickets"]) for r in causes.resolution],
+                          "Tickets per resolution code", money=False) if causes.resolution \
+            else None
+        return page(request, "why.html", user, snap=snap, causes=causes, chart=chart,
+                    show_text=user.can(STAFF))
+
+    @route("GET", "/customers/{customer_id}/whatif", ANY_SIGNED_IN)
+    def whatif(request: Request, customer_id: str, price: ShortText = None,
+               fee_model: bool = False,
+               behaviour_change: Annotated[float | None, Query(ge=0, le=1)] = None) -> Response:
+        user = me(request)
+        names = data.fee_names()
+        fees = {n: str(request.query_params.get(f"fee_{n}", ""))[:40] for n in names}
+        asked = any(v.strip() for v in fees.values()) or bool(price and price.strip()) \
+            or fee_model
+        found = data.customer(customer_id)
+        result, mine = data.whatif(customer_id, fees=fees, fee_model=fee_model, price=price,
+                                   behaviour_change=behaviour_change) if asked else (None, None)
+        return page(request, "whatif.html", user, c=found, names=names, fees=fees,
+                    price=price or "", fee_model=fee_model,
+                    behaviour_change=behaviour_change, result=result, mine=mine)
+
     @route("GET", "/tickets/{ticket_id}", STAFF)
-    async def ticket(request: Request, ticket_id: str,
+    def ticket(request: Request, ticket_id: str,
                      message: ShortText = None, start: Span = None, end: Span = None
                      ) -> Response:
-        user = allow(request, STAFF)
+        user = me(request)
         t, msgs = data.ticket(ticket_id)
         span = [start, end] if start is not None and end is not None else None
         return page(request, "ticket.html", user, t=t, msgs=msgs, mark_message=message,
@@ -411,96 +488,158 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
 
     # -- cases ----------------------------------------------------------------
     @route("GET", "/cases", STAFF)
-    async def cases(request: Request) -> Response:
-        user = allow(request, STAFF)
+    def cases(request: Request) -> Response:
+        user = me(request)
         every = data.cases()
         return page(request, "cases.html", user, inbox=[c for c in every if c.state == "draft"],
                     others=[c for c in every if c.state != "draft"])
 
     @route("GET", "/cases/{case_id}", STAFF)
-    async def case(request: Request, case_id: RowId) -> Response:
-        user = allow(request, STAFF)
+    def case(request: Request, case_id: RowId) -> Response:
+        user = me(request)
         return page(request, "case.html", user, case=data.case(case_id),
-                    can_approve=user.role in data.approver_roles)
+                    can_approve=user.role in data.approver_roles,
+                    outcomes=data.call_outcomes())
+
+    @route("GET", "/cases/{case_id}/steps/{step_no}/files/{index}", STAFF)
+    def step_file(request: Request, case_id: RowId,
+                  step_no: Annotated[int, PathParam(ge=1, le=1000)],
+                  index: Annotated[int, PathParam(ge=0, le=1000)]) -> Response:
+        """A step's drafted file: the letter PDF shown in the browser, the transition
+        pack and credit CSV downloaded."""
+        name, body = data.step_file(case_id, step_no, index)
+        suffix = Path(name).suffix.lower()
+        media, disposition = FILE_TYPES.get(suffix, ("application/octet-stream", "attachment"))
+        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name)[:100] or "file"
+        return Response(body, media_type=media,
+                        headers={"Content-Disposition": f'{disposition}; filename="{safe}"'})
+
+    @route("POST", "/cases/{case_id}/call", STAFF)
+    async def log_call(request: Request, case_id: RowId) -> Response:
+        user = me(request)
+        form = await checked_form(request, user)
+        outcome = form.get("outcome", "").strip()
+        notes = form.get("notes", "").strip()[:4000]
+        await run_in_threadpool(data.log_call, case_id, outcome, notes, user.name)
+        return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
     @route("POST", "/customers/{customer_id}/offboard", STAFF)
     async def offboard(request: Request, customer_id: str) -> Response:
-        user = allow(request, STAFF)
+        user = me(request)
         form = await checked_form(request, user)
         reason = form.get("reason", "").strip()
         if not reason:
             raise Forbidden("say why: a reason is required to draft an offboarding")
-        drafted = data.draft_offboarding(customer_id, reason[:2000], user.name)
+        drafted = await run_in_threadpool(data.draft_offboarding, customer_id, reason[:2000],
+                                          user.name)
         return RedirectResponse(f"/cases/{drafted.id}", status_code=303)
 
     @route("POST", "/cases/{case_id}/approve", LEADS)
     async def approve(request: Request, case_id: RowId) -> Response:
-        user = allow(request, LEADS)
+        user = me(request)
         form = await checked_form(request, user)
         override = form.get("override_reason", "").strip() or None
-        data.approve(case_id, user.name, override)
+        await run_in_threadpool(data.approve, case_id, user.name, override)
         return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
     @route("POST", "/cases/{case_id}/reject", LEADS)
     async def reject(request: Request, case_id: RowId) -> Response:
-        user = allow(request, LEADS)
+        user = me(request)
         form = await checked_form(request, user)
         reason = form.get("reason", "").strip()
         if not reason:
             raise Forbidden("say why: a reason is required to reject a case")
-        data.reject(case_id, user.name, reason[:2000])
+        await run_in_threadpool(data.reject, case_id, user.name, reason[:2000])
         return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
     @route("GET", "/outbox", LEADS)
-    async def outbox(request: Request) -> Response:
-        user = allow(request, LEADS)
+    def outbox(request: Request) -> Response:
+        user = me(request)
         return page(request, "outbox.html", user, messages=data.outbox())
 
     @route("GET", "/audit", LEADS)
-    async def audit(request: Request, verify: bool = False) -> Response:
-        user = allow(request, LEADS)
+    def audit(request: Request, verify: bool = False) -> Response:
+        user = me(request)
         events = data.audit_events()
         return page(request, "audit.html", user, events=list(reversed(events))[:500],
                     total=len(events), verification=data.verify_audit() if verify else None)
 
+    @route("GET", "/audit/export.jsonl", LEADS)
+    def audit_export(request: Request) -> Response:
+        """The whole chain, one JSON object a line in order, hashes included: anyone can
+        re-check it (docs/web.md: each ``record_hash`` is sha256 of ``prev_hash`` and the
+        record's other fields as canonical JSON)."""
+        lines = [json.dumps(e.to_dict(), ensure_ascii=False, sort_keys=True, default=str)
+                 for e in data.audit_events()]
+        return Response("".join(f"{line}\n" for line in lines),
+                        media_type="application/x-ndjson; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="audit.jsonl"'})
+
     @route("GET", "/rewards", LEADS)
-    async def rewards(request: Request) -> Response:
-        user = allow(request, LEADS)
+    def rewards(request: Request) -> Response:
+        user = me(request)
         return page(request, "rewards.html", user, draws=data.draws(), result=None)
 
     @route("POST", "/rewards/{draw_id}/verify", LEADS)
     async def rewards_verify(request: Request, draw_id: RowId) -> Response:
-        user = allow(request, LEADS)
+        user = me(request)
         await checked_form(request, user)
-        result = data.verify_draw(draw_id)
-        return page(request, "rewards.html", user, draws=data.draws(), result=result,
-                    verified=draw_id)
+
+        def verified() -> Response:
+            result = data.verify_draw(draw_id)
+            return page(request, "rewards.html", user, draws=data.draws(), result=result,
+                        verified=draw_id)
+        return await run_in_threadpool(verified)
+
+    @route("GET", "/rewards/plan", LEADS)
+    def rewards_plan(request: Request) -> Response:
+        user = me(request)
+        plan, _ = data.reward_plan()
+        return page(request, "reward_plan.html", user, plan=plan)
+
+    @route("POST", "/rewards/plan", LEADS)
+    async def rewards_plan_save(request: Request) -> Response:
+        user = me(request)
+        await checked_form(request, user)
+        await run_in_threadpool(data.reward_plan, user.name)
+        return RedirectResponse("/rewards", status_code=303)
+
+    @route("POST", "/rewards/{draw_id}/commit", LEADS)
+    async def rewards_commit(request: Request, draw_id: RowId) -> Response:
+        user = me(request)
+        await checked_form(request, user)
+        await run_in_threadpool(data.commit_draw, draw_id, user.name)
+        return RedirectResponse("/rewards", status_code=303)
+
+    @route("POST", "/rewards/{draw_id}/draw", LEADS)
+    async def rewards_draw(request: Request, draw_id: RowId) -> Response:
+        user = me(request)
+        await checked_form(request, user)
+        await run_in_threadpool(data.run_draw, draw_id, user.name)
+        return RedirectResponse("/rewards", status_code=303)
 
     @route("GET", "/users", OWNER)
-    async def users(request: Request) -> Response:
-        user = allow(request, OWNER)
+    def users(request: Request) -> Response:
+        user = me(request)
         return page(request, "users.html", user, users=data.users())
 
     # -- JSON API (read-only) --------------------------------------------------
     @route("GET", "/api/snapshot", ANY_SIGNED_IN)
-    async def api_snapshot(request: Request) -> Response:
-        allow(request, ANY_SIGNED_IN)
+    def api_snapshot(request: Request) -> Response:
         return JSONResponse(_jsonable(data.snapshot()))
 
     @route("GET", "/api/overview", ANY_SIGNED_IN)
-    async def api_overview(request: Request) -> Response:
-        allow(request, ANY_SIGNED_IN)
+    def api_overview(request: Request) -> Response:
         ov = data.overview()
         conc = ov.pop("concentration")
         return JSONResponse(_jsonable({**ov, "concentration": conc.to_dict()}))
 
     @route("GET", "/api/customers", ANY_SIGNED_IN)
-    async def api_customers(request: Request, q: Text = None, segment: Text = None,
+    def api_customers(request: Request, q: Text = None, segment: Text = None,
                             flag: Text = None, plan: Text = None, country: Text = None,
                             min_revenue: Amount = None, min_cost: Amount = None,
                             sort: Sort = "profit", desc: bool = False, page_no: Page = 1,
                             page_size: PageSize = 50) -> Response:
-        allow(request, ANY_SIGNED_IN)
         query = customer_query(segment, flag, plan, min_revenue, min_cost, sort, desc, page_no,
                                size=page_size)
         found = data.customers(query, email_or_id=q, country=country)
@@ -509,38 +648,44 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
                                        "rows": found.rows}))
 
     @route("GET", "/api/customers/{customer_id}", ANY_SIGNED_IN)
-    async def api_customer(request: Request, customer_id: str) -> Response:
-        user = allow(request, ANY_SIGNED_IN)
+    def api_customer(request: Request, customer_id: str) -> Response:
+        user = me(request)
         found = data.customer(customer_id)
         rows = found.pop("evidence_rows")
         if user.can(STAFF):
             found["evidence_rows"] = [{"kind": k, "id": i, **v} for (k, i), v in rows.items()]
         return JSONResponse(_jsonable(found))
 
+    @route("GET", "/api/why", ANY_SIGNED_IN)
+    def api_why(request: Request) -> Response:
+        user = me(request)
+        snap, causes = data.causes()
+        found = _jsonable(causes)
+        if not user.can(STAFF) and found["topics"] is not None:  # labels are customer words
+            found["topics"] = [{k: v for k, v in t.items()
+                                if k not in ("label", "example_ticket_ids")}
+                               for t in found["topics"]]
+        return JSONResponse({"snapshot": _jsonable(snap), **found})
+
     @route("GET", "/api/cases", STAFF)
-    async def api_cases(request: Request) -> Response:
-        allow(request, STAFF)
+    def api_cases(request: Request) -> Response:
         return JSONResponse(_jsonable(data.cases()))
 
     @route("GET", "/api/cases/{case_id}", STAFF)
-    async def api_case(request: Request, case_id: RowId) -> Response:
-        allow(request, STAFF)
+    def api_case(request: Request, case_id: RowId) -> Response:
         return JSONResponse(_jsonable(data.case(case_id)))
 
     @route("GET", "/api/outbox", LEADS)
-    async def api_outbox(request: Request) -> Response:
-        allow(request, LEADS)
+    def api_outbox(request: Request) -> Response:
         return JSONResponse(_jsonable([{k: v for k, v in asdict(m).items() if k != "body"}
                                        for m in data.outbox()]))
 
     @route("GET", "/api/audit/verify", LEADS)
-    async def api_audit_verify(request: Request) -> Response:
-        allow(request, LEADS)
+    def api_audit_verify(request: Request) -> Response:
         return JSONResponse(_jsonable(data.verify_audit()))
 
     @route("GET", "/api/rewards/draws", LEADS)
-    async def api_draws(request: Request) -> Response:
-        allow(request, LEADS)
+    def api_draws(request: Request) -> Response:
         return JSONResponse(_jsonable(data.draws()))
 
     return app

@@ -4,11 +4,21 @@ Pages and the API call this adapter only, so a renamed ``Project`` method is cha
 one file. Reads show the newest stored score snapshot; nothing here scores, imports or
 writes results. Figures of an immutable snapshot (overview, concentration, monthly trend)
 are kept per snapshot id once read.
+
+The server runs handlers on a pool of threads. State DB reads share the main project's
+connection pool (SQLAlchemy hands each thread its own connection). Warehouse reads go
+through ``reader()``: a small pool of project handles, each with its own read-only
+warehouse connection, so two threads never share one DuckDB connection; a handle whose
+read copy a writer has since replaced is reopened on its next checkout.
 """
 
 from __future__ import annotations
 
+import queue
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -38,11 +48,58 @@ class _Cached:
     countries: list[str]
 
 
+READERS = 4  # warehouse connections the server's threads share
+BUSY_CHECK_SECONDS = 2.0  # how long "is someone writing" is remembered
+
+
 class WebData:
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, readers: int = READERS) -> None:
         self.project = project
         self._cache: dict[int, _Cached] = {}
         self._lock = threading.Lock()
+        self._pool: queue.LifoQueue[Project] = queue.LifoQueue()
+        self._made = 0
+        self._readers = readers
+        self._pool_lock = threading.Lock()
+        self._busy: tuple[float, str | None] = (0.0, None)
+        self._causes: dict[int, Any] = {}
+
+    @contextmanager
+    def reader(self) -> Iterator[Project]:
+        """A project handle of this thread's own for warehouse reads (waits for one when
+        every handle is in use)."""
+        try:
+            p = self._pool.get_nowait()
+        except queue.Empty:
+            with self._pool_lock:
+                make = self._made < self._readers
+                if make:
+                    self._made += 1
+            p = Project(self.project.ws.sibling()) if make else self._pool.get()
+        p.ws.drop_stale_reader()
+        try:
+            yield p
+        finally:
+            self._pool.put(p)
+
+    def close(self) -> None:
+        while True:
+            try:
+                self._pool.get_nowait().close()
+            except queue.Empty:
+                return
+
+    def writer(self) -> str | None:
+        """Who is writing the project now ("import by alice (pid 42) since …"), or None;
+        checked at most every couple of seconds."""
+        at, who = self._busy
+        now = time.monotonic()
+        if now - at < BUSY_CHECK_SECONDS:
+            return who
+        holder = self.project.ws.writer()
+        who = None if holder is None else holder.describe()
+        self._busy = (now, who)
+        return who
 
     # -- settings -----------------------------------------------------------
     @property
@@ -88,17 +145,14 @@ class WebData:
             conc = p.scoring.snapshot_concentration(snapshot_id, "cost")
             info = overview["snapshot"]
             try:
-                monthly: list[dict[str, Any]] | None = p.metrics.monthly_totals(
-                    p.metrics.window(info.as_of, info.since, info.until))
+                with self.reader() as r:
+                    monthly: list[dict[str, Any]] | None = r.metrics.monthly_totals(
+                        r.metrics.window(info.as_of, info.since, info.until))
                 monthly_error = None
             except GoodfitError as exc:  # warehouse changed since: say so, show the rest
                 monthly, monthly_error = None, exc.message
-            try:
-                countries = p.metrics.countries()
-            except GoodfitError:
-                countries = []
             hit = _Cached(overview, conc, monthly, monthly_error,
-                          p.scoring.snapshot_flag_codes(snapshot_id), countries)
+                          p.scoring.snapshot_flag_codes(snapshot_id), overview["countries"])
             self._cache = {snapshot_id: hit}  # only the newest snapshot is shown
             return hit
 
@@ -122,50 +176,104 @@ class WebData:
         from dataclasses import replace
 
         snap = self.snapshot()
-        p = self.project
         if country:
-            query = replace(query, ids=frozenset(p.metrics.customer_ids_where(country=country)))
+            query = replace(query, country=country)
         if email_or_id and email_or_id.strip():
-            also = frozenset(p.metrics.customer_ids_where(email=email_or_id)) if "@" in email_or_id \
-                or "." in email_or_id else frozenset()
+            also: frozenset[str] = frozenset()
+            if "@" in email_or_id or "." in email_or_id:
+                with self.reader() as r:
+                    also = frozenset(r.metrics.customer_ids_where(email=email_or_id))
             query = replace(query, search=email_or_id, also_ids=also)
-        return p.scoring.snapshot_customers(snap.id, query)
+        return self.project.scoring.snapshot_customers(snap.id, query)
 
     def customer(self, customer_id: str) -> dict[str, Any]:
         snap = self.snapshot()
         found = self.project.scoring.snapshot_customer(snap.id, customer_id)
         refs = [e for f in found["flags"] for e in f["evidence"]]
-        try:
-            found["evidence_rows"] = self.project.metrics.evidence_rows(refs)
-        except GoodfitError:
-            found["evidence_rows"] = {}
+        found["evidence_rows"] = {}
+        if any(r.get("kind") in ("ticket", "message") for r in refs):
+            try:
+                with self.reader() as r:
+                    found["evidence_rows"] = r.metrics.evidence_rows(refs)
+            except GoodfitError:
+                pass
         return found
+
+    def causes(self) -> Any:
+        """Why tickets happen in the newest snapshot's window (kept per snapshot)."""
+        snap = self.snapshot()
+        with self._lock:
+            hit = self._causes.get(snap.id)
+        if hit is None:
+            with self.reader() as r:
+                hit = r.scoring.snapshot_causes(snap.id)
+            with self._lock:
+                self._causes = {snap.id: hit}
+        return snap, hit
+
+    def fee_names(self) -> list[str]:
+        return self.project.pricing.fee_names()
+
+    def whatif(self, customer_id: str, *, fees: dict[str, str], fee_model: bool,
+               price: str | None, behaviour_change: float | None) -> tuple[Any, Any]:
+        """One customer's revenue and profit if these fees and this price change for its
+        plan applied over the snapshot's window (the pricing what-if; nothing written)."""
+        snap = self.snapshot()
+        found = self.project.scoring.snapshot_customer(snap.id, customer_id)
+        plan = found["scorecard"].get("plan")
+        p = self.project.pricing
+        chosen = p.parse_fees([f"{k}={v}" for k, v in fees.items() if v.strip()]) or None
+        prices = p.parse_prices([f"{plan}={price.strip()}"]) if price and price.strip() \
+            and plan else []
+        with self.reader() as r:
+            w = r.metrics.window(snap.as_of, snap.since, snap.until)
+            result = r.pricing.whatif(fees=chosen, fee_model=fee_model, prices=prices,
+                                      behaviour_change=behaviour_change, window=w)
+        mine = next((c for c in result.customers if c.customer_id == customer_id), None)
+        return result, mine
 
     def activity(self, customer_id: str) -> Any:
         """Orders, invoices, tickets and monthly trend in the snapshot's window (rows read
         from the warehouse; no scoring)."""
         snap = self.snapshot()
-        return self.project.metrics.customer(customer_id, since=snap.since, until=snap.until,
-                                             as_of=snap.as_of)
+        with self.reader() as r:
+            return r.metrics.customer(customer_id, since=snap.since, until=snap.until,
+                                      as_of=snap.as_of)
 
     def ticket(self, ticket_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        return self.project.metrics.ticket_thread(ticket_id)
+        with self.reader() as r:
+            return r.metrics.ticket_thread(ticket_id)
 
     # -- cases, outbox, audit, rewards (the CLI's own methods) ----------------
-    def cases(self, state: str | None = None) -> list[Any]:
-        return self.project.actions.cases(state=state)
+    def cases(self, state: str | None = None, customer_id: str | None = None) -> list[Any]:
+        return self.project.actions.cases(state=state, customer_id=customer_id)
 
     def case(self, case_id: int) -> Any:
         return self.project.actions.case(case_id)
 
+    # Actions may read the warehouse (an offboarding reads the organisation's rows): they
+    # run on a pooled handle of their own, like every warehouse read.
     def draft_offboarding(self, customer_id: str, reason: str, actor: str) -> Any:
-        return self.project.actions.offboard(customer_id, reason=reason, actor=actor)
+        with self.reader() as r:
+            return r.actions.offboard(customer_id, reason=reason, actor=actor)
 
     def approve(self, case_id: int, actor: str, override_reason: str | None = None) -> Any:
-        return self.project.actions.approve(case_id, actor, override_reason=override_reason)
+        with self.reader() as r:
+            return r.actions.approve(case_id, actor, override_reason=override_reason)
 
     def reject(self, case_id: int, actor: str, reason: str) -> Any:
-        return self.project.actions.cancel(case_id, actor, reason)
+        with self.reader() as r:
+            return r.actions.cancel(case_id, actor, reason)
+
+    def step_file(self, case_id: int, step_no: int, index: int) -> tuple[str, bytes]:
+        return self.project.actions.step_file(case_id, step_no, index)
+
+    def call_outcomes(self) -> tuple[str, ...]:
+        return self.project.actions.call_outcomes()
+
+    def log_call(self, case_id: int, outcome: str, notes: str, actor: str) -> Any:
+        with self.reader() as r:
+            return r.actions.log_call(case_id, outcome=outcome, notes=notes, actor=actor)
 
     def outbox(self) -> list[Any]:
         return self.project.actions.outbox()
@@ -180,7 +288,22 @@ class WebData:
         return self.project.rewards.draws()
 
     def verify_draw(self, draw_id: int) -> Any:
-        return self.project.rewards.verify(draw_id)
+        with self.reader() as r:
+            return r.rewards.verify(draw_id)
+
+    def reward_plan(self, actor: str | None = None) -> tuple[Any, Any]:
+        """Who is eligible for a reward now (the newest stored run's facts); saved as a
+        draw when ``actor`` is given, else only shown."""
+        with self.reader() as r:
+            return r.rewards.plan(save=actor is not None, actor=actor)
+
+    def commit_draw(self, draw_id: int, actor: str) -> Any:
+        with self.reader() as r:
+            return r.rewards.commit(draw_id, actor)
+
+    def run_draw(self, draw_id: int, actor: str) -> Any:
+        with self.reader() as r:
+            return r.rewards.draw(draw_id, actor)
 
 
 def iso(value: datetime | None) -> str:

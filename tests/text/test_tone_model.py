@@ -1,0 +1,166 @@
+"""The tone model: abuse toward staff read from meaning, with the lexicon's words as evidence.
+
+The messages below were written for this test and are in none of the training sets.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from goodfit.config import ToneSettings
+from goodfit.text import tone_model
+from goodfit.text.evaluation import evaluate_abuse_file
+from goodfit.text.tone import score_tone, score_tone_batch
+from goodfit.text.tone_model import (
+    ToneModel,
+    ToneModelUnavailable,
+    file_digest,
+    model_available,
+    shipped_model,
+    use_model,
+)
+
+DATA = Path(__file__).parents[1] / "data"
+MODEL = ToneSettings(model="embedding")
+needs_model = pytest.mark.skipif(not model_available(),
+                                 reason="the tone model's extra is not installed")
+
+
+def test_the_shipped_model_was_trained_on_the_sets_in_the_repository() -> None:
+    trained = shipped_model().meta["trained_on"]
+    assert set(trained) == {"tone_eval.csv", "tone_blind_2026-12-01.csv",
+                            "tone_train_2026-12-01.csv"}
+    for name, info in trained.items():  # a changed set means the model must be retrained
+        assert info["sha256"] == file_digest(DATA / name), name
+    assert len(shipped_model().abuse_coef) == 384
+
+
+def test_the_lexicon_stays_the_default_and_reports_no_model_score() -> None:
+    assert ToneSettings().model == "lexicon"
+    r = score_tone("You idiots rebooted the wrong server.")
+    assert r.abusive and r.model_score is None and "model_score" not in r.to_dict()
+
+
+def test_asking_for_the_model_without_its_package_names_the_fix(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tone_model, "embedder_version", lambda: None)
+    with pytest.raises(ToneModelUnavailable) as err:
+        use_model(MODEL)
+    assert "goodfit[tone-model]" in err.value.message and "[tone] model" in err.value.message
+    assert not use_model(ToneSettings(model="auto"))  # auto falls back to the lexicon
+
+
+def test_a_model_file_of_another_format_is_refused() -> None:
+    with pytest.raises(ToneModelUnavailable, match="retrain"):
+        ToneModel.from_json('{"format": 99}')
+
+
+@needs_model
+@pytest.mark.parametrize("text", [
+    "You have the personality of a damp sponge and the brains to match.",
+    "Honestly, a golden retriever would answer tickets better than you do.",
+    "Sie sind der unfähigste Mensch, mit dem ich je zu tun hatte.",
+    "Tu es vraiment le pire technicien de la planète, un incapable total.",
+])
+def test_insults_without_a_listed_word_are_found_with_a_checkable_span(text: str) -> None:
+    r = score_tone(text, MODEL)
+    assert r.abusive and "insult" in r.labels
+    assert r.model_score is not None and r.model_score >= MODEL.model_threshold
+    assert r.spans and all(text[s.start:s.end] == s.text for s in r.spans)
+
+
+@needs_model
+def test_a_veiled_threat_is_labelled_a_threat() -> None:
+    r = score_tone("I know what car you drive, Mark. Be careful on your way home tonight.", MODEL)
+    assert r.abusive and "threat" in r.labels
+
+
+@needs_model
+@pytest.mark.parametrize("text", [
+    "Our intern is a complete idiot and deleted the DNS zone, can you restore it?",
+    "The fucking backup failed again, can you check the disk?",
+    "Thanks a lot, you fixed it in minutes. Brilliant support!",
+    "Unser Praktikant ist ein Idiot und hat die Datenbank gelöscht. Gibt es ein Backup?",
+])
+def test_insults_at_own_people_swearing_at_things_and_praise_are_not_abuse(text: str) -> None:
+    r = score_tone(text, MODEL)
+    assert not r.abusive and "insult" not in r.labels and "threat" not in r.labels
+
+
+@needs_model
+def test_a_message_with_several_sentences_points_at_the_abusive_one() -> None:
+    text = ("My site has been down since Monday and I need it back. "
+            "You have the personality of a damp sponge and the brains to match. "
+            "The domain is example.org.")
+    r = score_tone(text, MODEL)
+    assert r.abusive
+    (span,) = [s for s in r.spans if s.label in ("insult", "threat")]
+    assert span.text == "You have the personality of a damp sponge and the brains to match."
+    assert text[span.start:span.end] == span.text
+
+
+def test_sentences_end_at_a_stop_followed_by_space_not_inside_a_domain() -> None:
+    text = "Site example.org is down!  Version 2.1 broke it.\nFix it"
+    assert [text[a:b] for a, b in tone_model._sentences(text)] == [
+        "Site example.org is down!", "Version 2.1 broke it.", "Fix it"]
+
+
+@needs_model
+def test_quoted_staff_text_is_not_read_and_spans_index_the_original() -> None:
+    text = "> Please stop calling us idiots.\nYou are all clueless clowns, every single one."
+    r = score_tone(text, MODEL)
+    assert r.abusive
+    for s in r.spans:
+        assert text[s.start:s.end] == s.text and s.start > text.index("\n")
+
+
+@needs_model
+def test_unsupported_languages_and_empty_texts_are_not_sent_to_the_model() -> None:
+    out = score_tone_batch(["", None, "Você é um idiota completo, seu inútil."], MODEL)
+    assert [r.model_score for r in out] == [None, None, None]
+    assert not out[2].language_supported and not out[2].abusive
+
+
+def test_a_labelled_csv_is_measured_per_language(tmp_path: Path) -> None:
+    path = tmp_path / "set.csv"
+    rows = [  # (language, abusive by hand, text); the lexicon knows "idiots" and "inkompetent"
+        ("en", "yes", "You idiots rebooted the wrong server."),
+        ("en", "yes", "Your replies make me want to cry."),  # no word the lexicon knows
+        ("en", "no", "Thanks, the server is back."),
+        ("de", "yes", "Ihr seid total inkompetent, ihr Idioten!"),
+    ]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "language", "abusive_toward_staff", "kind", "text"])
+        w.writerows((f"x{i}", lang, y, "", t) for i, (lang, y, t) in enumerate(rows))
+    got = {q.group: q for q in evaluate_abuse_file(path, ToneSettings(model="lexicon"))}
+    assert list(got) == ["all", "de", "en"]
+    assert (got["all"].messages, got["all"].abusive, got["all"].tp, got["all"].fp) == (4, 3, 2, 0)
+    assert got["all"].recall == pytest.approx(2 / 3) and got["all"].precision == 1.0
+    assert (got["en"].recall, got["de"].recall) == (0.5, 1.0)
+
+
+@needs_model
+def test_goodfit_tone_model_option_uses_the_model_for_one_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from goodfit.cli import app
+
+    monkeypatch.chdir(tmp_path)  # no project: goodfit's defaults (lexicon) apart from --model
+    text = "You have the personality of a damp sponge and the brains to match."
+    runner = CliRunner()
+    plain = json.loads(runner.invoke(app, ["tone", text, "--json"]).output)
+    assert plain["abusive"] is False and "model_score" not in plain  # no word the lexicon knows
+    result = runner.invoke(app, ["tone", text, "--json", "--model", "embedding"])
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.output)
+    assert got["abusive"] is True and got["model_score"] >= 0.5
+    bad = runner.invoke(app, ["tone", text, "--model", "bert"])
+    assert bad.exit_code != 0
+    assert "use lexicon, embedding or auto" in str(bad.exception or bad.output)
