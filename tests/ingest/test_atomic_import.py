@@ -21,7 +21,7 @@ from goodfit.project import Project
 from tests.ingest.conftest import write
 from tests.pgserver import create_database
 
-TRIALS = int(os.environ.get("GOODFIT_KILL_TRIALS", "5"))
+TRIALS = int(os.environ.get("GOODFIT_KILL_TRIALS", "10"))
 _dbs = itertools.count()
 # goodfit may not be installed where the tests run from a checkout: point at its source.
 ENV = {**os.environ, "PYTHONPATH": str(Path(goodfit.__file__).parents[1])}
@@ -83,7 +83,7 @@ def _audit(project_dir: Path, *, killed: bool = False) -> list[str]:
 @pytest.mark.parametrize("state", ["sqlite", "postgres"])
 def test_sigkill_during_import_leaves_before_or_after_state(
         tmp_path: Path, state: str, request: pytest.FixtureRequest) -> None:
-    """GOODFIT_KILL_TRIALS kills (default 5) at random moments of a re-import that
+    """GOODFIT_KILL_TRIALS kills (default 10) at random moments of a re-import that
     changes a third of 150k rows, with the state DB (import journal, audit log) on SQLite
     or PostgreSQL; each trial's project is a copy of the same start (on PostgreSQL a
     database copied from a template), and after each kill the import is run again."""
@@ -148,5 +148,7 @@ def test_sigkill_during_import_leaves_before_or_after_state(
         shutil.rmtree(work)
     print(json.dumps({"what": "import", "state": state, "trials": TRIALS, **outcomes,
                       "seconds_per_run": round(duration, 1)}))
-    # the trials must actually hit both sides, or they prove nothing
-    assert outcomes["before"] > 0, outcomes
+    # the trials must actually hit both sides, or they prove nothing (a handful of trials,
+    # GOODFIT_KILL_TRIALS=2 say, may all land after the commit on a loaded machine)
+    if TRIALS >= 10:
+        assert outcomes["before"] > 0, outcomes
