@@ -1,10 +1,12 @@
 """Import benchmark: N ticket rows through goodfit's validated import vs a bare DuckDB load.
 
-    python benchmarks/import_bench.py [--rows 10000000] [--format csv|parquet|jsonl]
+    python benchmarks/import_bench.py [--rows 10000000] [--format csv|parquet|jsonl|xlsx]
 
 Prints rows/s and peak RSS for each, and goodfit's time as a ratio of the bare load
 (the floor: read_csv / read_json straight into a typed table, no validation, no
-quarantine, no upsert), and goodfit with number/date inference (the default) against
+quarantine, no upsert; for .xlsx the spreadsheet library's own raw read of the sheet,
+python-calamine ``to_python``, which goodfit's reader starts from), and goodfit with
+number/date inference (the default) against
 goodfit with the readings set in the configuration (no inference scan). Each
 measurement runs in its own process so peak RSS is its own. The default size is small
 (GOODFIT_BENCH_ROWS, 200,000); targets are for --rows 10000000 on 2 cores: ≤60 s,
@@ -29,7 +31,62 @@ HERE = Path(__file__).resolve().parent
 SRC = HERE.parent / "src"
 
 
+def _xlsx_from_csv(csv_path: Path, out: Path) -> None:
+    """A one-sheet .xlsx with inline strings, streamed row by row (no spreadsheet
+    library writes; the reader under test must not be the writer)."""
+    import csv
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def col(i: int) -> str:
+        name = ""
+        i += 1
+        while i:
+            i, r = divmod(i - 1, 26)
+            name = chr(65 + r) + name
+        return name
+
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://'
+        'schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default '
+        'Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+'
+        'xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
+        'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://'
+        'schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type='
+        '"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        'Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://'
+        'schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.'
+        'openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="tickets" '
+        'sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships '
+        'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship '
+        'Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+    }
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts.items():
+            z.writestr(name, text)
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as w, \
+                csv_path.open(newline="", encoding="utf-8") as f:
+            w.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+                    b'openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+            for r, row in enumerate(csv.reader(f), start=1):
+                cells = "".join(f'<c r="{col(c)}{r}" t="inlineStr"><is><t>{escape(v)}</t></is>'
+                                "</c>" for c, v in enumerate(row) if v != "")
+                w.write(f'<row r="{r}">{cells}</row>'.encode())
+            w.write(b"</sheetData></worksheet>")
+
+
 def generate(folder: Path, rows: int, customers: int, fmt: str) -> tuple[Path, Path]:
+    if fmt == "xlsx":  # the same tickets, written as a spreadsheet; customers stay CSV
+        cust, tick_csv = generate(folder, rows, customers, "csv")
+        tick = folder / "tickets.xlsx"
+        _xlsx_from_csv(tick_csv, tick)
+        return cust, tick
     con = duckdb.connect()
     cust = folder / f"customers.{fmt}"
     tick = folder / f"tickets.{fmt}"
@@ -70,6 +127,12 @@ def run_goodfit(project: Path, cust: Path, tick: Path, *, infer: bool = True
 
 
 def run_baseline(db: Path, tick: Path) -> dict[str, float]:
+    if tick.suffix == ".xlsx":  # the library's raw read of the sheet: the floor for xlsx
+        from python_calamine import CalamineWorkbook
+
+        t0 = time.perf_counter()
+        data = CalamineWorkbook.from_path(str(tick)).get_sheet_by_index(0).to_python()
+        return {"seconds": time.perf_counter() - t0, "rows": len(data) - 1}
     con = duckdb.connect(str(db))
     reader = {".csv": f"read_csv('{tick}')", ".parquet": f"read_parquet('{tick}')",
               ".jsonl": f"read_json('{tick}', format='newline_delimited')"}[tick.suffix]
@@ -82,7 +145,8 @@ def run_baseline(db: Path, tick: Path) -> dict[str, float]:
 
 def child(args: argparse.Namespace) -> None:
     folder = Path(args.folder)
-    cust, tick = folder / f"customers.{args.format}", folder / f"tickets.{args.format}"
+    cust_fmt = "csv" if args.format == "xlsx" else args.format
+    cust, tick = folder / f"customers.{cust_fmt}", folder / f"tickets.{args.format}"
     if args.child in ("goodfit", "goodfit-noinfer"):
         out = run_goodfit(folder / args.child, cust, tick, infer=args.child == "goodfit")
     else:
@@ -96,7 +160,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int,
                         default=int(os.environ.get("GOODFIT_BENCH_ROWS", "200000")))
     parser.add_argument("--customers", type=int, default=100_000)
-    parser.add_argument("--format", choices=["csv", "parquet", "jsonl"], default="csv")
+    parser.add_argument("--format", choices=["csv", "parquet", "jsonl", "xlsx"],
+                        default="csv")
     parser.add_argument("--child", choices=["goodfit", "goodfit-noinfer", "baseline"])
     parser.add_argument("--folder")
     args = parser.parse_args()

@@ -46,6 +46,7 @@ from sklearn.svm import LinearSVC
 
 from goodfit.config import TextSettings
 from goodfit.text.corpus import TicketTexts, ticket_texts
+from goodfit.text.kb import Article, KbIndex, calibrate, match_tickets
 from goodfit.text.resolution import (
     CANDIDATES,
     evaluate_resolution,
@@ -142,9 +143,9 @@ def tone_section(messages: int, workers: int) -> None:
     print(f"  peak RSS {peak_rss_mb():,.0f} MB")
 
 
-def kb_section() -> None:
+def kb_speed_note() -> None:
     # KB matching throughput (tickets/s, target >= 5k) is measured by benchmarks/kb_bench.py.
-    print("kb: see benchmarks/kb_bench.py")
+    print("kb speed: see benchmarks/kb_bench.py")
 
 
 def _timed(fn: Callable[[], T_]) -> tuple[T_, float, float]:
@@ -236,9 +237,123 @@ def resolution_section(name: str, texts: TicketTexts) -> None:
               f"{right:.3f} of them right; {1 - sure.mean():.0%} left 'unknown'")
 
 
-def topics_section(texts: TicketTexts, truth_dir: Path | None) -> None:
+def _articles(out: Path) -> KbIndex:
+    import pyarrow.parquet as pq
+
+    rows = sorted(pq.read_table(out / "kb_articles.parquet").to_pylist(),
+                  key=lambda r: r["article_id"])
+    return KbIndex([Article(r["article_id"], r["title"] or "", r["body"] or "",
+                            r["tags"] or "", r["url"] or "") for r in rows])
+
+
+def _truth(truth_dir: Path) -> dict[str, tuple[str, str]]:
+    with (truth_dir / "tickets.csv").open(newline="", encoding="utf-8") as fh:
+        return {r["ticket_id"]: (r["intent"], r["article_id"]) for r in csv.DictReader(fh)}
+
+
+def _kb_score(answers: list[str | None], truth: list[str | None]) -> str:
+    sent = [(a, t) for a, t in zip(answers, truth, strict=True) if a is not None]
+    right = sum(a == t for a, t in sent)
+    need = sum(t is not None for t in truth)
+    return (f"{len(sent):5,} tickets named an article, precision {right / max(len(sent), 1):.3f}"
+            f", coverage {right / max(need, 1):.3f} of {need:,} answerable")
+
+
+def kb_section(texts: TicketTexts, out: Path) -> None:
+    """Top-article precision and coverage on the demo's ground truth (which article, if
+    any, answers each ticket), before and after abstention, and with links hidden."""
+    import dataclasses
+
     settings = TextSettings()
-    result, wall, cpu = _timed(lambda: find_topics(texts, settings))
+    index = _articles(out)
+    gt = _truth(out / "ground_truth")
+    truth = [gt[t][1] or None for t in texts.ticket_id]
+    ids = [a.article_id for a in index.articles]
+    print(f"kb [{len(texts):,} demo tickets, {len(index)} articles; ground truth: the article"
+          " that answers each ticket, or none]")
+    # before: every answerable ticket got its question's best article
+    top, sc = index.search(texts.question, k=2)
+    cal = calibrate(sc[:, 0], texts.resolution_code, settings)
+    answerable = [c == "documentation" if c is not None else s >= cal.threshold
+                  for c, s in zip(texts.resolution_code, sc[:, 0], strict=True)]
+    before = [ids[top[i, 0]] if answerable[i] else None for i in range(len(texts))]
+    print(f"  before (best match of every answerable ticket): {_kb_score(before, truth)}")
+    wall = time.perf_counter()
+    shipped = match_tickets(index, texts, settings)
+    wall = time.perf_counter() - wall
+    sent = [a if ok else None for a, ok in zip(shipped.answers, answerable, strict=True)]
+    print(f"  now, what a digest sends (answerable and sure): {_kb_score(sent, truth)}")
+    print(f"  now, every sure answer:                          {_kb_score(list(shipped.answers), truth)}"
+          f"; {shipped.linked:,} linked by staff, {shipped.matched:,} sure matches "
+          f"({wall:.1f} s)")
+    acal = shipped.article_calibration
+    assert acal is not None
+    print(f"    sure-match calibration: score >= {acal.threshold:.3f}, lead >= {acal.margin}, "
+          f"{acal.source} on {acal.linked_tickets:,} linked tickets (in-sample precision "
+          f"{acal.precision}, coverage {acal.coverage})")
+    # the question alone, held out: calibrated on half the tickets, scored on the other
+    # half with every staff reply hidden
+    rng = np.random.default_rng(0)
+    half = rng.random(len(texts)) < 0.5
+    a_rows, b_rows = np.flatnonzero(half).tolist(), np.flatnonzero(~half).tolist()
+    held = match_tickets(index, texts.take(a_rows), settings).article_calibration
+    assert held is not None
+    b = texts.take(b_rows)
+    btop, bsc = index.search(b.question, k=2)
+    sure = (bsc[:, 0] > 0) & (bsc[:, 0] >= held.threshold) & (bsc[:, 0] - bsc[:, 1] >= held.margin)
+    qa = [ids[btop[i, 0]] if sure[i] else None for i in range(len(b))]
+    print(f"  question alone, held out (calibrated on {len(a_rows):,} tickets at score "
+          f">= {held.threshold:.3f}, lead >= {held.margin}; scored on the other "
+          f"{len(b_rows):,} with replies hidden): {_kb_score(qa, [truth[i] for i in b_rows])}")
+    blind = match_tickets(index, dataclasses.replace(texts, staff=[""] * len(texts)), settings)
+    print(f"  question alone, no links anywhere (fixed kb_article_score "
+          f"{settings.kb_article_score}, margin {settings.kb_article_margin}): "
+          f"{_kb_score(list(blind.answers), truth)}")
+    dev = [i for i, q in enumerate(texts.question)
+           if "developer access" in q.lower() or "give my developer" in q.lower()]
+    root = {a.article_id for a in index.articles if "root password" in a.title.lower()}
+    print(f"  'give my developer access' tickets ({len(dev)}): sent a root-password article "
+          f"before {sum(before[i] in root for i in dev)}, now "
+          f"{sum(sent[i] in root for i in dev)} (question alone: "
+          f"{sum(blind.answers[i] in root for i in dev)})")
+
+
+def _coherence(result: object, gt: dict[str, tuple[str, str]], top: int = 10
+               ) -> tuple[int, int, list[str]]:
+    """Of the ``top`` costliest topics: how many have one dominant ground-truth article
+    (or none) for >= 70% of their tickets, how many say the right thing about it (link
+    that article / say 'no article' when the dominant answer is none or below half)."""
+    from goodfit.text.topics import ARTICLE_SHARE, TopicsResult
+
+    assert isinstance(result, TopicsResult)
+    tt = result.ticket_topic
+    groups: dict[int, list[str]] = {}
+    for tid, tp in zip(tt.column("ticket_id").to_pylist(), tt.column("topic_id").to_pylist(),
+                       strict=True):
+        groups.setdefault(tp, []).append(gt[tid][1] or "none")
+    coherent = right = 0
+    lines = []
+    for t in result.topics[:top]:
+        art, n = Counter(groups[t.topic_id]).most_common(1)[0]
+        share = n / len(groups[t.topic_id])
+        coherent += share >= 0.7
+        should = art if art != "none" and share >= ARTICLE_SHARE else None
+        right += t.article_id == should
+        lines.append(f"    {share:4.0%} {art:7} -> {t.article_id or 'no article — write one'}"
+                     f"  {t.label} | {'; '.join(t.example_subjects)}")
+    return coherent, right, lines
+
+
+def topics_section(texts: TicketTexts, truth_dir: Path | None, out: Path | None = None
+                   ) -> None:
+    settings = TextSettings()
+    answers: tuple[str | None, ...] | None = None
+    titles: dict[str, str] = {}
+    if out is not None:
+        index = _articles(out)
+        answers = match_tickets(index, texts, settings).answers
+        titles = {a.article_id: a.title for a in index.articles}
+    result, wall, cpu = _timed(lambda: find_topics(texts, settings, answers, titles))
     k = topic_count(len(texts), settings)
     docs = [f"{s}\n{q}" for s, q in zip(texts.subject, texts.question, strict=True)]
 
@@ -252,8 +367,7 @@ def topics_section(texts: TicketTexts, truth_dir: Path | None) -> None:
           f"CPU; ratio {wall / bwall:.1f}x wall")
     if truth_dir is None:
         return
-    with (truth_dir / "tickets.csv").open(newline="", encoding="utf-8") as fh:
-        gt = {r["ticket_id"]: (r["intent"], r["article_id"]) for r in csv.DictReader(fh)}
+    gt = _truth(truth_dir)
     assigned = dict(zip(result.ticket_topic.column("ticket_id").to_pylist(),
                         result.ticket_topic.column("topic_id").to_pylist(), strict=True))
 
@@ -271,6 +385,60 @@ def topics_section(texts: TicketTexts, truth_dir: Path | None) -> None:
     print(f"  purity vs ground truth (share in the topic's commonest intent / intent+article): "
           f"goodfit {purity(ours, 0):.3f} / {purity(ours, None):.3f}, "
           f"plain {purity(plain_groups, 0):.3f} / {purity(plain_groups, None):.3f}")
+    old = find_topics(texts, TextSettings(topic_count=min(40, k)), answers, titles)
+    for name, res in (("40 groups (the former cap)", old), (f"{k} groups (now)", result)):
+        coherent, right, lines = _coherence(res, gt)
+        print(f"  top 10 topics, {name}: {coherent} coherent (one ground-truth article or "
+              f"none for >= 70% of tickets), {right} with the right article or 'no article'")
+        if res is result:
+            print("\n".join(lines))
+
+
+def command_section(project: Path) -> None:
+    """The commands as a user runs them, each against a plain scikit-learn script doing
+    the same job (read the tickets from the warehouse, fit, cross-validate or cluster),
+    both as fresh processes in this run: wall and CPU seconds."""
+    import subprocess
+
+    goodfit = Path(sys.executable).with_name("goodfit")
+    db = project / "warehouse.duckdb"
+    read = (f"import duckdb; con = duckdb.connect({str(db)!r}, read_only=True); rows = "
+            "con.sql(\"select t.subject || ' ' || coalesce(string_agg(m.body, ' '), ''), "
+            "t.resolution_code from tickets t left join messages m using (ticket_id) "
+            "group by t.ticket_id, t.subject, t.resolution_code order by t.ticket_id\")"
+            ".fetchall(); con.close()\n")
+    plain_eval = read + (
+        "from sklearn.feature_extraction.text import TfidfVectorizer\n"
+        "from sklearn.svm import LinearSVC\nfrom sklearn.pipeline import make_pipeline\n"
+        "from sklearn.model_selection import cross_val_predict, StratifiedKFold\n"
+        "coded = [r for r in rows if r[1]]\n"
+        "cross_val_predict(make_pipeline(TfidfVectorizer(), LinearSVC()), [r[0] for r in coded],"
+        " [r[1] for r in coded], cv=StratifiedKFold(5, shuffle=True, random_state=0))\n")
+    plain_topics = read + (
+        "import math\nfrom sklearn.feature_extraction.text import TfidfVectorizer\n"
+        "from sklearn.cluster import KMeans\n"
+        "X = TfidfVectorizer(min_df=2, max_df=0.5).fit_transform([r[0] for r in rows])\n"
+        "KMeans(n_clusters=min(100, round(math.sqrt(len(rows) / 2))), random_state=0,"
+        " n_init=1).fit_predict(X)\n")
+
+    def run(cmd: list[str]) -> tuple[float, float]:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        wall = time.perf_counter() - wall
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+    print(f"commands on {project} (fresh processes; load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):")
+    for name, args, script, target in (
+            ("resolution evaluate", ["resolution", "evaluate"], plain_eval, 10.0),
+            ("topics", ["topics"], plain_topics, 5.0)):
+        w, c = run([str(goodfit), *args, "-p", str(project), "--json"])
+        bw, bc = run([sys.executable, "-c", script])
+        print(f"  goodfit {name:20} {w:5.1f} s wall {c:5.1f} s CPU (target <= {target:g} s "
+              f"wall); plain scikit-learn script {bw:5.1f} s wall {bc:5.1f} s CPU; ratio "
+              f"{w / bw:.1f}x wall, {c / bc:.1f}x CPU")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -286,22 +454,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-tone", action="store_true")
     ap.add_argument("--skip-resolution", action="store_true")
     ap.add_argument("--skip-topics", action="store_true")
+    ap.add_argument("--skip-kb", action="store_true")
+    ap.add_argument("--project", type=Path,
+                    help="a goodfit project (e.g. from `goodfit demo`): time its commands")
     args = ap.parse_args(argv)
+    if args.project:
+        command_section(args.project)
     if not args.skip_tone:
         tone_section(args.messages, args.workers)
-        kb_section()
+        kb_speed_note()
     if args.tickets_csv and not args.skip_resolution:
         resolution_section(f"{args.tickets_csv.name}, {args.sample:,} sampled",
                            csv_texts(args.tickets_csv, args.text_col, args.label_col,
                                      args.sample))
     for seed in args.seeds:
-        if args.skip_resolution and args.skip_topics:
+        if args.skip_resolution and args.skip_topics and args.skip_kb:
             break
         texts, out = synth_texts(seed, args.customers)
         if not args.skip_resolution:
             resolution_section(f"demo seed {seed}", texts)
+        if not args.skip_kb:
+            kb_section(texts, out)
         if not args.skip_topics:
-            topics_section(texts, out / "ground_truth")
+            topics_section(texts, out / "ground_truth", out)
     return 0
 
 

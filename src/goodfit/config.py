@@ -155,6 +155,11 @@ class CostSettings(Section):
     # Channels through which the customer orders without staff: every other channel is a
     # manual order (the API is the customer's own automation: no staff time).
     self_service_channels: list[str] = Field(default_factory=lambda: ["self_service", "api"])
+    # Per-ticket default minutes for tickets with neither logged minutes nor a staff reply
+    # (an export without time or threads), by ticket priority or channel, or "default".
+    # Empty (the default): no guess — such tickets stay untimed. Costs from it are shown
+    # as estimated. Example: {urgent = 45, high = 30, phone = 20, default = 15}.
+    ticket_default_minutes: dict[str, float] = Field(default_factory=dict)
     manual_order_minutes: float = 15.0  # orders placed outside the self-service channels
     custom_request_minutes: float = 60.0  # orders flagged custom
     payment_failure_fee: Decimal = Decimal("2.50")
@@ -168,6 +173,23 @@ class CostSettings(Section):
     currency_rates: dict[str, Decimal] = Field(default_factory=lambda: {
         "EUR": Decimal("1.08"), "GBP": Decimal("1.27"),
     })
+
+
+    @field_validator("ticket_default_minutes")
+    @classmethod
+    def _default_keys(cls, value: dict[str, float]) -> dict[str, float]:
+        from goodfit.schema import PRIORITIES, TICKET_CHANNELS
+
+        known = [*PRIORITIES, *TICKET_CHANNELS, "default"]
+        for key, minutes in value.items():
+            if key not in known:
+                hint = close_matches(key, known)
+                raise ValueError(f"ticket_default_minutes: '{key}' is neither a ticket priority "
+                                 f"nor a channel nor 'default' ({', '.join(known)})"
+                                 + (f"; did you mean '{hint[0]}'?" if hint else ""))
+            if not minutes >= 0:
+                raise ValueError(f"ticket_default_minutes.{key}: minutes must be >= 0")
+        return value
 
 
 class ServiceLevelSettings(Section):
@@ -199,6 +221,14 @@ class TextSettings(Section):
     # (0-1). Recalibrated from tickets coded 'documentation' when there are enough.
     kb_answerable_score: float = Field(default=0.45, ge=0, le=1)
     kb_min_calibration_tickets: int = Field(default=20, ge=2)
+    # Which article answers a ticket: the one staff linked in a reply, else the best match
+    # of the question when it is sure. "Sure" is calibrated on the tickets staff linked an
+    # article in: the lowest score (and lead over the second article) at which the
+    # question alone picks the linked article this often. With fewer than
+    # kb_min_calibration_tickets linked tickets, the two fixed values below apply.
+    kb_article_precision: float = Field(default=0.95, gt=0, le=1)
+    kb_article_score: float = Field(default=0.3, ge=0, le=1)
+    kb_article_margin: float = Field(default=0.1, ge=0, le=1)
     # Repeat topics: 0 picks the number of topics from the ticket count.
     topic_count: int = Field(default=0, ge=0)
     topic_min_tickets: int = Field(default=3, ge=1)
@@ -640,6 +670,50 @@ class WebSettings(Section):
     page_size: int = Field(default=50, ge=1, le=1000)  # customers per table page
 
 
+class ProfileTable(Section):
+    """How one table's file looks in a vendor's export (a section of an export profile)."""
+
+    columns: dict[str, str] = Field(default_factory=dict)  # their column -> our column
+    values: dict[str, dict[str, str]] = Field(default_factory=dict)  # column -> {theirs: ours}
+    date_order: Literal["dmy", "mdy"] | None = None
+    decimal_comma: bool | None = None
+    timestamp_formats: list[str] | None = None
+    delimiter: str | None = None
+    encoding: str | None = None
+    collapse: Literal["last", "first"] | None = None  # an event log: one row per key
+    order_by: str | None = None
+    state_column: str | None = None
+
+
+class ProfileSettings(Section):
+    """An export profile: [profiles.NAME] in goodfit.toml, a .toml file, or bundled."""
+
+    title: str = ""
+    # Where the vendor documents the export's columns (cited in docs/importing.md).
+    sources: list[str] = Field(default_factory=list)
+    notes: str = ""
+    tables: dict[str, ProfileTable] = Field(default_factory=dict)
+
+    @field_validator("tables")
+    @classmethod
+    def _tables_and_columns_exist(cls, value: dict[str, ProfileTable]) -> dict[str, ProfileTable]:
+        for name, tp in value.items():
+            if name not in TABLES:
+                hint = close_matches(name, list(TABLES))
+                raise ValueError(f"tables.{name}: no such table"
+                                 + (f" (did you mean '{hint[0]}'?)" if hint else ""))
+            known = TABLES[name].column_names
+            for theirs, ours in tp.columns.items():
+                if ours not in known:
+                    hint = close_matches(ours, known)
+                    raise ValueError(f"tables.{name}.columns: '{theirs}' maps to '{ours}', "
+                                     f"not a column of {name}"
+                                     + (f" (did you mean '{hint[0]}'?)" if hint else ""))
+            for column, values in tp.values.items():
+                check_value_map(name, column, values, f"tables.{name}.values.{column}")
+        return value
+
+
 class Config(Section):
     project: ProjectSettings = Field(default_factory=ProjectSettings)
     warehouse: WarehouseSettings = Field(default_factory=WarehouseSettings)
@@ -665,6 +739,8 @@ class Config(Section):
     education: EducationSettings = Field(default_factory=EducationSettings)
     connectors: dict[str, ConnectorSettings] = Field(default_factory=dict)
     web: WebSettings = Field(default_factory=WebSettings)
+    # [profiles.NAME]: your own export profiles (`goodfit import --profile NAME`).
+    profiles: dict[str, ProfileSettings] = Field(default_factory=dict)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 
 def close_matches(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
@@ -36,7 +36,8 @@ EXIT_MEANINGS: dict[int, str] = {
     4: "bad input data (unreadable file, missing columns, a bad row under `--strict`)",
     5: "warehouse problem (cannot connect, backend cannot do this)",
     6: "import: more than `[import] max_rejected_share` of the rows (or every row) were "
-       "quarantined (`too_many_rejected`); or, with `--fail-on-reject`, any row was",
+       "quarantined (`too_many_rejected`): the file is refused, nothing of it imported; or, "
+       "with `--fail-on-reject`, any row was quarantined",
     7: "a connector could not fetch: credentials refused, wrong URL, source unavailable "
        "after retries",
     8: "project busy: another command is writing to this project and did not finish "
@@ -193,6 +194,19 @@ class BadMapping(GoodfitError):
         super().__init__(f"--map {pair}: {problem}.{_did_you_mean(word, candidates)}")
 
 
+class UnknownProfile(GoodfitError):
+    code = "unknown_profile"
+    exit_code = 2
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        hint = close_matches(name, known)
+        super().__init__(
+            f"no export profile '{name}'"
+            + (f"; did you mean '{hint[0]}'?" if hint else "")
+            + f" Bundled and configured profiles: {', '.join(known)}. A profile can also be "
+              "a .toml file given by its path, or [profiles.NAME] in goodfit.toml.")
+
+
 class TooManyRejected(GoodfitError):
     """An import that quarantined every row, or more than the allowed share."""
 
@@ -200,14 +214,16 @@ class TooManyRejected(GoodfitError):
     exit_code = 6
 
     def __init__(self, file: Path | str, rejected: int, read: int, share: float,
-                 top: list[str], quarantine_file: str | None) -> None:
+                 top: list[str], quarantine_file: str | None, result: Any = None) -> None:
         where = f"; the rows and reasons are in {quarantine_file}" if quarantine_file else ""
         super().__init__(
             f"{Path(file).name}: {rejected:,} of {read:,} row(s) were quarantined, more than "
             f"[import] max_rejected_share = {share:g}. Most common: {'; '.join(top)}{where}. "
-            "Fix the mapping (--map, [mapping.TABLE]) or the settings and import again.")
+            "Nothing was imported from this file. Fix the mapping (--map, [mapping.TABLE], "
+            "--profile) or the settings and import again.")
         self.file, self.rejected, self.read = str(file), rejected, read
         self.quarantine_file = quarantine_file
+        self.result = result  # the refused import's ImportResult (counts, reasons)
 
     def to_dict(self) -> dict[str, object]:
         return {**super().to_dict(), "file": self.file, "rejected": self.rejected,

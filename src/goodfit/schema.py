@@ -110,7 +110,12 @@ DEFAULT_RESOLUTION_CODES = (
 )
 
 TABLES: dict[str, Table] = {t.name: t for t in (
-    Table("customers", "One row per customer organisation: decisions are about organisations.", (
+    Table("customers", "One row per customer organisation: decisions are about organisations. "
+          "A ticket export alone can create them (`goodfit import tickets FILE "
+          "--derive-customers`): such rows are *derived*, holding only customer_id and, as "
+          "signup_at, the first ticket's opened_at (no billing is invented); they are listed "
+          "in the warehouse table goodfit_derived_customers and counted by `goodfit status` "
+          "until a customer import describes the same ids.", (
         _r("customer_id", S, "Your id for the customer (account, client or company id)", example="C-1001"),
         _c("name", S, "Organisation name", example="Acme Hosting Ltd"),
         _r("signup_at", T, "When the account was opened", example="2023-04-01 09:30:00"),
@@ -245,6 +250,8 @@ assert set(IMPORT_ORDER) == set(TABLES)
 
 # Bookkeeping tables the importer keeps in the warehouse, beside the canonical tables.
 IMPORTS_TABLE = "goodfit_imports"
+# Customers that exist only because a ticket file named them (import --derive-customers).
+DERIVED_TABLE = "goodfit_derived_customers"
 ROW_HASH = "_row_hash"  # content hash per row, for idempotent re-imports
 
 

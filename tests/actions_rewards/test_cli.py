@@ -102,7 +102,7 @@ def test_educate_plan_and_draft(tmp_path: Path) -> None:
             tmp_path)
     p.warehouse.write_table("ticket_kb_match", pa.table({
         "ticket_id": ["T-9"], "customer_id": ["C-IDEAL"], "article_id": ["KB-1"],
-        "score": [0.9], "rank": [1], "answerable": [True]}))
+        "score": [0.9], "rank": [1], "answerable": [True], "confident": [True]}))
     add_user(p.state, "alice", "owner")
     root = str(p.root)
     p.close()

@@ -23,6 +23,9 @@ def kb_world() -> Provider:
              when="2024-03-04 09:00:00")
     p.ticket("C-ASK", "T-2", subject="Where do I point my DNS?", when="2024-06-10 09:00:00")
     p.ticket("C-ASK", "T-3", subject="Server down", when="2024-07-01 09:00:00")  # not answerable
+    # the docs answer it, but goodfit is not sure which article: no article is sent
+    p.ticket("C-ASK", "T-7", subject="How do I give my developer access to the panel?",
+             when="2024-08-01 09:00:00")
     p.ticket("C-ASK", "T-OLD", subject="Old question", when="2023-01-01 09:00:00")  # too old
     p.ticket("C-ONE", "T-4", subject="Reset password", when="2024-09-01 09:00:00")
     p.ticket("C-NONE", "T-5", subject="Disk failure", when="2024-09-01 09:00:00")
@@ -35,16 +38,17 @@ def kb_world() -> Provider:
     return p
 
 
-MATCHES = [  # ticket, customer, article, score, rank, answerable
-    ("T-1", "C-ASK", "KB-1", 0.9, 1, True),
-    ("T-1", "C-ASK", "KB-3", 0.2, 2, False),
-    ("T-2", "C-ASK", "KB-3", 0.7, 1, False),  # best match does not answer it ...
-    ("T-2", "C-ASK", "KB-2", 0.6, 2, True),  # ... the second does
-    ("T-3", "C-ASK", "KB-3", 0.1, 1, False),
-    ("T-OLD", "C-ASK", "KB-1", 0.9, 1, True),
-    ("T-4", "C-ONE", "KB-1", 0.8, 1, True),
-    ("T-5", "C-NONE", "KB-3", 0.1, 1, False),
-    ("T-6", "C-GONE", "KB-1", 0.8, 1, True),
+MATCHES = [  # ticket, customer, article, score, rank, answerable, confident
+    ("T-1", "C-ASK", "KB-1", 0.9, 1, True, True),
+    ("T-1", "C-ASK", "KB-3", 0.2, 2, False, False),
+    ("T-2", "C-ASK", "KB-3", 0.7, 1, False, False),  # best match does not answer it ...
+    ("T-2", "C-ASK", "KB-2", 0.6, 2, True, True),  # ... the second does
+    ("T-3", "C-ASK", "KB-3", 0.1, 1, False, False),
+    ("T-7", "C-ASK", "KB-1", 0.5, 1, True, False),  # answerable, article unsure
+    ("T-OLD", "C-ASK", "KB-1", 0.9, 1, True, True),
+    ("T-4", "C-ONE", "KB-1", 0.8, 1, True, True),
+    ("T-5", "C-NONE", "KB-3", 0.1, 1, False, False),
+    ("T-6", "C-GONE", "KB-1", 0.8, 1, True, True),
 ]
 
 
@@ -76,7 +80,8 @@ def kb(tmp_path: Path) -> Iterator[Project]:
     cols = list(zip(*MATCHES, strict=True))
     proj.warehouse.write_table("ticket_kb_match", pa.table({
         "ticket_id": list(cols[0]), "customer_id": list(cols[1]), "article_id": list(cols[2]),
-        "score": list(cols[3]), "rank": list(cols[4]), "answerable": list(cols[5])}))
+        "score": list(cols[3]), "rank": list(cols[4]), "answerable": list(cols[5]),
+        "confident": list(cols[6])}))
     yield proj
     proj.close()
 

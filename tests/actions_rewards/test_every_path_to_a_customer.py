@@ -66,7 +66,7 @@ def test_no_path_releases_an_unapproved_changed_or_rule_breaking_item(
     world.warehouse.write_table("ticket_kb_match", pa.table({
         "ticket_id": ["T-1", "T-2"], "customer_id": ["C-TICKET", "C-TICKET"],
         "article_id": ["KB-1", "KB-1"], "score": [0.9, 0.9], "rank": [1, 1],
-        "answerable": [True, True]}))
+        "answerable": [True, True], "confident": [True, True]}))
     ctx.config.education.min_tickets = 1
     from goodfit.actions import education
 

@@ -8,6 +8,7 @@ from typing import Any
 from tests.connectors.replay import Reply, Request, load
 
 STRIPE_KEY = "sk_test_4eC39HqLyjWDarjtT1zdp7dc"
+STRIPE_VERSION = "2024-06-20"  # the version the fixtures' objects are shaped for
 
 
 def stripe_data() -> dict[str, list[dict[str, Any]]]:
@@ -21,6 +22,11 @@ def stripe_api(data: dict[str, list[dict[str, Any]]]) -> Any:
         if req.headers.get("authorization") != f"Bearer {STRIPE_KEY}":
             return Reply(401, {"error": {"type": "invalid_request_error",
                                          "message": "Invalid API Key provided: sk_test_****"}})
+        if req.headers.get("stripe-version") != STRIPE_VERSION:
+            # the fixtures are objects of this version; another would have another shape
+            return Reply(400, {"error": {"type": "invalid_request_error",
+                                         "message": "replay: Stripe-Version must be "
+                                                    f"{STRIPE_VERSION}"}})
         parts = req.path.strip("/").split("/")
         if len(parts) == 3 and parts[:2] == ["v1", "charges"]:
             for ch in data["charges"] + [e["data"]["object"] for e in data["events"]]:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from goodfit.errors import TooManyRejected
+from goodfit.ingest.result import ImportResult
 from goodfit.project import Project
 
 
@@ -43,3 +46,14 @@ C3,Gamma Ltd,2023-11-20 08:00:00,cancelled,GBP
 def rows(project: Project, table: str, order_by: str) -> list[dict[str, object]]:
     t = project.table(table)
     return t.order_by(order_by).to_pyarrow().to_pylist()
+
+
+def imported_or_refused(project: Project, table: str, path: Path, **options: Any
+                        ) -> ImportResult:
+    """The import's result, also when it was refused whole for too many rejected rows (a
+    test about what the quarantine says, not about what was stored)."""
+    try:
+        return project.import_file(table, path, **options)
+    except TooManyRejected as refused:
+        assert refused.result is not None and refused.result.refused
+        return refused.result  # type: ignore[no-any-return]

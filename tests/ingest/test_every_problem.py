@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from goodfit.cli import app
 from goodfit.errors import BadMapping, TooManyRejected
 from goodfit.project import Project
-from tests.ingest.conftest import CUSTOMERS, write
+from tests.ingest.conftest import CUSTOMERS, imported_or_refused, write
 
 runner = CliRunner()
 
@@ -23,7 +23,7 @@ def test_one_quarantine_line_lists_every_bad_field(project: Project, tmp_path: P
             "T1,C1,2024-02-01 10:00,urgent,email,15\n"
             "T2,C1,31/02/2024,P3,Carrier pigeon,NaN\n"   # four problems
             "T3,C1,2024-02-02,Sometimes,email,5\n")      # one problem
-    r = project.import_file("tickets", write(tmp_path / "tickets.csv", text))
+    r = imported_or_refused(project, "tickets", write(tmp_path / "tickets.csv", text))
     assert (r.rows_read, r.accepted, r.rejected) == (3, 1, 2)
     assert r.quarantine_file
     with open(r.quarantine_file, newline="", encoding="utf-8") as f:
@@ -69,6 +69,23 @@ def test_share_of_rejected_rows_is_configurable(tmp_path: Path) -> None:
         "max_rejected_share = 0.5", "max_rejected_share = 0.2"), encoding="utf-8")
     strict = runner.invoke(app, ["import", "customers", str(src), "-p", str(proj)])
     assert isinstance(strict.exception, TooManyRejected)
+
+
+def test_an_import_over_the_share_is_refused_whole(duck: Project, tmp_path: Path) -> None:
+    """More than max_rejected_share bad rows means the file is misread: nothing of it is
+    imported (not the few rows that happened to parse), the quarantine keeps every bad
+    row with its reason, and the import is not recorded as done."""
+    duck.import_file("customers", write(tmp_path / "c.csv", CUSTOMERS))
+    before = duck.table("customers").to_pyarrow().to_pylist()
+    # a re-export with a day-first signup column: 3 of 4 rows unreadable
+    src = write(tmp_path / "customers2.csv", "customer_id,name,signup_at\n"
+                "C1,Renamed,2024-01-05\nC9,New,31.02.2024x\nC8,New,soon\nC7,New,never\n")
+    with pytest.raises(TooManyRejected, match="3 of 4 row.*Nothing was imported") as err:
+        duck.import_file("customers", src)
+    assert duck.table("customers").to_pyarrow().to_pylist() == before  # C1 not renamed
+    assert len(duck.ingest.history()) == 1  # only the first import is recorded
+    with open(str(err.value.quarantine_file), newline="", encoding="utf-8") as f:
+        assert [r["customer_id"] for r in csv.DictReader(f)] == ["C9", "C8", "C7"]
 
 
 def test_map_typo_in_our_column_is_an_error_with_a_suggestion(duck: Project,

@@ -9,7 +9,7 @@ import pytest
 
 from goodfit.errors import GoodfitError, InputFileError
 from goodfit.project import Project
-from tests.ingest.conftest import CUSTOMERS, rows, write
+from tests.ingest.conftest import CUSTOMERS, imported_or_refused, rows, write
 
 HEADER = "invoice_id,customer_id,issued_at,amount,currency,kind,status\n"
 
@@ -31,7 +31,8 @@ def with_customers(duck: Project, tmp_path: Path) -> Project:
 ])
 def test_bad_values_are_named(with_customers: Project, tmp_path: Path, line: str, field: str,
                               fragment: str) -> None:
-    result = with_customers.import_file("invoices", write(tmp_path / "i.csv", HEADER + line + "\n"))
+    result = imported_or_refused(with_customers, "invoices",
+                                 write(tmp_path / "i.csv", HEADER + line + "\n"))
     assert result.rejected == 1
     import csv
 
@@ -44,7 +45,7 @@ def test_bad_values_are_named(with_customers: Project, tmp_path: Path, line: str
 
 def test_negative_amount_where_not_allowed(with_customers: Project, tmp_path: Path) -> None:
     text = "payment_id,customer_id,at,amount\nP1,C1,2024-01-01,-5\n"
-    result = with_customers.import_file("payments", write(tmp_path / "p.csv", text))
+    result = imported_or_refused(with_customers, "payments", write(tmp_path / "p.csv", text))
     assert result.rejected_by_reason == {"amount: below minimum": 1}
 
 
@@ -103,7 +104,7 @@ def test_wrong_encoding_is_reported(duck: Project, tmp_path: Path) -> None:
     path = write(tmp_path / "c.csv", "customer_id,name,signup_at\nC1,Zürich AG,2024-01-01\n",
                  encoding="latin-1")
     try:
-        result = duck.import_file("customers", path)  # declared utf-8, actually latin-1
+        result = imported_or_refused(duck, "customers", path)  # utf-8 declared, latin-1 read
     except InputFileError as exc:
         assert "c.csv" in str(exc)
     else:

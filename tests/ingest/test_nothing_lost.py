@@ -30,6 +30,7 @@ def test_rejected_rows_land_in_quarantine_with_row_field_reason(project: Project
             "T6,C2,2024-02-02,low,3,9\n"                     # row 7: satisfaction > 5
             ",C2,2024-02-02,low,3,4\n"                       # row 8: missing key
             "T1,C2,2024-02-03,low,3,4\n")                    # row 9: duplicate of row 2
+    project.config.import_.max_rejected_share = 1.0  # mostly bad rows on purpose (refusal: test_every_problem)
     result = project.import_file("tickets", write(tmp_path / "tickets.csv", text))
     assert (result.rows_read, result.accepted, result.rejected) == (8, 1, 7)
     got = {int(r["_row"]): (r["_field"], r["_reason"]) for r in quarantined(result.quarantine_file)}

@@ -82,6 +82,7 @@ def test_amounts_needing_both_readings_stop_the_import(shop: Project, tmp_path: 
 def test_a_set_decimal_point_never_reads_a_decimal_comma_as_thousands(
         shop: Project, tmp_path: Path) -> None:
     shop.config.import_.decimal_comma = False
+    shop.config.import_.max_rejected_share = 1.0  # mostly bad rows on purpose (refusal: test_every_problem)
     path = write(tmp_path / "invoices.csv",
                  "invoice_id;customer_id;issued_at;amount\nI1;C2;2026-03-01;7,5\n"
                  "I2;C2;2026-03-02;0,99\nI3;C2;2026-03-03;12.00\n")

@@ -12,7 +12,7 @@ from goodfit.config import load_config
 from goodfit.errors import ConfigError
 from goodfit.ingest.synonyms import synonyms_markdown
 from goodfit.project import Project
-from tests.ingest.conftest import CUSTOMERS, rows, write
+from tests.ingest.conftest import CUSTOMERS, imported_or_refused, rows, write
 
 runner = CliRunner()
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -39,7 +39,7 @@ def test_servicenow_and_whmcs_words_read_without_configuration(duck: Project,
 
 def test_bare_priority_numbers_are_not_guessed(duck: Project, tmp_path: Path) -> None:
     duck.import_file("customers", write(tmp_path / "c.csv", CUSTOMERS))
-    r = duck.import_file("tickets", write(tmp_path / "t.csv", _tickets([("1", "email")])))
+    r = imported_or_refused(duck, "tickets", write(tmp_path / "t.csv", _tickets([("1", "email")])))
     assert r.rejected == 1
     assert r.reason_examples["priority: unknown value"] == ["1"]
 

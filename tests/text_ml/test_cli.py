@@ -44,7 +44,7 @@ def test_resolution_kb_and_topics_commands(make_project: MakeProject) -> None:
 
 def test_customer_text_is_not_read_as_markup(make_project: MakeProject) -> None:
     provider = Provider().customer("C1")
-    provider.ticket("T1", "C1", "ftp", "[bold]FTP password[/bold] forgotten", ["see KB"],
+    provider.ticket("T1", "C1", "ftp", "[bold]FTP password[/bold] forgotten", ["see KB-1"],
                     code="documentation")
     title = "[red]Reset[/red] your FTP password [link=http://evil.example]"
     project = make_project(provider, articles=[

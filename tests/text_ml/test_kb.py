@@ -134,8 +134,10 @@ def test_customer_summary_tables_for_every_customer(make_project: MakeProject) -
     from goodfit.text.pipeline import kb_customer_articles, kb_customer_summary
 
     p = Provider().customer("C1").customer("C2")
-    p.ticket("T1", "C1", "ftp", "forgot ftp password", ["kb"], code="documentation")
-    p.ticket("T2", "C1", "ftp", "ftp password lost", ["kb"], code="documentation")
+    # staff linked the FTP article in both replies: that is the article that answered them
+    p.ticket("T1", "C1", "ftp", "forgot ftp password", ["see KB-03"], code="documentation")
+    p.ticket("T2", "C1", "ftp", "ftp password lost", ["kb-03 explains it"],
+             code="documentation")
     p.ticket("T3", "C2", "disk", "raid degraded", ["swapped"], code="hardware_event")
     project = make_project(p, kb=True)
     project.match_kb()
@@ -173,3 +175,84 @@ def test_matching_without_articles_says_what_to_import(make_project: MakeProject
     project = make_project(coded_provider(2, seed=1))
     with pytest.raises(NoKnowledgeBase, match="goodfit import kb_articles"):
         project.match_kb()
+
+
+def test_articles_staff_linked_are_found_by_url_or_distinctive_id() -> None:
+    index = KbIndex([Article("KB-012", "Firewall", url="https://help.example/kb/kb-012"),
+                     Article("KB-01", "SSH keys"), Article("7", "Invoices")])
+    assert index.cited([
+        "Our guide https://help.example/kb/kb-012. walks you through it",
+        "See KB-01 first, then kb-012",
+        "step 7 of the guide",  # "7" is no identifier: not a link
+        "KB-0123 is another provider's",  # a longer id is not KB-012 or KB-01
+        "http://help.example/kb/kb-012/ (same page, other scheme)",
+        "",
+    ]) == [[0], [1, 0], [], [], [0], []]
+
+
+def _calibrate(rows: list[tuple[int, int, float, float, int]], **settings: object):  # type: ignore[no-untyped-def]
+    from goodfit.text.kb import calibrate_articles
+
+    linked, top1, best, second, replied = (np.array(c) for c in zip(*rows, strict=True))
+    return calibrate_articles(top1, best, second, linked, replied.astype(bool),
+                              TextSettings(**settings))  # type: ignore[arg-type]
+
+
+def test_a_close_second_article_makes_the_question_unsure() -> None:
+    # (linked article, question's best article, best score, second score, has a reply)
+    right_clear = [(0, 0, 0.6, 0.1, 1)] * 4  # lead 0.5
+    wrong_close = [(1, 0, 0.7, 0.69, 1)] * 4  # "developer access" -> "root password"
+    right_low = [(2, 2, 0.3, 0.0, 1)] * 4
+    cal = _calibrate(right_clear + wrong_close + right_low,
+                     kb_min_calibration_tickets=2, kb_article_precision=0.9)
+    # With no lead required, every cut starts with the 4 wrong 0.7s: precision 0, 4/8,
+    # 8/12 -- never 0.9. Requiring a lead of 0.02 drops them: 0.6 (4/4) then 0.3 (8/8).
+    assert (cal.source, cal.threshold, cal.margin) == ("calibrated", 0.3, 0.02)
+    assert cal.precision == 1.0 and cal.coverage == pytest.approx(8 / 12)
+
+
+def test_a_ticket_whose_reply_links_nothing_counts_as_having_no_article() -> None:
+    linked = [(0, 0, 0.8, 0.1, 1)] * 5
+    billing = [(-1, 2, 0.5, 0.0, 1)] * 3  # scores well, but staff linked nothing
+    unanswered = [(-1, 2, 0.5, 0.0, 0)] * 10  # no reply yet: not evidence either way
+    cal = _calibrate(linked + billing + unanswered, kb_min_calibration_tickets=2,
+                     kb_article_precision=0.9)
+    # cut at 0.8: 5/5; at 0.5: 5/8 = 0.625 < 0.9. The 10 unanswered do not count.
+    assert (cal.threshold, cal.margin, cal.precision) == (0.8, 0.0, 1.0)
+    assert (cal.linked_tickets, cal.replied_tickets) == (5, 8)
+    assert cal.coverage == 1.0
+
+
+def test_without_enough_links_the_fixed_score_applies_and_nothing_sure_means_never() -> None:
+    few = _calibrate([(0, 0, 0.8, 0.1, 1)] * 3, kb_min_calibration_tickets=5,
+                     kb_article_score=0.4, kb_article_margin=0.05)
+    assert (few.source, few.threshold, few.margin) == ("config", 0.4, 0.05)
+    never = _calibrate([(0, 1, 0.8, 0.1, 1)] * 6, kb_min_calibration_tickets=5)
+    assert (never.source, never.precision, never.coverage) == ("calibrated", None, 0.0)
+    assert never.threshold == 1.0 and never.margin == 1.0
+
+
+def test_the_linked_article_answers_and_an_unsure_match_names_none() -> None:
+    from goodfit.text.corpus import TicketTexts
+    from goodfit.text.kb import match_tickets
+
+    index = KbIndex([Article("KB-1", "Reset the root password", "root password reset",
+                             url="https://help.example/kb/1"),
+                     Article("KB-2", "Adding a user to your account", "users access invite",
+                             url="https://help.example/kb/2")])
+    questions = ["root password\nhow do I give my developer access?",  # staff linked KB-2
+                 "root password\nreset the root password",  # sure: KB-1, nothing else
+                 "panel\ndeveloper panel"]  # no word in any article: unsure
+    staff = ["See https://help.example/kb/2 (invite them)", "", ""]
+    texts = TicketTexts(ticket_id=["A", "B", "C"], customer_id=["C1"] * 3,
+                        resolution_code=["documentation"] * 3, subject=["", "", ""],
+                        question=questions, full=questions, staff_minutes=[0.0] * 3,
+                        minutes_estimated=[False] * 3, staff=staff)
+    result = match_tickets(index, texts, TextSettings())
+    assert result.answers == ("KB-2", "KB-1", None)
+    assert (result.linked, result.matched) == (1, 1)
+    rows = result.table.to_pylist()
+    first = {r["ticket_id"]: r for r in rows if r["rank"] == 1}
+    assert first["A"]["article_id"] == "KB-2" and first["A"]["confident"]
+    assert first["B"]["confident"] and not first["C"]["confident"]
+    assert not any(r["confident"] for r in rows if r["rank"] > 1)

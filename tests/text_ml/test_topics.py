@@ -127,3 +127,29 @@ def test_labels_leave_out_greetings_signatures_and_quoted_replies(
     texts = load_texts(project.warehouse, project.config)
     assert texts.question[0] == "mailbox quota full\nmy mailbox quota is full and mail bounces"
     assert texts.full[0].endswith("\nDone.")
+
+
+def test_a_topic_links_the_article_that_answers_half_of_it_or_says_write_one() -> None:
+    from goodfit.config import TextSettings
+    from goodfit.text.corpus import TicketTexts
+    from goodfit.text.topics import find_topics
+
+    pairs = FTP[:4] + BACKUP[:3]
+    subjects = [s for s, _ in pairs]
+    questions = [f"{s}\n{b}" for s, b in pairs]
+    n = len(questions)
+    texts = TicketTexts(ticket_id=[f"T{i}" for i in range(n)], customer_id=["C1"] * n,
+                        resolution_code=[None] * n, subject=subjects, question=questions,
+                        full=questions, staff_minutes=[10.0] * 4 + [60.0] * 3,
+                        minutes_estimated=[False] * n)
+    # FTP: 2 of 4 tickets surely answered by KB-FTP (half: linked); backups: 1 of 3
+    answers = ("KB-FTP", None, "KB-FTP", "KB-OTHER", "KB-BACKUP", None, None)
+    result = find_topics(texts, TextSettings(topic_count=2, topic_min_tickets=3), answers,
+                         {"KB-FTP": "Reset your FTP password"})
+    backup, ftp = result.topics  # backups cost 180 minutes, FTP 40
+    assert (backup.tickets, ftp.tickets) == (3, 4)
+    assert (ftp.article_id, ftp.article_title, ftp.article_share) == (
+        "KB-FTP", "Reset your FTP password", 0.5)
+    assert backup.article_id is None and backup.article_share == 1 / 3  # write one
+    # examples prefer different subjects
+    assert len({texts.subject[int(i[1:])] for i in ftp.example_ticket_ids}) == 3

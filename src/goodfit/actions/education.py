@@ -1,7 +1,8 @@
 """Education digests: send a customer the articles that answer the questions they asked.
 
 Input is ``ticket_kb_match`` (written by ``goodfit kb match``): for each ticket the best
-knowledge-base articles, with ``answerable`` = the docs answer this ticket. A customer
+knowledge-base articles, with ``answerable`` = the docs answer this ticket and
+``confident`` = goodfit is sure which article does (it abstains otherwise). A customer
 with at least ``[education] min_tickets`` answerable tickets in the window gets one
 courteous e-mail listing, for each of their own ticket subjects, the article that
 answers it. The e-mail goes to the outbox as a case step, tone-linted, and waits for
@@ -22,6 +23,7 @@ from goodfit.actions.context import ActionContext
 from goodfit.actions.drafts import EmailDraft
 from goodfit.actions.rewards import billing_emails
 from goodfit.config import Config
+from goodfit.errors import MissingDerivedTable
 from goodfit.window import Window
 
 
@@ -58,7 +60,12 @@ def plan(tables: Mapping[str, ibis.Table], kb_match: ibis.Table, config: Config,
     opened in ``[education] window_months`` up to ``as_of``, default the newest data)."""
     s = config.education
     window = Window.resolve(tables, as_of=as_of, months=s.window_months)
-    m = kb_match.filter(kb_match.answerable & (kb_match.score >= s.min_score))
+    if "confident" not in kb_match.columns:
+        raise MissingDerivedTable("ticket_kb_match.confident", "goodfit kb match")
+    # only an article goodfit is sure answers the ticket (linked by staff, or a sure match
+    # of the question): a digest never sends an unrelated article
+    m = kb_match.filter(kb_match.answerable & kb_match.confident
+                        & (kb_match.score >= s.min_score))
     # the best answering article per ticket
     best = m.group_by("ticket_id").aggregate(best=m["rank"].min())
     m = m.join(best, (m.ticket_id == best.ticket_id) & (m["rank"] == best.best)).select(

@@ -18,7 +18,7 @@ from goodfit.cli.app import (
     print_json,
     rich_progress,
 )
-from goodfit.errors import GoodfitError, TooManyRejected
+from goodfit.errors import GoodfitError
 from goodfit.project import Project
 from goodfit.schema import table as lookup_table
 
@@ -112,6 +112,12 @@ def render_import(results: list[ImportResult]) -> None:
         if r.collapsed:
             console.print(Text(f"{r.table}: {r.collapsed:,} event row(s) folded into the kept "
                                "row of their key (--collapse)", style="dim"))
+        if r.profile:
+            console.print(Text(f"{r.table}: read with export profile {r.profile}", style="dim"))
+        if r.derived_customers:
+            console.print(Text(f"{r.table}: {r.derived_customers:,} customer(s) derived from "
+                               "the ticket file's customer ids (no billing; a customer import "
+                               "enriches them)", style="dim"))
         if r.readings:
             console.print(Text(f"{r.table}: read {'; '.join(r.readings)}", style="dim"))
         if r.ignored_columns:
@@ -158,6 +164,14 @@ def import_(
     clear_missing: Annotated[bool, typer.Option(
         "--clear-missing", help="Empty the optional columns the file lacks on rows it "
         "re-imports (default: keep their stored values).")] = False,
+    profile: Annotated[str | None, typer.Option(
+        "--profile", help="Export profile: how a vendor's export looks (servicenow, zendesk, "
+        "freshdesk, osticket, jira-service-management, whmcs, stripe, …; `goodfit profiles` "
+        "lists them), [profiles.NAME] in goodfit.toml, or a .toml file.")] = None,
+    derive_customers: Annotated[bool, typer.Option(
+        "--derive-customers", help="Tickets: create a customer for each customer id the "
+        "customers table lacks (marked derived, no billing), so a help desk export alone "
+        "can be analysed.")] = False,
     fail_on_reject: Annotated[bool, typer.Option(
         "--fail-on-reject", help=f"Exit with {EXIT_REJECTED} when rows were quarantined.")] = False,
     project: ProjectOption = Path("."),
@@ -204,23 +218,42 @@ def import_(
             if map_:
                 raise typer.BadParameter("--map needs a single table: goodfit import TABLE FILE",
                                          param_hint="--map")
-            results = proj.import_directory(path, strict=strict or None, progress=progress)
+            if derive_customers:
+                raise typer.BadParameter("--derive-customers needs a single table: goodfit "
+                                         "import tickets FILE", param_hint="--derive-customers")
+            results = proj.ingest.import_directory(path, strict=strict or None,
+                                                   profile=profile, progress=progress)
         else:
-            extra = {k: v for k, v in (("collapse", collapse), ("order_by", order_by),
-                                       ("state_column", state_column), ("sheet", sheet)) if v}
-            results = [proj.import_file(target, file, mapping=_parse_map(map_ or []), **extra,
-                                        strict=strict or None, progress=progress)]
+            extra: dict[str, object] = {
+                k: v for k, v in (("collapse", collapse), ("order_by", order_by),
+                                  ("state_column", state_column), ("sheet", sheet)) if v}
+            if derive_customers:
+                extra["derive_customers"] = True
+            results = [proj.ingest.import_file(target, file, mapping=_parse_map(map_ or []),
+                                               **extra, strict=strict or None,
+                                               profile=profile, progress=progress)]
     if json:
         print_json([r.to_dict() for r in results])
     else:
         render_import(results)
-    share = proj.config.import_.max_rejected_share
-    for r in results:
-        if r.too_many_rejected(share):
-            raise TooManyRejected(r.file, r.rejected, r.rows_read, share, r.top_reasons(3),
-                                  r.quarantine_file)
     if fail_on_reject and any(r.rejected for r in results):
         raise typer.Exit(EXIT_REJECTED)
+
+
+@app.command()
+def profiles(project: ProjectOption = Path("."), json: JsonOption = False) -> None:
+    """Export profiles for `goodfit import --profile NAME`: bundled and your own."""
+    proj = open_project(project)
+    found = proj.ingest.profiles()
+    if json:
+        print_json(found)
+        return
+    table = RichTable(title="Export profiles")
+    for col in ("name", "tables", "title", "from"):
+        table.add_column(col)
+    for p in found:
+        table.add_row(p["name"], ", ".join(p["tables"]), Text(p["title"]), p["origin"])
+    console.print(table)
 
 
 @app.command()
@@ -233,6 +266,10 @@ def status(project: ProjectOption = Path("."), json: JsonOption = False) -> None
         print_json(info)
         return
     render_status(info)
+    if info.get("derived_customers"):
+        console.print(Text(f"customers: {info['derived_customers']:,} derived from ticket "
+                           "files (id and first ticket only, no billing; import customers to "
+                           "enrich them)", style="yellow"))
     if info["coverage"]:
         console.print(Text("Data coverage (the data window):"))
         for cap in info["coverage"].values():

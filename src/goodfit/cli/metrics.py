@@ -154,7 +154,8 @@ def scorecard(
     estimated = sum(1 for r in rows if r["minutes_estimated"])
     if estimated:
         console.print(Text(f"{estimated} customer(s) have support minutes estimated from staff "
-                           "replies (see docs/cost-model.md)."))
+                           "replies or the per-ticket default ([costs] "
+                           "ticket_default_minutes; see docs/cost-model.md)."))
     untimed = sum(int(r.get("untimed_tickets") or 0) for r in rows)
     if untimed:
         console.print(Text(f"{untimed} ticket(s) have neither logged minutes nor staff replies: "

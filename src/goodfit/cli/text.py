@@ -118,8 +118,12 @@ def kb_match(project: ProjectOption = Path("."), json: JsonOption = False) -> No
         result = proj.match_kb(progress)
     cal = result.calibration
     if json:
+        acal = result.article_calibration
         print_json({"tickets": result.tickets, "answerable": result.answerable,
-                    "calibration": asdict(cal)})
+                    "calibration": asdict(cal),
+                    "answered": {"linked": result.linked, "matched": result.matched,
+                                 "unsure": result.tickets - result.linked - result.matched},
+                    "article_calibration": asdict(acal) if acal else None})
         return
     share = result.answerable / result.tickets if result.tickets else 0.0
     console.print(Text(f"{result.tickets:,} tickets matched; {result.answerable:,} "
@@ -129,6 +133,23 @@ def kb_match(project: ProjectOption = Path("."), json: JsonOption = False) -> No
            if cal.source == "calibrated" and cal.precision is not None and cal.recall is not None
            else "from [text] kb_answerable_score (too few coded tickets to calibrate)")
     console.print(Text(f"Answerable threshold {cal.threshold:.3f}, {how}.", style="dim"))
+    unsure = result.tickets - result.linked - result.matched
+    console.print(Text(f"Article that answers the ticket: {result.linked:,} linked by staff, "
+                       f"{result.matched:,} a sure match of the question, {unsure:,} unsure "
+                       "(no article named)."))
+    acal = result.article_calibration
+    if acal is not None:
+        if acal.source == "calibrated":
+            got = (f"precision {acal.precision:.2f}, {acal.coverage:.0%} of linked tickets "
+                   "found from the question alone" if acal.precision is not None
+                   else "no score reached the precision: only a perfect match is sure")
+            where = (f"calibrated on {acal.linked_tickets:,} tickets staff linked an article "
+                     f"in ({got}; [text] kb_article_precision)")
+        else:
+            where = ("from [text] kb_article_score and kb_article_margin (fewer than "
+                     "kb_min_calibration_tickets tickets link an article)")
+        console.print(Text(f"Sure match: score >= {acal.threshold:.3f} and lead over the "
+                           f"second article >= {acal.margin:.2f}, {where}.", style="dim"))
     console.print(Text("Written to the ticket_kb_match table.", style="dim"))
 
 
@@ -173,14 +194,18 @@ def topics(
         return
     table = RichTable(title=f"Repeat topics ({len(result.topics)} found in "
                             f"{result.tickets:,} tickets)")
-    for col in ("#", "topic", "tickets", "staff min", "customers", "KB article", "examples"):
+    for col in ("#", "topic", "tickets", "staff min", "customers", "KB article",
+                "example subjects"):
         table.add_column(col, justify="right" if col in ("#", "tickets", "staff min",
                                                           "customers") else "left")
     for t in shown:
         minutes = f"{t.staff_minutes:,.0f}" + ("*" if t.minutes_estimated else "")
         table.add_row(str(t.topic_id), Text(t.label), f"{t.tickets:,}", minutes,
-                      f"{t.customers:,}", Text(t.article_id or "—"),
-                      Text(", ".join(t.example_ticket_ids)))
+                      f"{t.customers:,}",
+                      Text(f"{t.article_id} ({t.article_share:.0%})" if t.article_id
+                           else "no article — write one"),
+                      Text("; ".join(f"{s} ({i})" for s, i in zip(
+                          t.example_subjects, t.example_ticket_ids, strict=True))))
     console.print(table)
     if any(t.minutes_estimated for t in shown):
         console.print(Text("* includes minutes estimated from staff replies × [costs] "

@@ -19,6 +19,10 @@ from goodfit.connectors.http import HttpClient, expect
 from goodfit.connectors.rows import from_minor, from_unix
 
 API = "https://api.stripe.com"
+# Every request pins the API version whose object shapes this mapping reads (the last
+# version before 2025-03-31.basil, which removed Charge.invoice and Invoice.charge/paid):
+# without it an account's default version decides the shape. docs/connectors/stripe.md.
+API_VERSION = "2024-06-20"
 EVENT_RETENTION_SECONDS = 29 * 24 * 3600  # Stripe keeps 30 days; keep a day's margin
 # Months per billing interval, to state every subscription as a monthly price.
 MONTHS = {"day": Decimal(12) / Decimal(365), "week": Decimal(12) / Decimal(52),
@@ -41,7 +45,8 @@ class StripeConnector:
         self.options: StripeOptions = parse_options(StripeOptions, ctx.name, ctx.settings.options)
         (key,) = ctx.credentials.require(ctx.name, "token")
         self.http = HttpClient(f"Stripe ({ctx.name})", ctx.settings.url or API,
-                               headers={"Authorization": f"Bearer {key}"}, policy=ctx.policy)
+                               headers={"Authorization": f"Bearer {key}",
+                                        "Stripe-Version": API_VERSION}, policy=ctx.policy)
         self._charge_customer: dict[str, str | None] = {}
 
     @property

@@ -21,6 +21,7 @@ import time
 import uuid
 import zipfile
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,10 +29,12 @@ from typing import Any
 import duckdb
 
 from goodfit.config import Config
-from goodfit.errors import BadMapping, InputFileError, InvalidRow, MissingColumns
+from goodfit.errors import BadMapping, InputFileError, InvalidRow, MissingColumns, TooManyRejected
 from goodfit.ingest.infer import Reading, infer_readings
 from goodfit.ingest.loader import DuckDBLoader, Loader, PostgresLoader
-from goodfit.ingest.result import ImportResult
+from goodfit.ingest.profiles import Profile
+from goodfit.ingest.profiles import apply as apply_profile
+from goodfit.ingest.result import ImportResult, too_many_rejected, top_reasons
 from goodfit.ingest.source import (
     SUFFIXES,
     Source,
@@ -55,7 +58,7 @@ from goodfit.ingest.validate import (
     row_hash_sql,
 )
 from goodfit.progress import NO_PROGRESS, Progress
-from goodfit.schema import IMPORT_ORDER, ROW_HASH, Table
+from goodfit.schema import IMPORT_ORDER, ROW_HASH, TABLES, Table
 from goodfit.schema import table as lookup_table
 from goodfit.warehouse import Warehouse
 
@@ -63,6 +66,25 @@ PARSED = "_gf_parsed"
 RAW = "_gf_raw"
 STAGE = "_gf_stage"
 MERGED = "_gf_merged"
+DERIVED = "_gf_derived"
+
+
+def _derive_customers(engine: duckdb.DuckDBPyConnection, loader: Loader) -> str:
+    """DERIVED: a customers row for each customer id of the valid ticket rows that the
+    customers table lacks: the id, and its first ticket's opened_at as signup_at; nothing
+    else (no name, status, plan or currency is invented). Returns the stage's name."""
+    customers = TABLES["customers"]
+    existing = loader.existing_rows(customers, [])
+    types = {c.name: c.sql_type for c in customers.columns}
+    cols = ", ".join("customer_id" if c == "customer_id" else
+                     "first_ticket AS signup_at" if c == "signup_at" else
+                     f"CAST(NULL AS {types[c]}) AS {q(c)}" for c in customers.column_names)
+    engine.execute(
+        f"CREATE OR REPLACE TEMP TABLE {DERIVED} AS SELECT *, {row_hash_sql(customers)} AS "
+        f"{q(ROW_HASH)} FROM (SELECT {cols} FROM (SELECT customer_id, min(opened_at) AS "
+        f"first_ticket FROM {PARSED} WHERE _field IS NULL AND customer_id IS NOT NULL AND "
+        f"customer_id NOT IN (SELECT customer_id FROM {existing}) GROUP BY customer_id))")
+    return DERIVED
 
 
 def check_mapping(source: Source, tbl: Table, mapping: Mapping[str, str]) -> None:
@@ -112,8 +134,9 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
                 mapping: Mapping[str, str] | None = None, strict: bool | None = None,
                 clear_missing: bool | None = None, collapse: str | None = None,
                 order_by: str | None = None, state_column: str | None = None,
-                sheet: str | None = None, quarantine_dir: Path,
-                progress: Progress = NO_PROGRESS, _origin: str | None = None) -> ImportResult:
+                sheet: str | None = None, derive_customers: bool = False,
+                quarantine_dir: Path, progress: Progress = NO_PROGRESS,
+                _origin: str | None = None) -> ImportResult:
     """Import ``file`` into ``table_name``.
 
     A ``.zip`` holds the CSV (or other file) to import: the one member, or the member
@@ -122,14 +145,22 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
     ``collapse`` ("last"/"first") keeps one row per key of an event log or snapshot
     series, ordered by the file column ``order_by`` (then file order); with
     ``state_column`` (tickets), ``reopened_count`` is the number of events that moved a
-    ticket from a state in ``[import] closed_states`` back to another state."""
+    ticket from a state in ``[import] closed_states`` back to another state.
+
+    ``derive_customers`` (tickets): a customer id the customers table lacks becomes a
+    customer row holding only its id and, as signup_at, its first ticket's opened_at; it
+    is listed in goodfit_derived_customers until a customer file describes it."""
     tbl = lookup_table(table_name)
+    if derive_customers and tbl.name != "tickets":
+        raise InputFileError(file, "--derive-customers reads customers from a ticket file; "
+                                   f"not from {tbl.name}")
     if file_kind(file) == "zip":
         with tempfile.TemporaryDirectory(prefix="goodfit-zip-") as tmp:
             member = unzip_member(file, tbl.name, Path(tmp))
             return import_file(warehouse, config, table_name, member, mapping=mapping,
                                strict=strict, clear_missing=clear_missing, collapse=collapse,
                                order_by=order_by, state_column=state_column, sheet=sheet,
+                               derive_customers=derive_customers,
                                quarantine_dir=quarantine_dir, progress=progress,
                                _origin=f"{file.resolve()}!{member.name}")
     strict = config.import_.strict if strict is None else strict
@@ -169,7 +200,13 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
             collapsed = _collapse(engine, tbl, collapse, state_column is not None,
                                   config.import_.closed_states)
         _mark_duplicates(engine, tbl)
+        derived = _derive_customers(engine, loader) if derive_customers else None
         loader.mark_orphans(PARSED, tbl)
+        if derived is not None:
+            # the ids about to be derived are not orphans
+            engine.execute(f"UPDATE {PARSED} SET _field = NULL, _problem = NULL, _reason = NULL "
+                           f"WHERE _problem = 'unknown customer' AND customer_id IN "
+                           f"(SELECT customer_id FROM {DERIVED})")
         rows_read = _scalar(engine, f"SELECT count(*) FROM {PARSED}") + len(reader_rejects) \
             + collapsed
         rejected = _scalar(engine, f"SELECT count(*) FROM {PARSED} WHERE _field IS NOT NULL") \
@@ -186,6 +223,22 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
             _read_bad_rows(engine, source, reader_rejects)  # now with duplicates and orphans
             quarantine_file = _write_quarantine(engine, source, tbl, quarantine_dir,
                                                 reader_rejects, started)
+        share = config.import_.max_rejected_share
+        if too_many_rejected(rejected, rows_read, share):
+            # Refused whole: so many bad rows mean the file is misread (a wrong mapping,
+            # profile or setting); importing the rest would give figures that look right.
+            refused = ImportResult(
+                import_id="", table=tbl.name, file=_origin or str(file), file_hash=file_hash,
+                rows_read=rows_read, accepted=rows_read - rejected, collapsed=collapsed,
+                inserted=0, updated=0, unchanged=0, rejected=rejected,
+                rejected_by_reason=by_reason, reason_examples=examples,
+                quarantine_file=str(quarantine_file) if quarantine_file else None,
+                ignored_columns=ignored, refused=True,
+                readings=[r.describe() for r in readings.values() if r.choice != "plain"],
+                seconds=round(time.monotonic() - t0, 3))
+            raise TooManyRejected(_origin or file, rejected, rows_read, share,
+                                  top_reasons(by_reason, examples, 3),
+                                  refused.quarantine_file, result=refused)
         kept = [] if clear_missing else _kept_columns(tbl, present)
         if kept:
             _stage_keeping(engine, loader, tbl, kept)
@@ -204,7 +257,8 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
             "accepted": accepted, "rejected": rejected,
             "quarantine_file": str(quarantine_file) if quarantine_file else None,
         }
-        counts = loader.upsert(STAGE, tbl, record)
+        counts = loader.upsert(STAGE, tbl, record, derived=derived)
+        derived_count = _scalar(engine, f"SELECT count(*) FROM {DERIVED}") if derived else 0
         progress("read " + file.name, 3, 3)
     except duckdb.Error as exc:
         raise InputFileError(file, f"cannot be imported: {str(exc).splitlines()[0][:300]}") \
@@ -219,7 +273,8 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
         updated=counts.updated, unchanged=counts.unchanged, rejected=rejected,
         readings=[r.describe() for r in readings.values() if r.choice != "plain"],
         rejected_by_reason=by_reason, reason_examples=examples, quarantine_file=str(quarantine_file) if quarantine_file
-        else None, ignored_columns=ignored, seconds=round(time.monotonic() - t0, 3),
+        else None, ignored_columns=ignored, derived_customers=derived_count,
+        seconds=round(time.monotonic() - t0, 3),
     )
 
 
@@ -417,7 +472,7 @@ def _write_quarantine(engine: duckdb.DuckDBPyConnection, source: Source, tbl: Ta
 
 def _cleanup(engine: duckdb.DuckDBPyConnection) -> None:
     engine.execute(f"DROP VIEW IF EXISTS {STAGE}")
-    for name in (MERGED, RAW, PARSED, "_gf_quarantine"):
+    for name in (MERGED, RAW, PARSED, DERIVED, "_gf_quarantine"):
         engine.execute(f"DROP TABLE IF EXISTS {name}")
     engine.execute("DROP VIEW IF EXISTS _gf_file")
     with contextlib.suppress(duckdb.Error):
@@ -458,7 +513,8 @@ def _importable(path: Path) -> bool:
 
 def import_directory(warehouse: Warehouse, config: Config, directory: Path, *,
                      strict: bool | None = None, quarantine_dir: Path,
-                     progress: Progress = NO_PROGRESS) -> list[ImportResult]:
+                     progress: Progress = NO_PROGRESS,
+                     profile: Profile | None = None) -> list[ImportResult]:
     """Import every file named after a table (tickets.csv, tickets.parquet, …), parents first.
 
     ``directory`` may also be a .zip holding such files."""
@@ -476,7 +532,8 @@ def import_directory(warehouse: Warehouse, config: Config, directory: Path, *,
                 raise InputFileError(directory, f"is not a complete zip file ({exc}); nothing "
                                                 "was imported") from None
             return import_directory(warehouse, config, Path(tmp), strict=strict,
-                                    quarantine_dir=quarantine_dir, progress=progress)
+                                    quarantine_dir=quarantine_dir, progress=progress,
+                                    profile=profile)
     if not directory.is_dir():
         raise InputFileError(directory, "no such folder")
     found: dict[str, Path] = {}
@@ -497,6 +554,15 @@ def import_directory(warehouse: Warehouse, config: Config, directory: Path, *,
         raise InputFileError(directory, "no file named after a goodfit table "
                                         f"({', '.join(IMPORT_ORDER)}) with "
                                         f"{', '.join(SUFFIXES)}")
-    return [import_file(warehouse, config, name, found[name], strict=strict,
-                        quarantine_dir=quarantine_dir, progress=progress)
-            for name in IMPORT_ORDER if name in found]
+    results = []
+    for name in IMPORT_ORDER:
+        if name not in found:
+            continue
+        cfg, options = config, dict[str, Any]()
+        used = profile is not None and name in profile.settings.tables
+        if profile is not None and used:
+            cfg, options = apply_profile(config, profile, name)
+        result = import_file(warehouse, cfg, name, found[name], strict=strict,
+                             quarantine_dir=quarantine_dir, progress=progress, **options)
+        results.append(replace(result, profile=profile.name) if profile and used else result)
+    return results

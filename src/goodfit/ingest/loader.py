@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from goodfit.ingest.result import UpsertCounts
 from goodfit.ingest.validate import q
-from goodfit.schema import IMPORTS_TABLE, ROW_HASH, TABLES, Table
+from goodfit.schema import DERIVED_TABLE, IMPORTS_TABLE, ROW_HASH, TABLES, Table
 from goodfit.warehouse import IMPORTS_COLUMNS, create_table_sql
 
 
@@ -50,6 +50,26 @@ def _record_values(record: dict[str, Any], counts: UpsertCounts) -> tuple[Any, .
     return tuple(full.get(n) for n, _ in IMPORTS_COLUMNS)
 
 
+def derived_sql(ph: str) -> tuple[str, str, str]:
+    """(create the bookkeeping table, mark ids derived, clear ids a customer file named).
+
+    goodfit_derived_customers lists the customers that exist only because a ticket file
+    named them (``derive_customers``): no customer file has described them yet."""
+    create = (f"CREATE TABLE IF NOT EXISTS {q(DERIVED_TABLE)} (customer_id VARCHAR, "
+              "import_id VARCHAR, file VARCHAR)")
+    mark = (f"INSERT INTO {q(DERIVED_TABLE)} (customer_id, import_id, file) "
+            f"SELECT s.customer_id, {ph}, {ph} FROM {{stage}} s WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {q(DERIVED_TABLE)} d WHERE d.customer_id = s.customer_id)")
+    clear = (f"DELETE FROM {q(DERIVED_TABLE)} WHERE customer_id IN "
+             f"(SELECT customer_id FROM {{stage}})")
+    return create, mark, clear
+
+
+def insert_new_sql(tbl: Table, stage: str) -> str:
+    """Insert the staged rows whose key is not in the table (never overwrite)."""
+    return upsert_statements(tbl, stage)[2]
+
+
 def _orphan_update(parsed: str, col: str, parent: str, parents_sql: str) -> str:
     return (f"UPDATE {parsed} SET _field = '{col}', _problem = 'unknown {parent[:-1]}', "
             f"_reason = 'unknown {parent[:-1]} ''' || {q(col)} || ''' (not in {parent}; "
@@ -64,7 +84,11 @@ class Loader(Protocol):
         """A relation in the engine with the key and ``columns`` of the rows stored now."""
         ...
 
-    def upsert(self, stage: str, tbl: Table, record: dict[str, Any]) -> UpsertCounts: ...
+    def upsert(self, stage: str, tbl: Table, record: dict[str, Any],
+               derived: str | None = None) -> UpsertCounts:
+        """``derived``: a stage of customers rows derived from this (tickets) file, inserted
+        (never overwriting) and marked derived in the same transaction."""
+        ...
 
 
 class DuckDBLoader:
@@ -81,12 +105,21 @@ class DuckDBLoader:
     def existing_rows(self, tbl: Table, columns: list[str]) -> str:
         return f"main.{q(tbl.name)}"
 
-    def upsert(self, stage: str, tbl: Table, record: dict[str, Any]) -> UpsertCounts:
+    def upsert(self, stage: str, tbl: Table, record: dict[str, Any],
+               derived: str | None = None) -> UpsertCounts:
         con = self.con
         staged = int(con.execute(f"SELECT count(*) FROM {stage}").fetchone()[0])  # type: ignore[index]
         count_sql, delete_sql, insert_sql = upsert_statements(tbl, stage)
+        create, mark, clear = derived_sql("?")
         con.execute("BEGIN TRANSACTION")
         try:
+            if derived is not None or tbl.name == "customers":
+                con.execute(create)
+            if derived is not None:
+                con.execute(insert_new_sql(TABLES["customers"], derived))
+                con.execute(mark.format(stage=derived), (record["import_id"], record["file"]))
+            if tbl.name == "customers":
+                con.execute(clear.format(stage=stage))
             existing = con.execute(f"SELECT count(*) FROM {q(tbl.name)}").fetchone()[0]  # type: ignore[index]
             if existing == 0:
                 unchanged = updated = 0
@@ -135,21 +168,37 @@ class PostgresLoader:
                              pa.table({n: pa.array([], pa.string()) for n in names}))
         return "_gf_existing"
 
-    def upsert(self, stage: str, tbl: Table, record: dict[str, Any]) -> UpsertCounts:
+    def _copy(self, cur: Any, stage: str, tbl: Table, name: str) -> int:
+        """Copy ``stage`` (in DuckDB) into a new temp table ``name`` shaped like ``tbl``."""
         cols = [*tbl.column_names, ROW_HASH]
+        cur.execute(create_table_sql(TABLES[tbl.name], name, temp=True)
+                    .replace("IF NOT EXISTS ", "") + " ON COMMIT DROP")
+        reader = self.engine.execute(f"SELECT {', '.join(q(c) for c in cols)} FROM {stage}") \
+            .fetch_record_batch(50_000)
         staged = 0
+        with cur.copy(f"COPY {name} ({', '.join(q(c) for c in cols)}) FROM STDIN") as copy:
+            for batch in reader:
+                columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+                for row in zip(*columns, strict=True):
+                    copy.write_row(row)
+                staged += batch.num_rows
+        return staged
+
+    def upsert(self, stage: str, tbl: Table, record: dict[str, Any],
+               derived: str | None = None) -> UpsertCounts:
         count_sql, delete_sql, insert_sql = upsert_statements(tbl, "_gf_stage")
+        create, mark, clear = derived_sql("%s")
         with self.pg.transaction(), self.pg.cursor() as cur:
-            cur.execute(create_table_sql(TABLES[tbl.name], "_gf_stage", temp=True)
-                        .replace("IF NOT EXISTS ", "") + " ON COMMIT DROP")
-            reader = self.engine.execute(f"SELECT {', '.join(q(c) for c in cols)} FROM {stage}") \
-                .fetch_record_batch(50_000)
-            with cur.copy(f"COPY _gf_stage ({', '.join(q(c) for c in cols)}) FROM STDIN") as copy:
-                for batch in reader:
-                    columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
-                    for row in zip(*columns, strict=True):
-                        copy.write_row(row)
-                    staged += batch.num_rows
+            staged = self._copy(cur, stage, tbl, "_gf_stage")
+            if derived is not None or tbl.name == "customers":
+                cur.execute(create)
+            if derived is not None:
+                self._copy(cur, derived, TABLES["customers"], "_gf_derived_stage")
+                cur.execute(insert_new_sql(TABLES["customers"], "_gf_derived_stage"))
+                cur.execute(mark.format(stage="_gf_derived_stage"),
+                            (record["import_id"], record["file"]))
+            if tbl.name == "customers":
+                cur.execute(clear.format(stage="_gf_stage"))
             cur.execute(count_sql)
             unchanged, updated = (int(x or 0) for x in cur.fetchone())
             if updated:

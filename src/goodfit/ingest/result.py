@@ -34,6 +34,12 @@ class ImportResult:
     collapsed: int = 0
     # How number and date columns were read: "amount: decimal comma (from the values)".
     readings: list[str] = field(default_factory=list)
+    # Customers created from this ticket file's customer ids (--derive-customers).
+    derived_customers: int = 0
+    # True: more than [import] max_rejected_share rejected, nothing of the file imported
+    # (TooManyRejected carries this result).
+    refused: bool = False
+    profile: str | None = None  # the export profile the file was read with (--profile)
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -41,15 +47,26 @@ class ImportResult:
 
     def top_reasons(self, n: int = 5) -> list[str]:
         """"field: problem (count, e.g. 'v1', 'v2')", most common first."""
-        out = []
-        for reason, count in list(self.rejected_by_reason.items())[:n]:
-            ex = self.reason_examples.get(reason) or []
-            shown = f", e.g. {', '.join(repr(v) for v in ex)}" if ex else ""
-            out.append(f"{reason} ({count:,}{shown})")
-        return out
+        return top_reasons(self.rejected_by_reason, self.reason_examples, n)
 
     def too_many_rejected(self, share: float) -> bool:
         """Every row, or more than ``share`` of them, quarantined ([import] max_rejected_share)."""
-        if not self.rows_read or not self.rejected:
-            return False
-        return self.rejected == self.rows_read or self.rejected / self.rows_read > share
+        return too_many_rejected(self.rejected, self.rows_read, share)
+
+
+def top_reasons(by_reason: dict[str, int], examples: dict[str, list[str]], n: int = 5
+                ) -> list[str]:
+    """"field: problem (count, e.g. 'v1', 'v2')", most common first."""
+    out = []
+    for reason, count in list(by_reason.items())[:n]:
+        ex = examples.get(reason) or []
+        shown = f", e.g. {', '.join(repr(v) for v in ex)}" if ex else ""
+        out.append(f"{reason} ({count:,}{shown})")
+    return out
+
+
+def too_many_rejected(rejected: int, rows_read: int, share: float) -> bool:
+    """Every row, or more than ``share`` of them, quarantined: the file is refused whole."""
+    if not rows_read or not rejected:
+        return False
+    return rejected == rows_read or rejected / rows_read > share

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -63,23 +64,49 @@ class Ingest:
 
     def import_file(self, table: str, file: str | Path, *,
                     mapping: Mapping[str, str] | None = None, strict: bool | None = None,
-                    progress: Progress = NO_PROGRESS, **options: Any) -> ImportResult:
-        """Validate and load one file into a canonical table (atomic, idempotent)."""
+                    profile: str | None = None, progress: Progress = NO_PROGRESS,
+                    **options: Any) -> ImportResult:
+        """Validate and load one file into a canonical table (atomic, idempotent).
+
+        ``profile`` names an export profile (bundled, [profiles.NAME] or a .toml path):
+        its column and value maps, readings and collapse rule apply under the project's
+        own settings and the explicit ``mapping``/``options``."""
+        from goodfit.ingest import profiles
         from goodfit.ingest.importer import import_file
 
-        return self._journaled(f"file {table}", Path(file), lambda: [import_file(
-            self._ws.warehouse, self._ws.config, table, Path(file), mapping=mapping or {},
-            strict=strict, quarantine_dir=self._ws.quarantine_dir, progress=progress,
-            **options)])[0]
+        config = self._ws.config
+        if profile is not None:
+            config, preset = profiles.apply(config, profiles.resolve(profile, config), table)
+            options = {**preset, **{k: v for k, v in options.items() if v is not None}}
+
+        def run() -> list[ImportResult]:
+            result = import_file(self._ws.warehouse, config, table, Path(file),
+                                 mapping=mapping or {}, strict=strict,
+                                 quarantine_dir=self._ws.quarantine_dir, progress=progress,
+                                 **options)
+            return [replace(result, profile=profile) if profile else result]
+
+        return self._journaled(f"file {table}", Path(file), run)[0]
 
     def import_directory(self, directory: str | Path, *, strict: bool | None = None,
-                         progress: Progress = NO_PROGRESS, **options: Any) -> list[ImportResult]:
-        """Import every file in a folder whose name names a table, parents first."""
+                         profile: str | None = None, progress: Progress = NO_PROGRESS,
+                         **options: Any) -> list[ImportResult]:
+        """Import every file in a folder whose name names a table, parents first
+        (``profile``: each file read with the profile's section for its table)."""
+        from goodfit.ingest import profiles
         from goodfit.ingest.importer import import_directory
 
+        chosen = profiles.resolve(profile, self._ws.config) if profile is not None else None
         return self._journaled("directory", Path(directory), lambda: import_directory(
             self._ws.warehouse, self._ws.config, Path(directory), strict=strict,
-            quarantine_dir=self._ws.quarantine_dir, progress=progress, **options))
+            quarantine_dir=self._ws.quarantine_dir, progress=progress, profile=chosen,
+            **options))
+
+    def profiles(self) -> list[dict[str, Any]]:
+        """The export profiles goodfit knows (bundled and [profiles.NAME]), with sources."""
+        from goodfit.ingest import profiles
+
+        return profiles.listing(self._ws.config)
 
     def status(self) -> dict[str, Any]:
         """Tables with row counts and data window, import history, quarantine files."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from goodfit.schema import IMPORTS_TABLE
+from goodfit.schema import DERIVED_TABLE, IMPORTS_TABLE
 from goodfit.warehouse import IMPORTS_COLUMNS, Warehouse
 
 
@@ -32,10 +32,19 @@ def project_status(warehouse: Warehouse, quarantine_dir: Path) -> dict[str, Any]
     return {
         "warehouse": warehouse.backend,
         "tables": tables,
+        # customers that exist only because a ticket file named them (--derive-customers)
+        "derived_customers": derived_customers(warehouse),
         "data_window": {"from": first, "to": last},
         "imports": import_history(warehouse, limit=20),
         "quarantine": quarantine,
     }
+
+
+def derived_customers(warehouse: Warehouse) -> int:
+    """Customers created from a ticket file's ids that no customer file has described."""
+    if not warehouse.has_table(DERIVED_TABLE):
+        return 0
+    return warehouse.row_count(DERIVED_TABLE)
 
 
 def _data_rows(path: Path) -> int:

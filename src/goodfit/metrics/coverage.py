@@ -4,7 +4,8 @@ say how sure a figure is.
 
 Support cost uses the cost model's own split (``metrics.support.ticket_rows``): a ticket's
 minutes are *logged* (``staff_minutes``), *estimated from replies* (staff replies ×
-``[costs] reply_minutes``), or neither (no minutes and no staff reply: cost 0 today).
+``[costs] reply_minutes``), *estimated from the per-ticket default* (``[costs]
+ticket_default_minutes``, only when configured), or none of these (cost 0).
 """
 
 from __future__ import annotations
@@ -76,8 +77,9 @@ def data_coverage(tables: TABLES, config: Config, window: Window) -> DataCoverag
     rows = ticket_rows(tables, config, window)
     t = rows.aggregate(
         total=rows.count(),
-        logged=(~rows.estimated).sum(),
-        from_replies=(rows.estimated & (rows.staff_replies > 0)).sum(),
+        logged=(rows.minutes_basis == "logged").sum(),
+        from_replies=(rows.minutes_basis == "replies").sum(),
+        from_default=(rows.minutes_basis == "default").sum(),
         priority=rows.priority.notnull().sum(),
         channel=rows.channel.notnull().sum(),
     ).to_pyarrow().to_pylist()[0]
@@ -86,13 +88,13 @@ def data_coverage(tables: TABLES, config: Config, window: Window) -> DataCoverag
     def share(key: str) -> Share:
         return Share(int(t[key] or 0), total)
 
-    logged, replies = share("logged"), share("from_replies")
-    neither = Share(total - logged.count - replies.count, total)
-    support = Capability("support cost", {
-        "logged minutes": Share(logged.count, total),
-        "estimated from replies": replies,
-        "no minutes and no replies (cost 0)": neither,
-    }, note="of tickets")
+    logged, replies, default = share("logged"), share("from_replies"), share("from_default")
+    neither = Share(total - logged.count - replies.count - default.count, total)
+    parts = {"logged minutes": logged, "estimated from replies": replies}
+    if config.costs.ticket_default_minutes:
+        parts["estimated from the per-ticket default"] = default
+    parts["no minutes and no replies (cost 0)"] = neither
+    support = Capability("support cost", parts, note="of tickets")
     tickets = tables["tickets"]
     coded = tickets.filter(window.contains(tickets.opened_at))
     n_coded = int(coded.resolution_code.notnull().sum().execute() or 0)

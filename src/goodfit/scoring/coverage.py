@@ -11,8 +11,9 @@ segment ``not_enough_data`` with what is missing, in words.
 Facts, per project (the table has rows) and per customer:
 
 billing        invoices exist (revenue, profit, margin, spend)
-support_time   tickets carry logged minutes or staff replies (or there are no tickets):
-               support cost is measured.
+support_time   tickets carry logged minutes or staff replies, or [costs]
+               ticket_default_minutes is configured (or there are no tickets): support
+               cost is measured or estimated by the cost model's rule.
                Per customer: at least ``[segments] min_timed_ticket_share`` of its tickets
                in the window have logged minutes or a staff reply
 payments       payment attempts exist (payment reliability)
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 
 import ibis
 
+from goodfit.metrics.support import ticket_minutes
 from goodfit.scoring.inputs import ScoringInputs, frame
 
 FACTS = ("billing", "support_time", "payments", "orders", "usage", "tone")
@@ -106,7 +108,8 @@ def project_facts(inp: ScoringInputs) -> frozenset[str]:
         have.add("billing")
     tk, m = t["tickets"], t["messages"]
     staff = m.filter(m.author_role == "staff")
-    if not _has_rows(tk) or _has_rows(tk.filter(tk.staff_minutes.notnull())) \
+    if not _has_rows(tk) or bool(inp.costs.ticket_default_minutes) \
+            or _has_rows(tk.filter(tk.staff_minutes.notnull())) \
             or _has_rows(staff):
         have.add("support_time")
     if _has_rows(t["payments"]):
@@ -131,7 +134,10 @@ def coverage(inp: ScoringInputs, min_timed_share: float) -> Coverage:
         staff = m.filter(m.author_role == "staff")
         replied = staff.group_by(_tid=staff.ticket_id).aggregate(n=staff.count())
         j = tk.left_join(replied, tk.ticket_id == replied._tid)
-        timed = j.staff_minutes.notnull() | (j.n.coalesce(0) > 0)
+        # the cost model's own rule: logged, from replies, or the configured default
+        _minutes, basis = ticket_minutes(j.staff_minutes, j.n, j.priority, j.channel,
+                                         inp.costs)
+        timed = basis != "none"
         rows = frame(j.group_by("customer_id").aggregate(
             tickets=j.count(), timed=ibis.ifelse(timed, 1, 0).sum()))
         for r in rows.to_dict("records"):

@@ -38,6 +38,8 @@ class ScoringInputs:
     # [costs] self_service_channels of the project: what a manual order is.
     self_service: tuple[str, ...] = field(
         default_factory=lambda: tuple(CostSettings().self_service_channels))
+    # The project's cost model (support time: logged, replies or the per-ticket default).
+    costs: CostSettings = field(default_factory=CostSettings)
 
     def orders(self) -> ibis.Table:
         """Orders placed in the window with ``manual`` (the cost model's one rule)."""

@@ -53,7 +53,7 @@ class Scoring:
                              scorecard=self._metrics.scorecard(window=window),
                              since=window.since, until=window.until,
                              self_service=tuple(self._ws.config.costs.self_service_channels),
-                             **text)
+                             costs=self._ws.config.costs, **text)
 
     # -- the one computing method ------------------------------------------------
     def score(self, as_of: When = None, since: When = None, until: When = None, *,

@@ -25,7 +25,7 @@ import ibis
 import pyarrow as pa
 
 from goodfit.config import CostSettings
-from goodfit.metrics.support import reply_minutes
+from goodfit.metrics.support import ticket_minutes
 from goodfit.text.cleaning import message_content
 
 # Joins staff replies in the query and splits them again here, so each is cleaned alone
@@ -51,12 +51,18 @@ class TicketTexts:
     # features for resolution codes, so tickets without text can still be learned.
     # Empty list: no structured fields known.
     fields: list[str] = field(default_factory=list)
+    # What staff replied (cleaned, replies joined by newlines): where an agent links the
+    # knowledge-base article that answered the ticket. Empty list: not known.
+    staff: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.ticket_id)
 
     def field_tokens(self) -> list[str]:
         return self.fields if self.fields else [""] * len(self)
+
+    def staff_replies(self) -> list[str]:
+        return self.staff if self.staff else [""] * len(self)
 
     def take(self, rows: list[int]) -> TicketTexts:
         return TicketTexts(**{name: [getattr(self, name)[i] for i in rows]
@@ -89,20 +95,19 @@ def ticket_texts(tickets: ibis.Table, messages: ibis.Table,
     joined = t.left_join(first, t.ticket_id == first.ticket_id).drop("ticket_id_right")
     joined = joined.left_join(replies, joined.ticket_id == replies.ticket_id)
     joined = joined.drop("ticket_id_right")
-    estimated = joined.staff_minutes.isnull()
-    joined = joined.mutate(
-        minutes=ibis.ifelse(estimated, joined.staff_replies.coalesce(0).cast("float64")
-                            * reply_minutes(joined.channel, costs),
-                            joined.staff_minutes.cast("float64")),
-        estimated=estimated,
-    ).order_by("ticket_id")
+    priority = joined.priority if "priority" in joined.columns \
+        else ibis.null().cast("string")
+    minutes, _basis = ticket_minutes(joined.staff_minutes, joined.staff_replies, priority,
+                                     joined.channel, costs)
+    joined = joined.mutate(minutes=minutes,
+                           estimated=joined.staff_minutes.isnull()).order_by("ticket_id")
     data: pa.Table = joined.to_pyarrow()
     return _from_arrow(data)
 
 
 def _from_arrow(data: pa.Table) -> TicketTexts:
     cols = {name: data.column(name).to_pylist() for name in data.column_names}
-    subject, question, full = [], [], []
+    subject, question, full, staff = [], [], [], []
     for subj, body, staff_text in zip(cols["subject"], cols["first_body"], cols["staff_text"],
                                       strict=True):
         s = (subj or "").strip()
@@ -111,6 +116,7 @@ def _from_arrow(data: pa.Table) -> TicketTexts:
         subject.append(s)
         question.append(q)
         full.append(f"{q}\n{said}".strip())
+        staff.append(said.strip())
     return TicketTexts(
         ticket_id=[str(x) for x in cols["ticket_id"]],
         customer_id=[str(x) for x in cols["customer_id"]],
@@ -119,6 +125,7 @@ def _from_arrow(data: pa.Table) -> TicketTexts:
         staff_minutes=[float(m) for m in cols["minutes"]],
         minutes_estimated=[bool(e) for e in cols["estimated"]],
         fields=field_tokens({c: cols[c] for c in FIELD_COLUMNS if c in cols}, len(subject)),
+        staff=staff,
     )
 
 

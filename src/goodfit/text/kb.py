@@ -11,11 +11,22 @@ article covers, between 0 and 1, comparable across short and long tickets. A tic
 documentation-answerable when it is coded ``documentation``, or, when it has no code,
 when its best score reaches ``[text] kb_answerable_score`` — or the threshold calibrated
 on the provider's own coded tickets when there are enough of them.
+
+Which article answers a ticket (what an education digest sends, what a topic links) is a
+separate, stricter question, and goodfit abstains when unsure. The article staff linked
+in a reply (its URL, or its id when the id is distinctive, like ``KB-012``) is the
+answer. Otherwise the question's best match is, when it is sure: its score and its lead
+over the second article reach the pair at which, on the provider's own tickets with a
+linked article, the question alone picks the linked article ``[text]
+kb_article_precision`` of the time (tickets whose reply linked nothing count as having
+no article, so a billing question that happens to score well is a miss). With too few
+linked tickets the fixed ``kb_article_score`` and ``kb_article_margin`` apply.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -36,7 +47,18 @@ _BATCH = 20_000
 KB_MATCH_SCHEMA = pa.schema([
     ("ticket_id", pa.string()), ("customer_id", pa.string()), ("article_id", pa.string()),
     ("score", pa.float64()), ("rank", pa.int64()), ("answerable", pa.bool_()),
+    # rank-1 rows only: this article answers the ticket (linked by staff, or a sure match)
+    ("confident", pa.bool_()),
 ])
+# A cited article id must look like an identifier (letters and digits, 4+ characters),
+# so that "1" or "faq" in a reply is not taken for a link.
+_DISTINCTIVE_ID = re.compile(r"^(?=.*[a-z])(?=.*\d)[\w.-]{4,}$", re.IGNORECASE)
+_MARGINS = (0.0, 0.02, 0.05, 0.1, 0.15)
+# Pieces of a reply between spaces, quotes and brackets that hold a digit or a slash:
+# every URL and distinctive id does.
+_PIECES = re.compile(r"(?<![^\s<>\"'()\[\]{}])[^\s<>\"'()\[\]{}\d/]*[\d/][^\s<>\"'()\[\]{}]*")
+_SCHEME = re.compile(r"^https?://")
+_TRAILING = ".,;:!?*_"
 
 
 @dataclass(frozen=True)
@@ -45,6 +67,7 @@ class Article:
     title: str
     body: str = ""
     tags: str = ""
+    url: str = ""
 
     def text(self) -> str:
         # Title and tags twice: they name the topic; the body also explains side issues.
@@ -105,23 +128,66 @@ class KbIndex:
                           shape=(len(texts), len(self.vocab)))
         return q, ceiling
 
+    def score_matrix(self, texts: Sequence[str]) -> np.ndarray:
+        """The 0–1 score of every article for every text (texts × articles)."""
+        q, ceiling = self._queries(texts)
+        scores = (q @ self.weights.T).toarray()
+        scores /= np.where(ceiling > 0, ceiling, 1.0)[:, None]
+        return np.asarray(scores)
+
     def search(self, texts: Sequence[str], k: int = TOP_K) -> tuple[np.ndarray, np.ndarray]:
         """Indices of the k best articles per text (best first) and their 0–1 scores."""
         k = min(k, len(self.articles))
         if not texts or k == 0:
             return np.zeros((len(texts), 0), dtype=int), np.zeros((len(texts), 0))
-        q, ceiling = self._queries(texts)
-        scores = (q @ self.weights.T).toarray()
-        scores /= np.where(ceiling > 0, ceiling, 1.0)[:, None]
-        if k < scores.shape[1]:
-            top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-        else:
-            top = np.tile(np.arange(scores.shape[1]), (len(texts), 1))
-        top_scores = np.take_along_axis(scores, top, axis=1)
-        # stable order: best score first, then article order for ties
-        order = np.lexsort((top, -top_scores), axis=1)
-        return np.take_along_axis(top, order, axis=1), np.take_along_axis(top_scores, order,
-                                                                          axis=1)
+        return top_k(self.score_matrix(texts), k)
+
+    def _citation_keys(self) -> dict[str, int]:
+        """Lower-case URL (without scheme or trailing slash) or distinctive id → article."""
+        keys: dict[str, int] = {}
+        for i, a in enumerate(self.articles):
+            url = _SCHEME.sub("", a.url.strip().lower()).rstrip("/")
+            if url:
+                keys.setdefault(url, i)
+            if _DISTINCTIVE_ID.match(a.article_id):
+                keys.setdefault(a.article_id.lower(), i)
+        return keys
+
+    def cited(self, replies: Sequence[str]) -> list[list[int]]:
+        """Per staff reply text, the articles it links (by URL or distinctive id), in order.
+
+        A reply is cut at spaces, quotes and brackets; each piece with a digit or a slash,
+        without its scheme and trailing punctuation, must be a whole URL, id or last URL
+        segment equal to an id (so ``KB-0123`` is not ``KB-012``).
+        """
+        keys = self._citation_keys()
+        out: list[list[int]] = []
+        for text in replies:
+            found: list[int] = []
+            if keys and text:
+                for piece in _PIECES.findall(text.lower()):
+                    key = piece.strip(_TRAILING)
+                    if key.startswith("http"):
+                        key = _SCHEME.sub("", key)
+                    key = key.rstrip("/").strip(_TRAILING)
+                    i = keys.get(key)
+                    if i is None and "/" in key:
+                        i = keys.get(key.rsplit("/", 1)[1])
+                    if i is not None and i not in found:
+                        found.append(i)
+            out.append(found)
+        return out
+
+
+def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The k best columns per row, best first (ties: lower column first), and their scores."""
+    if k < scores.shape[1]:
+        top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+    else:
+        top = np.tile(np.arange(scores.shape[1]), (len(scores), 1))
+    top_scores = np.take_along_axis(scores, top, axis=1)
+    order = np.lexsort((top, -top_scores), axis=1)
+    return np.take_along_axis(top, order, axis=1), np.take_along_axis(top_scores, order, axis=1)
 
 
 @dataclass(frozen=True)
@@ -157,30 +223,119 @@ def calibrate(best_scores: np.ndarray, codes: Sequence[str | None],
 
 
 @dataclass(frozen=True)
+class ArticleCalibration:
+    """When the question alone is sure enough of its best article to name it."""
+
+    threshold: float  # best score needed
+    margin: float  # lead of the best article's score over the second's needed
+    source: str  # "config" or "calibrated"
+    linked_tickets: int = 0  # tickets whose staff reply links an article
+    replied_tickets: int = 0  # tickets with a staff reply: the calibration set
+    # On the calibration set at (threshold, margin): of the tickets the question alone
+    # names an article for, the share where it is the linked one...
+    precision: float | None = None
+    # ...and the share of linked tickets the question alone gets right.
+    coverage: float | None = None
+
+
+def calibrate_articles(top1: np.ndarray, best: np.ndarray, second: np.ndarray,
+                       linked: np.ndarray, replied: np.ndarray,
+                       settings: TextSettings) -> ArticleCalibration:
+    """The (score, lead) pair that names the most linked articles right at the precision.
+
+    ``linked`` is the article staff linked per ticket (-1: none); tickets with a staff
+    reply that links nothing count as having no article. A cut needs at least
+    ``kb_min_calibration_tickets`` tickets above it. When no pair reaches the precision
+    the question alone is never sure: only a perfect match (score 1 and lead 1) would be.
+    """
+    n_linked, n_replied = int((linked >= 0).sum()), int(replied.sum())
+    if n_linked < settings.kb_min_calibration_tickets:
+        return ArticleCalibration(settings.kb_article_score, settings.kb_article_margin,
+                                  "config", n_linked, n_replied)
+    x, lead = best[replied], (best - second)[replied]
+    right = (top1 == linked)[replied] & (linked[replied] >= 0)
+    chosen: tuple[int, float, float, float] | None = None  # hits, threshold, margin, precision
+    for m in _MARGINS:
+        keep = lead >= m
+        order = np.argsort(-x[keep], kind="stable")
+        xs, rs = x[keep][order], right[keep][order]
+        if not len(xs):
+            continue
+        hits = np.cumsum(rs)
+        sent = np.arange(1, len(xs) + 1)
+        cut = np.r_[xs[1:] != xs[:-1], True]  # a threshold keeps every tie or none
+        good = np.flatnonzero(cut & (hits >= settings.kb_article_precision * sent)
+                              & (sent >= settings.kb_min_calibration_tickets) & (xs > 0))
+        if not len(good):
+            continue
+        j = int(good[np.argmax(hits[good])])
+        if chosen is None or int(hits[j]) > chosen[0]:
+            chosen = (int(hits[j]), float(xs[j]), m, float(hits[j] / sent[j]))
+    if chosen is None:
+        return ArticleCalibration(1.0, 1.0, "calibrated", n_linked, n_replied, None, 0.0)
+    hits_, threshold, margin, precision = chosen
+    return ArticleCalibration(threshold, margin, "calibrated", n_linked, n_replied,
+                              precision, hits_ / n_linked)
+
+
+@dataclass(frozen=True)
 class KbMatches:
     table: pa.Table  # rows for ticket_kb_match
     calibration: Calibration
     tickets: int
     answerable: int
+    article_calibration: ArticleCalibration | None = None
+    # per ticket (texts order): the article that answers it, or None when unsure
+    answers: tuple[str | None, ...] = ()
+    linked: int = 0  # tickets whose answer staff linked
+    matched: int = 0  # tickets whose answer is a sure match of the question
 
 
 def match_tickets(index: KbIndex, texts: TicketTexts, settings: TextSettings,
                   progress: Progress = NO_PROGRESS) -> KbMatches:
-    """Top-3 articles per ticket with scores, and whether the docs answer the ticket."""
+    """Top-3 articles per ticket with scores, whether the docs answer the ticket, and the
+    article that does when goodfit is sure (linked by staff first, at rank 1)."""
     n = len(texts)
-    tops = np.zeros((n, min(TOP_K, len(index))), dtype=int)
+    k = min(TOP_K, len(index))
+    tops = np.zeros((n, k), dtype=int)
     scores = np.zeros(tops.shape)
+    q_top1, q_best, q_second = (np.zeros(n, dtype=int), np.zeros(n), np.zeros(n))
+    links = index.cited(texts.staff_replies())
+    linked = np.full(n, -1)
     progress("matching tickets to articles", 0, n)
     for start in range(0, n, _BATCH):
         stop = min(start + _BATCH, n)
-        tops[start:stop], scores[start:stop] = index.search(texts.question[start:stop])
+        if not k:
+            break
+        matrix = index.score_matrix(texts.question[start:stop])
+        top, sc = top_k(matrix, k)
+        q_top1[start:stop], q_best[start:stop] = top[:, 0], sc[:, 0]
+        if k > 1:
+            q_second[start:stop] = sc[:, 1]
+        for row in range(stop - start):
+            found = links[start + row]
+            if not found:
+                continue
+            j = max(found, key=lambda a: (matrix[row, a], -a))  # the one the question fits
+            linked[start + row] = j
+            if top[row, 0] != j:
+                top[row] = [j, *[a for a in top[row] if a != j][: k - 1]]
+                sc[row] = matrix[row, top[row]]
+        tops[start:stop], scores[start:stop] = top, sc
         progress("matching tickets to articles", stop, n)
-    best = scores[:, 0] if scores.shape[1] else np.zeros(n)
-    cal = calibrate(best, texts.resolution_code, settings)
+    cal = calibrate(q_best, texts.resolution_code, settings)
     answerable = [c == DOCUMENTATION if c is not None else bool(s >= cal.threshold)
-                  for c, s in zip(texts.resolution_code, best, strict=True)]
-    k = tops.shape[1]
+                  for c, s in zip(texts.resolution_code, q_best, strict=True)]
+    replied = np.array([bool(r.strip()) for r in texts.staff_replies()], dtype=bool)
+    acal = calibrate_articles(q_top1, q_best, q_second, linked, replied, settings)
+    matched = (linked < 0) & (q_best > 0) & (q_best >= acal.threshold) \
+        & (q_best - q_second >= acal.margin)
+    sure = (linked >= 0) | matched
     ids = [a.article_id for a in index.articles]
+    answers = tuple(ids[int(tops[i, 0])] if sure[i] and k else None for i in range(n))
+    confident = np.zeros((n, k), dtype=bool)
+    if k:
+        confident[:, 0] = sure
     table = pa.table({
         "ticket_id": np.repeat(np.array(texts.ticket_id, dtype=object), k).tolist(),
         "customer_id": np.repeat(np.array(texts.customer_id, dtype=object), k).tolist(),
@@ -188,8 +343,10 @@ def match_tickets(index: KbIndex, texts: TicketTexts, settings: TextSettings,
         "score": scores.ravel().tolist(),
         "rank": np.tile(np.arange(1, k + 1), n).tolist(),
         "answerable": np.repeat(np.array(answerable, dtype=bool), k).tolist(),
+        "confident": confident.ravel().tolist(),
     }, schema=KB_MATCH_SCHEMA)
-    return KbMatches(table, cal, n, int(sum(answerable)))
+    return KbMatches(table, cal, n, int(sum(answerable)), acal, answers,
+                     int((linked >= 0).sum()), int(matched.sum()))
 
 
 def recall_at(index: KbIndex, questions: Sequence[str], right: Sequence[str],

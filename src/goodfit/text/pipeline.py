@@ -15,7 +15,7 @@ from goodfit.config import Config
 from goodfit.errors import ModelNotTrained, NoKnowledgeBase, WarehouseError
 from goodfit.progress import NO_PROGRESS, Progress
 from goodfit.text.corpus import TicketTexts, ticket_texts
-from goodfit.text.kb import Article, KbIndex, KbMatches, calibrate, match_tickets
+from goodfit.text.kb import Article, KbIndex, KbMatches, match_tickets
 from goodfit.text.model_store import META_FILE
 from goodfit.text.resolution import (
     Evaluation,
@@ -84,10 +84,10 @@ def apply(warehouse: Warehouse, config: Config, root: Path,
 
 # -- knowledge base ---------------------------------------------------------------------
 def kb_index(warehouse: Warehouse) -> KbIndex:
-    rows = warehouse.table("kb_articles").select("article_id", "title", "body", "tags") \
+    rows = warehouse.table("kb_articles").select("article_id", "title", "body", "tags", "url") \
         .order_by("article_id").to_pyarrow().to_pylist()
     return KbIndex([Article(str(r["article_id"]), r["title"] or "", r["body"] or "",
-                            r["tags"] or "") for r in rows])
+                            r["tags"] or "", r["url"] or "") for r in rows])
 
 
 def match_kb(warehouse: Warehouse, config: Config,
@@ -111,8 +111,9 @@ def kb_customer_summary(matches: ibis.Table) -> ibis.Table:
 
 
 def kb_customer_articles(matches: ibis.Table, articles: ibis.Table) -> ibis.Table:
-    """Per customer and article: the answerable tickets whose best match it is."""
-    best = matches.filter((matches["rank"] == 1) & matches.answerable)
+    """Per customer and article: the answerable tickets it surely answers (linked by staff
+    or a sure match; tickets goodfit is unsure of name no article)."""
+    best = matches.filter((matches["rank"] == 1) & matches.answerable & matches.confident)
     counts = best.group_by(["customer_id", "article_id"]).aggregate(tickets=best.count())
     titled = counts.left_join(articles.select("article_id", "title", "url"),
                               counts.article_id == articles.article_id)
@@ -154,12 +155,12 @@ def topics(warehouse: Warehouse, config: Config,
            progress: Progress = NO_PROGRESS) -> TopicsResult:
     texts = load_texts(warehouse, config)
     index = kb_index(warehouse)
-    threshold = config.text.kb_answerable_score
+    answers: tuple[str | None, ...] | None = None
+    titles: dict[str, str] = {}
     if len(index) and len(texts):
-        # the same threshold `goodfit kb match` uses, calibrated when coded tickets allow
-        _, scores = index.search(texts.question, k=1)
-        threshold = calibrate(scores[:, 0], texts.resolution_code, config.text).threshold
-    result = find_topics(texts, config.text, index if len(index) else None, threshold,
-                         progress)
+        # the article `goodfit kb match` is sure answers each ticket (None: unsure)
+        answers = match_tickets(index, texts, config.text).answers
+        titles = {a.article_id: a.title for a in index.articles}
+    result = find_topics(texts, config.text, answers, titles, progress)
     warehouse.write_tables({TOPICS: result.topics_table(), TICKET_TOPIC: result.ticket_topic})
     return result

@@ -3,11 +3,15 @@
 Tickets' questions (subject + first customer message) become TF-IDF vectors over the
 same stemmed words the knowledge-base search uses, reduced with LSA (truncated SVD) and
 grouped with k-means. ``[text] topic_count`` fixes the number of groups; 0 chooses
-√(tickets / 2), between 2 and 40. Groups smaller than ``[text] topic_min_tickets`` are
+√(tickets / 2), between 2 and 100. Groups smaller than ``[text] topic_min_tickets`` are
 not recurring and are left out. Each topic carries a readable label (its most
 distinctive words, as customers spell them), three example tickets (closest to the
-centre), and the knowledge-base article that answers most of it, if one does — the list of what to
-document or automate next.
+centre), and the knowledge-base article that answers most of it, if one does, or "no
+article — write one" — the list of what to document or automate next. A ticket's article
+is the one ``goodfit kb match`` is sure of (linked by staff, or a sure match of the
+question; ``goodfit.text.kb``); a topic links an article when it answers at least
+``ARTICLE_SHARE`` of the topic's tickets, so a topic never links an article that answers
+only a few of its questions.
 """
 
 from __future__ import annotations
@@ -24,14 +28,17 @@ from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits
 
 from goodfit.config import TextSettings
 from goodfit.progress import NO_PROGRESS, Progress
 from goodfit.text.analyzer import STOP_WORDS, TOKEN, stem, terms
 from goodfit.text.corpus import TicketTexts
-from goodfit.text.kb import KbIndex
 
-MAX_AUTO_TOPICS = 40
+# Up to 40 groups merged different questions on the demo (4 of its 10 costliest topics
+# had one dominant KB article or none); √(tickets / 2) uncapped to 100 gives 58 groups
+# there and 8 of 10 coherent, for 0.2 s more CPU.
+MAX_AUTO_TOPICS = 100
 FULL_KMEANS_TICKETS = 20_000
 # 64 LSA dimensions and 3 k-means restarts instead of 100 and 10: 2.5x less CPU on the
 # demo, and topics as pure or purer against its ground truth (share of tickets in their
@@ -52,6 +59,8 @@ _FILLER = frozenset(stem(w) for w in (
 # Service and invoice numbers (S-0000031, 2026-00017) name one customer's thing, not a topic.
 _IDENTIFIER = re.compile(r"^[a-z]*-?\d{4,}|\d+-\d+")
 EXAMPLES = 3
+# A topic links the article that answers at least this share of its tickets.
+ARTICLE_SHARE = 0.5
 
 TOPICS_SCHEMA = pa.schema([
     ("topic_id", pa.int64()), ("label", pa.string()), ("tickets", pa.int64()),
@@ -71,8 +80,9 @@ class Topic:
     customers: int
     example_ticket_ids: list[str]
     example_subjects: list[str]
-    article_id: str | None
+    article_id: str | None  # None: no article answers most of it — write one
     article_title: str | None
+    article_share: float = 0.0  # share of the topic's tickets the article answers
 
 
 @dataclass(frozen=True)
@@ -103,12 +113,15 @@ def _analyze(text: str) -> list[str]:
 
 def _surface_forms(texts: list[str]) -> dict[str, str]:
     """The commonest spelling of each stem, so labels read 'password', not 'passwor'."""
-    seen: dict[str, Counter[str]] = {}
-    for text in texts:
-        for w in TOKEN.findall(text.lower()):
-            if w not in STOP_WORDS:
-                seen.setdefault(stem(w), Counter())[w] += 1
-    return {s: c.most_common(1)[0][0] for s, c in seen.items()}
+    words = Counter(w for text in texts for w in TOKEN.findall(text.lower()))
+    best: dict[str, tuple[int, str]] = {}
+    for w, n in words.items():  # each distinct word stemmed once
+        if w in STOP_WORDS:
+            continue
+        s = stem(w)
+        if s not in best or n > best[s][0] or (n == best[s][0] and w < best[s][1]):
+            best[s] = (n, w)  # the commonest spelling; ties: the first in order
+    return {s: w for s, (_, w) in best.items()}
 
 
 def _empty(n: int) -> TopicsResult:
@@ -116,9 +129,15 @@ def _empty(n: int) -> TopicsResult:
                                      schema=TICKET_TOPIC_SCHEMA), n, n)
 
 
-def find_topics(texts: TicketTexts, settings: TextSettings, index: KbIndex | None = None,
-                kb_threshold: float = 0.0, progress: Progress = NO_PROGRESS) -> TopicsResult:
-    """Group tickets into recurring topics and rank them by total staff minutes."""
+def find_topics(texts: TicketTexts, settings: TextSettings,
+                answers: tuple[str | None, ...] | None = None,
+                titles: dict[str, str] | None = None,
+                progress: Progress = NO_PROGRESS) -> TopicsResult:
+    """Group tickets into recurring topics and rank them by total staff minutes.
+
+    ``answers`` holds, per ticket, the article that surely answers it (None: unsure or
+    none); ``titles`` the articles' titles. Without them no topic links an article.
+    """
     n = len(texts)
     if n < max(2, settings.topic_min_tickets):
         return _empty(n)
@@ -133,14 +152,18 @@ def find_topics(texts: TicketTexts, settings: TextSettings, index: KbIndex | Non
         return _empty(n)
     progress("finding topics", 1, 4)
     dims = min(SVD_DIMS, X.shape[1] - 1, n - 1)
-    Z = normalize(TruncatedSVD(dims, n_iter=3, random_state=0).fit_transform(X)) if dims >= 2 \
-        else normalize(X.toarray())
     k = topic_count(n, settings)
     # Full k-means with restarts while it is cheap; mini-batches for large helpdesks.
     km: KMeans | MiniBatchKMeans = (
         KMeans(n_clusters=k, random_state=0, n_init=KMEANS_RESTARTS) if n <= FULL_KMEANS_TICKETS
         else MiniBatchKMeans(n_clusters=k, random_state=0, n_init=3, batch_size=4096))
-    assign = km.fit_predict(Z)
+    # One BLAS and OpenMP thread: these matrices are small, and threads that spin for a
+    # busy core cost 3x the CPU (demo: 5.9 s CPU / 19.8 s wall with them, 1.4 s / 4.3 s
+    # without, on 2 shared cores).
+    with threadpool_limits(limits=1):
+        Z = normalize(TruncatedSVD(dims, n_iter=3, random_state=0).fit_transform(X)) \
+            if dims >= 2 else normalize(X.toarray())
+        assign = km.fit_predict(Z)
     progress("finding topics", 2, 4)
     vocab = np.array(vec.get_feature_names_out())
     forms = _surface_forms(docs)
@@ -155,21 +178,22 @@ def find_topics(texts: TicketTexts, settings: TextSettings, index: KbIndex | Non
         label = _label(_top_terms(X, rows, overall, vocab), forms)
         closeness = Z[rows] @ normalize(km.cluster_centers_[c:c + 1]).ravel()
         examples = _examples(rows[np.argsort(-closeness)], texts)
-        article_id, title = _article(index, texts, rows, kb_threshold)
+        article = _article(answers, rows)
         groups.append((float(minutes[rows].sum()), len(rows), rows, label, examples,
-                       bool(estimated[rows].any()), article_id, title))
+                       bool(estimated[rows].any()), article))
     progress("finding topics", 3, 4)
     groups.sort(key=lambda g: (-g[0], -g[1], g[3]))
     topics: list[Topic] = []
     tt_ids: list[str] = []
     tt_topic: list[int] = []
-    for rank, (mins, count, rows, label, examples, est, aid, title) in enumerate(groups, 1):
+    for rank, (mins, count, rows, label, examples, est, (aid, share)) in enumerate(groups, 1):
         topics.append(Topic(
             topic_id=rank, label=label, tickets=count, staff_minutes=mins,
             minutes_estimated=est, customers=len({texts.customer_id[i] for i in rows}),
             example_ticket_ids=[texts.ticket_id[i] for i in examples],
             example_subjects=[texts.subject[i] for i in examples],
-            article_id=aid, article_title=title))
+            article_id=aid, article_title=(titles or {}).get(aid) if aid else None,
+            article_share=share))
         tt_ids.extend(texts.ticket_id[i] for i in rows)
         tt_topic.extend([rank] * len(rows))
     progress("finding topics", 4, 4)
@@ -179,17 +203,20 @@ def find_topics(texts: TicketTexts, settings: TextSettings, index: KbIndex | Non
 
 
 def _examples(ranked: np.ndarray, texts: TicketTexts) -> list[int]:
-    """The tickets closest to the centre, preferring ones that read differently."""
+    """The tickets closest to the centre, preferring ones with a different subject, then
+    ones with a different question."""
     picked: list[int] = []
-    seen: set[str] = set()
-    for i in ranked:
-        if texts.question[i] not in seen:
-            picked.append(int(i))
-            seen.add(texts.question[i])
-        if len(picked) == EXAMPLES:
-            return picked
+    keys = (lambda i: texts.subject[i].strip().lower(), lambda i: texts.question[i])
+    for key in keys:
+        seen = {key(j) for j in picked}
+        for i in (int(x) for x in ranked):
+            if len(picked) == EXAMPLES:
+                return picked
+            if i not in picked and key(i) not in seen:
+                picked.append(i)
+                seen.add(key(i))
     rest = [int(i) for i in ranked if int(i) not in picked]
-    return picked + rest[: EXAMPLES - len(picked)]
+    return (picked + rest)[:EXAMPLES]
 
 
 def _labelable(term: str) -> bool:
@@ -245,17 +272,15 @@ def _label(top_terms: list[str], forms: dict[str, str]) -> str:
     return ", ".join(" ".join(forms.get(p, p) for p in parts) for parts in picked)
 
 
-def _article(index: KbIndex | None, texts: TicketTexts, rows: np.ndarray,
-             threshold: float) -> tuple[str | None, str | None]:
-    """The article that is the confident best match for at least a third of the topic."""
-    if index is None or len(index) == 0:
-        return None, None
-    top, scores = index.search([texts.question[i] for i in rows], k=1)
-    good = top[scores[:, 0] >= threshold, 0] if top.shape[1] else np.zeros(0, dtype=int)
-    if not len(good):
-        return None, None
-    best, count = Counter(good.tolist()).most_common(1)[0]
-    if count * 3 < len(rows):
-        return None, None
-    article = index.articles[best]
-    return article.article_id, article.title
+def _article(answers: tuple[str | None, ...] | None, rows: np.ndarray
+             ) -> tuple[str | None, float]:
+    """The article that surely answers at least ``ARTICLE_SHARE`` of the topic, and the
+    share it answers (the commonest article's share when none does)."""
+    if not answers:
+        return None, 0.0
+    found = Counter(answers[i] for i in rows if answers[i] is not None)
+    if not found:
+        return None, 0.0
+    best, count = min(found.items(), key=lambda kv: (-kv[1], kv[0]))
+    share = count / len(rows)
+    return (best if share >= ARTICLE_SHARE else None), share
