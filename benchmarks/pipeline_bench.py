@@ -68,19 +68,29 @@ else:
 """
 
 
-def run(args: list[str]) -> tuple[float, float, str]:
-    """(seconds, peak RSS in MB, stdout) of one process, its RSS from wait4 alone."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+def say(line: str) -> None:
+    """A timestamped log line on stderr, with the machine's load (it is often shared)."""
+    load = "/".join(f"{x:.1f}" for x in os.getloadavg())
+    sys.stderr.write(f"{time.strftime('%H:%M:%S')} [load {load}] {line}\n")
+    sys.stderr.flush()
+
+
+def run(args: list[str], name: str) -> tuple[float, float, str]:
+    """(seconds, peak RSS in MB, stdout) of one process, its RSS from wait4 alone. Its
+    stderr (progress lines) goes straight to ours, so a long run's log shows where it is."""
+    say(f"{name}: started")
+    with tempfile.TemporaryFile("w+") as out:
         started = time.perf_counter()
-        proc = subprocess.Popen(args, stdout=out, stderr=err, text=True)
+        proc = subprocess.Popen(args, stdout=out, text=True)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
-        err.seek(0)
         if proc.returncode != 0:
-            raise SystemExit(f"{' '.join(args[:4])} failed:\n{err.read()[-3000:]}")
-        return seconds, usage.ru_maxrss / 1024, out.read()
+            raise SystemExit(f"{' '.join(args[:4])} failed with exit {proc.returncode}")
+        rss = usage.ru_maxrss / 1024
+        say(f"{name}: done in {seconds:.1f} s, peak {rss:.0f} MB")
+        return seconds, rss, out.read()
 
 
 def main() -> None:
@@ -94,19 +104,25 @@ def main() -> None:
     g = [sys.executable, "-m", "goodfit"]
     rows: list[tuple[str, float, float, str]] = []
 
-    s, rss, _ = run([*g, "synth", str(data), "-n", str(customers), "-m", str(a.months)])
+    s, rss, _ = run([*g, "synth", str(data), "-n", str(customers), "-m", str(a.months)],
+                    "synth")
     rows.append(("synth", s, rss, ""))
-    run([*g, "init", str(proj)])
-    s, rss, _ = run([*g, "import", str(data), "-p", str(proj)])
+    run([*g, "init", str(proj)], "init")
+    s, rss, _ = run([*g, "import", str(data), "-p", str(proj)], "import")
     rows.append(("import", s, rss, ""))
-    s, rss, out = run([*g, "analyze", "-p", str(proj), "--json"])
-    steps = json.loads(out)
-    rows.append(("analyze (all steps)", s, rss, ""))
-    s_card, rss_card, _ = run([*g, "scorecard", "-p", str(proj), "--json"])
     db = str(proj / "warehouse.duckdb")
-    s_sql, rss_sql, _ = run([sys.executable, "-c", FLOOR_SQL, db])
-    s_res, rss_res, _ = run([sys.executable, "-c", FLOOR_TEXT, db, "resolution"])
-    s_tone, rss_tone, _ = run([sys.executable, "-c", FLOOR_TEXT, db, "tone"])
+    # floors first: they are short, and a run cut off inside analyze still has them
+    s_sql, rss_sql, _ = run([sys.executable, "-c", FLOOR_SQL, db], "floor: DuckDB SQL")
+    s_res, rss_res, _ = run([sys.executable, "-c", FLOOR_TEXT, db, "resolution"],
+                            "floor: sklearn resolution")
+    s_tone, rss_tone, _ = run([sys.executable, "-c", FLOOR_TEXT, db, "tone"],
+                              "floor: sklearn tone")
+    # not --json: its plain progress lines (each step's start and end) go to the log
+    s, rss, _ = run([*g, "analyze", "-p", str(proj)], "analyze")
+    record = json.loads((proj / "analysis.json").read_text(encoding="utf-8"))
+    steps = list(record["steps"].values())
+    rows.append(("analyze (all steps)", s, rss, ""))
+    s_card, rss_card, _ = run([*g, "scorecard", "-p", str(proj), "--json"], "scorecard")
     floors = {"tone": s_tone, "resolution codes": s_res}
     for o in steps:
         f = floors.get(o["step"])
@@ -115,10 +131,12 @@ def main() -> None:
     rows.append(("scorecard", s_card, rss_card, f"{s_card / s_sql:.1f}x DuckDB SQL floor "
                  f"({s_sql:.1f} s, {rss_sql:.0f} MB)"))
 
-    counts = json.loads(run([*g, "status", "-p", str(proj), "--json"])[2])
+    counts = json.loads(run([*g, "status", "-p", str(proj), "--json"], "status")[2])
     sizes = {t["table"]: t["rows"] for t in counts["tables"]}
+    load = "/".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"pipeline at {customers:,} customers: {sizes.get('tickets', 0):,} tickets, "
-          f"{sizes.get('messages', 0):,} messages ({os.cpu_count()} cores)")
+          f"{sizes.get('messages', 0):,} messages ({os.cpu_count()} cores, load {load} "
+          f"at the end)")
     print(f"{'stage':<24}{'seconds':>9}{'peak MB':>9}  vs floor")
     for name, sec, mb, note in rows:
         shown = "" if mb != mb else f"{mb:.0f}"  # NaN: a step inside analyze

@@ -71,11 +71,13 @@ def postgres_server() -> Iterator[str]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def create_database(server_url: str, name: str) -> str:
-    """A fresh database on the server; returns its URL."""
+def create_database(server_url: str, name: str, template: str | None = None) -> str:
+    """A fresh database on the server (a copy of database ``template`` when given, which
+    nothing may be connected to); returns its URL."""
     import psycopg
 
     with psycopg.connect(server_url, autocommit=True) as con:
         con.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        con.execute(f'CREATE DATABASE "{name}"')
+        con.execute(f'CREATE DATABASE "{name}"'
+                    + (f' TEMPLATE "{template}"' if template else ""))
     return server_url.rsplit("/", 1)[0] + "/" + name

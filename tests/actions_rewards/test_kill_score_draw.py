@@ -91,7 +91,9 @@ def test_sigkill_leaves_before_or_after_and_a_rerun_completes(root: Path, what: 
     _run(root, what, None)  # one undisturbed run: how long a run takes here
     took = time.monotonic() - started
     rng = random.Random(f"{what}-{TRIALS}")
-    for _ in range(TRIALS):
+    for trial in range(TRIALS):
+        if trial and trial % 10 == 0:  # a long run's log shows how far it got (pytest -s)
+            print(json.dumps({"what": what, "trials_done": trial}), flush=True)
         before = _check_whole(root)
         finished = _run(root, what, rng.uniform(0.2, 1.0) * took)
         after = _check_whole(root)

@@ -10,6 +10,7 @@ from goodfit.cli import (  # noqa: F401  (each module registers its commands)
     rewards,
     scoring,
     serve,
+    spark,
     synth,
     text,
     tone,

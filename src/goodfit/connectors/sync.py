@@ -100,6 +100,8 @@ def _run(ctx: ConnectorContext, *, state: StateDB, staging_root: Path,
                 except StopIteration as stop:
                     new_cursor = stop.value
                     break
+                except (TypeError, KeyError, IndexError, AttributeError, ValueError) as exc:
+                    raise unreadable_reply(ctx.name, exc) from exc
                 writer.add(batch.table, batch.rows)
                 progress(f"fetch {ctx.name}: {batch.table}", writer.counts.get(batch.table, 0))
             result.requests = getattr(connector, "requests", 0)
@@ -132,3 +134,16 @@ def _run(ctx: ConnectorContext, *, state: StateDB, staging_root: Path,
         raise
     shutil.rmtree(directory, ignore_errors=True)
     return result
+
+
+def unreadable_reply(name: str, exc: Exception) -> ConnectorError:
+    """A reply whose shape is not the source's documented one (a field of another type,
+    a missing key): a clear error naming the connector, not a traceback. Nothing of the
+    run is kept, so the cursor stays where the last good sync left it."""
+    what = f"{type(exc).__name__}: {exc}"[:200]
+    return ConnectorError(
+        f"connector '{name}': the source answered something that is not what its API "
+        f"documents ({what}). Nothing was imported and the sync cursor was not moved; run "
+        f"`goodfit sync {name}` again, and if it keeps happening, check the source's URL "
+        f"and version ([connectors.{name}] url).")
+
