@@ -326,6 +326,25 @@ class Warehouse:
             raise
         self.access = "write"
 
+    def reopen(self) -> None:
+        """Reconnect after DuckDB invalidated the database (an internal error, e.g. while
+        reading a damaged file): the new connection sees the last committed state."""
+        if self._native is None:
+            return
+        with contextlib.suppress(Exception):
+            self._native.close()
+        if self._duck is not None and self.access == "write":
+            self._native = _connect_live(self._duck.live, self._busy_timeout, self._settings)
+        elif self._duck is not None:
+            self._native = _duck_connect(str(self._duck.copy), self._settings, read_only=True)
+        else:  # in memory: an invalidated database has nothing left to keep
+            self._native = _duck_connect(":memory:", self._settings)
+            self.ensure_schema()
+        if self._ibis is not None:
+            self._ibis.con = self._native  # type: ignore[attr-defined]
+            self._ibis._post_connect()  # type: ignore[attr-defined]
+            self._ibis._memtables = weakref.WeakSet()  # type: ignore[attr-defined]
+
     # -- schema -----------------------------------------------------------------
     def list_tables(self) -> list[str]:
         if self._native is not None:

@@ -177,6 +177,7 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
     progress("read " + file.name, 0, 3)
     file_hash = file_sha256(file)
     engine, loader = _engine_for(warehouse)
+    fatal = False
     try:
         source = open_source(engine, file, config.import_, sheet)
         check_mapping(source, tbl, mapping or {})
@@ -263,13 +264,28 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
         counts = loader.upsert(STAGE, tbl, record, derived=derived)
         derived_count = _scalar(engine, f"SELECT count(*) FROM {DERIVED}") if derived else 0
         progress("read " + file.name, 3, 3)
+    except (duckdb.FatalException, duckdb.InternalException) as exc:
+        # An internal DuckDB error while reading a damaged file invalidates the whole
+        # database: nothing of this import was committed, and the warehouse is reopened at
+        # its last committed state so the rest of the command (a folder import) goes on.
+        fatal = True
+        raise InputFileError(file, "cannot be read: DuckDB failed inside while reading it "
+                                   f"({str(exc).splitlines()[0][:200]}); nothing was imported "
+                                   "from it. Check the file is not damaged or cut short") \
+            from None
     except duckdb.Error as exc:
         raise InputFileError(file, f"cannot be imported: {str(exc).splitlines()[0][:300]}") \
             from None
     finally:
-        _cleanup(engine)
-        if engine is not warehouse.raw:
-            engine.close()
+        if fatal:
+            if engine is warehouse.raw:
+                warehouse.reopen()
+            else:
+                engine.close()
+        else:
+            _cleanup(engine)
+            if engine is not warehouse.raw:
+                engine.close()
     return ImportResult(
         import_id=import_id, table=tbl.name, file=_origin or str(file), file_hash=file_hash,
         rows_read=rows_read, accepted=accepted, collapsed=collapsed, inserted=counts.inserted,

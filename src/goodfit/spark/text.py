@@ -43,6 +43,7 @@ TEXT_SCHEMA = pa.schema([
     ("resolution_code", pa.string()), ("subject", pa.string()), ("question", pa.string()),
     ("full", pa.string()), ("staff_minutes", pa.float64()),
     ("minutes_estimated", pa.bool_()), ("fields", pa.string()),
+    ("staff", pa.string()),  # what staff replied: the KB reads the articles they linked
 ])
 RESOLUTION_SCHEMA = pa.schema([
     ("ticket_id", pa.string()), ("customer_id", pa.string()),
@@ -50,7 +51,7 @@ RESOLUTION_SCHEMA = pa.schema([
 ])
 _KB_COLUMNS = [("ticket_id", pa.string()), ("customer_id", pa.string()),
                ("article_id", pa.string()), ("score", pa.float64()), ("rank", pa.int64()),
-               ("answerable", pa.bool_())]
+               ("answerable", pa.bool_()), ("confident", pa.bool_())]
 _KB_SCHEMA = pa.schema([*_KB_COLUMNS, ("_code", pa.string())])
 
 
@@ -84,7 +85,8 @@ def _texts_to_arrow(texts: TicketTexts) -> pa.Table:
                      "resolution_code": texts.resolution_code, "subject": texts.subject,
                      "question": texts.question, "full": texts.full,
                      "staff_minutes": texts.staff_minutes,
-                     "minutes_estimated": texts.minutes_estimated, "fields": fields},
+                     "minutes_estimated": texts.minutes_estimated, "fields": fields,
+                     "staff": texts.staff_replies()},
                     schema=TEXT_SCHEMA)
 
 
