@@ -133,3 +133,21 @@ def test_with_billing_but_no_minutes_revenue_is_shown_and_profit_is_not(tmp_path
     for seg in ("healthy", "reward"):
         assert [seg, "0", "0.00", "0.0%"] in t.rows
         assert html.count(f'class="seg seg-{seg}"') == 1
+
+
+def test_report_shows_each_customers_service_levels(tmp_path: Path) -> None:
+    """By hand: every ticket of the help-desk log closes 5 h after it opens (target for
+    "normal": 72 h, so no breach); it records no first response, reopen count or rating."""
+    proj = tickets_only(tmp_path)
+    try:
+        proj.score()
+        html, t = read(proj.report(tmp_path / "r.html"))
+    finally:
+        proj.close()
+    section = html[html.index("(C-1"):html.index("(C-2")]
+    rows = Text()
+    rows.feed(section)
+    assert ["Resolution, median · p90", "5.0 · 5.0 h"] in rows.rows
+    assert ["Service-level breaches", "0 of 30 tickets"] in rows.rows  # C-1 opened 30
+    assert ["First response, median · p90", "not recorded"] in rows.rows
+    assert ["Reopened · satisfaction", "not recorded · not rated"] in rows.rows

@@ -62,10 +62,11 @@ def _rows(table: pa.Table, key: list[str]) -> list[dict[str, Any]]:
 
 def _same(a: list[dict[str, Any]], b: list[dict[str, Any]], what: str) -> None:
     assert len(a) == len(b), f"{what}: {len(a)} rows on DuckDB, {len(b)} on Spark"
-    # A resolution model's probabilities move in the 7th digit between two trainings on
-    # the same data even on DuckDB alone (0.95689467 and 0.95689397 for one ticket in two
-    # runs here); every other float is a sum Spark adds up in another order.
-    tol = 1e-5 if what == "ticket_resolution" else 1e-9
+    # A resolution model's probabilities move between two trainings on the same data
+    # even on DuckDB alone: the solver stops at tolerance 1e-3 (text/resolution.py _TOL),
+    # and two runs here gave 0.79226 and 0.79228 for one ticket. Codes and sources are
+    # compared exactly; every other float is a sum Spark adds up in another order.
+    tol = 1e-3 if what == "ticket_resolution" else 1e-9
     for x, y in zip(a, b, strict=True):
         assert x.keys() == y.keys(), what
         for k in x:

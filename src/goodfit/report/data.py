@@ -49,6 +49,9 @@ class CustomerView:
     # support minutes, support cost, cost to serve): shown as "unknown", never as 0
     unknown: frozenset[str] = frozenset()
     missing: str = ""  # the facts this customer's verdict lacks, in words
+    # service-level figures of the window (goodfit.metrics.service_levels); {} when the
+    # customer had no ticket in it; a None figure is one its tickets do not record
+    service: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -125,9 +128,11 @@ def build_report(scorecard: pd.DataFrame, result: ScoreResult, risk: RiskReport,
                  currency: str, since: datetime, until: datetime, config_hash: str,
                  generated_at: datetime, load: str = "minutes",
                  rows: dict[tuple[str, str], str] | None = None,
-                 facts: frozenset[str] = frozenset(FACTS)) -> ReportData:
+                 facts: frozenset[str] = frozenset(FACTS),
+                 service: dict[str, dict[str, Any]] | None = None) -> ReportData:
     """``rows``: descriptions of evidence rows (ticket subject, invoice amount, …) by
-    (kind, id), from goodfit.scoring.explain.describe_rows. ``facts``: the data the project
+    (kind, id), from goodfit.scoring.explain.describe_rows. ``service``: service-level
+    figures by customer id (goodfit.metrics.service_levels). ``facts``: the data the project
     holds (goodfit.scoring.coverage.project_facts); a figure whose data is missing is
     shown as unknown, and without support time the load is counted in tickets."""
     has_billing = "billing" in facts
@@ -176,6 +181,7 @@ def build_report(scorecard: pd.DataFrame, result: ScoreResult, risk: RiskReport,
                                          else float(r["cost_per_dollar"]))},
             costs={c: money(r.get(c)) for c in COST_PARTS},
             flags=by_customer.get(cid, []), unknown=unknown,
+            service=(service or {}).get(cid, {}),
             missing=str(s["missing"] or "") if s is not None and "missing" in s.index
             and not pd.isna(s["missing"]) else ""))
     top = sorted([v for v in views if v.figures["cost_per_dollar"] is not None],

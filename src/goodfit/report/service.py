@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import ibis
 
@@ -51,8 +51,19 @@ class Reports:
                             generated_at=generated, load=cfg.flags.heavy_load.load,
                             rows=describe_rows(table_lookup(run.inputs.tables), (e for f in run.result.flags
                                                             for e in f.evidence[:EVIDENCE_SHOWN])),
-                            facts=project_facts(run.inputs))
+                            facts=project_facts(run.inputs),
+                            service=self._service_levels(run))
         path = Path(out) if out else self._ws.reports_dir / f"report-{generated:%Y%m%d-%H%M%S}.html"
         written = write_report(data, path)
         progress("report", 2, 2)
         return written
+
+    def _service_levels(self, run: ScoringRun) -> dict[str, dict[str, Any]]:
+        """Service-level figures per customer over the run's window (the same figures as
+        ``goodfit customer`` and ``scorecard --columns service``)."""
+        from goodfit.metrics.service_levels import service_levels
+        from goodfit.window import Window
+
+        window = Window(as_of=run.as_of, since=run.since, until=run.until)
+        rows = service_levels(dict(run.inputs.tables), self._ws.config, window).to_pyarrow()
+        return {str(r.pop("customer_id")): r for r in rows.to_pylist()}

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
@@ -23,7 +23,13 @@ from goodfit.config import Config
 from goodfit.errors import NoKnowledgeBase
 from goodfit.text.corpus import TicketTexts
 from goodfit.text.corpus import ticket_texts as pipeline_ticket_texts
-from goodfit.text.kb import DOCUMENTATION, KbIndex, calibrate, match_tickets
+from goodfit.text.kb import (
+    DOCUMENTATION,
+    KbIndex,
+    calibrate,
+    calibrate_articles,
+    raw_matches,
+)
 from goodfit.text.pipeline import kb_index
 from goodfit.text.resolution import (
     ResolutionModel,
@@ -52,7 +58,11 @@ RESOLUTION_SCHEMA = pa.schema([
 _KB_COLUMNS = [("ticket_id", pa.string()), ("customer_id", pa.string()),
                ("article_id", pa.string()), ("score", pa.float64()), ("rank", pa.int64()),
                ("answerable", pa.bool_()), ("confident", pa.bool_())]
-_KB_SCHEMA = pa.schema([*_KB_COLUMNS, ("_code", pa.string())])
+# what each batch hands back: the top articles and what the question alone matched, so
+# that both calibrations run once over every ticket, as in one process (text/kb.py)
+_KB_RAW = pa.schema([*_KB_COLUMNS[:5], ("_code", pa.string()), ("_q_top1", pa.int64()),
+                     ("_q_best", pa.float64()), ("_q_second", pa.float64()),
+                     ("_linked", pa.int64()), ("_replied", pa.bool_())])
 
 
 def _ddl(schema: pa.Schema) -> str:
@@ -165,33 +175,58 @@ def ticket_resolution(texts: DataFrame, model: ResolutionModel, config: Config
 
 def kb_matches(texts: DataFrame, warehouse: Warehouse, config: Config) -> DataFrame:
     """The ``ticket_kb_match`` table: top articles per ticket (goodfit.text.kb), with
-    ``answerable`` from the threshold calibrated on all coded tickets at once."""
-    from pyspark.sql import Window
+    ``answerable`` and ``confident`` from calibrations run once over every ticket."""
     from pyspark.sql import functions as F
 
     index: KbIndex = kb_index(warehouse)
     if not len(index):
         raise NoKnowledgeBase()
     settings = config.text
+    ids = [a.article_id for a in index.articles]
+
+    def each(values: Any, k: int) -> list[Any]:
+        return np.repeat(np.asarray(values, dtype=object), k).tolist()
 
     def match(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
             if not batch.num_rows:
                 continue
             texts_batch = texts_from_arrow(batch)
-            table = match_tickets(index, texts_batch, settings).table
-            k = table.num_rows // batch.num_rows
-            codes = np.repeat(np.array(texts_batch.resolution_code, dtype=object), k)
-            yield from table.append_column("_code", pa.array(codes.tolist(), pa.string())) \
-                .to_batches()
+            raw = raw_matches(index, texts_batch)
+            k = raw.tops.shape[1]
+            yield from pa.table({
+                "ticket_id": each(texts_batch.ticket_id, k),
+                "customer_id": each(texts_batch.customer_id, k),
+                "article_id": [ids[j] for j in raw.tops.ravel()],
+                "score": raw.scores.ravel().tolist(),
+                "rank": np.tile(np.arange(1, k + 1), len(texts_batch)).tolist(),
+                "_code": each(texts_batch.resolution_code, k),
+                "_q_top1": each(raw.q_top1.tolist(), k),
+                "_q_best": each(raw.q_best.tolist(), k),
+                "_q_second": each(raw.q_second.tolist(), k),
+                "_linked": each(raw.linked.tolist(), k),
+                "_replied": each(raw.replied.tolist(), k)}, schema=_KB_RAW).to_batches()
 
-    raw = texts.mapInArrow(match, schema=_ddl(_KB_SCHEMA))
-    best = raw.withColumn("_best", F.max("score").over(Window.partitionBy("ticket_id")))
-    best = best.cache()
-    coded = _collect(best.filter((F.col("rank") == 1) & F.col("_code").isNotNull())
-                     .select("_best", "_code"))
-    cal = calibrate(np.array(coded.column("_best").to_pylist(), dtype=float),
+    raw = texts.mapInArrow(match, schema=_ddl(_KB_RAW)).cache()
+    first = raw.filter(F.col("rank") == 1)
+    coded = _collect(first.filter(F.col("_code").isNotNull()).select("_q_best", "_code"))
+    cal = calibrate(np.array(coded.column("_q_best").to_pylist(), dtype=float),
                     coded.column("_code").to_pylist(), settings)
+    per_ticket = _collect(first.select("_q_top1", "_q_best", "_q_second", "_linked",
+                                       "_replied"))
+
+    def column(name: str, dtype: Any) -> np.ndarray:
+        return np.array(per_ticket.column(name).to_pylist(), dtype=dtype)
+
+    acal = calibrate_articles(column("_q_top1", int), column("_q_best", float),
+                              column("_q_second", float), column("_linked", int),
+                              column("_replied", bool), settings)
     answerable = F.when(F.col("_code").isNotNull(), F.col("_code") == F.lit(DOCUMENTATION)) \
-        .otherwise(F.col("_best") >= F.lit(cal.threshold))
-    return best.withColumn("answerable", answerable).select(*[n for n, _ in _KB_COLUMNS])
+        .otherwise(F.col("_q_best") >= F.lit(cal.threshold))
+    # text/kb.py sure_answers, as a column
+    matched = (F.col("_linked") < 0) & (F.col("_q_best") > 0) \
+        & (F.col("_q_best") >= F.lit(acal.threshold)) \
+        & ((F.col("_q_best") - F.col("_q_second")) >= F.lit(acal.margin))
+    confident = (F.col("rank") == 1) & ((F.col("_linked") >= 0) | matched)
+    return raw.withColumn("answerable", answerable).withColumn("confident", confident) \
+        .select(*[n for n, _ in _KB_COLUMNS])

@@ -88,7 +88,11 @@ def ticket_texts(tickets: ibis.Table, messages: ibis.Table,
         ticket_id=cust.ticket_id.name("ticket_id"), first_body=cust.body)
     staff = messages.filter(messages.author_role == "staff")
     replies = staff.group_by(staff.ticket_id).aggregate(
-        staff_text=staff.body.group_concat(_REPLY_SEP), staff_replies=staff.count())
+        # in the order they were sent: the text (and so the model) must not depend on the
+        # order an engine happens to meet the rows in
+        staff_text=staff.body.group_concat(_REPLY_SEP, order_by=[staff.sent_at,
+                                                                 staff.message_id]),
+        staff_replies=staff.count())
     present = [c for c in FIELD_COLUMNS if c in tickets.columns and c != "channel"]
     t = tickets.select("ticket_id", "customer_id", "subject", "resolution_code",
                        "staff_minutes", "channel", *present)

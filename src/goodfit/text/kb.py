@@ -291,10 +291,23 @@ class KbMatches:
     matched: int = 0  # tickets whose answer is a sure match of the question
 
 
-def match_tickets(index: KbIndex, texts: TicketTexts, settings: TextSettings,
-                  progress: Progress = NO_PROGRESS) -> KbMatches:
-    """Top-3 articles per ticket with scores, whether the docs answer the ticket, and the
-    article that does when goodfit is sure (linked by staff first, at rank 1)."""
+@dataclass(frozen=True)
+class RawMatches:
+    """Per ticket, before any calibration: the top articles (the staff-linked one first)
+    and what the question alone matched. Spark computes these batch by batch and
+    calibrates once over all of them, as :func:`match_tickets` does in one process."""
+
+    tops: np.ndarray  # (tickets, k) article positions
+    scores: np.ndarray  # (tickets, k)
+    q_top1: np.ndarray  # the question's best article
+    q_best: np.ndarray  # its score
+    q_second: np.ndarray  # the runner-up's score
+    linked: np.ndarray  # the article staff linked (-1: none)
+    replied: np.ndarray  # a staff reply exists
+
+
+def raw_matches(index: KbIndex, texts: TicketTexts,
+                progress: Progress = NO_PROGRESS) -> RawMatches:
     n = len(texts)
     k = min(TOP_K, len(index))
     tops = np.zeros((n, k), dtype=int)
@@ -323,14 +336,31 @@ def match_tickets(index: KbIndex, texts: TicketTexts, settings: TextSettings,
                 sc[row] = matrix[row, top[row]]
         tops[start:stop], scores[start:stop] = top, sc
         progress("matching tickets to articles", stop, n)
-    cal = calibrate(q_best, texts.resolution_code, settings)
-    answerable = [c == DOCUMENTATION if c is not None else bool(s >= cal.threshold)
-                  for c, s in zip(texts.resolution_code, q_best, strict=True)]
     replied = np.array([bool(r.strip()) for r in texts.staff_replies()], dtype=bool)
-    acal = calibrate_articles(q_top1, q_best, q_second, linked, replied, settings)
-    matched = (linked < 0) & (q_best > 0) & (q_best >= acal.threshold) \
-        & (q_best - q_second >= acal.margin)
-    sure = (linked >= 0) | matched
+    return RawMatches(tops, scores, q_top1, q_best, q_second, linked, replied)
+
+
+def sure_answers(raw: RawMatches, acal: ArticleCalibration) -> np.ndarray:
+    """Per ticket: staff linked the article, or the question's match is sure."""
+    matched = (raw.linked < 0) & (raw.q_best > 0) & (raw.q_best >= acal.threshold) \
+        & (raw.q_best - raw.q_second >= acal.margin)
+    return np.asarray((raw.linked >= 0) | matched)
+
+
+def match_tickets(index: KbIndex, texts: TicketTexts, settings: TextSettings,
+                  progress: Progress = NO_PROGRESS) -> KbMatches:
+    """Top-3 articles per ticket with scores, whether the docs answer the ticket, and the
+    article that does when goodfit is sure (linked by staff first, at rank 1)."""
+    n = len(texts)
+    k = min(TOP_K, len(index))
+    raw = raw_matches(index, texts, progress)
+    tops, scores = raw.tops, raw.scores
+    cal = calibrate(raw.q_best, texts.resolution_code, settings)
+    answerable = [c == DOCUMENTATION if c is not None else bool(s >= cal.threshold)
+                  for c, s in zip(texts.resolution_code, raw.q_best, strict=True)]
+    acal = calibrate_articles(raw.q_top1, raw.q_best, raw.q_second, raw.linked, raw.replied,
+                              settings)
+    sure = sure_answers(raw, acal)
     ids = [a.article_id for a in index.articles]
     answers = tuple(ids[int(tops[i, 0])] if sure[i] and k else None for i in range(n))
     confident = np.zeros((n, k), dtype=bool)
@@ -346,7 +376,7 @@ def match_tickets(index: KbIndex, texts: TicketTexts, settings: TextSettings,
         "confident": confident.ravel().tolist(),
     }, schema=KB_MATCH_SCHEMA)
     return KbMatches(table, cal, n, int(sum(answerable)), acal, answers,
-                     int((linked >= 0).sum()), int(matched.sum()))
+                     int((raw.linked >= 0).sum()), int((sure & (raw.linked < 0)).sum()))
 
 
 def recall_at(index: KbIndex, questions: Sequence[str], right: Sequence[str],
