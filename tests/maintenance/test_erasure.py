@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from goodfit.cli import app
-from goodfit.errors import NotAllowed
+from goodfit.errors import NotAllowed, TooManyRejected
 from goodfit.project import Project
 from tests.maintenance.conftest import N_CUSTOMERS
 
@@ -29,7 +29,9 @@ def _fill(root: Path, tmp_path: Path) -> None:
                    "C-9,Other Org,not a date,active,vps-2,GB,x@other.example,USD\n",
                    encoding="utf-8")
     with Project.open(root) as p:
-        p.ingest.import_file("customers", bad)
+        # every row is bad, so nothing is imported; the quarantine file is kept all the same
+        with pytest.raises(TooManyRejected):
+            p.ingest.import_file("customers", bad)
         for cid in ("C-1", "C-2"):
             p.actions.offboard(cid, reason="costs more than it pays", actor="bob")
         p.scoring.score()
