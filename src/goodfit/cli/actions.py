@@ -1,6 +1,5 @@
 """Commands for people acting: users, cases, offboarding, outbox, audit."""
 
-from __future__ import annotations
 
 from datetime import date
 from pathlib import Path

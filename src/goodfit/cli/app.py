@@ -4,7 +4,6 @@ Command modules (``goodfit.cli.<area>``) register their commands on ``app``; the
 input, call one ``Project`` method and render the result. Nothing else.
 """
 
-from __future__ import annotations
 
 import json
 import sys

@@ -1,6 +1,5 @@
 """Connectors: goodfit connect add/list, goodfit sync."""
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated

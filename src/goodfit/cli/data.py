@@ -1,6 +1,5 @@
 """Commands that set up a project and get data in: init, templates, import, status."""
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -90,7 +89,7 @@ def _parse_values(table: str, pairs: list[str]) -> dict[str, dict[str, str]]:
     return maps
 
 
-def render_import(results: list[ImportResult]) -> None:
+def render_import(results: list["ImportResult"]) -> None:
     table = RichTable(title="Import", show_lines=False)
     table.add_column("table", no_wrap=True)
     table.add_column("file", overflow="fold")

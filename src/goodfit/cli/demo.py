@@ -1,6 +1,5 @@
 """goodfit analyze and goodfit demo: the whole job, on your project or a synthetic one."""
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
 STEP_STYLE = {"done": "green", "resumed": "cyan", "skipped": "yellow"}
 
 
-def render_outcomes(outcomes: list[StepOutcome]) -> None:
+def render_outcomes(outcomes: list["StepOutcome"]) -> None:
     t = RichTable(title="Analysis")
     for col in ("step", "status", "seconds", "outcome"):
         t.add_column(col, justify="right" if col == "seconds" else "left")
@@ -41,7 +40,7 @@ def render_outcomes(outcomes: list[StepOutcome]) -> None:
                        "earlier run on the same data and configuration)."))
 
 
-def _report_path(outcomes: list[StepOutcome]) -> str | None:
+def _report_path(outcomes: list["StepOutcome"]) -> str | None:
     for o in outcomes:
         if o.step == "report" and o.summary.endswith(".html"):
             return o.summary

@@ -1,6 +1,5 @@
 """erase, backup, restore: looking after a project as a whole."""
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated

@@ -1,6 +1,5 @@
 """Cost to serve and concentration: scorecard, customer, concentration."""
 
-from __future__ import annotations
 
 import json
 import math
@@ -43,7 +42,7 @@ class By(StrEnum):
     cost = "cost"
 
 
-def sort_scorecard(card: ibis.Table, sort: Sort) -> ibis.Table:
+def sort_scorecard(card: "ibis.Table", sort: Sort) -> "ibis.Table":
     """Worst first: least profit, most support cost per dollar (no revenue but some support
     cost counts as infinitely expensive), most tickets, most minutes."""
     import ibis
@@ -60,7 +59,7 @@ def sort_scorecard(card: ibis.Table, sort: Sort) -> ibis.Table:
     return card.order_by([ibis.desc(card[column]), card.customer_id])
 
 
-def spreadsheet_csv(data: pa.Table) -> str:
+def spreadsheet_csv(data: "pa.Table") -> str:
     return csv_text(data.column_names, (row.values() for row in data.to_pylist()))
 
 
@@ -163,7 +162,7 @@ def scorecard(
                            "tickets.staff_minutes or messages to measure it).", style="yellow"))
 
 
-def _evidence(title: str, data: pa.Table, columns: tuple[str, ...]) -> RichTable:
+def _evidence(title: str, data: "pa.Table", columns: tuple[str, ...]) -> RichTable:
     table = RichTable(title=title, title_justify="left")
     cols = [c for c in columns if c in data.column_names]
     for c in cols:

@@ -7,7 +7,6 @@ the 12 months before it. Every output then states the window and how many rows o
 table fell inside it, so a default window can never cut a file short unnoticed.
 """
 
-from __future__ import annotations
 
 from datetime import timedelta
 from typing import TYPE_CHECKING, Annotated
@@ -37,7 +36,7 @@ ROW_NAMES = {"tickets": "tickets", "messages": "messages", "invoices": "invoices
              "costs": "direct costs"}
 
 
-def window_line(window: Window, rows: dict[str, int] | None = None, *,
+def window_line(window: "Window", rows: dict[str, int] | None = None, *,
                 prefix: str = "Window") -> Text:
     """``Window 2025-07-01 – 2026-06-30 (as of 2026-06-30): 712 tickets, …``"""
     # the window is half-open: its last day is the one just before ``until``

@@ -5,7 +5,6 @@
 A test fails when docs/cli.md differs from what this prints.
 """
 
-from __future__ import annotations
 
 from typing import Any
 

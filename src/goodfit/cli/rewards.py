@@ -1,6 +1,5 @@
 """Rewards (plan, commit, draw, verify, export), fee/price what-ifs and education digests."""
 
-from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path

@@ -7,7 +7,6 @@ them; :class:`SafeConsole` applies it to every text segment the CLI prints, whil
 goodfit's own styling (applied by Rich after this step) is kept.
 """
 
-from __future__ import annotations
 
 import re
 from collections.abc import Iterable

@@ -1,6 +1,5 @@
 """Commands for scoring: score, explain, snapshots, diff, risk, report."""
 
-from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
@@ -34,7 +33,7 @@ def who(name: object, customer_id: object) -> str:
     return f"{text} ({customer_id})" if text else str(customer_id)
 
 
-def stored_run_line(info: SnapshotInfo | None) -> Text:
+def stored_run_line(info: "SnapshotInfo | None") -> Text:
     """Which stored run a read shows: reads never compute one."""
     if info is None:
         return Text("")

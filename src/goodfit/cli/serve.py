@@ -1,6 +1,5 @@
 """``goodfit serve``: the team's web app (needs the web extra)."""
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated

@@ -1,6 +1,5 @@
 """``goodfit spark export`` / ``goodfit spark analyze``: the analysis on Spark (docs/scaling.md)."""
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated

@@ -1,6 +1,5 @@
 """``goodfit synth``: write a realistic synthetic provider to a folder (no project needed)."""
 
-from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path

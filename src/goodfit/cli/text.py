@@ -1,6 +1,5 @@
 """Commands that read ticket text: resolution codes, knowledge-base matches, topics."""
 
-from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
@@ -32,7 +31,7 @@ app.add_typer(resolution_app, name="resolution")
 app.add_typer(kb_app, name="kb")
 
 
-def render_evaluation(ev: Evaluation, min_gain: float, max_p: float) -> None:
+def render_evaluation(ev: "Evaluation", min_gain: float, max_p: float) -> None:
     table = RichTable(title=f"Resolution codes: {ev.folds}-fold cross-validation on "
                             f"{ev.tickets:,} coded tickets")
     for col in ("code", "tickets", "precision", "recall", "F1"):

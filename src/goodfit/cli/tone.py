@@ -1,6 +1,5 @@
 """``goodfit tone``: try the tone scorer on any text, or label every message in the warehouse."""
 
-from __future__ import annotations
 
 import json
 import sys
@@ -80,7 +79,7 @@ def tone(
         _render(t, r)
 
 
-def _scorer(project: Path | None, model: str | None) -> Callable[[list[str]], list[ToneResult]]:
+def _scorer(project: Path | None, model: str | None) -> Callable[[list[str]], list["ToneResult"]]:
     """The project's [tone] settings when there is a project; goodfit's defaults otherwise."""
     from goodfit.config import CONFIG_FILE, Config
 
@@ -95,7 +94,7 @@ def _scorer(project: Path | None, model: str | None) -> Callable[[list[str]], li
     return lambda texts: Project.score_tone(texts, settings)
 
 
-def _render(text: str, r: ToneResult) -> None:
+def _render(text: str, r: "ToneResult") -> None:
     if not r.language_supported:
         console.print(Text("language not supported (goodfit reads en, de, fr, es, nl, it): "
                            "no labels given", "yellow"))
