@@ -520,3 +520,32 @@ class NoScoringRun(GoodfitError):
     def __init__(self) -> None:
         super().__init__("no scoring run is stored yet: reads show a stored run and never "
                          "compute one. Run: goodfit score (or goodfit analyze)")
+
+
+class CountryNotStored(GoodfitError):
+    """A country filter on a snapshot stored before snapshots kept each customer's country."""
+
+    code = "snapshot_without_country"
+
+    def __init__(self, snapshot_id: int) -> None:
+        super().__init__(f"snapshot {snapshot_id} was stored before snapshots kept each "
+                         "customer's country, so it cannot be filtered by country: run "
+                         "`goodfit score` for a new snapshot")
+
+
+class NoSnapshot(GoodfitError):
+    """The web app was opened on a project with no stored scoring run yet."""
+
+    code = "no_snapshot"
+
+    def __init__(self) -> None:
+        super().__init__("no score snapshot yet: run `goodfit score` (or `goodfit analyze`) "
+                         "in the project, then reload")
+
+
+class ToneInputError(GoodfitError):
+    """`goodfit tone` was given no text, both a text and a file, an unreadable file or an
+    unknown --model."""
+
+    code = "tone_input"
+    exit_code = 2

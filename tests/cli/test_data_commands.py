@@ -86,3 +86,21 @@ def test_cli_reference_is_current() -> None:
 
     assert (DOCS / "cli.md").read_text(encoding="utf-8") == cli_reference_markdown(), \
         "docs/cli.md is stale: run python -m goodfit.cli.reference > docs/cli.md"
+
+
+def test_every_error_lives_in_goodfit_errors() -> None:
+    """The generated error table must not depend on which modules a process happened to
+    import: every error class is defined in goodfit.errors."""
+    import importlib
+    import pkgutil
+
+    import goodfit
+    from goodfit.errors import error_classes
+
+    for mod in pkgutil.walk_packages(goodfit.__path__, "goodfit."):
+        if ".migrations" not in mod.name and not mod.name.endswith("__main__"):
+            importlib.import_module(mod.name)
+
+    elsewhere = [f"{c.__module__}.{c.__name__}" for c in error_classes()
+                 if c.__module__ != "goodfit.errors"]
+    assert elsewhere == []

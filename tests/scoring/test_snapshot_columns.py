@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from goodfit.errors import CountryNotStored
 from goodfit.scoring import browse
-from goodfit.scoring.browse import CountryNotStored, CustomerQuery
+from goodfit.scoring.browse import CustomerQuery
 from goodfit.state.db import StateDB
 
 TS = "2026-01-30 09:00:00"

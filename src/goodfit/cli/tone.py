@@ -12,7 +12,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from goodfit.cli.app import ProjectOption, app, console, open_project, rich_progress
-from goodfit.errors import GoodfitError
+from goodfit.errors import ToneInputError
 from goodfit.project import Project
 
 if TYPE_CHECKING:
@@ -21,11 +21,6 @@ if TYPE_CHECKING:
 # One colour per label for highlighted evidence.
 STYLE = {"profanity": "magenta", "insult": "bold red", "threat": "bold yellow",
          "shouting": "cyan", "demand": "blue"}
-
-
-class ToneInputError(GoodfitError):
-    code = "tone_input"
-    exit_code = 2
 
 
 @app.command()

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Float, bindparam, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from goodfit.errors import GoodfitError, InvalidChoice, UnknownCustomer
+from goodfit.errors import CountryNotStored, GoodfitError, InvalidChoice, UnknownCustomer
 from goodfit.scoring.fit import COMPONENTS
 from goodfit.scoring.history import SnapshotInfo, _info
 from goodfit.state.db import StateDB
@@ -45,15 +45,6 @@ def _like(text: str) -> str:
     escaped = (text.replace(_LIKE_ESCAPE, _LIKE_ESCAPE * 2).replace("%", _LIKE_ESCAPE + "%")
                .replace("_", _LIKE_ESCAPE + "_"))
     return f"%{escaped.lower()}%"
-
-
-class CountryNotStored(GoodfitError):
-    code = "snapshot_without_country"
-
-    def __init__(self, snapshot_id: int) -> None:
-        super().__init__(f"snapshot {snapshot_id} was stored before snapshots kept each "
-                         "customer's country, so it cannot be filtered by country: run "
-                         "`goodfit score` for a new snapshot")
 
 
 @dataclass(frozen=True)

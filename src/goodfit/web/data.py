@@ -23,19 +23,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from goodfit.errors import GoodfitError
+from goodfit.errors import GoodfitError, NoSnapshot
 from goodfit.project import Project
 from goodfit.scoring.browse import SORT_KEYS, CustomerPage, CustomerQuery
 
 __all__ = ["SORT_KEYS", "CustomerPage", "CustomerQuery", "NoSnapshot", "WebData"]
-
-
-class NoSnapshot(GoodfitError):
-    code = "no_snapshot"
-
-    def __init__(self) -> None:
-        super().__init__("no score snapshot yet: run `goodfit score --snapshot` (or "
-                         "`goodfit analyze`) in the project, then reload")
 
 
 @dataclass
