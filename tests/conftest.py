@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import os
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -10,6 +12,11 @@ import pytest
 from tests.pgserver import create_database, postgres_server
 
 _db_counter = itertools.count()
+
+# Every local Spark session of the run starts its Python workers with this interpreter (the
+# one with goodfit, pyarrow and numpy installed). Sessions are shared: the first one started
+# decides, so it is set before any test makes one (goodfit.spark.job does the same).
+os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 
 
 @pytest.fixture(scope="session")
