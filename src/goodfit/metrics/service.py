@@ -181,9 +181,9 @@ class Metrics:
             ids = sorted({str(r["id"]) for r in refs if r.get("kind") == kind})
             if not ids:
                 continue
-            t = self._ws.warehouse.table(table)
-            for row in t.filter(t[key].isin(ids)).select(*cols).to_pyarrow().to_pylist():
-                out[(kind, str(row[key]))] = row
+            for row in self._ws.warehouse.lookup(table, key, ids,
+                                                 [c for c in cols if c != key]):
+                out[(kind, str(row[key]))] = {c: row[c] for c in cols}
         return out
 
     def ticket_thread(self, ticket_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
