@@ -26,7 +26,11 @@ from pydantic import (
 )
 
 from goodfit.errors import ConfigError, close_matches
-from goodfit.schema import DEFAULT_RESOLUTION_CODES, TABLES
+from goodfit.schema import DEFAULT_RESOLUTION_CODES, DURATION_UNITS, TABLES
+
+# Keys of [mapping.TABLE] (and of a profile table) that are not file columns.
+MAPPING_KEYS = ("values", "units", "null_values")
+TableMapValue = str | list[str] | dict[str, str] | dict[str, dict[str, str]]
 
 CONFIG_FILE = "goodfit.toml"
 
@@ -674,8 +678,11 @@ class WebSettings(Section):
 class ProfileTable(Section):
     """How one table's file looks in a vendor's export (a section of an export profile)."""
 
-    columns: dict[str, str] = Field(default_factory=dict)  # their column -> our column
+    # their column -> our column, or a list: one column feeding several
+    columns: dict[str, str | list[str]] = Field(default_factory=dict)
     values: dict[str, dict[str, str]] = Field(default_factory=dict)  # column -> {theirs: ours}
+    units: dict[str, str] = Field(default_factory=dict)  # minutes column -> DURATION_UNITS
+    null_values: list[str] = Field(default_factory=list)  # cells read as empty ("?")
     date_order: Literal["dmy", "mdy"] | None = None
     decimal_comma: bool | None = None
     timestamp_formats: list[str] | None = None
@@ -703,15 +710,13 @@ class ProfileSettings(Section):
                 hint = close_matches(name, list(TABLES))
                 raise ValueError(f"tables.{name}: no such table"
                                  + (f" (did you mean '{hint[0]}'?)" if hint else ""))
-            known = TABLES[name].column_names
-            for theirs, ours in tp.columns.items():
-                if ours not in known:
-                    hint = close_matches(ours, known)
-                    raise ValueError(f"tables.{name}.columns: '{theirs}' maps to '{ours}', "
-                                     f"not a column of {name}"
-                                     + (f" (did you mean '{hint[0]}'?)" if hint else ""))
-            for column, values in tp.values.items():
-                check_value_map(name, column, values, f"tables.{name}.values.{column}")
+            where = f"tables.{name}"
+            for theirs in tp.columns:
+                if theirs in MAPPING_KEYS:
+                    raise ValueError(f"{where}.columns: '{theirs}' is a setting of "
+                                     f"[{where}], not a column")
+            check_table_map(name, {**tp.columns, "values": tp.values, "units": tp.units,
+                                   "null_values": tp.null_values}, where)
         return value
 
 
@@ -720,9 +725,10 @@ class Config(Section):
     warehouse: WarehouseSettings = Field(default_factory=WarehouseSettings)
     state: StateSettings = Field(default_factory=StateSettings)
     import_: ImportSettings = Field(default_factory=ImportSettings, alias="import")
-    # [mapping.TABLE]: their_column = "our_column"; [mapping.TABLE.values.COLUMN]:
-    # "their value" = "our value".
-    mapping: dict[str, dict[str, str | dict[str, dict[str, str]]]] = Field(default_factory=dict)
+    # [mapping.TABLE]: their_column = "our_column" (or a list: one column, several fields);
+    # null_values = ["?"]; [mapping.TABLE.values.COLUMN]: "their value" = "our value";
+    # [mapping.TABLE.units]: minutes_column = "hh:mm" (see schema.DURATION_UNITS).
+    mapping: dict[str, dict[str, TableMapValue]] = Field(default_factory=dict)
     costs: CostSettings = Field(default_factory=CostSettings)
     service_levels: ServiceLevelSettings = Field(default_factory=ServiceLevelSettings)
     text: TextSettings = Field(default_factory=TextSettings)
@@ -751,36 +757,93 @@ class Config(Section):
         for name, cols in value.items():
             if name not in TABLES:
                 raise ValueError(f"[mapping.{name}]: no such table; tables: {', '.join(TABLES)}")
-            known = TABLES[name].column_names
-            for theirs, ours in cols.items():
-                if isinstance(ours, dict):
-                    if theirs != "values":
-                        raise ValueError(f"[mapping.{name}.{theirs}]: only "
-                                         f"[mapping.{name}.values.COLUMN] may be a table")
-                    for column, values in ours.items():
-                        check_value_map(name, column, values, f"[mapping.{name}.values.{column}]")
-                    continue
-                if ours not in known:
-                    hint = close_matches(ours, known)
-                    raise ValueError(
-                        f"[mapping.{name}] maps to '{ours}', not a column of {name}"
-                        + (f" (did you mean '{hint[0]}'?)" if hint else "")
-                    )
+            check_table_map(name, cols, f"[mapping.{name}]")
         return value
 
-    def column_map(self, table: str) -> dict[str, str]:
-        """[mapping.TABLE] without its value maps: their_column → our_column."""
-        return {k: v for k, v in self.mapping.get(table, {}).items() if isinstance(v, str)}
+    def column_map(self, table: str) -> dict[str, list[str]]:
+        """[mapping.TABLE] without its value maps, units and null values: their_column →
+        our columns (one file column may feed several)."""
+        return {k: targets(v) for k, v in self.mapping.get(table, {}).items()
+                if k not in MAPPING_KEYS and isinstance(v, str | list)}
 
     def value_maps(self, table: str) -> dict[str, dict[str, str]]:
         """[mapping.TABLE.values]: our_column → {their value: our value}."""
-        values = self.mapping.get(table, {}).get("values")
+        values: Any = self.mapping.get(table, {}).get("values")
         return dict(values) if isinstance(values, dict) else {}
+
+    def units(self, table: str) -> dict[str, str]:
+        """[mapping.TABLE.units]: our minute-valued column → the unit the file writes it in."""
+        units: Any = self.mapping.get(table, {}).get("units")
+        return dict(units) if isinstance(units, dict) else {}
+
+    def null_values(self, table: str) -> list[str]:
+        """[mapping.TABLE] null_values: cell values read as empty (ServiceNow's "?")."""
+        tokens = self.mapping.get(table, {}).get("null_values")
+        return list(tokens) if isinstance(tokens, list) else []
 
     def hash(self) -> str:
         """Stable hash of the effective configuration, stored with every snapshot."""
         data = self.model_dump(mode="json", by_alias=True)
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def targets(ours: str | list[str]) -> list[str]:
+    """The fields one file column feeds: "customer_id" or ["customer_id", "name"]."""
+    return [ours] if isinstance(ours, str) else list(ours)
+
+
+def check_table_map(table: str, cols: dict[str, Any], where: str) -> None:
+    """[mapping.TABLE] (or a profile's columns, values, units and null_values): every
+    target a column of the table, value maps onto its values, units declared only for
+    minute-valued columns, null values a list of text."""
+    known = TABLES[table].column_names
+    for theirs, ours in cols.items():
+        if theirs == "values":
+            if not isinstance(ours, dict):
+                raise ValueError(f"{where}.values: a table of COLUMN = {{their = ours}}")
+            for column, values in ours.items():
+                check_value_map(table, column, values, f"{where}.values.{column}")
+        elif theirs == "units":
+            if not isinstance(ours, dict):
+                raise ValueError(f"{where}.units: a table of COLUMN = \"UNIT\"")
+            for column, unit in ours.items():
+                check_unit(table, column, unit, f"{where}.units")
+        elif theirs == "null_values":
+            if not isinstance(ours, list) or not all(isinstance(v, str) for v in ours):
+                raise ValueError(f"{where}.null_values: a list of values, e.g. [\"?\", \"N/A\"]")
+            if "" in ours:
+                raise ValueError(f"{where}.null_values: an empty cell is already empty")
+        elif isinstance(ours, dict):
+            raise ValueError(f"{where}.{theirs}: only values and units may be tables")
+        else:
+            fields = targets(ours)
+            if not fields:
+                raise ValueError(f"{where}: '{theirs}' maps to no column")
+            if len(set(fields)) != len(fields):
+                raise ValueError(f"{where}: '{theirs}' names a column twice: {fields}")
+            for field in fields:
+                if field not in known:
+                    hint = close_matches(field, known)
+                    raise ValueError(
+                        f"{where}: '{theirs}' maps to '{field}', not a column of {table}"
+                        + (f" (did you mean '{hint[0]}'?)" if hint else ""))
+
+
+def check_unit(table: str, column: str, unit: str, where: str) -> None:
+    """A unit is declared for a minute-valued column and is one of DURATION_UNITS."""
+    tbl = TABLES[table]
+    col = tbl.columns_by_name.get(column)
+    timed = [c.name for c in tbl.columns if c.unit == "minutes"]
+    if col is None or col.unit != "minutes":
+        hint = close_matches(column, timed)
+        raise ValueError(f"{where}: {table} has no minute-valued column '{column}' "
+                         f"(columns with a unit: {', '.join(timed) or 'none'})"
+                         + (f"; did you mean '{hint[0]}'?" if hint else ""))
+    if unit not in DURATION_UNITS:
+        hint = close_matches(unit, list(DURATION_UNITS))
+        raise ValueError(f"{where}: {column} = '{unit}' is not a unit; use one of "
+                         f"{', '.join(DURATION_UNITS)}"
+                         + (f" (did you mean '{hint[0]}'?)" if hint else ""))
 
 
 def check_value_map(table: str, column: str, values: dict[str, str], where: str) -> None:

@@ -194,6 +194,26 @@ class BadMapping(GoodfitError):
         super().__init__(f"--map {pair}: {problem}.{_did_you_mean(word, candidates)}")
 
 
+class DuplicateTarget(GoodfitError):
+    """Two columns of a file are mapped to one field: which holds the value is not guessed."""
+
+    code = "duplicate_target"
+    exit_code = 2
+
+    def __init__(self, file: Path | str, table: str, field: str, columns: list[str]) -> None:
+        first, second = columns[0], columns[1]
+        super().__init__(
+            f"{Path(file).name}: columns '{first}' and '{second}' are both mapped to "
+            f"{table}.{field} (by --map, [mapping.{table}] or the export profile); map only "
+            f"one of them to {field}. One column may feed several fields "
+            f"(--map '{first}={field}' --map '{first}=OTHER'), never the reverse.")
+        self.file, self.field, self.columns = str(file), field, columns
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "file": self.file, "field": self.field,
+                "columns": self.columns}
+
+
 class UnknownProfile(GoodfitError):
     code = "unknown_profile"
     exit_code = 2

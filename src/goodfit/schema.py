@@ -36,6 +36,12 @@ SQL_TYPES: dict[Kind, str] = {
 }
 
 
+# How a file may write a minute-valued column (unit "minutes": tickets.staff_minutes,
+# orders.handling_minutes): declared per column with [mapping.TABLE.units] or --unit,
+# never guessed from the values. "hh:mm" is hours and minutes (01:30 = 90 minutes).
+DURATION_UNITS: tuple[str, ...] = ("minutes", "seconds", "hours", "hh:mm", "hh:mm:ss")
+
+
 @dataclass(frozen=True)
 class Column:
     name: str

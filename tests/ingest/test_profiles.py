@@ -158,7 +158,7 @@ def test_freshdesk_csv_export_and_api_numbers(duck: Project, tmp_path: Path) -> 
     assert (t["7"]["priority"], t["7"]["channel"], t["7"]["first_response_at"],
             t["7"]["closed_at"], t["7"]["customer_id"]) == (
         "normal", "web", datetime(2024, 4, 2, 9, 20), datetime(2024, 4, 2, 10, 0), "Acme")
-    assert t["7"]["staff_minutes"] is None  # "Time tracked" HH:MM is not read as minutes
+    assert t["7"]["staff_minutes"] == 30.0  # "Time tracked" 00:30 = 30 minutes
     assert (t["8"]["priority"], t["8"]["channel"]) == ("urgent", "web")
     # API JSON: priority 1-4 = Low..Urgent, source 3 = Phone, 10 = Outbound Email
     api = tmp_path / "api.json"

@@ -2,7 +2,7 @@
 
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table as RichTable
@@ -57,15 +57,38 @@ def templates(
         console.print(Text(str(docs)))
 
 
-def _parse_map(pairs: list[str]) -> dict[str, str]:
-    mapping = {}
+def _parse_map(pairs: list[str]) -> dict[str, str | list[str]]:
+    """--map pairs; one file column given twice feeds both fields (Org=customer_id
+    --map Org=name)."""
+    mapping: dict[str, list[str]] = {}
     for pair in pairs:
         if "=" not in pair:
             raise typer.BadParameter(f"'{pair}': expected their_column=our_column",
                                      param_hint="--map")
         theirs, ours = pair.split("=", 1)
-        mapping[theirs.strip()] = ours.strip()
-    return mapping
+        fields = mapping.setdefault(theirs.strip(), [])
+        if ours.strip() not in fields:
+            fields.append(ours.strip())
+    return {k: v[0] if len(v) == 1 else v for k, v in mapping.items()}
+
+
+def _parse_units(table: str, pairs: list[str]) -> dict[str, str]:
+    """--unit staff_minutes=hh:mm → {"staff_minutes": "hh:mm"}, checked like the config."""
+    lookup_table(table)
+    units: dict[str, str] = {}
+    for pair in pairs:
+        column, sep, unit = pair.partition("=")
+        if not sep:
+            raise typer.BadParameter(f"'{pair}': expected COLUMN=UNIT, e.g. staff_minutes=hh:mm",
+                                     param_hint="--unit")
+        try:
+            from goodfit.config import check_unit  # pydantic: only when used
+
+            check_unit(table, column.strip(), unit.strip(), "--unit")
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--unit") from None
+        units[column.strip()] = unit.strip()
+    return units
 
 
 def _parse_values(table: str, pairs: list[str]) -> dict[str, dict[str, str]]:
@@ -117,6 +140,9 @@ def render_import(results: list["ImportResult"]) -> None:
             console.print(Text(f"{r.table}: {r.derived_customers:,} customer(s) derived from "
                                "the ticket file's customer ids (no billing; a customer import "
                                "enriches them)", style="dim"))
+        if r.read_as_empty:
+            console.print(Text(f"{r.table}: read as empty: {'; '.join(r.empty_summary())}",
+                               style="dim"))
         if r.readings:
             console.print(Text(f"{r.table}: read {'; '.join(r.readings)}", style="dim"))
         if r.ignored_columns:
@@ -160,6 +186,13 @@ def import_(
     state_column: Annotated[str | None, typer.Option(
         "--state-column", help="Tickets with --collapse: file column of the state; "
         "reopened_count counts moves out of [import] closed_states.")] = None,
+    unit: Annotated[list[str] | None, typer.Option(
+        "--unit", help="COLUMN=UNIT (repeatable) for minute-valued columns: minutes "
+        "(default), seconds, hours, hh:mm, hh:mm:ss, e.g. 'staff_minutes=hh:mm'; overrides "
+        "[mapping.TABLE.units].")] = None,
+    null_value: Annotated[list[str] | None, typer.Option(
+        "--null-value", help="A cell value read as empty (repeatable), e.g. '?' or 'N/A'; "
+        "added to [mapping.TABLE] null_values and the profile's.")] = None,
     clear_missing: Annotated[bool, typer.Option(
         "--clear-missing", help="Empty the optional columns the file lacks on rows it "
         "re-imports (default: keep their stored values).")] = False,
@@ -200,11 +233,25 @@ def import_(
         if file is None:
             raise typer.BadParameter("--value needs a single table: goodfit import TABLE FILE",
                                      param_hint="--value")
-        table_maps = proj.config.mapping.setdefault(target, {})
+        table_maps: dict[str, Any] = proj.config.mapping.setdefault(target, {})
         values_section = table_maps.setdefault("values", {})
         assert isinstance(values_section, dict)
         for column, values in _parse_values(target, value).items():
             values_section[column] = {**values_section.get(column, {}), **values}
+    if unit or null_value:
+        if file is None:
+            raise typer.BadParameter("--unit and --null-value need a single table: goodfit "
+                                     "import TABLE FILE", param_hint="--unit")
+        section: dict[str, Any] = proj.config.mapping.setdefault(target, {})
+        if unit:
+            section["units"] = {**section.get("units", {}), **_parse_units(target, unit)}
+        if null_value:
+            if "" in null_value:
+                raise typer.BadParameter("an empty cell is already empty",
+                                         param_hint="--null-value")
+            known = section.get("null_values")
+            section["null_values"] = list(dict.fromkeys(
+                [*(known if isinstance(known, list) else []), *null_value]))
     with rich_progress(not json) as progress:
         if file is None:
             path = Path(target)

@@ -28,8 +28,15 @@ from typing import Any
 
 import duckdb
 
-from goodfit.config import Config, ImportSettings
-from goodfit.errors import BadMapping, InputFileError, InvalidRow, MissingColumns, TooManyRejected
+from goodfit.config import Config, ImportSettings, targets
+from goodfit.errors import (
+    BadMapping,
+    DuplicateTarget,
+    InputFileError,
+    InvalidRow,
+    MissingColumns,
+    TooManyRejected,
+)
 from goodfit.ingest.infer import Reading, infer_readings
 from goodfit.ingest.loader import DuckDBLoader, Loader, PostgresLoader
 from goodfit.ingest.profiles import Profile
@@ -50,6 +57,7 @@ from goodfit.ingest.source import (
     reader_rejects as read_rejects,
 )
 from goodfit.ingest.validate import (
+    CLOCK_UNITS,
     derived_key_sql,
     issue_columns,
     issues_sql,
@@ -88,28 +96,50 @@ def _derive_customers(engine: duckdb.DuckDBPyConnection, loader: Loader) -> str:
     return DERIVED
 
 
-def check_mapping(source: Source, tbl: Table, mapping: Mapping[str, str]) -> None:
+ColumnMap = Mapping[str, str | list[str]]
+
+
+def check_mapping(source: Source, tbl: Table, mapping: ColumnMap) -> None:
     """A --map pair must name a column of the file and a column of the table: a typo is an
     error with a suggestion, never a column silently dropped."""
     in_file = [c.name.strip().lstrip("\ufeff") for c in source.columns]
     lowered = {c.lower() for c in in_file}
     for theirs, ours in mapping.items():
-        pair = f"{theirs}={ours}"
-        if ours not in tbl.columns_by_name:
-            raise BadMapping(pair, f"'{ours}' is not a column of {tbl.name}", tbl.column_names)
-        if theirs not in in_file and theirs.lower() not in lowered:
-            raise BadMapping(pair, f"'{theirs}' is not a column of {source.file.name}", in_file)
+        for field in targets(ours):
+            pair = f"{theirs}={field}"
+            if field not in tbl.columns_by_name:
+                raise BadMapping(pair, f"'{field}' is not a column of {tbl.name}",
+                                 tbl.column_names)
+            if theirs not in in_file and theirs.lower() not in lowered:
+                raise BadMapping(pair, f"'{theirs}' is not a column of {source.file.name}",
+                                 in_file)
 
 
-def _resolve_columns(source: Source, tbl: Table, mapping: Mapping[str, str]) -> tuple[
+def _resolve_columns(source: Source, tbl: Table, mapping: ColumnMap) -> tuple[
         dict[str, tuple[str, bool]], list[str]]:
-    """Match file columns to canonical ones: explicit mapping first, then same name."""
+    """Match file columns to canonical ones: explicit mapping first (one file column may
+    feed several fields), then same name. Two mapped file columns feeding one field is an
+    error: which one holds the value is not for goodfit to guess."""
     present: dict[str, tuple[str, bool]] = {}
-    ignored: list[str] = []
+    fed_by: dict[str, str] = {}
+    mapped: set[int] = set()
     lowered_map = {k.strip().lower(): v for k, v in mapping.items()}
-    for i, col in enumerate(source.columns):
-        name = col.name.strip().lstrip("\ufeff")
-        ours = mapping.get(name) or lowered_map.get(name.lower()) or name.lower()
+    names = [col.name.strip().lstrip("\ufeff") for col in source.columns]
+    for i, (col, name) in enumerate(zip(source.columns, names, strict=True)):
+        ours = mapping.get(name) or lowered_map.get(name.lower())
+        if not ours:
+            continue
+        mapped.add(i)
+        for field in targets(ours):
+            if field in fed_by:
+                raise DuplicateTarget(source.file, tbl.name, field, [fed_by[field], name])
+            fed_by[field] = name
+            present[field] = (f'"c{i}"', col.native)
+    ignored: list[str] = []
+    for i, (col, name) in enumerate(zip(source.columns, names, strict=True)):
+        if i in mapped:
+            continue
+        ours = name.lower()
         if ours in tbl.columns_by_name and ours not in present:
             present[ours] = (f'"c{i}"', col.native)
         else:
@@ -118,6 +148,30 @@ def _resolve_columns(source: Source, tbl: Table, mapping: Mapping[str, str]) -> 
     if missing:
         raise MissingColumns(source.file, tbl.name, missing, [c.name for c in source.columns])
     return present, ignored
+
+
+def _null_sql(raw: str, tokens: list[str]) -> str:
+    """``raw`` with the configured placeholders ("?", "N/A") read as empty. The tokens
+    come from goodfit.toml or a profile, never from the data."""
+    listed = ", ".join(_lit(t) for t in tokens)
+    return f"CASE WHEN trim({raw}) IN ({listed}) THEN NULL ELSE {raw} END"
+
+
+def _count_nulls(engine: duckdb.DuckDBPyConnection, source: Source,
+                 present: dict[str, tuple[str, bool]], tokens: list[str]
+                 ) -> dict[str, dict[str, int]]:
+    """{file column: {placeholder: cells}} for the imported columns, in one scan."""
+    raws = sorted({raw for raw, _native in present.values()})
+    by_raw = {f'"c{i}"': c.name for i, c in enumerate(source.columns)}
+    pairs = [(raw, t) for raw in raws for t in tokens]
+    counts = ", ".join(f"count(*) FILTER (WHERE trim({raw}) = {_lit(t)})" for raw, t in pairs)
+    row = engine.execute(f"SELECT {counts} FROM ({text_select(source)})").fetchone()
+    assert row is not None
+    out: dict[str, dict[str, int]] = {}
+    for (raw, token), n in zip(pairs, row, strict=True):
+        if n:
+            out.setdefault(by_raw[raw], {})[token] = int(n)
+    return out
 
 
 def _engine_for(warehouse: Warehouse) -> tuple[duckdb.DuckDBPyConnection, Loader]:
@@ -132,7 +186,7 @@ def _engine_for(warehouse: Warehouse) -> tuple[duckdb.DuckDBPyConnection, Loader
 
 
 def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Path, *,
-                mapping: Mapping[str, str] | None = None, strict: bool | None = None,
+                mapping: ColumnMap | None = None, strict: bool | None = None,
                 clear_missing: bool | None = None, collapse: str | None = None,
                 order_by: str | None = None, state_column: str | None = None,
                 sheet: str | None = None, derive_customers: bool = False,
@@ -167,7 +221,8 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
     strict = config.import_.strict if strict is None else strict
     clear_missing = config.import_.clear_missing if clear_missing is None else clear_missing
     # Mapping from goodfit.toml, overridden by the command line.
-    effective_map = {**config.column_map(tbl.name), **(mapping or {})}
+    effective_map: dict[str, str | list[str]] = {**config.column_map(tbl.name),
+                                                **(mapping or {})}
     started = datetime.now(UTC).replace(tzinfo=None)
     t0 = time.monotonic()
     file = file.resolve()
@@ -182,9 +237,17 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
         source = open_source(engine, file, config.import_, sheet)
         check_mapping(source, tbl, mapping or {})
         present, ignored = _resolve_columns(source, tbl, effective_map)
+        nulls = config.null_values(tbl.name)
+        read_as_empty = _count_nulls(engine, source, present, nulls) if nulls else {}
+        if nulls:
+            present = {k: (_null_sql(raw, nulls), native) for k, (raw, native) in
+                       present.items()}
         extra = _collapse_columns(source, tbl, collapse, order_by, state_column,
                                   config.import_)
-        readings = infer_readings(engine, text_select(source), file, tbl, present,
+        units = config.units(tbl.name)
+        # hh:mm durations are not decimal numbers: no decimal-mark reading for them
+        numeric = {k: v for k, v in present.items() if units.get(k) not in CLOCK_UNITS}
+        readings = infer_readings(engine, text_select(source), file, tbl, numeric,
                                   config.import_)
         engine.execute(f"CREATE OR REPLACE TEMP TABLE {PARSED} AS SELECT _n AS _row, "
                        f"{parse_select(tbl, present, config, readings)}{extra} "
@@ -237,7 +300,7 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
                 inserted=0, updated=0, unchanged=0, rejected=rejected,
                 rejected_by_reason=by_reason, reason_examples=examples,
                 quarantine_file=str(quarantine_file) if quarantine_file else None,
-                ignored_columns=ignored, refused=True,
+                ignored_columns=ignored, refused=True, read_as_empty=read_as_empty,
                 readings=[r.describe() for r in readings.values() if r.choice != "plain"],
                 seconds=round(time.monotonic() - t0, 3))
             raise TooManyRejected(_origin or file, rejected, rows_read, share,
@@ -293,6 +356,7 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
         readings=[r.describe() for r in readings.values() if r.choice != "plain"],
         rejected_by_reason=by_reason, reason_examples=examples, quarantine_file=str(quarantine_file) if quarantine_file
         else None, ignored_columns=ignored, derived_customers=derived_count,
+        read_as_empty=read_as_empty,
         seconds=round(time.monotonic() - t0, 3),
     )
 

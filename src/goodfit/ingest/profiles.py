@@ -1,6 +1,7 @@
 """Export profiles: how a vendor's export looks, so ``goodfit import --profile NAME`` reads it.
 
-A profile is TOML: per table, a column map (their column → our column), value maps,
+A profile is TOML: per table, a column map (their column → our column, or a list of
+ours), value maps, the units of minute-valued columns, the values read as empty,
 the date order, decimal mark and timestamp formats of the export, and for event logs the
 collapse rule. Bundled profiles live in ``goodfit/resources/profiles/NAME.toml`` and cite
 the vendor's documentation of the export's columns; users add their own as
@@ -21,7 +22,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from goodfit.config import Config, ImportSettings, ProfileSettings, ProfileTable
+from goodfit.config import MAPPING_KEYS, Config, ImportSettings, ProfileSettings, ProfileTable
 from goodfit.errors import ConfigError, GoodfitError, UnknownProfile
 
 PROFILE_DIR = "profiles"
@@ -109,8 +110,9 @@ def apply(config: Config, profile: Profile, table: str) -> tuple[Config, dict[st
     tp = profile.table(table)
     cfg = config.model_copy(deep=True)
     mine = dict(cfg.mapping.get(table, {}))
-    columns = {**tp.columns, **{k: v for k, v in mine.items() if isinstance(v, str)}}
-    user_values = mine.get("values")
+    columns: dict[str, Any] = {**tp.columns, **{k: v for k, v in mine.items()
+                                               if k not in MAPPING_KEYS}}
+    user_values: Any = mine.get("values")
     values: dict[str, dict[str, str]] = {c: dict(v) for c, v in tp.values.items()}
     if isinstance(user_values, dict):
         for column, vmap in user_values.items():
@@ -118,6 +120,14 @@ def apply(config: Config, profile: Profile, table: str) -> tuple[Config, dict[st
     merged: dict[str, Any] = dict(columns)
     if values:
         merged["values"] = values
+    units = {**tp.units, **config.units(table)}
+    if units:
+        merged["units"] = units
+    # Null values add up: the profile's, then the user's (a "?" is never data in the
+    # export the profile describes).
+    nulls = list(dict.fromkeys([*tp.null_values, *config.null_values(table)]))
+    if nulls:
+        merged["null_values"] = nulls
     cfg.mapping[table] = merged
     settings = cfg.import_
     for key in _IMPORT_KEYS:

@@ -34,6 +34,9 @@ class ImportResult:
     collapsed: int = 0
     # How number and date columns were read: "amount: decimal comma (from the values)".
     readings: list[str] = field(default_factory=list)
+    # Cells read as empty because they held a configured placeholder ([mapping.TABLE]
+    # null_values, --null-value): {file column: {placeholder: cells}}.
+    read_as_empty: dict[str, dict[str, int]] = field(default_factory=dict)
     # Customers created from this ticket file's customer ids (--derive-customers).
     derived_customers: int = 0
     # True: more than [import] max_rejected_share rejected, nothing of the file imported
@@ -48,6 +51,13 @@ class ImportResult:
     def top_reasons(self, n: int = 5) -> list[str]:
         """"field: problem (count, e.g. 'v1', 'v2')", most common first."""
         return top_reasons(self.rejected_by_reason, self.reason_examples, n)
+
+    def empty_summary(self) -> list[str]:
+        """"1,204 × '?' in assignment_group", most cells first."""
+        found = [(n, token, column) for column, tokens in self.read_as_empty.items()
+                 for token, n in tokens.items()]
+        return [f"{n:,} × {token!r} in {column}"
+                for n, token, column in sorted(found, key=lambda x: (-x[0], x[2], x[1]))]
 
     def too_many_rejected(self, share: float) -> bool:
         """Every row, or more than ``share`` of them, quarantined ([import] max_rejected_share)."""

@@ -63,7 +63,8 @@ class Ingest:
         return results
 
     def import_file(self, table: str, file: str | Path, *,
-                    mapping: Mapping[str, str] | None = None, strict: bool | None = None,
+                    mapping: Mapping[str, str | list[str]] | None = None,
+                    strict: bool | None = None,
                     profile: str | None = None, progress: Progress = NO_PROGRESS,
                     **options: Any) -> ImportResult:
         """Validate and load one file into a canonical table (atomic, idempotent).

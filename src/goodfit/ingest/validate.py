@@ -95,11 +95,45 @@ def cell_currency(raw: str, config: Config) -> CellCurrency:
     return CellCurrency(tok, alone, candidates)
 
 
+# Units written as a clock ("01:30"), not as a decimal number.
+CLOCK_UNITS = ("hh:mm", "hh:mm:ss")
+_CLOCK_FORM = {"hh:mm": r"(\d+):([0-5]\d)", "hh:mm:ss": r"(\d+):([0-5]\d):([0-5]\d)"}
+_UNIT_FACTOR = {"seconds": " / 60.0", "hours": " * 60.0", "minutes": ""}
+
+
+def _unit_hint(table_name: str, col: Column, unit: str | None) -> str:
+    if unit and unit != "minutes":
+        return (f" (read as {unit}: [mapping.{table_name}.units] {col.name} in goodfit.toml, "
+                f"the export profile or --unit {col.name}=UNIT)")
+    return (f" (read as minutes; for seconds, hours or hh:mm set [mapping.{table_name}.units]"
+            f" {col.name} or --unit {col.name}=UNIT)")
+
+
+def _clock_sql(col: Column, raw: str, unit: str, table_name: str) -> FieldSql:
+    """A duration written as hours:minutes(:seconds), in minutes ("01:30" → 90)."""
+    t = f"trim(CAST({raw} AS VARCHAR))"
+    form = lit(_CLOCK_FORM[unit])
+    part = [f"TRY_CAST(regexp_extract({t}, {form}, {g}) AS DOUBLE)" for g in (1, 2, 3)]
+    minutes = f"{part[0]} * 60 + {part[1]}" + (f" + {part[2]} / 60.0" if unit == "hh:mm:ss"
+                                                else "")
+    value = f"CASE WHEN regexp_full_match({t}, {form}) THEN {minutes} END"
+    problem = f"CASE WHEN {value} IS NULL THEN {lit('not a duration in ' + unit)} END"
+    example = "01:30 = 90 minutes" if unit == "hh:mm" else "01:30:00 = 90 minutes"
+    detail = (f"CASE WHEN {value} IS NULL THEN {_shown(raw)} || "
+              f"{lit(f' is not a duration in {unit} ({example}; minutes 00-59)')} || "
+              f"{lit(_unit_hint(table_name, col, unit))} END")
+    return FieldSql(col, value, problem, detail)
+
+
 def field_sql(col: Column, raw: str, native: bool, config: Config,
               reading: Reading | None = None, row_currency: str | None = None,
-              values_map: Mapping[str, str] | None = None, table_name: str = "TABLE"
-              ) -> FieldSql:
+              values_map: Mapping[str, str] | None = None, table_name: str = "TABLE",
+              unit: str | None = None) -> FieldSql:
+    """The parsed value, problem and reason of one field. ``unit`` (minute-valued columns,
+    [mapping.TABLE.units]) is how the file writes the duration; the value is in minutes."""
     imp = config.import_
+    if unit in CLOCK_UNITS:
+        return _clock_sql(col, raw, unit, table_name)
     decimal_comma = reading.decimal_comma if reading else imp.decimal_comma is True
     tz = lit(config.project.timezone)
     kind = col.kind
@@ -180,8 +214,23 @@ def field_sql(col: Column, raw: str, native: bool, config: Config,
             value = (f"CASE WHEN TRY_CAST({raw} AS BIGINT) IS NOT NULL THEN TRY_CAST({raw} AS BIGINT) "
                      f"WHEN {d} = floor({d}) THEN TRY_CAST({d} AS BIGINT) END")
         what = {Kind.MONEY: "an amount", Kind.NUMBER: "a number", Kind.INTEGER: "a whole number"}
-        checks = [(f"{value} IS NULL", "not " + what[kind],
-                   f"{_shown(raw)} || ' is not {what[kind]}'")]
+        if col.unit == "minutes":
+            # a duration: in the declared unit, never negative, converted to minutes
+            u = unit or "minutes"
+            hint = lit(_unit_hint(table_name, col, unit))
+            checks = [(f"{value} IS NULL",
+                       f"not a duration in {u}" if unit else "not a number",
+                       f"{_shown(raw)} || ' is not ' || "
+                       f"{lit(f'a duration in {u}' if unit else 'a number')} || {hint}"),
+                      (f"NOT isfinite({value})", "not a finite number",
+                       f"{_shown(raw)} || ' is not a finite number'")]
+            if unit:
+                checks.append((f"{value} < 0", "negative duration",
+                               f"{_shown(raw)} || ' is a negative duration' || {hint}"))
+            value = f"({value}){_UNIT_FACTOR[u]}"
+        else:
+            checks = [(f"{value} IS NULL", "not " + what[kind],
+                       f"{_shown(raw)} || ' is not {what[kind]}'")]
         if kind is Kind.MONEY and not native:
             cc = cell_currency(raw, config)
             if row_currency is not None:
@@ -196,7 +245,7 @@ def field_sql(col: Column, raw: str, native: bool, config: Config,
                            f"{_shown(raw)} || ': ' || {cc.token} || ' could be ' || "
                            f"array_to_string({cc.candidates}, ', ') || '; say which with a "
                            f"currency column or [import] currency_symbols'"))
-        if kind is Kind.NUMBER:
+        if kind is Kind.NUMBER and col.unit != "minutes":
             # NaN, inf and 1e400 (read as inf) parse as doubles but are not quantities.
             checks.append((f"NOT isfinite({value})", "not a finite number",
                            f"{_shown(raw)} || ' is not a finite number'"))
@@ -263,6 +312,7 @@ def parse_select(table: Table, present: dict[str, tuple[str, bool]], config: Con
     whens: list[str] = []
     row_currency, currency_value = _currency_sql(table, present, config)
     user_maps = config.value_maps(table.name)
+    units = config.units(table.name)
     for col in table.columns:
         if col.name == "currency" and currency_value:
             values.append(f"{currency_value} AS currency")
@@ -278,7 +328,8 @@ def parse_select(table: Table, present: dict[str, tuple[str, bool]], config: Con
             continue
         raw, native = present[col.name]
         f = field_sql(col, raw, native, config, (readings or {}).get(col.name), row_currency,
-                      value_map(table.name, col.name, user_maps.get(col.name)), table.name)
+                      value_map(table.name, col.name, user_maps.get(col.name)), table.name,
+                      units.get(col.name))
         values.append(f"{f.value} AS {q(col.name)}")
         if col.required:
             whens.append(f"WHEN {f.value} IS NULL OR ({f.problem}) IS NOT NULL THEN {lit(col.name)}")
@@ -300,12 +351,14 @@ def issues_sql(table: Table, present: dict[str, tuple[str, bool]], config: Confi
     items: list[str] = []
     row_currency, _value = _currency_sql(table, present, config)
     user_maps = config.value_maps(table.name)
+    units = config.units(table.name)
     for col in table.columns:
         if col.name not in present:
             continue
         raw, native = present[col.name]
         f = field_sql(col, raw, native, config, (readings or {}).get(col.name), row_currency,
-                      value_map(table.name, col.name, user_maps.get(col.name)), table.name)
+                      value_map(table.name, col.name, user_maps.get(col.name)), table.name,
+                      units.get(col.name))
         blank = f"({raw} IS NULL OR trim({raw}) = '')"
         shown = f"CASE WHEN length({raw}) > 60 THEN left({raw}, 57) || '...' ELSE {raw} END"
         name = lit(col.name)
