@@ -158,7 +158,8 @@ def import_(
         help="CSV (.csv, .csv.gz, .tsv), Parquet, JSON (.json, .jsonl), spreadsheet (.xlsx) "
         "or a .zip holding one of them.")] = None,
     map_: Annotated[list[str] | None, typer.Option(
-        "--map", help="their_column=our_column (repeatable); overrides [mapping.TABLE].")] = None,
+        "--map", help="their_column=our_column (repeatable; the same column twice feeds two "
+        "fields, two columns to one field is an error); overrides [mapping.TABLE].")] = None,
     value: Annotated[list[str] | None, typer.Option(
         "--value", help="COLUMN:their_value=our_value (repeatable), e.g. "
         "'priority:P1=urgent'; overrides [mapping.TABLE.values.COLUMN].")] = None,
