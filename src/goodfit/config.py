@@ -26,7 +26,12 @@ from pydantic import (
 )
 
 from goodfit.errors import ConfigError, close_matches
-from goodfit.schema import DEFAULT_RESOLUTION_CODES, DURATION_UNITS, TABLES
+from goodfit.schema import (
+    DEFAULT_RESOLUTION_CODES,
+    DERIVED_CUSTOMER_FIELDS,
+    DURATION_UNITS,
+    TABLES,
+)
 
 # Keys of [mapping.TABLE] (and of a profile table) that are not file columns.
 MAPPING_KEYS = ("values", "units", "null_values")
@@ -822,6 +827,8 @@ def check_table_map(table: str, cols: dict[str, Any], where: str) -> None:
             if len(set(fields)) != len(fields):
                 raise ValueError(f"{where}: '{theirs}' names a column twice: {fields}")
             for field in fields:
+                if table == "tickets" and field in DERIVED_CUSTOMER_FIELDS:
+                    continue  # the derived customer's name (--derive-customers)
                 if field not in known:
                     hint = close_matches(field, known)
                     raise ValueError(

@@ -41,6 +41,10 @@ SQL_TYPES: dict[Kind, str] = {
 # never guessed from the values. "hh:mm" is hours and minutes (01:30 = 90 minutes).
 DURATION_UNITS: tuple[str, ...] = ("minutes", "seconds", "hours", "hh:mm", "hh:mm:ss")
 
+# Fields of a derived customer a ticket file may fill (tickets only, with
+# --derive-customers): `--map "Company Name=customers.name"`.
+DERIVED_CUSTOMER_FIELDS: dict[str, str] = {"customers.name": "name"}
+
 
 @dataclass(frozen=True)
 class Column:

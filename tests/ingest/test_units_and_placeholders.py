@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from goodfit.cli import app
 from goodfit.config import load_config
-from goodfit.errors import ConfigError, DuplicateTarget
+from goodfit.errors import ConfigError, DuplicateTarget, GoodfitError
 from goodfit.project import Project
 from tests.ingest.conftest import CUSTOMERS, rows, write
 
@@ -355,3 +355,33 @@ def test_own_profile_with_units_null_values_and_a_column_to_two_fields(
     bad = write(tmp_path / "bad.toml", '[tables.tickets.units]\nstaff_minute = "hh:mm"\n')
     with pytest.raises(ConfigError, match="did you mean 'staff_minutes'"):
         duck.ingest.import_file("tickets", f, profile=str(bad))
+
+
+def test_a_ticket_column_is_both_the_customer_id_and_the_derived_customers_name(
+        duck: Project, tmp_path: Path) -> None:
+    f = write(tmp_path / "tickets.csv", "Ticket ID,Organization,Org name,Created time\n"
+              "1,Acme Hosting,Acme Hosting Ltd,2024-04-02 09:00:00\n"
+              "2,Beta GmbH,Beta GmbH,2024-04-03 09:00:00\n"
+              "3,Acme Hosting,ACME (old name),2024-04-04 09:00:00\n"
+              "4,Gamma,,2024-04-05 09:00:00\n")
+    r = duck.import_file("tickets", f, derive_customers=True, mapping={
+        "Ticket ID": "ticket_id", "Organization": ["customer_id", "customers.name"],
+        "Created time": "opened_at"})
+    assert (r.accepted, r.derived_customers) == (4, 3)
+    c = {x["customer_id"]: x for x in rows(duck, "customers", "customer_id")}
+    assert {k: v["name"] for k, v in c.items()} == {
+        "Acme Hosting": "Acme Hosting", "Beta GmbH": "Beta GmbH", "Gamma": "Gamma"}
+    assert c["Acme Hosting"]["signup_at"] is not None and c["Acme Hosting"]["plan"] is None
+    # from another column: a name the id's tickets disagree on stays unknown, never picked
+    g = write(tmp_path / "t2.csv", "Ticket ID,Organization,Org name,Created time\n"
+              "11,Delta,Delta Ltd,2024-04-02 09:00:00\n12,Eps,Eps One,2024-04-03 09:00:00\n"
+              "13,Eps,Eps Two,2024-04-04 09:00:00\n")
+    duck.import_file("tickets", g, derive_customers=True, mapping={
+        "Ticket ID": "ticket_id", "Organization": "customer_id",
+        "Org name": "customers.name", "Created time": "opened_at"})
+    c = {x["customer_id"]: x for x in rows(duck, "customers", "customer_id")}
+    assert (c["Delta"]["name"], c["Eps"]["name"]) == ("Delta Ltd", None)
+    with pytest.raises(GoodfitError, match="customers.name .*needs .*--derive-customers"):
+        duck.import_file("tickets", g, mapping={
+            "Ticket ID": "ticket_id", "Organization": "customer_id",
+            "Org name": "customers.name", "Created time": "opened_at"})

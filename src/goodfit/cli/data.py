@@ -204,7 +204,7 @@ def import_(
     derive_customers: Annotated[bool, typer.Option(
         "--derive-customers", help="Tickets: create a customer for each customer id the "
         "customers table lacks (marked derived, no billing), so a help desk export alone "
-        "can be analysed.")] = False,
+        "can be analysed; --map COLUMN=customers.name names them.")] = False,
     fail_on_reject: Annotated[bool, typer.Option(
         "--fail-on-reject", help=f"Exit with {EXIT_REJECTED} when rows were quarantined.")] = False,
     project: ProjectOption = Path("."),

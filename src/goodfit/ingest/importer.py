@@ -59,6 +59,7 @@ from goodfit.ingest.source import (
 from goodfit.ingest.validate import (
     CLOCK_UNITS,
     derived_key_sql,
+    field_sql,
     issue_columns,
     issues_sql,
     ordered_format,
@@ -67,7 +68,7 @@ from goodfit.ingest.validate import (
     row_hash_sql,
 )
 from goodfit.progress import NO_PROGRESS, Progress
-from goodfit.schema import IMPORT_ORDER, ROW_HASH, TABLES, Table
+from goodfit.schema import DERIVED_CUSTOMER_FIELDS, IMPORT_ORDER, ROW_HASH, TABLES, Table
 from goodfit.schema import table as lookup_table
 from goodfit.warehouse import Warehouse
 
@@ -78,22 +79,52 @@ MERGED = "_gf_merged"
 DERIVED = "_gf_derived"
 
 
-def _derive_customers(engine: duckdb.DuckDBPyConnection, loader: Loader) -> str:
+def _derive_customers(engine: duckdb.DuckDBPyConnection, loader: Loader,
+                      fields: list[str]) -> str:
     """DERIVED: a customers row for each customer id of the valid ticket rows that the
     customers table lacks: the id, and its first ticket's opened_at as signup_at; nothing
-    else (no name, status, plan or currency is invented). Returns the stage's name."""
+    else is invented (no status, plan or currency). ``fields`` are customer columns the
+    ticket file was mapped to (``customers.name``): taken when the id's tickets agree on
+    one value, else left empty. Returns the stage's name."""
     customers = TABLES["customers"]
     existing = loader.existing_rows(customers, [])
     types = {c.name: c.sql_type for c in customers.columns}
     cols = ", ".join("customer_id" if c == "customer_id" else
                      "first_ticket AS signup_at" if c == "signup_at" else
+                     f"_d_{c} AS {q(c)}" if c in fields else
                      f"CAST(NULL AS {types[c]}) AS {q(c)}" for c in customers.column_names)
+    agreed = "".join(f", CASE WHEN count(DISTINCT _d_{c}) = 1 THEN min(_d_{c}) END AS _d_{c}"
+                     for c in fields)
     engine.execute(
         f"CREATE OR REPLACE TEMP TABLE {DERIVED} AS SELECT *, {row_hash_sql(customers)} AS "
         f"{q(ROW_HASH)} FROM (SELECT {cols} FROM (SELECT customer_id, min(opened_at) AS "
-        f"first_ticket FROM {PARSED} WHERE _field IS NULL AND customer_id IS NOT NULL AND "
-        f"customer_id NOT IN (SELECT customer_id FROM {existing}) GROUP BY customer_id))")
+        f"first_ticket{agreed} FROM {PARSED} WHERE _field IS NULL AND customer_id IS NOT "
+        f"NULL AND customer_id NOT IN (SELECT customer_id FROM {existing}) "
+        f"GROUP BY customer_id))")
     return DERIVED
+
+
+def _derived_fields_sql(file: Path, tbl: Table, present: dict[str, tuple[str, bool]],
+                        config: Config, derive_customers: bool) -> tuple[str, list[str]]:
+    """Extra PARSED columns (_d_name) for the customer fields a ticket file is mapped to
+    (``customers.name``), and those fields; they fill derived customers only."""
+    mapped = [k for k in present if k in DERIVED_CUSTOMER_FIELDS]
+    if not mapped:
+        return "", []
+    if tbl.name != "tickets" or not derive_customers:
+        raise InputFileError(file, f"{mapped[0]} fills the customers goodfit derives from a "
+                                   "ticket file: it needs goodfit import tickets FILE "
+                                   "--derive-customers")
+    customers = TABLES["customers"]
+    parts, fields = [], []
+    for key in mapped:
+        col = customers.columns_by_name[DERIVED_CUSTOMER_FIELDS[key]]
+        raw, native = present[key]
+        f = field_sql(col, raw, native, config)
+        # a value the column cannot hold is left out (never cut short)
+        parts.append(f", CASE WHEN ({f.problem}) IS NULL THEN {f.value} END AS _d_{col.name}")
+        fields.append(col.name)
+    return "".join(parts), fields
 
 
 ColumnMap = Mapping[str, str | list[str]]
@@ -107,7 +138,9 @@ def check_mapping(source: Source, tbl: Table, mapping: ColumnMap) -> None:
     for theirs, ours in mapping.items():
         for field in targets(ours):
             pair = f"{theirs}={field}"
-            if field not in tbl.columns_by_name:
+            if tbl.name == "tickets" and field in DERIVED_CUSTOMER_FIELDS:
+                pass  # the derived customer's name (--derive-customers)
+            elif field not in tbl.columns_by_name:
                 raise BadMapping(pair, f"'{field}' is not a column of {tbl.name}",
                                  tbl.column_names)
             if theirs not in in_file and theirs.lower() not in lowered:
@@ -244,6 +277,9 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
                        present.items()}
         extra = _collapse_columns(source, tbl, collapse, order_by, state_column,
                                   config.import_)
+        derived_sql, derived_fields = _derived_fields_sql(file, tbl, present, config,
+                                                          derive_customers)
+        extra += derived_sql
         units = config.units(tbl.name)
         # hh:mm durations are not decimal numbers: no decimal-mark reading for them
         numeric = {k: v for k, v in present.items() if units.get(k) not in CLOCK_UNITS}
@@ -267,7 +303,8 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
             collapsed = _collapse(engine, tbl, collapse, state_column is not None,
                                   config.import_.closed_states)
         _mark_duplicates(engine, tbl)
-        derived = _derive_customers(engine, loader) if derive_customers else None
+        derived = _derive_customers(engine, loader, derived_fields) if derive_customers \
+            else None
         loader.mark_orphans(PARSED, tbl)
         if derived is not None:
             # the ids about to be derived are not orphans
