@@ -122,8 +122,9 @@ DEFAULT_RESOLUTION_CODES = (
 TABLES: dict[str, Table] = {t.name: t for t in (
     Table("customers", "One row per customer organisation: decisions are about organisations. "
           "A ticket export alone can create them (`goodfit import tickets FILE "
-          "--derive-customers`): such rows are *derived*, holding only customer_id and, as "
-          "signup_at, the first ticket's opened_at (no billing is invented); they are listed "
+          "--derive-customers`): such rows are *derived*, holding only customer_id, as "
+          "signup_at the first ticket's opened_at, and a name only when a ticket column is "
+          "mapped to customers.name (no billing is invented); they are listed "
           "in the warehouse table goodfit_derived_customers and counted by `goodfit status` "
           "until a customer import describes the same ids.", (
         _r("customer_id", S, "Your id for the customer (account, client or company id)", example="C-1001"),
