@@ -830,7 +830,8 @@ def check_table_map(table: str, cols: dict[str, Any], where: str) -> None:
                 if table == "tickets" and field in DERIVED_CUSTOMER_FIELDS:
                     continue  # the derived customer's name (--derive-customers)
                 if field not in known:
-                    hint = close_matches(field, known)
+                    setting = close_matches(theirs, list(MAPPING_KEYS))
+                    hint = [f"{setting[0]} = [...]"] if setting else close_matches(field, known)
                     raise ValueError(
                         f"{where}: '{theirs}' maps to '{field}', not a column of {table}"
                         + (f" (did you mean '{hint[0]}'?)" if hint else ""))

@@ -122,6 +122,7 @@ def test_freshdesk_time_tracked_hh_mm_through_the_profile(duck: Project, tmp_pat
     assert "minutes 00-59" in bad["6"]["_reason"]
     assert "'1.5' is not a duration in hh:mm" in bad["7"]["_reason"]  # 1.5 is not guessed
     assert r.rejected_by_reason == {"staff_minutes: not a duration in hh:mm": 2}
+    assert "staff_minutes: hh:mm (set)" in r.readings
 
 
 def test_jira_time_spent_seconds_through_the_profile(duck: Project, tmp_path: Path) -> None:
@@ -186,6 +187,12 @@ def test_unit_settings_are_checked(tmp_path: Path) -> None:
         load_config(path)
     path.write_text('[mapping.tickets]\nnull_values = ""\n', encoding="utf-8")
     with pytest.raises(ConfigError):
+        load_config(path)
+    path.write_text('[mapping.tickets]\nnull_value = ["?"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="did you mean 'null_values"):
+        load_config(path)
+    path.write_text('[mapping.tickets]\nnull_values = [""]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="already empty"):
         load_config(path)
 
 

@@ -285,6 +285,8 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
         numeric = {k: v for k, v in present.items() if units.get(k) not in CLOCK_UNITS}
         readings = infer_readings(engine, text_select(source), file, tbl, numeric,
                                   config.import_)
+        described = [r.describe() for r in readings.values() if r.choice != "plain"] + [
+            f"{c}: {u} (set)" for c, u in units.items() if c in present and u != "minutes"]
         engine.execute(f"CREATE OR REPLACE TEMP TABLE {PARSED} AS SELECT _n AS _row, "
                        f"{parse_select(tbl, present, config, readings)}{extra} "
                        f"FROM ({numbered_select(source)})")
@@ -338,7 +340,7 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
                 rejected_by_reason=by_reason, reason_examples=examples,
                 quarantine_file=str(quarantine_file) if quarantine_file else None,
                 ignored_columns=ignored, refused=True, read_as_empty=read_as_empty,
-                readings=[r.describe() for r in readings.values() if r.choice != "plain"],
+                readings=described,
                 seconds=round(time.monotonic() - t0, 3))
             raise TooManyRejected(_origin or file, rejected, rows_read, share,
                                   top_reasons(by_reason, examples, 3),
@@ -390,7 +392,7 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
         import_id=import_id, table=tbl.name, file=_origin or str(file), file_hash=file_hash,
         rows_read=rows_read, accepted=accepted, collapsed=collapsed, inserted=counts.inserted,
         updated=counts.updated, unchanged=counts.unchanged, rejected=rejected,
-        readings=[r.describe() for r in readings.values() if r.choice != "plain"],
+        readings=described,
         rejected_by_reason=by_reason, reason_examples=examples, quarantine_file=str(quarantine_file) if quarantine_file
         else None, ignored_columns=ignored, derived_customers=derived_count,
         read_as_empty=read_as_empty,
