@@ -392,3 +392,19 @@ def test_a_ticket_column_is_both_the_customer_id_and_the_derived_customers_name(
         duck.import_file("tickets", g, mapping={
             "Ticket ID": "ticket_id", "Organization": "customer_id",
             "Org name": "customers.name", "Created time": "opened_at"})
+
+
+def test_clock_values_that_are_not_a_duration(duck: Project, tmp_path: Path) -> None:
+    duck.import_file("customers", write(tmp_path / "c.csv", CUSTOMERS))
+    duck.config.mapping["tickets"] = {"units": {"staff_minutes": "hh:mm"}}
+    f = write(tmp_path / "t.csv", "ticket_id,customer_id,opened_at,staff_minutes\n"
+              "T1,C1,2024-02-01,0:05\nT2,C1,2024-02-02,1:30\nT3,C1,2024-02-03, 10:00 \n"
+              "T4,C1,2024-02-04,1234567890:00\nT5,C1,2024-02-05,1:5\n"
+              "T6,C1,2024-02-06,-1:30\nT7,C1,2024-02-07,12:00\nT8,C1,2024-02-08,\n")
+    r = duck.import_file("tickets", f)
+    assert (r.rows_read, r.accepted, r.rejected) == (8, 5, 3)
+    # 5; 60 + 30; 600 (spaces trimmed); 720; empty unknown
+    assert minutes(duck) == {"T1": 5.0, "T2": 90.0, "T3": 600.0, "T7": 720.0, "T8": None}
+    bad = quarantined(r.quarantine_file)
+    assert {row: b["staff_minutes"] for row, b in bad.items()} == {
+        "5": "1234567890:00", "6": "1:5", "7": "-1:30"}

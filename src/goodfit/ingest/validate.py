@@ -97,7 +97,7 @@ def cell_currency(raw: str, config: Config) -> CellCurrency:
 
 # Units written as a clock ("01:30"), not as a decimal number.
 CLOCK_UNITS = ("hh:mm", "hh:mm:ss")
-_CLOCK_FORM = {"hh:mm": r"(\d+):([0-5]\d)", "hh:mm:ss": r"(\d+):([0-5]\d):([0-5]\d)"}
+_CLOCK_FORM = {"hh:mm": r"(\d{1,9}):([0-5]\d)", "hh:mm:ss": r"(\d{1,9}):([0-5]\d):([0-5]\d)"}
 _UNIT_FACTOR = {"seconds": " / 60.0", "hours": " * 60.0", "minutes": ""}
 
 
