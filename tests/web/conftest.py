@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,8 @@ ROLE_USER = {"owner": "olive", "manager": "mia", "agent": "alex", "viewer": "ver
 
 
 PROVIDER = demo_provider(xss=True)
+# (minutes to first response, hours to close) of C-1008's tickets, in order
+SERVICE_TIMES = ((30, 2), (90, 10), (600, 100))
 
 
 def build_project(root: Path, *, xss: bool = True) -> Project:
@@ -30,6 +33,11 @@ def build_project(root: Path, *, xss: bool = True) -> Project:
     for i, row in enumerate(p.rows["customers"]):
         row["email"] = f"billing{i}@org{i}.example"
         row["country"] = "DE" if i % 2 else "FR"
+    # C-1008's three tickets get response and close times (see test_pages: service levels)
+    for t, (reply, close) in zip([t for t in p.rows["tickets"] if t["customer_id"] == "C-1008"],
+                                 SERVICE_TIMES, strict=True):
+        t["first_response_at"] = t["opened_at"] + timedelta(minutes=reply)
+        t["closed_at"] = t["opened_at"] + timedelta(hours=close)
     formula = '=HYPERLINK("http://evil.example","x")'
     p.rows["customers"][1]["name"] = formula
     p.card[1]["name"] = formula

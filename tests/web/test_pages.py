@@ -259,3 +259,61 @@ def test_reward_plan_save_and_commit(clients, project) -> None:  # type: ignore[
     assert r.status_code == 409 and "nobody to draw" in r.text
     assert project.rewards.draws()[-1].state == "planned"
     assert owner.post(f"/rewards/{draws[-1].id}/commit", data={}).status_code == 403  # no CSRF
+
+
+def test_customer_page_service_levels_usage_against_plan_peers_and_trend(clients, project) -> None:  # type: ignore[no-untyped-def]
+    """C-1008 (plan vps-2) has three tickets answered after 30, 90 and 600 minutes and
+    closed after 2, 10 and 100 hours (conftest). Priority normal: targets 480 min and 72 h,
+    so only the third breaches. Median/p90 (linear between ranks): response 90 and
+    90 + 0.8 × 510 = 498 min; resolution 10 and 10 + 0.8 × 90 = 82 h."""
+    import statistics
+
+    api = clients["viewer"].get("/api/customers/C-1008").json()
+    sv = api["service_levels"]
+    assert sv["first_response_median_minutes"] == 90
+    assert abs(sv["first_response_p90_minutes"] - 498) < 1e-9
+    assert sv["resolution_median_hours"] == 10
+    assert abs(sv["resolution_p90_hours"] - 82) < 1e-9
+    assert (sv["sla_breaches"], sv["sla_judged"]) == (1, 3)
+    assert api["service_targets"]["first_response_minutes"]["normal"] == 480
+    # usage: egress_gb per month, against the other vps-2 customers worked out from the rows
+    rows = project.provider.rows
+    plan = {c["customer_id"]: c["plan"] for c in rows["customers"]}
+    per: dict[str, list[float]] = {}
+    for u in rows["usage"]:
+        if plan[u["customer_id"]] == "vps-2":
+            per.setdefault(u["customer_id"], []).append(u["quantity"])
+    mine = per.pop("C-1008")
+    peers = sorted(sum(q) / len(q) for q in per.values())
+    (usage,) = api["usage_vs_peers"]
+    assert usage["metric"] == "egress_gb" and usage["periods"] == 12 == len(mine)
+    assert abs(usage["per_period"] - sum(mine) / 12) < 1e-9
+    assert usage["peers"] == len(peers) == 14  # 15 of the 24 on vps-2 (conftest), less itself
+    assert abs(usage["peer_median"] - statistics.median(peers)) < 1e-9
+    assert abs(usage["peer_p90"] - statistics.quantiles(peers, n=10, method="inclusive")[8]) \
+        < 1e-9
+    # the monthly trend: twelve invoices of 40 in 2025, and the three tickets
+    months = api["monthly"]
+    assert sum(float(m["revenue"]) for m in months) == 12 * 40
+    assert sum(m["tickets"] for m in months) == 3
+    html = clients["viewer"].get("/customers/C-1008").text
+    assert "90 · 498 min" in html and "10.0 · 82.0 h" in html and "1 of 3 tickets" in html
+    assert f"{statistics.median(peers):,.1f}" in html and "Monthly trend" in html
+    # a plan without usage: said so, no peer figure made up
+    other = clients["viewer"].get("/customers/N-1").text
+    assert "No usage recorded on plan basic" in other and "No tickets in the window" not in other
+
+
+def test_peer_usage_with_nobody_else_on_the_plan() -> None:
+    from goodfit.metrics.usage import PlanUsage
+
+    alone = PlanUsage("solo", {"gb": {"A": (30.0, 3)}})
+    (u,) = alone.against_peers("A")
+    assert (u.per_period, u.peers, u.peer_median, u.peer_p90) == (10.0, 0, None, None)
+    three = PlanUsage("p", {"gb": {"A": (10.0, 1), "B": (40.0, 2), "C": (0.0, 1),
+                                   "D": (90.0, 3)}})
+    (u,) = three.against_peers("A")  # peers 20, 0, 30 → sorted 0, 20, 30
+    assert (u.peers, u.peer_median, u.times_median) == (3, 20.0, 0.5)
+    assert abs(u.peer_p90 - 28.0) < 1e-9  # 20 + 0.8 × 10
+    (none,) = three.against_peers("Z")  # not using the metric: compared with all four
+    assert none.per_period is None and none.peers == 4

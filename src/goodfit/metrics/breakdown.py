@@ -20,7 +20,7 @@ from goodfit.metrics.orders import order_rows
 from goodfit.metrics.payments import friction_rows
 from goodfit.metrics.revenue import invoice_rows, revenue_rows, unlinked_return_rows
 from goodfit.metrics.scorecard import scorecard
-from goodfit.metrics.service_levels import load_by, service_levels
+from goodfit.metrics.service_levels import load_by, service_levels_by_customer
 from goodfit.metrics.support import ticket_rows
 from goodfit.metrics.usage import usage_rows
 from goodfit.window import Window
@@ -107,9 +107,8 @@ class CustomerBreakdown:
         row = card.filter(card.customer_id == customer_id).to_pyarrow().to_pylist()
         parts = {name: expr.filter(expr.customer_id == customer_id).drop("customer_id")
                  .to_pyarrow() for name, expr in breakdown_tables(tables, config, window).items()}
-        sl = service_levels(tables, config, window)
-        found = sl.filter(sl.customer_id == customer_id).drop("customer_id").to_pyarrow()
-        service = found.to_pylist()[0] if found.num_rows else {}
+        service = service_levels_by_customer(tables, config, window, customer_id).get(
+            customer_id, {})
         split = {f"by_{by}": (lambda e: e.filter(e.customer_id == customer_id)
                               .drop("customer_id").to_pyarrow())(
                                   load_by(tables, config, window, by))  # type: ignore[arg-type]

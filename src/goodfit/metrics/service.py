@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the metric code (Ibis, pandas) loads when a figure is asked
     from goodfit.metrics.breakdown import CustomerBreakdown
     from goodfit.metrics.concentration import Concentration
     from goodfit.metrics.coverage import DataCoverage
+    from goodfit.metrics.usage import PlanUsage
     from goodfit.workspace import When, Workspace
 
 
@@ -134,6 +135,37 @@ class Metrics:
             _sl_id="customer_id")
         j = card.left_join(sl.select("_sl_id", *columns), card.customer_id == sl._sl_id)
         return j.drop("_sl_id")
+
+    def service_levels(self, window: Window, customer_id: str | None = None
+                       ) -> dict[str, dict[str, Any]]:
+        """Service-level figures by customer (only ``customer_id`` when given): the same
+        figures as the report and ``goodfit customer`` (metrics/service_levels.py)."""
+        from goodfit.metrics.service_levels import service_levels_by_customer
+
+        return service_levels_by_customer(self.tables(), self._ws.config, window, customer_id)
+
+    def customer_monthly(self, customer_id: str, window: Window) -> list[dict[str, Any]]:
+        """One customer's revenue, tickets, minutes, support and other cost, cost to serve
+        and profit per month of the window (the monthly trend of ``goodfit customer``)."""
+        from goodfit.metrics.breakdown import monthly_trend
+
+        m = monthly_trend(self.tables(), self._ws.config, window)
+        return list(m.filter(m.customer_id == customer_id).drop("customer_id")
+                    .to_pyarrow().to_pylist())
+
+    def service_targets(self) -> dict[str, dict[str, float]]:
+        """The targets the service-level breaches are judged against, by ticket priority
+        (``[service_levels]``; "default": no priority or one not listed)."""
+        sl = self._ws.config.service_levels
+        return {"first_response_minutes": dict(sl.first_response_minutes),
+                "resolution_hours": dict(sl.resolution_hours)}
+
+    def plan_usage(self, plan: str, window: Window) -> PlanUsage:
+        """Usage per period of every customer on ``plan``, by metric: compare any of them
+        with the others through ``.against_peers(customer_id)``."""
+        from goodfit.metrics.usage import PlanUsage
+
+        return PlanUsage.collect(self.tables(), self._ws.config, window, plan)
 
     # -- reads for the web app: totals per month, customer look-ups, cited rows ------
     def monthly_totals(self, window: Window) -> list[dict[str, Any]]:

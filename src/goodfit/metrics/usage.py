@@ -4,9 +4,14 @@ For each usage period starting in the window: excess = max(quantity − allowanc
 (no allowance means 0 included); cost = excess × unit cost, rounded to cents per period.
 The unit cost is the row's ``unit_cost`` when set, else ``[costs] usage_unit_cost`` for the
 metric, else 0 (a metric with no known cost is reported but costs nothing).
+
+``PlanUsage`` compares one customer's usage per period with the other customers on its
+plan (median and 90th percentile, with how many there are).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import ibis
 import ibis.expr.types as ir
@@ -40,3 +45,82 @@ def usage_rows(tables: TABLES, config: Config, window: Window) -> ir.Table:
 def usage_by_customer(tables: TABLES, config: Config, window: Window) -> ir.Table:
     rows = usage_rows(tables, config, window)
     return rows.group_by("customer_id").aggregate(usage_cost=rows.cost.sum())
+
+
+# -- usage against plan peers (the customer page) ---------------------------------------
+def plan_usage_rows(tables: TABLES, config: Config, window: Window, plan: str) -> ir.Table:
+    """Per customer on ``plan`` (customers.plan, the scorecard's plan) and metric: the
+    distinct usage periods starting in the window (a customer's services share a period)
+    and their total quantity."""
+    rows = usage_rows(tables, config, window)
+    cust = tables["customers"]
+    on_plan = cust.filter(cust.plan == plan).select("customer_id")
+    rows = rows.filter(rows.customer_id.isin(on_plan.customer_id))
+    return rows.group_by(["customer_id", "metric"]).aggregate(
+        periods=rows.period_start.nunique(), quantity=rows.quantity.cast("float64").sum())
+
+
+def continuous_quantile(ordered: list[float], q: float) -> float | None:
+    """The q-quantile of sorted values by linear interpolation between the closest ranks
+    (DuckDB's ``quantile_cont``, numpy's default); None for no values."""
+    if not ordered:
+        return None
+    pos = q * (len(ordered) - 1)
+    lo = int(pos)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+@dataclass(frozen=True)
+class PeerUsage:
+    """One metric of one customer against the other customers on its plan. Usage is
+    compared per usage period (quantity in the window / periods in the window), so a
+    customer who joined mid-window is not compared on a shorter total. ``peers``: other
+    customers on the plan with that metric in the window (0: nobody to compare with, and
+    no median is made up)."""
+
+    metric: str
+    quantity: float | None  # this customer's total in the window; None: no usage recorded
+    periods: int
+    per_period: float | None
+    peers: int
+    peer_median: float | None
+    peer_p90: float | None
+
+    @property
+    def times_median(self) -> float | None:
+        if self.per_period is None or not self.peer_median:
+            return None
+        return self.per_period / self.peer_median
+
+
+@dataclass(frozen=True)
+class PlanUsage:
+    """Usage per period of every customer on one plan, by metric (read once, then any
+    customer of the plan is compared without another query)."""
+
+    plan: str
+    # metric → customer id → (total quantity, periods)
+    by_metric: dict[str, dict[str, tuple[float, int]]] = field(default_factory=dict)
+
+    @classmethod
+    def collect(cls, tables: TABLES, config: Config, window: Window, plan: str) -> PlanUsage:
+        by_metric: dict[str, dict[str, tuple[float, int]]] = {}
+        for r in plan_usage_rows(tables, config, window, plan).to_pyarrow().to_pylist():
+            by_metric.setdefault(str(r["metric"]), {})[str(r["customer_id"])] = (
+                float(r["quantity"] or 0.0), int(r["periods"]))
+        return cls(plan, by_metric)
+
+    def against_peers(self, customer_id: str) -> list[PeerUsage]:
+        """Each metric used on the plan: this customer's usage per period, and the median
+        and 90th percentile of the other customers' (continuous quantiles)."""
+        out = []
+        for metric in sorted(self.by_metric):
+            rows = self.by_metric[metric]
+            mine = rows.get(customer_id)
+            peers = sorted(q / n for cid, (q, n) in rows.items() if cid != customer_id and n)
+            out.append(PeerUsage(
+                metric, mine[0] if mine else None, mine[1] if mine else 0,
+                mine[0] / mine[1] if mine and mine[1] else None, len(peers),
+                continuous_quantile(peers, 0.5), continuous_quantile(peers, 0.9)))
+        return out

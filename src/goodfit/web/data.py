@@ -55,6 +55,7 @@ class WebData:
         self._pool_lock = threading.Lock()
         self._busy: tuple[float, str | None] = (0.0, None)
         self._causes: dict[int, Any] = {}
+        self._plan_usage: dict[tuple[int, str], Any] = {}
 
     @contextmanager
     def reader(self) -> Iterator[Project]:
@@ -178,9 +179,17 @@ class WebData:
             query = replace(query, search=email_or_id, also_ids=also)
         return self.project.scoring.snapshot_customers(snap.id, query)
 
-    def customer(self, customer_id: str) -> dict[str, Any]:
+    def customer(self, customer_id: str, *, details: bool = True) -> dict[str, Any]:
+        """One customer of the newest snapshot with its flags and cited rows; with
+        ``details`` also its service levels, usage against plan peers and monthly trend
+        (``customer_service``)."""
         snap = self.snapshot()
         found = self.project.scoring.snapshot_customer(snap.id, customer_id)
+        if details:
+            extra = self.customer_service(snap, customer_id, found["scorecard"].get("plan"))
+            found.update(service_levels=extra["service"], service_targets=extra["targets"],
+                         usage_vs_peers=extra["peers"], monthly=extra["monthly"],
+                         warehouse_error=extra["error"])
         refs = [e for f in found["flags"] for e in f["evidence"]]
         found["evidence_rows"] = {}
         if any(r.get("kind") in ("ticket", "message") for r in refs):
@@ -190,6 +199,35 @@ class WebData:
             except GoodfitError:
                 pass
         return found
+
+    def customer_service(self, snap: Any, customer_id: str, plan: str | None
+                         ) -> dict[str, Any]:
+        """Service-level figures of one customer over the snapshot's window, the targets
+        they are judged against, usage per metric against the other customers on its
+        plan and the monthly trend (one customer's rows; the plan's usage is read once per
+        snapshot and plan)."""
+        out: dict[str, Any] = {"service": {}, "targets": self.project.metrics.service_targets(),
+                               "peers": [], "plan": plan, "monthly": [], "error": None}
+        try:
+            with self.reader() as r:
+                w = r.metrics.window(snap.as_of, snap.since, snap.until)
+                out["service"] = r.metrics.service_levels(w, customer_id).get(customer_id, {})
+                out["monthly"] = r.metrics.customer_monthly(customer_id, w)
+                if plan is not None:
+                    key = (snap.id, plan)
+                    with self._lock:
+                        usage = self._plan_usage.get(key)
+                    if usage is None:
+                        usage = r.metrics.plan_usage(plan, w)
+                        with self._lock:
+                            if len(self._plan_usage) > 64 or any(
+                                    k[0] != snap.id for k in self._plan_usage):
+                                self._plan_usage = {}
+                            self._plan_usage[key] = usage
+                    out["peers"] = usage.against_peers(customer_id)
+        except GoodfitError as exc:  # warehouse changed since: say so, show the rest
+            out["error"] = exc.message
+        return out
 
     def causes(self) -> Any:
         """Why tickets happen in the newest snapshot's window (kept per snapshot)."""
