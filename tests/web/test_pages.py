@@ -317,3 +317,44 @@ def test_peer_usage_with_nobody_else_on_the_plan() -> None:
     assert abs(u.peer_p90 - 28.0) < 1e-9  # 20 + 0.8 × 10
     (none,) = three.against_peers("Z")  # not using the metric: compared with all four
     assert none.per_period is None and none.peers == 4
+
+
+def test_whatif_page_equals_the_cli_whatif_for_that_customer(clients, project, app) -> None:  # type: ignore[no-untyped-def]
+    """The page works out one customer alone; its figures are that customer's row of the
+    CLI's whole-project what-if (same fees, price change, assumptions and window)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from goodfit.cli import app as cli
+
+    snap = clients["viewer"].get("/api/snapshot").json()
+    data = app.state.data
+    as_of = "2025-12-31T23:59:59"
+    window = project.metrics.window(as_of)
+    snap_window = project.metrics.window(snap["as_of"], snap["since"], snap["until"])
+    fees = project.pricing.parse_fees(["manual_order=7", "support_hour=90"])
+    for cid, plan in (("C-1021", "vps-2"), ("C-1019", "storage"), ("C-1008", "vps-2")):
+        r = CliRunner().invoke(cli, [
+            "whatif", "--fee", "manual_order=7", "--fee", "support_hour=90", "--price",
+            f"{plan}=+10%", "--behaviour-change", "0.25", "--as-of", as_of, "--top", "0",
+            "--json", "-p", str(project.root)])
+        assert r.exit_code == 0, r.output
+        whole = json.loads(r.output)
+        assert len(whole["customers"]) == 26
+        expected = next(c for c in whole["customers"] if c["customer_id"] == cid)
+        prices = project.pricing.parse_prices([f"{plan}=+10%"])
+        alone = project.pricing.whatif(fees=fees, prices=prices, behaviour_change=0.25,
+                                       window=window, customer_id=cid)
+        assert [c.to_dict() for c in alone.customers] == [expected]
+        # the page: the snapshot's window, that customer alone, the same row as the whole
+        result, mine = data.whatif(cid, fees={"manual_order": "7", "support_hour": "90"},
+                                   fee_model=False, price="+10%", behaviour_change=0.25)
+        assert len(result.customers) == 1
+        every = project.pricing.whatif(fees=fees, prices=prices, behaviour_change=0.25,
+                                       window=snap_window)
+        assert mine == next(c for c in every.customers if c.customer_id == cid)
+        page = clients["viewer"].get(f"/customers/{cid}/whatif", params={
+            "fee_manual_order": "7", "fee_support_hour": "90", "price": "+10%",
+            "behaviour_change": "0.25"}).text
+        assert f"{mine.new_profit:,.2f}" in page

@@ -247,7 +247,8 @@ class WebData:
     def whatif(self, customer_id: str, *, fees: dict[str, str], fee_model: bool,
                price: str | None, behaviour_change: float | None) -> tuple[Any, Any]:
         """One customer's revenue and profit if these fees and this price change for its
-        plan applied over the snapshot's window (the pricing what-if; nothing written)."""
+        plan applied over the snapshot's window (the pricing what-if of that customer
+        alone: no other customer is worked out; nothing written)."""
         snap = self.snapshot()
         found = self.project.scoring.snapshot_customer(snap.id, customer_id)
         plan = found["scorecard"].get("plan")
@@ -258,7 +259,8 @@ class WebData:
         with self.reader() as r:
             w = r.metrics.window(snap.as_of, snap.since, snap.until)
             result = r.pricing.whatif(fees=chosen, fee_model=fee_model, prices=prices,
-                                      behaviour_change=behaviour_change, window=w)
+                                      behaviour_change=behaviour_change, window=w,
+                                      customer_id=customer_id)
         mine = next((c for c in result.customers if c.customer_id == customer_id), None)
         return result, mine
 
