@@ -128,6 +128,32 @@ class CustomerBreakdown:
         return out
 
 
+@dataclass(frozen=True)
+class ByCustomer:
+    """A per-customer table of the whole population kept compact, for a server that
+    shows one customer at a time: the Arrow rows (sorted by customer, without its id) and
+    each customer's span of them. Read once per snapshot; each look-up is a slice."""
+
+    rows: pa.Table
+    spans: dict[str, tuple[int, int]]
+
+    @classmethod
+    def of(cls, table: pa.Table) -> ByCustomer:
+        """``table`` sorted by customer_id (its rows of one customer together)."""
+        spans: dict[str, tuple[int, int]] = {}
+        ids = table.column("customer_id").to_pylist()
+        start = 0
+        for i in range(1, len(ids) + 1):
+            if i == len(ids) or ids[i] != ids[start]:
+                spans[str(ids[start])] = (start, i - start)
+                start = i
+        return cls(table.drop_columns(["customer_id"]), spans)
+
+    def get(self, customer_id: str) -> list[dict[str, Any]]:
+        span = self.spans.get(customer_id)
+        return [] if span is None else list(self.rows.slice(*span).to_pylist())
+
+
 customer_breakdown = CustomerBreakdown.collect
-__all__ = ["MONEY", "CustomerBreakdown", "breakdown_tables", "customer_breakdown",
+__all__ = ["MONEY", "ByCustomer", "CustomerBreakdown", "breakdown_tables", "customer_breakdown",
            "monthly_trend"]

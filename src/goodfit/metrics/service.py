@@ -14,7 +14,7 @@ from goodfit.window import Window, window_rows
 if TYPE_CHECKING:  # the metric code (Ibis, pandas) loads when a figure is asked for
     import ibis
 
-    from goodfit.metrics.breakdown import CustomerBreakdown
+    from goodfit.metrics.breakdown import ByCustomer, CustomerBreakdown
     from goodfit.metrics.concentration import Concentration
     from goodfit.metrics.coverage import DataCoverage
     from goodfit.metrics.usage import PlanUsage
@@ -136,22 +136,25 @@ class Metrics:
         j = card.left_join(sl.select("_sl_id", *columns), card.customer_id == sl._sl_id)
         return j.drop("_sl_id")
 
-    def service_levels(self, window: Window, customer_id: str | None = None
-                       ) -> dict[str, dict[str, Any]]:
-        """Service-level figures by customer (only ``customer_id`` when given): the same
-        figures as the report and ``goodfit customer`` (metrics/service_levels.py)."""
-        from goodfit.metrics.service_levels import service_levels_by_customer
+    def service_levels(self, window: Window) -> ByCustomer:
+        """Service-level figures of every customer with tickets in the window, kept
+        compact for one-at-a-time look-ups (``.get(customer_id)``: [] or its one row).
+        The same figures as the report and ``goodfit customer``
+        (metrics/service_levels.py)."""
+        from goodfit.metrics.breakdown import ByCustomer
+        from goodfit.metrics.service_levels import service_levels
 
-        return service_levels_by_customer(self.tables(), self._ws.config, window, customer_id)
+        return ByCustomer.of(service_levels(self.tables(), self._ws.config, window)
+                             .to_pyarrow())
 
-    def customer_monthly(self, customer_id: str, window: Window) -> list[dict[str, Any]]:
-        """One customer's revenue, tickets, minutes, support and other cost, cost to serve
-        and profit per month of the window (the monthly trend of ``goodfit customer``)."""
-        from goodfit.metrics.breakdown import monthly_trend
+    def monthly_by_customer(self, window: Window) -> ByCustomer:
+        """Every customer's revenue, tickets, minutes, support and other cost, cost to
+        serve and profit per month of the window (the monthly trend of ``goodfit
+        customer``), kept compact for one-at-a-time look-ups (``.get(customer_id)``)."""
+        from goodfit.metrics.breakdown import ByCustomer, monthly_trend
 
-        m = monthly_trend(self.tables(), self._ws.config, window)
-        return list(m.filter(m.customer_id == customer_id).drop("customer_id")
-                    .to_pyarrow().to_pylist())
+        return ByCustomer.of(monthly_trend(self.tables(), self._ws.config, window)
+                             .to_pyarrow())
 
     def service_targets(self) -> dict[str, dict[str, float]]:
         """The targets the service-level breaches are judged against, by ticket priority

@@ -11,6 +11,7 @@ plan (median and 90th percentile, with how many there are).
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 import ibis
@@ -60,15 +61,22 @@ def plan_usage_rows(tables: TABLES, config: Config, window: Window, plan: str) -
         periods=rows.period_start.nunique(), quantity=rows.quantity.cast("float64").sum())
 
 
-def continuous_quantile(ordered: list[float], q: float) -> float | None:
+def continuous_quantile(ordered: list[float], q: float, skip: int | None = None
+                        ) -> float | None:
     """The q-quantile of sorted values by linear interpolation between the closest ranks
-    (DuckDB's ``quantile_cont``, numpy's default); None for no values."""
-    if not ordered:
+    (DuckDB's ``quantile_cont``, numpy's default), leaving out the value at index
+    ``skip`` when given; None for no values."""
+    n = len(ordered) - (skip is not None)
+    if n <= 0:
         return None
-    pos = q * (len(ordered) - 1)
+
+    def at(rank: int) -> float:
+        return ordered[rank if skip is None or rank < skip else rank + 1]
+
+    pos = q * (n - 1)
     lo = int(pos)
-    hi = min(lo + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+    hi = min(lo + 1, n - 1)
+    return at(lo) + (at(hi) - at(lo)) * (pos - lo)
 
 
 @dataclass(frozen=True)
@@ -111,16 +119,25 @@ class PlanUsage:
                 float(r["quantity"] or 0.0), int(r["periods"]))
         return cls(plan, by_metric)
 
+    def __post_init__(self) -> None:
+        # each metric's usage per period of every customer on the plan, sorted once
+        object.__setattr__(self, "_ordered", {
+            metric: sorted(q / n for q, n in rows.values() if n)
+            for metric, rows in self.by_metric.items()})
+
     def against_peers(self, customer_id: str) -> list[PeerUsage]:
         """Each metric used on the plan: this customer's usage per period, and the median
         and 90th percentile of the other customers' (continuous quantiles)."""
         out = []
+        ordered: dict[str, list[float]] = self._ordered  # type: ignore[attr-defined]
         for metric in sorted(self.by_metric):
-            rows = self.by_metric[metric]
-            mine = rows.get(customer_id)
-            peers = sorted(q / n for cid, (q, n) in rows.items() if cid != customer_id and n)
+            values = ordered[metric]
+            mine = self.by_metric[metric].get(customer_id)
+            per_period = mine[0] / mine[1] if mine and mine[1] else None
+            # leave this customer's own value out: one occurrence of it
+            skip = bisect.bisect_left(values, per_period) if per_period is not None else None
+            peers = len(values) - (skip is not None)
             out.append(PeerUsage(
-                metric, mine[0] if mine else None, mine[1] if mine else 0,
-                mine[0] / mine[1] if mine and mine[1] else None, len(peers),
-                continuous_quantile(peers, 0.5), continuous_quantile(peers, 0.9)))
+                metric, mine[0] if mine else None, mine[1] if mine else 0, per_period, peers,
+                continuous_quantile(values, 0.5, skip), continuous_quantile(values, 0.9, skip)))
         return out

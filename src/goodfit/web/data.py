@@ -26,6 +26,7 @@ from typing import Any
 from goodfit.errors import GoodfitError, NoSnapshot
 from goodfit.project import Project
 from goodfit.scoring.browse import SORT_KEYS, CustomerPage, CustomerQuery
+from goodfit.window import Window
 
 __all__ = ["SORT_KEYS", "CustomerPage", "CustomerQuery", "NoSnapshot", "WebData"]
 
@@ -56,6 +57,8 @@ class WebData:
         self._busy: tuple[float, str | None] = (0.0, None)
         self._causes: dict[int, Any] = {}
         self._plan_usage: dict[tuple[int, str], Any] = {}
+        self._per_customer_cache: dict[int, tuple[Any, Any]] = {}
+        self._per_customer_lock = threading.Lock()
 
     @contextmanager
     def reader(self) -> Iterator[Project]:
@@ -200,31 +203,47 @@ class WebData:
                 pass
         return found
 
+    def _per_customer(self, snap: Any) -> tuple[Any, Any]:
+        """Every customer's service levels and monthly trend over the snapshot's window,
+        read once per snapshot (two queries over the population) and kept compact: a
+        customer page then only slices them, however many customers there are."""
+        with self._per_customer_lock:  # the first page of a snapshot reads; others wait
+            hit = self._per_customer_cache.get(snap.id)
+            if hit is None:
+                with self.reader() as r:
+                    w = Window(as_of=snap.as_of, since=snap.since, until=snap.until)
+                    hit = (r.metrics.service_levels(w), r.metrics.monthly_by_customer(w))
+                self._per_customer_cache = {snap.id: hit}  # only the newest is shown
+            return hit
+
+    def _plan_usage_of(self, snap: Any, plan: str) -> Any:
+        key = (snap.id, plan)
+        with self._lock:
+            usage = self._plan_usage.get(key)
+        if usage is None:
+            with self.reader() as r:
+                usage = r.metrics.plan_usage(
+                    plan, Window(as_of=snap.as_of, since=snap.since, until=snap.until))
+            with self._lock:
+                if any(k[0] != snap.id for k in self._plan_usage):
+                    self._plan_usage = {}
+                self._plan_usage[key] = usage
+        return usage
+
     def customer_service(self, snap: Any, customer_id: str, plan: str | None
                          ) -> dict[str, Any]:
         """Service-level figures of one customer over the snapshot's window, the targets
         they are judged against, usage per metric against the other customers on its
-        plan and the monthly trend (one customer's rows; the plan's usage is read once per
-        snapshot and plan)."""
+        plan and the monthly trend (each read once per snapshot, or per snapshot and
+        plan, and then looked up)."""
         out: dict[str, Any] = {"service": {}, "targets": self.project.metrics.service_targets(),
                                "peers": [], "plan": plan, "monthly": [], "error": None}
         try:
-            with self.reader() as r:
-                w = r.metrics.window(snap.as_of, snap.since, snap.until)
-                out["service"] = r.metrics.service_levels(w, customer_id).get(customer_id, {})
-                out["monthly"] = r.metrics.customer_monthly(customer_id, w)
-                if plan is not None:
-                    key = (snap.id, plan)
-                    with self._lock:
-                        usage = self._plan_usage.get(key)
-                    if usage is None:
-                        usage = r.metrics.plan_usage(plan, w)
-                        with self._lock:
-                            if len(self._plan_usage) > 64 or any(
-                                    k[0] != snap.id for k in self._plan_usage):
-                                self._plan_usage = {}
-                            self._plan_usage[key] = usage
-                    out["peers"] = usage.against_peers(customer_id)
+            service, monthly = self._per_customer(snap)
+            out["service"] = next(iter(service.get(customer_id)), {})
+            out["monthly"] = monthly.get(customer_id)
+            if plan is not None:
+                out["peers"] = self._plan_usage_of(snap, plan).against_peers(customer_id)
         except GoodfitError as exc:  # warehouse changed since: say so, show the rest
             out["error"] = exc.message
         return out
