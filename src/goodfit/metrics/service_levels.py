@@ -92,8 +92,9 @@ def service_levels(tables: TABLES, config: Config, window: Window,
 def service_levels_by_customer(tables: TABLES, config: Config, window: Window,
                                customer_id: str | None = None) -> dict[str, dict[str, Any]]:
     """The SERVICE_COLUMNS by customer id (only ``customer_id`` when given; a customer
-    without tickets in the window is absent). The one read behind the report, ``goodfit
-    customer`` and the web's customer page."""
+    without tickets in the window is absent): what the report and ``goodfit customer``
+    show (the web's customer page reads the same ``service_levels`` rows, kept compact:
+    ``Metrics.service_levels``)."""
     rows = service_levels(tables, config, window, customer_id).to_pyarrow().to_pylist()
     return {str(r.pop("customer_id")): r for r in rows}
 
