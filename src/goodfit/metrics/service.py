@@ -163,12 +163,13 @@ class Metrics:
         return {"first_response_minutes": dict(sl.first_response_minutes),
                 "resolution_hours": dict(sl.resolution_hours)}
 
-    def plan_usage(self, plan: str, window: Window) -> PlanUsage:
-        """Usage per period of every customer on ``plan``, by metric: compare any of them
-        with the others through ``.against_peers(customer_id)``."""
+    def plan_usage(self, window: Window) -> dict[str, PlanUsage]:
+        """By plan, the usage per period of every customer on it, by metric (one read):
+        compare any of them with the others through ``.against_peers(customer_id)``. A
+        plan nobody on it used anything of is absent."""
         from goodfit.metrics.usage import PlanUsage
 
-        return PlanUsage.collect(self.tables(), self._ws.config, window, plan)
+        return PlanUsage.collect(self.tables(), self._ws.config, window)
 
     # -- reads for the web app: totals per month, customer look-ups, cited rows ------
     def monthly_totals(self, window: Window) -> list[dict[str, Any]]:

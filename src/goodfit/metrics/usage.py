@@ -49,16 +49,16 @@ def usage_by_customer(tables: TABLES, config: Config, window: Window) -> ir.Tabl
 
 
 # -- usage against plan peers (the customer page) ---------------------------------------
-def plan_usage_rows(tables: TABLES, config: Config, window: Window, plan: str) -> ir.Table:
-    """Per customer on ``plan`` (customers.plan, the scorecard's plan) and metric: the
-    distinct usage periods starting in the window (a customer's services share a period)
-    and their total quantity."""
+def plan_usage_rows(tables: TABLES, config: Config, window: Window) -> ir.Table:
+    """Per plan (customers.plan, the scorecard's plan), customer and metric: the distinct
+    usage periods starting in the window (a customer's services share a period) and their
+    total quantity. Customers without a plan are left out: they have no peers."""
     rows = usage_rows(tables, config, window)
     cust = tables["customers"]
-    on_plan = cust.filter(cust.plan == plan).select("customer_id")
-    rows = rows.filter(rows.customer_id.isin(on_plan.customer_id))
-    return rows.group_by(["customer_id", "metric"]).aggregate(
-        periods=rows.period_start.nunique(), quantity=rows.quantity.cast("float64").sum())
+    plans = cust.filter(cust.plan.notnull()).select(_cid=cust.customer_id, plan=cust.plan)
+    j = rows.join(plans, rows.customer_id == plans._cid)
+    return j.group_by(["plan", "customer_id", "metric"]).aggregate(
+        periods=j.period_start.nunique(), quantity=j.quantity.cast("float64").sum())
 
 
 def continuous_quantile(ordered: list[float], q: float, skip: int | None = None
@@ -112,12 +112,13 @@ class PlanUsage:
     by_metric: dict[str, dict[str, tuple[float, int]]] = field(default_factory=dict)
 
     @classmethod
-    def collect(cls, tables: TABLES, config: Config, window: Window, plan: str) -> PlanUsage:
-        by_metric: dict[str, dict[str, tuple[float, int]]] = {}
-        for r in plan_usage_rows(tables, config, window, plan).to_pyarrow().to_pylist():
-            by_metric.setdefault(str(r["metric"]), {})[str(r["customer_id"])] = (
-                float(r["quantity"] or 0.0), int(r["periods"]))
-        return cls(plan, by_metric)
+    def collect(cls, tables: TABLES, config: Config, window: Window) -> dict[str, PlanUsage]:
+        """Every plan's usage, in one read."""
+        plans: dict[str, dict[str, dict[str, tuple[float, int]]]] = {}
+        for r in plan_usage_rows(tables, config, window).to_pyarrow().to_pylist():
+            plans.setdefault(str(r["plan"]), {}).setdefault(str(r["metric"]), {})[
+                str(r["customer_id"])] = (float(r["quantity"] or 0.0), int(r["periods"]))
+        return {plan: cls(plan, by_metric) for plan, by_metric in plans.items()}
 
     def __post_init__(self) -> None:
         # each metric's usage per period of every customer on the plan, sorted once

@@ -56,8 +56,7 @@ class WebData:
         self._pool_lock = threading.Lock()
         self._busy: tuple[float, str | None] = (0.0, None)
         self._causes: dict[int, Any] = {}
-        self._plan_usage: dict[tuple[int, str], Any] = {}
-        self._per_customer_cache: dict[int, tuple[Any, Any]] = {}
+        self._per_customer_cache: dict[int, tuple[Any, Any, dict[str, Any]]] = {}
         self._per_customer_lock = threading.Lock()
 
     @contextmanager
@@ -203,47 +202,34 @@ class WebData:
                 pass
         return found
 
-    def _per_customer(self, snap: Any) -> tuple[Any, Any]:
-        """Every customer's service levels and monthly trend over the snapshot's window,
-        read once per snapshot (two queries over the population) and kept compact: a
-        customer page then only slices them, however many customers there are."""
+    def _per_customer(self, snap: Any) -> tuple[Any, Any, dict[str, Any]]:
+        """Every customer's service levels, monthly trend and usage by plan over the
+        snapshot's window, read once per snapshot (three queries over the population) and
+        kept compact: a customer page then only looks them up, however many customers
+        there are."""
         with self._per_customer_lock:  # the first page of a snapshot reads; others wait
             hit = self._per_customer_cache.get(snap.id)
             if hit is None:
                 with self.reader() as r:
                     w = Window(as_of=snap.as_of, since=snap.since, until=snap.until)
-                    hit = (r.metrics.service_levels(w), r.metrics.monthly_by_customer(w))
+                    hit = (r.metrics.service_levels(w), r.metrics.monthly_by_customer(w),
+                           r.metrics.plan_usage(w))
                 self._per_customer_cache = {snap.id: hit}  # only the newest is shown
             return hit
-
-    def _plan_usage_of(self, snap: Any, plan: str) -> Any:
-        key = (snap.id, plan)
-        with self._lock:
-            usage = self._plan_usage.get(key)
-        if usage is None:
-            with self.reader() as r:
-                usage = r.metrics.plan_usage(
-                    plan, Window(as_of=snap.as_of, since=snap.since, until=snap.until))
-            with self._lock:
-                if any(k[0] != snap.id for k in self._plan_usage):
-                    self._plan_usage = {}
-                self._plan_usage[key] = usage
-        return usage
 
     def customer_service(self, snap: Any, customer_id: str, plan: str | None
                          ) -> dict[str, Any]:
         """Service-level figures of one customer over the snapshot's window, the targets
         they are judged against, usage per metric against the other customers on its
-        plan and the monthly trend (each read once per snapshot, or per snapshot and
-        plan, and then looked up)."""
+        plan and the monthly trend (read once per snapshot, then looked up)."""
         out: dict[str, Any] = {"service": {}, "targets": self.project.metrics.service_targets(),
                                "peers": [], "plan": plan, "monthly": [], "error": None}
         try:
-            service, monthly = self._per_customer(snap)
+            service, monthly, usage = self._per_customer(snap)
             out["service"] = next(iter(service.get(customer_id)), {})
             out["monthly"] = monthly.get(customer_id)
-            if plan is not None:
-                out["peers"] = self._plan_usage_of(snap, plan).against_peers(customer_id)
+            if plan is not None and plan in usage:
+                out["peers"] = usage[plan].against_peers(customer_id)
         except GoodfitError as exc:  # warehouse changed since: say so, show the rest
             out["error"] = exc.message
         return out
