@@ -398,7 +398,7 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
         query = customer_query(segment, flag, plan, min_revenue, min_cost, sort, desc, page_no)
         found = data.customers(query, email_or_id=q, country=country)
         params = {k: v for k, v in request.query_params.items() if k != "page"}
-        return page(request, "customers.html", user, found=found, choices=data.choices(),
+        return page(request, "customers.html", user, found=found, choices=data.choices(found.snapshot.id),
                     params=params, q=q or "", country=country or "", sorts=SORT_KEYS)
 
     @route("GET", "/customers.csv", STAFF)

@@ -157,9 +157,9 @@ class WebData:
         return {**c.overview, "concentration": c.concentration, "monthly": c.monthly,
                 "monthly_error": c.monthly_error}
 
-    def choices(self) -> dict[str, list[str]]:
-        snap = self.snapshot()
-        c = self._cached(snap.id)
+    def choices(self, snapshot_id: int | None = None) -> dict[str, list[str]]:
+        """The filters' choices of a snapshot (the newest when not given)."""
+        c = self._cached(snapshot_id if snapshot_id is not None else self.snapshot().id)
         return {"segments": sorted(c.overview["segments"]), "flags": c.flag_codes,
                 "plans": c.overview["plans"], "countries": c.countries,
                 "sorts": list(SORT_KEYS)}
