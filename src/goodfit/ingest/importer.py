@@ -175,7 +175,9 @@ def import_file(warehouse: Warehouse, config: Config, table_name: str, file: Pat
     if not file.is_file():
         raise InputFileError(file, "no such file")
     progress("read " + file.name, 0, 3)
-    file_hash = file_sha256(file)
+    # CSV text is checked to be UTF-8 in the same pass (see file_sha256 for why)
+    file_hash = file_sha256(file, utf8_text=file_kind(file) == "csv"
+                            and config.import_.encoding == "utf-8")
     engine, loader = _engine_for(warehouse)
     fatal = False
     try:

@@ -8,6 +8,7 @@ by DuckDB's ``store_rejects`` and go to quarantine like any other bad row.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import zlib
 from dataclasses import dataclass
@@ -63,29 +64,65 @@ def file_kind(path: Path) -> str:
     raise InputFileError(path, f"unsupported file type; use one of {', '.join(SUFFIXES)}")
 
 
-def file_sha256(path: Path) -> str:
-    """The file's SHA-256; a gzip file is also checked to its end in the same pass.
+def file_sha256(path: Path, *, utf8_text: bool = False) -> str:
+    """The file's SHA-256, checking in the same pass that a gzip file is whole and, with
+    ``utf8_text``, that the (decompressed) text is valid UTF-8.
 
     A cut-short ``.gz`` (an interrupted download) would otherwise be read up to the cut
-    and import part of the data as if it were all of it.
+    and import part of the data as if it were all of it. Invalid UTF-8 is checked here
+    because DuckDB's CSV reader (1.4) can drop a line holding it without a word when a
+    query reads all columns, while another query over the same file keeps it.
     """
     h = hashlib.sha256()
-    gz = _GzipCheck(path) if path.name.lower().endswith(".gz") else None
+    text = _Utf8Check(path) if utf8_text else None
+    gz = _GzipCheck(path, text) if path.name.lower().endswith(".gz") else None
     with path.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
             if gz:
                 gz.feed(chunk)
+            elif text:
+                text.feed(chunk)
     if gz:
         gz.finish()
+    if text:
+        text.finish()
     return h.hexdigest()
 
 
-class _GzipCheck:
-    """Decompress and discard, to find out whether every gzip member is complete."""
+class _Utf8Check:
+    """Decode and discard, to name the first line holding bytes that are not UTF-8."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+        self.lines = 0  # line breaks before the current chunk
+        self.offset = 0  # bytes before the current chunk
+
+    def feed(self, data: bytes, *, final: bool = False) -> None:
+        try:
+            self.decoder.decode(data, final)
+        except UnicodeDecodeError as exc:
+            line = self.lines + data.count(b"\n", 0, max(exc.start, 0)) + 1
+            raise InputFileError(
+                self.path, f"line {line:,} (byte {self.offset + max(exc.start, 0):,}) is not "
+                "valid UTF-8; nothing was imported. If the file is in another encoding, say "
+                "which: --encoding latin-1 (or utf-16), or [import] encoding in goodfit.toml"
+            ) from None
+        self.lines += data.count(b"\n")
+        self.offset += len(data)
+
+    def finish(self) -> None:
+        self.feed(b"", final=True)
+
+
+class _GzipCheck:
+    """Decompress (to ``text`` when given, else discarding) to find out whether every gzip
+    member is complete."""
+
+    def __init__(self, path: Path, text: _Utf8Check | None = None) -> None:
+        self.path = path
+        self.text = text
         self.d = zlib.decompressobj(wbits=47)  # gzip header, 32 KiB window
         self.done = False
 
@@ -94,7 +131,9 @@ class _GzipCheck:
             while data:
                 if self.d.eof:  # a file may hold several gzip members one after another
                     self.d = zlib.decompressobj(wbits=47)
-                self.d.decompress(data, 1 << 16)
+                out = self.d.decompress(data, 1 << 16)
+                if self.text:
+                    self.text.feed(out)
                 data = self.d.unconsumed_tail or self.d.unused_data
                 if not self.d.eof and not self.d.unconsumed_tail:
                     data = b""

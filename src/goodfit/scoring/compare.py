@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from goodfit.config import Config
-from goodfit.scoring.inputs import ScoringInputs, money
+from goodfit.scoring.inputs import ScoringInputs, money, scorecard_computed
 from goodfit.scoring.score import score_customers
 from goodfit.window import Window
 
@@ -90,8 +90,10 @@ class Comparison:
 
 
 def _figures(inp: ScoringInputs, config: Config) -> dict[str, tuple[str | None, Figures]]:
-    res = score_customers(inp, config, as_of=inp.until)
-    card = {str(r["customer_id"]): r for r in inp.scorecard.to_pandas().to_dict("records")}
+    with scorecard_computed(inp) as computed:
+        res = score_customers(computed, config, as_of=inp.until)
+        card = {str(r["customer_id"]): r
+                for r in computed.scorecard.to_pandas().to_dict("records")}
     out = {}
     for r in res.scores.to_dict("records"):
         cid = str(r["customer_id"])

@@ -9,8 +9,9 @@ table) or stay silent (no tone table: no abusive_language flag) — never guess.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import ibis
@@ -74,6 +75,28 @@ class ScoringInputs:
         m = self.tables["messages"]
         return m.join(t, m.ticket_id == t.ticket_id).select(
             m.message_id, m.ticket_id, t.customer_id, m.sent_at, m.author_role)
+
+
+@contextmanager
+def scorecard_computed(inp: ScoringInputs) -> Iterator[ScoringInputs]:
+    """``inp`` with its scorecard computed once into a temporary table of the warehouse,
+    dropped on leaving. Every flag reads the scorecard; as a lazy expression each read ran
+    the whole metric suite again (and compiled its SQL again): at 5,000 customers that was
+    most of a scoring run. What outlives the block keeps the lazy ``inp``."""
+    cached = inp.scorecard.cache()
+    try:
+        yield replace(inp, scorecard=cached)
+    finally:
+        cached.release()
+
+
+def for_customers(expr: ibis.Table, customer_ids: list[str]) -> ibis.Table:
+    """The rows of ``expr`` whose customer_id is one of ``customer_ids``, as a semi-join
+    with an in-memory table: an IN list of thousands of literals made SQL that took
+    longer to compile than to run."""
+    ids = ibis.memtable({"_customer_id": pd.Series(customer_ids, dtype=object)},
+                        schema={"_customer_id": "string"})
+    return expr.semi_join(ids, expr.customer_id == ids._customer_id)
 
 
 def frame(expr: ibis.Table) -> pd.DataFrame:

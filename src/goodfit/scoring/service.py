@@ -64,14 +64,16 @@ class Scoring:
         ``fit_scores``."""
         from goodfit.scoring.explain import ScoringRun
         from goodfit.scoring.history import save_snapshot
+        from goodfit.scoring.inputs import scorecard_computed
         from goodfit.scoring.score import score_customers
 
         w = self._ws.window(as_of, since, until, window=window)
         progress("score", 0, 4)
         inp = self.inputs(w)
-        card = inp.scorecard.to_pandas()
-        progress("score", 1, 4)
-        result = score_customers(inp, self._ws.config, as_of=w.as_of)
+        with scorecard_computed(inp) as computed:
+            card = computed.scorecard.to_pandas()
+            progress("score", 1, 4)
+            result = score_customers(computed, self._ws.config, as_of=w.as_of)
         progress("score", 2, 4)
         info = save_snapshot(self._ws.state, card, result, config_hash=self._ws.config.hash(),
                              as_of=w.as_of, since=w.since, until=w.until, label=label,

