@@ -5,13 +5,16 @@ against a static file served by the same server (the floor).
 
 Sizes from the environment (small defaults; the product target is 100k customers and
 50 users): GOODFIT_BENCH_CUSTOMERS (5000), GOODFIT_BENCH_USERS (10),
-GOODFIT_BENCH_SECONDS (10 per page kind), GOODFIT_BENCH_MAX_REQUESTS (5000 per kind).
+GOODFIT_BENCH_SECONDS (10 per page kind), GOODFIT_BENCH_MAX_REQUESTS (5000 per kind),
+GOODFIT_BENCH_THINK (seconds each user waits between requests, ±50%; 0, the default, is
+a closed loop: every user asks again as soon as answered, the worst case; a few seconds
+is a realistic reader).
 GOODFIT_BENCH_PROJECT=DIR keeps the built project in DIR and reuses it on the next run
 (building 100k customers takes minutes; delete DIR after changing the size).
 A stored snapshot of that many customers is written straight into the state DB (the
 scoring run is not what is measured); the server is ``goodfit serve`` in its own process.
-Prints p50/p95/p99 in ms and the error count per page, and each page's p95 over the
-static file's.
+Prints per page p50/p95/p99 in ms, the error count, the offered request rate, each page's
+p95 over the static file's and the server process's CPU per request.
 """
 
 from __future__ import annotations
@@ -46,6 +49,11 @@ CUSTOMERS = int(os.environ.get("GOODFIT_BENCH_CUSTOMERS", "5000"))
 USERS = int(os.environ.get("GOODFIT_BENCH_USERS", "10"))
 SECONDS = float(os.environ.get("GOODFIT_BENCH_SECONDS", "10"))
 MAX_REQUESTS = int(os.environ.get("GOODFIT_BENCH_MAX_REQUESTS", "5000"))
+# Seconds each simulated user waits between two requests: 0 is a closed loop (each user
+# asks again as soon as answered: the worst case); a real user reads a page for seconds.
+THINK = float(os.environ.get("GOODFIT_BENCH_THINK", "0"))
+TICKETS = 2  # per customer
+USAGE_MONTHS = 3
 PASSWORD = "benchmark password"
 SEGMENTS = ("reward", "healthy", "educate", "reprice", "part_ways")
 PLANS = ("vps-1", "vps-2", "web-1", "storage")
@@ -63,6 +71,27 @@ def build(root: Path) -> list[str]:
             f.write(f"{cid},Org {i},2023-01-01 00:00:00,active,{PLANS[i % 4]},"
                     f"{('DE', 'FR', 'US')[i % 3]},billing{i}@org{i}.example,USD\n")
     project.ingest.import_file("customers", data)
+    # what the customer page reads from the warehouse: tickets (service levels, trend) and
+    # usage (against plan peers), a few rows per customer
+    tickets = root.parent / f"tickets-{os.getpid()}.csv"
+    with tickets.open("w", encoding="utf-8") as f:
+        f.write("ticket_id,customer_id,opened_at,first_response_at,closed_at,priority,"
+                "staff_minutes\n")
+        for i, cid in enumerate(ids):
+            for k in range(TICKETS):
+                month, day = 1 + (i + k) % 12, 1 + k * 7
+                f.write(f"T-{i}-{k},{cid},2025-{month:02d}-{day:02d} 09:00:00,"
+                        f"2025-{month:02d}-{day:02d} {10 + k % 8:02d}:00:00,"
+                        f"2025-{month:02d}-{day + 1:02d} 09:00:00,normal,{10 + k * 5}\n")
+    project.ingest.import_file("tickets", tickets)
+    usage = root.parent / f"usage-{os.getpid()}.csv"
+    with usage.open("w", encoding="utf-8") as f:
+        f.write("customer_id,service_id,period_start,metric,quantity,allowance\n")
+        for i, cid in enumerate(ids):
+            for m in range(1, USAGE_MONTHS + 1):
+                f.write(f"{cid},S-{i},2025-{m:02d}-01 00:00:00,egress_gb,"
+                        f"{rng.uniform(10, 900):.1f},1000\n")
+    project.ingest.import_file("usage", usage)
     now = datetime(2026, 1, 1)
     rows, flags = [], []
     for i, cid in enumerate(ids):
@@ -111,12 +140,21 @@ def percentile(values: list[float], p: float) -> float:
     return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
 
 
-def load(url: str, cookies: httpx.Cookies, paths: list[str]) -> dict[str, object]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU the process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load(url: str, cookies: httpx.Cookies, paths: list[str], server: int
+         ) -> dict[str, object]:
     times: list[float] = []
     errors = 0
     lock = threading.Lock()
-    stop = time.monotonic() + SECONDS
+    started = time.monotonic()
+    stop = started + SECONDS
     count = [0]
+    cpu0 = cpu_seconds(server)
 
     def user(seed: int) -> None:
         nonlocal errors
@@ -137,14 +175,20 @@ def load(url: str, cookies: httpx.Cookies, paths: list[str]) -> dict[str, object
                 with lock:
                     times.append(dt)
                     errors += 0 if ok else 1
+                if THINK:
+                    time.sleep(rng.uniform(0.5, 1.5) * THINK)  # around THINK, not in step
 
     threads = [threading.Thread(target=user, args=(i,)) for i in range(USERS)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    elapsed = time.monotonic() - started
+    cpu = cpu_seconds(server) - cpu0
+    n = max(1, len(times))
     return {"requests": len(times), "errors": errors, "p50": percentile(times, 50),
-            "p95": percentile(times, 95), "p99": percentile(times, 99)}
+            "p95": percentile(times, 95), "p99": percentile(times, 99),
+            "rate": len(times) / elapsed, "server_cpu_ms": cpu * 1000 / n}
 
 
 def main() -> None:
@@ -181,6 +225,11 @@ def main() -> None:
                 c.post("/login", data={"name": "bench", "password": PASSWORD, "csrf": token})
                 cookies = c.cookies
                 c.get("/customers")  # the first request reads the choices once
+                # the first customer page of a snapshot reads every customer's service
+                # levels and monthly trend once (then each page slices them): timed apart
+                t1 = time.perf_counter()
+                c.get(f"/customers/{ids[0]}")
+                first_page = time.perf_counter() - t1
             rng = random.Random(1)
             pages = max(1, CUSTOMERS // 50)
             table = [f"/customers?sort={s}&desc={d}&page={rng.randint(1, pages)}"
@@ -188,9 +237,10 @@ def main() -> None:
                      for s, d in ((rng.choice(["profit", "revenue", "name", "score"]),
                                    rng.choice(["true", "false"])) for _ in range(200))]
             customer = [f"/customers/{rng.choice(ids)}" for _ in range(200)]
-            results = {"static": load(url, cookies, ["/static/goodfit.css"]),
-                       "customers table": load(url, cookies, table),
-                       "customer page": load(url, cookies, customer)}
+            pid = server.pid
+            results = {"static": load(url, cookies, ["/static/goodfit.css"], pid),
+                       "customers table": load(url, cookies, table, pid),
+                       "customer page": load(url, cookies, customer, pid)}
         finally:
             server.terminate()
             try:
@@ -199,14 +249,25 @@ def main() -> None:
                 server.kill()
                 server.wait()
     floor = float(results["static"]["p95"])  # type: ignore[arg-type]
-    print(f"{USERS} concurrent users, up to {SECONDS:.0f}s or {MAX_REQUESTS} requests per page;"
-          f" machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    print(f"{'page':<18}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-          f"{'p95/static':>12}")
+    think = (f"each waiting ~{THINK:g}s between requests" if THINK
+             else "closed loop (no wait between requests)")
+    print(f"{USERS} concurrent users, {think}, up to {SECONDS:.0f}s or {MAX_REQUESTS} "
+          f"requests per page; machine load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} CPUs")
+    print(f"{'page':<18}{'requests':>9}{'req/s':>8}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}"
+          f"{'p99 ms':>9}{'p95/static':>12}{'server CPU ms/req':>19}")
     for name, r in results.items():
-        print(f"{name:<18}{r['requests']:>9}{r['errors']:>8}{r['p50']:>9.1f}{r['p95']:>9.1f}"
-              f"{r['p99']:>9.1f}{float(r['p95']) / floor:>12.1f}")  # type: ignore[arg-type]
-    print(json.dumps({"customers": CUSTOMERS, "users": USERS, **results}, default=float))
+        print(f"{name:<18}{r['requests']:>9}{r['rate']:>8.1f}{r['errors']:>8}{r['p50']:>9.1f}"
+              f"{r['p95']:>9.1f}{r['p99']:>9.1f}"
+              f"{float(r['p95']) / floor:>12.1f}"  # type: ignore[arg-type]
+              f"{r['server_cpu_ms']:>19.1f}")
+    print(f"first customer page of the snapshot (reads the per-customer figures once, "
+          f"before the runs): {first_page * 1000:,.0f} ms")
+    print("req/s: the offered request rate (requests answered / seconds run); server CPU: "
+          "the server process's user+system CPU over the run / requests")
+    print(json.dumps({"customers": CUSTOMERS, "users": USERS, "think_seconds": THINK,
+                      "first_customer_page_seconds": first_page,
+                      **results}, default=float))
 
 
 if __name__ == "__main__":

@@ -218,6 +218,7 @@ class Warehouse:
         self._busy_timeout = busy_timeout
         self._progress = progress
         self._copy_stamp = duck.copy_stamp() if duck is not None and access == "read" else None
+        self._tables: dict[str, ibis.Table] = {}  # read-only: tables looked up once
 
     @property
     def con(self) -> ibis.BaseBackend:
@@ -325,12 +326,14 @@ class Warehouse:
                 self._lock.release()
             raise
         self.access = "write"
+        self._tables.clear()  # the live file's tables may change from now on
 
     def reopen(self) -> None:
         """Reconnect after DuckDB invalidated the database (an internal error, e.g. while
         reading a damaged file): the new connection sees the last committed state."""
         if self._native is None:
             return
+        self._tables.clear()
         with contextlib.suppress(Exception):
             self._native.close()
         if self._duck is not None and self.access == "write":
@@ -451,9 +454,16 @@ class Warehouse:
 
     # -- reading ----------------------------------------------------------------
     def table(self, name: str) -> ibis.Table:
-        """A canonical (or derived) table as an Ibis expression."""
+        """A canonical (or derived) table as an Ibis expression (kept on a read-only
+        connection, whose tables cannot change: a replaced read copy is a new Warehouse)."""
+        hit = self._tables.get(name)
+        if hit is not None:
+            return hit
         t = self.con.table(name)
-        return t.drop(ROW_HASH) if ROW_HASH in t.columns else t
+        t = t.drop(ROW_HASH) if ROW_HASH in t.columns else t
+        if self.access == "read":
+            self._tables[name] = t
+        return t
 
     def tables(self) -> dict[str, ibis.Table]:
         return {name: self.table(name) for name in TABLES}

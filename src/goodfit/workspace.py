@@ -169,7 +169,9 @@ class Workspace:
             return window
         from goodfit.window import Window
 
-        return Window.resolve(self.tables(), as_of=as_of, since=since, until=until)
+        # tables looked up only when asked for: an explicit as_of needs none
+        return Window.resolve(self.warehouse.lazy_tables(), as_of=as_of, since=since,
+                              until=until)
 
     def require_customer(self, customer_id: str) -> None:
         """The one "does this customer exist" check, with close matches when it does not

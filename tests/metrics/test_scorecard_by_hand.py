@@ -159,3 +159,16 @@ def test_shares_of_the_whole(card):  # type: ignore[no-untyped-def]
     total_cost = 215.34 + 60.75 + 0 + 36.00
     assert card["drain"]["cost_share"] == pytest.approx(36.00 / total_cost)
     assert card["calm"]["revenue_share"] == pytest.approx(120 / 257.70)
+
+
+def test_one_customer_row_is_its_row_of_the_whole(con, card):  # type: ignore[no-untyped-def]
+    """``scorecard(…, customer_id)`` picks each part for that customer first: the same row
+    as in the whole scorecard, except the shares of the population, which it cannot know."""
+    tables = load(con, small_provider())
+    shares = ("ticket_share", "minutes_share", "cost_share", "revenue_share")
+    for cid in ("acme", "beta", "calm", "drain"):
+        (one,) = scorecard(tables, config(), WINDOW, cid).to_pyarrow().to_pylist()
+        assert {k: v for k, v in one.items() if k not in shares} == \
+            {k: v for k, v in card[cid].items() if k not in shares}
+        assert all(one[s] is None for s in shares)
+    assert scorecard(tables, config(), WINDOW, "nobody").to_pyarrow().num_rows == 0

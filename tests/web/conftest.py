@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,10 @@ ROLE_USER = {"owner": "olive", "manager": "mia", "agent": "alex", "viewer": "ver
 
 
 PROVIDER = demo_provider(xss=True)
+# (minutes to first response, hours to close) of C-1008's tickets, in order
+SERVICE_TIMES = ((30, 2), (90, 10), (600, 100))
+HOSTILE_METRIC = "<svg onload=alert(4)>gb"
+HOSTILE_PLAN = '"><script>alert("plan")</script>'
 
 
 def build_project(root: Path, *, xss: bool = True) -> Project:
@@ -30,6 +35,17 @@ def build_project(root: Path, *, xss: bool = True) -> Project:
     for i, row in enumerate(p.rows["customers"]):
         row["email"] = f"billing{i}@org{i}.example"
         row["country"] = "DE" if i % 2 else "FR"
+    # C-1008's three tickets get response and close times (see test_pages: service levels)
+    for t, (reply, close) in zip([t for t in p.rows["tickets"] if t["customer_id"] == "C-1008"],
+                                 SERVICE_TIMES, strict=True):
+        t["first_response_at"] = t["opened_at"] + timedelta(minutes=reply)
+        t["closed_at"] = t["opened_at"] + timedelta(hours=close)
+    if xss and not any(u["metric"] == HOSTILE_METRIC for u in p.rows["usage"]):
+        # a hostile usage metric, and a plan of one customer with a hostile name
+        p.usage("C-1001", datetime(2025, 6, 1), 5.0, metric=HOSTILE_METRIC)
+        p.usage("N-2", datetime(2025, 12, 13), 5.0, metric=HOSTILE_METRIC)
+        for rows in (p.rows["customers"], p.card):
+            next(r for r in rows if r["customer_id"] == "N-2")["plan"] = HOSTILE_PLAN
     formula = '=HYPERLINK("http://evil.example","x")'
     p.rows["customers"][1]["name"] = formula
     p.card[1]["name"] = formula

@@ -83,6 +83,12 @@ def test_team_workflow_in_chromium(browser, server, project) -> None:  # type: i
         shot(page, "evidence")
         # draft an offboarding of a customer
         page.goto(f"{url}/customers/C-1008")
+        # its service levels against the targets, usage against plan peers, monthly trend
+        service = page.locator("table.service").inner_text()
+        assert "90 · 498 min" in service and "1 of 3 tickets" in service
+        assert page.locator("table.peers tbody tr td").last.inner_text() == "14"  # peers
+        assert page.locator("figure.wide svg").count() == 1
+        shot(page, "customer-service")
         page.fill("form.offboard input[name=reason]", "unprofitable for two years")
         page.click("form.offboard button")
         page.wait_for_url("**/cases/*")

@@ -259,3 +259,102 @@ def test_reward_plan_save_and_commit(clients, project) -> None:  # type: ignore[
     assert r.status_code == 409 and "nobody to draw" in r.text
     assert project.rewards.draws()[-1].state == "planned"
     assert owner.post(f"/rewards/{draws[-1].id}/commit", data={}).status_code == 403  # no CSRF
+
+
+def test_customer_page_service_levels_usage_against_plan_peers_and_trend(clients, project) -> None:  # type: ignore[no-untyped-def]
+    """C-1008 (plan vps-2) has three tickets answered after 30, 90 and 600 minutes and
+    closed after 2, 10 and 100 hours (conftest). Priority normal: targets 480 min and 72 h,
+    so only the third breaches. Median/p90 (linear between ranks): response 90 and
+    90 + 0.8 × 510 = 498 min; resolution 10 and 10 + 0.8 × 90 = 82 h."""
+    import statistics
+
+    api = clients["viewer"].get("/api/customers/C-1008").json()
+    sv = api["service_levels"]
+    assert sv["first_response_median_minutes"] == 90
+    assert abs(sv["first_response_p90_minutes"] - 498) < 1e-9
+    assert sv["resolution_median_hours"] == 10
+    assert abs(sv["resolution_p90_hours"] - 82) < 1e-9
+    assert (sv["sla_breaches"], sv["sla_judged"]) == (1, 3)
+    assert api["service_targets"]["first_response_minutes"]["normal"] == 480
+    # usage: egress_gb per month, against the other vps-2 customers worked out from the rows
+    rows = project.provider.rows
+    plan = {c["customer_id"]: c["plan"] for c in rows["customers"]}
+    per: dict[str, list[float]] = {}
+    for u in rows["usage"]:
+        if plan[u["customer_id"]] == "vps-2":
+            per.setdefault(u["customer_id"], []).append(u["quantity"])
+    mine = per.pop("C-1008")
+    peers = sorted(sum(q) / len(q) for q in per.values())
+    (usage,) = api["usage_vs_peers"]
+    assert usage["metric"] == "egress_gb" and usage["periods"] == 12 == len(mine)
+    assert abs(usage["per_period"] - sum(mine) / 12) < 1e-9
+    assert usage["peers"] == len(peers) == 14  # 15 of the 24 on vps-2 (conftest), less itself
+    assert abs(usage["peer_median"] - statistics.median(peers)) < 1e-9
+    assert abs(usage["peer_p90"] - statistics.quantiles(peers, n=10, method="inclusive")[8]) \
+        < 1e-9
+    # the monthly trend: twelve invoices of 40 in 2025, and the three tickets
+    months = api["monthly"]
+    assert sum(float(m["revenue"]) for m in months) == 12 * 40
+    assert sum(m["tickets"] for m in months) == 3
+    html = clients["viewer"].get("/customers/C-1008").text
+    assert "90 · 498 min" in html and "10.0 · 82.0 h" in html and "1 of 3 tickets" in html
+    assert f"{statistics.median(peers):,.1f}" in html and "Monthly trend" in html
+    # a plan without usage: said so, no peer figure made up
+    other = clients["viewer"].get("/customers/N-1").text
+    assert "No usage recorded on plan basic" in other and "No tickets in the window" not in other
+
+
+def test_peer_usage_with_nobody_else_on_the_plan() -> None:
+    from goodfit.metrics.usage import PlanUsage
+
+    alone = PlanUsage("solo", {"gb": {"A": (30.0, 3)}})
+    (u,) = alone.against_peers("A")
+    assert (u.per_period, u.peers, u.peer_median, u.peer_p90) == (10.0, 0, None, None)
+    three = PlanUsage("p", {"gb": {"A": (10.0, 1), "B": (40.0, 2), "C": (0.0, 1),
+                                   "D": (90.0, 3)}})
+    (u,) = three.against_peers("A")  # peers 20, 0, 30 → sorted 0, 20, 30
+    assert (u.peers, u.peer_median, u.times_median) == (3, 20.0, 0.5)
+    assert abs(u.peer_p90 - 28.0) < 1e-9  # 20 + 0.8 × 10
+    (none,) = three.against_peers("Z")  # not using the metric: compared with all four
+    assert none.per_period is None and none.peers == 4
+
+
+def test_whatif_page_equals_the_cli_whatif_for_that_customer(clients, project, app) -> None:  # type: ignore[no-untyped-def]
+    """The page works out one customer alone; its figures are that customer's row of the
+    CLI's whole-project what-if (same fees, price change, assumptions and window)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from goodfit.cli import app as cli
+
+    snap = clients["viewer"].get("/api/snapshot").json()
+    data = app.state.data
+    as_of = "2025-12-31T23:59:59"
+    window = project.metrics.window(as_of)
+    snap_window = project.metrics.window(snap["as_of"], snap["since"], snap["until"])
+    fees = project.pricing.parse_fees(["manual_order=7", "support_hour=90"])
+    for cid, plan in (("C-1021", "vps-2"), ("C-1019", "storage"), ("C-1008", "vps-2")):
+        r = CliRunner().invoke(cli, [
+            "whatif", "--fee", "manual_order=7", "--fee", "support_hour=90", "--price",
+            f"{plan}=+10%", "--behaviour-change", "0.25", "--as-of", as_of, "--top", "0",
+            "--json", "-p", str(project.root)])
+        assert r.exit_code == 0, r.output
+        whole = json.loads(r.output)
+        assert len(whole["customers"]) == 26
+        expected = next(c for c in whole["customers"] if c["customer_id"] == cid)
+        prices = project.pricing.parse_prices([f"{plan}=+10%"])
+        alone = project.pricing.whatif(fees=fees, prices=prices, behaviour_change=0.25,
+                                       window=window, customer_id=cid)
+        assert [c.to_dict() for c in alone.customers] == [expected]
+        # the page: the snapshot's window, that customer alone, the same row as the whole
+        result, mine = data.whatif(cid, fees={"manual_order": "7", "support_hour": "90"},
+                                   fee_model=False, price="+10%", behaviour_change=0.25)
+        assert len(result.customers) == 1
+        every = project.pricing.whatif(fees=fees, prices=prices, behaviour_change=0.25,
+                                       window=snap_window)
+        assert mine == next(c for c in every.customers if c.customer_id == cid)
+        page = clients["viewer"].get(f"/customers/{cid}/whatif", params={
+            "fee_manual_order": "7", "fee_support_hour": "90", "price": "+10%",
+            "behaviour_change": "0.25"}).text
+        assert f"{mine.new_profit:,.2f}" in page

@@ -113,6 +113,11 @@ def test_role_walk(clients, project, role: str) -> None:  # type: ignore[no-unty
                 assert r.status_code == 303 and r.headers["location"] == "/login", where
         elif role in allowed and method == "GET":
             assert r.status_code in (200, 404), where
+            if path == "/customers/{customer_id}":  # a real customer: its figures shown
+                assert r.status_code == 200 and "Service levels" in r.text \
+                    and "Usage against plan peers" in r.text, where
+            if path == "/api/customers/{customer_id}":
+                assert {"service_levels", "usage_vs_peers", "monthly"} <= set(r.json()), where
         elif role in allowed and path == "/rewards/plan":  # takes no id: saves a plan
             assert r.status_code == 303 and r.headers["location"] == "/rewards", where
         elif role in allowed:  # reached the core, which found no such case, customer, draw
@@ -127,6 +132,8 @@ def test_static_and_openapi_are_public(clients) -> None:  # type: ignore[no-unty
     assert anon.get("/static/goodfit.css").status_code == 200
     spec = anon.get("/api/openapi.json").json()
     assert "/api/customers" in spec["paths"]
+    one = spec["paths"]["/api/customers/{customer_id}"]["get"]["description"]
+    assert all(f in one for f in ("service_levels", "usage_vs_peers", "peer_median", "monthly"))
     assert not any(p.startswith("/cases") for p in spec["paths"])  # pages are not API
 
 

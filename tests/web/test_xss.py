@@ -5,7 +5,9 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from urllib.parse import quote
 
-from tests.web.conftest import csrf_of
+from markupsafe import escape
+
+from tests.web.conftest import HOSTILE_METRIC, HOSTILE_PLAN, csrf_of
 
 PAYLOADS = ['<script>alert("name")</script>', "<img src=x onerror=alert(1)>",
             "<svg onload=alert(3)>", "javascript:alert(2)", "<script>alert('q')</script>"]
@@ -49,7 +51,8 @@ def test_every_page_escapes_customer_text(clients, project) -> None:  # type: ig
     hostile_ticket = next(t["ticket_id"] for t in tickets if "onload" in (t["subject"] or ""))
     urls = ["/", "/customers", "/customers?q=" + quote('<script>alert("q")</script>'),
             "/customers/C-1001", "/customers/C-1001/activity",
-            "/customers/C-1001/whatif?price=%2B10%25", *(f"/customers/{c}" for c in abusive + hand),
+            "/customers/C-1001/whatif?price=%2B10%25", "/customers/N-2", "/customers/N-2/whatif",
+            "/customers?plan=" + quote(HOSTILE_PLAN), *(f"/customers/{c}" for c in abusive + hand),
             f"/tickets/{hostile_ticket}", "/cases", case_url, "/audit", "/outbox",
             "/rewards", "/rewards/plan", "/users", "/why", "/customers/" + quote("<script>x</script>", safe="")]
     seen = ""
@@ -66,6 +69,14 @@ def test_every_page_escapes_customer_text(clients, project) -> None:  # type: ig
     assert "&lt;svg onload=alert(3)&gt;" in seen
     assert "&lt;script&gt;alert(&#39;q&#39;)&lt;/script&gt; idiots" in seen
     assert "&lt;script&gt;alert(&#34;q&#34;)&lt;/script&gt;" in seen  # the search box
+    # usage against plan peers: a hostile metric (C-1001, N-2) and plan name (N-2's alone)
+    assert str(escape(HOSTILE_METRIC)) in seen and str(escape(HOSTILE_PLAN)) in seen
+    n2 = owner.get("/customers/N-2").text
+    assert "no peers on this plan" in n2 and str(escape(HOSTILE_METRIC)) in n2
+    api = owner.get("/api/customers/N-2").json()
+    assert api["scorecard"]["plan"] == HOSTILE_PLAN  # data, returned as it is, as JSON
+    assert [(u["metric"], u["peers"], u["peer_median"]) for u in api["usage_vs_peers"]] == [
+        (HOSTILE_METRIC, 0, None)]
 
 
 def test_security_headers(clients) -> None:  # type: ignore[no-untyped-def]

@@ -40,16 +40,17 @@ class Pricing:
     def whatif(self, *, fees: dict[str, Decimal] | None = None, fee_model: bool = False,
                prices: list[PriceChange] | None = None, churn: float | None = None,
                behaviour_change: float | None = None, as_of: When = None,
-               window: Window | None = None) -> WhatIf:
+               window: Window | None = None, customer_id: str | None = None) -> WhatIf:
         """Revenue and profit per customer if these fees and prices applied, over the
         same window (the one resolver) the scorecard uses. Reads only.
 
         Fees only when asked: ``fees`` alone charges just those; ``fee_model`` charges
         every fee of ``[fees]`` (what segments and explain assume), ``fees`` overriding
-        single amounts."""
+        single amounts. ``customer_id``: work out that customer alone (its row equals
+        its row of the whole what-if; the totals are its own)."""
         from goodfit.actions import whatif
 
         window = self._ws.window(as_of, window=window)
         return whatif.evaluate(self._metrics.tables(), self._ws.config, window, fees=fees,
                                fee_model=fee_model, prices=prices, churn=churn,
-                               behaviour_change=behaviour_change)
+                               behaviour_change=behaviour_change, customer_id=customer_id)

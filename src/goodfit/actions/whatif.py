@@ -196,8 +196,9 @@ def whatif(scorecard: ibis.Table, orders: ibis.Table, services: ibis.Table,
            fees: Mapping[str, Decimal], prices: Sequence[PriceChange] = (),
            assumptions: Assumptions = Assumptions(), *, since: datetime, until: datetime,
            currency: str = "USD", self_service: Sequence[str] | None = None,
-           included_support_hours_per_month: float) -> WhatIf:
-    """Per-customer and total revenue and profit if these fees and prices applied.
+           included_support_hours_per_month: float, customer_id: str | None = None) -> WhatIf:
+    """Per-customer and total revenue and profit if these fees and prices applied
+    (``customer_id``: that customer's row alone, its orders and services only read).
 
     ``self_service``: [costs] self_service_channels, the one definition of a manual order
     (the cost model's), so no fee is charged on an order the cost model costs at 0."""
@@ -210,6 +211,10 @@ def whatif(scorecard: ibis.Table, orders: ibis.Table, services: ibis.Table,
     channels = (list(self_service) if self_service is not None
                 else CostSettings().self_service_channels)
     o = orders.filter((orders.placed_at >= since) & (orders.placed_at < until))
+    mine = services
+    if customer_id is not None:
+        o = o.filter(o.customer_id == customer_id)
+        mine = services.filter(services.customer_id == customer_id)
     o = o.mutate(manual=is_manual(o.channel, channels))
     counts = (o.group_by("customer_id")
               .aggregate(manual=lambda t: t.manual.sum(),
@@ -217,7 +222,7 @@ def whatif(scorecard: ibis.Table, orders: ibis.Table, services: ibis.Table,
               .to_pyarrow().to_pylist())
     n_manual = {str(r["customer_id"]): int(r["manual"] or 0) for r in counts}
     n_custom = {str(r["customer_id"]): int(r["custom"] or 0) for r in counts}
-    price_income = _price_income(services, prices, since, until)
+    price_income = _price_income(mine, prices, since, until)
     notes = []
     plans_seen = {str(r["plan"]) for r in services.select("plan").distinct().to_pyarrow()
                   .to_pylist() if r["plan"] is not None}
@@ -320,13 +325,15 @@ def _d(value: Any) -> Decimal:
 def evaluate(tables: Mapping[str, ibis.Table], config: Config, window: Window, *,
              fees: Mapping[str, Decimal] | None = None, fee_model: bool = False,
              prices: Sequence[PriceChange] | None = None, churn: float | None = None,
-             behaviour_change: float | None = None) -> WhatIf:
+             behaviour_change: float | None = None, customer_id: str | None = None) -> WhatIf:
     """The what-if of a project: the scorecard of ``window`` (the one every other command
     shows, so the baseline profit is the scorecard's) with these fees and prices.
 
     Fees apply only when asked for: ``fees`` alone charges just those; ``fee_model``
     charges every fee of ``[fees]`` (what segments and explain assume), ``fees``
-    overriding single amounts. A price change alone adds no fee."""
+    overriding single amounts. A price change alone adds no fee. ``customer_id``: only
+    that customer is worked out (its row is the same as in the whole what-if; the totals
+    are then its own)."""
     for name in fees or {}:
         check_fee_name(name)
     amounts = dict(config.fees.amounts()) if fee_model else {}
@@ -337,9 +344,9 @@ def evaluate(tables: Mapping[str, ibis.Table], config: Config, window: Window, *
     a = Assumptions(churn=w.churn if churn is None else churn,
                     behaviour_change=(w.behaviour_change if behaviour_change is None
                                       else behaviour_change))
-    card = scorecard(dict(tables), config, window)
+    card = scorecard(dict(tables), config, window, customer_id)
     return whatif(card, tables["orders"], tables["services"],
-                  amounts, prices or [], a,
+                  amounts, prices or [], a, customer_id=customer_id,
                   since=window.since, until=window.until, currency=config.project.currency,
                   self_service=config.costs.self_service_channels,
                   included_support_hours_per_month=(

@@ -43,6 +43,7 @@ from goodfit.ingest.profiles import Profile
 from goodfit.ingest.profiles import apply as apply_profile
 from goodfit.ingest.result import ImportResult, too_many_rejected, top_reasons
 from goodfit.ingest.source import (
+    JSON_TABLE,
     SUFFIXES,
     Source,
     file_kind,
@@ -624,9 +625,9 @@ def _write_quarantine(engine: duckdb.DuckDBPyConnection, source: Source, tbl: Ta
 
 def _cleanup(engine: duckdb.DuckDBPyConnection) -> None:
     engine.execute(f"DROP VIEW IF EXISTS {STAGE}")
-    for name in (MERGED, RAW, PARSED, DERIVED, "_gf_quarantine"):
-        engine.execute(f"DROP TABLE IF EXISTS {name}")
     engine.execute("DROP VIEW IF EXISTS _gf_file")
+    for name in (MERGED, RAW, PARSED, DERIVED, JSON_TABLE, "_gf_quarantine"):
+        engine.execute(f"DROP TABLE IF EXISTS {name}")
     with contextlib.suppress(duckdb.Error):
         engine.unregister("_gf_sheet")
 

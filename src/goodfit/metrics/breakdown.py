@@ -20,7 +20,7 @@ from goodfit.metrics.orders import order_rows
 from goodfit.metrics.payments import friction_rows
 from goodfit.metrics.revenue import invoice_rows, revenue_rows, unlinked_return_rows
 from goodfit.metrics.scorecard import scorecard
-from goodfit.metrics.service_levels import load_by, service_levels
+from goodfit.metrics.service_levels import load_by, service_levels_by_customer
 from goodfit.metrics.support import ticket_rows
 from goodfit.metrics.usage import usage_rows
 from goodfit.window import Window
@@ -107,9 +107,8 @@ class CustomerBreakdown:
         row = card.filter(card.customer_id == customer_id).to_pyarrow().to_pylist()
         parts = {name: expr.filter(expr.customer_id == customer_id).drop("customer_id")
                  .to_pyarrow() for name, expr in breakdown_tables(tables, config, window).items()}
-        sl = service_levels(tables, config, window)
-        found = sl.filter(sl.customer_id == customer_id).drop("customer_id").to_pyarrow()
-        service = found.to_pylist()[0] if found.num_rows else {}
+        service = service_levels_by_customer(tables, config, window, customer_id).get(
+            customer_id, {})
         split = {f"by_{by}": (lambda e: e.filter(e.customer_id == customer_id)
                               .drop("customer_id").to_pyarrow())(
                                   load_by(tables, config, window, by))  # type: ignore[arg-type]
@@ -129,6 +128,32 @@ class CustomerBreakdown:
         return out
 
 
+@dataclass(frozen=True)
+class ByCustomer:
+    """A per-customer table of the whole population kept compact, for a server that
+    shows one customer at a time: the Arrow rows (sorted by customer, without its id) and
+    each customer's span of them. Read once per snapshot; each look-up is a slice."""
+
+    rows: pa.Table
+    spans: dict[str, tuple[int, int]]
+
+    @classmethod
+    def of(cls, table: pa.Table) -> ByCustomer:
+        """``table`` sorted by customer_id (its rows of one customer together)."""
+        spans: dict[str, tuple[int, int]] = {}
+        ids = table.column("customer_id").to_pylist()
+        start = 0
+        for i in range(1, len(ids) + 1):
+            if i == len(ids) or ids[i] != ids[start]:
+                spans[str(ids[start])] = (start, i - start)
+                start = i
+        return cls(table.drop_columns(["customer_id"]), spans)
+
+    def get(self, customer_id: str) -> list[dict[str, Any]]:
+        span = self.spans.get(customer_id)
+        return [] if span is None else list(self.rows.slice(*span).to_pylist())
+
+
 customer_breakdown = CustomerBreakdown.collect
-__all__ = ["MONEY", "CustomerBreakdown", "breakdown_tables", "customer_breakdown",
+__all__ = ["MONEY", "ByCustomer", "CustomerBreakdown", "breakdown_tables", "customer_breakdown",
            "monthly_trend"]

@@ -65,7 +65,11 @@ def _ratio(num: ir.NumericValue, den: ir.NumericValue) -> ir.FloatingValue:
     return ibis.ifelse(d > 0, num.cast("float64") / d, ibis.null("float64"))
 
 
-def scorecard(tables: TABLES, config: Config, window: Window) -> ir.Table:
+def scorecard(tables: TABLES, config: Config, window: Window,
+              customer_id: str | None = None) -> ir.Table:
+    """One row per customer (only ``customer_id``'s when given: each part is picked for
+    that customer before the join, so one row costs one customer's rows; its four
+    ``*_share`` columns, shares of the whole population, are then NULL)."""
     cust = tables["customers"]
     parts = [
         revenue_by_customer(tables, config, window),
@@ -75,6 +79,9 @@ def scorecard(tables: TABLES, config: Config, window: Window) -> ir.Table:
         usage_by_customer(tables, config, window),
         direct_costs_by_customer(tables, config, window),
     ]
+    if customer_id is not None:
+        cust = cust.filter(cust.customer_id == customer_id)
+        parts = [p.filter(p.customer_id == customer_id) for p in parts]
     base = cust.select(
         customer_id=cust.customer_id, name=cust.name, plan=cust.plan, signup_at=cust.signup_at,
         tenure_months=tenure_months(cust.signup_at, window),
@@ -93,6 +100,7 @@ def scorecard(tables: TABLES, config: Config, window: Window) -> ir.Table:
     cost = money(cost)
     revenue = filled["revenue"]
     profit = money(revenue - cost)
+    share = _share if customer_id is None else (lambda _v: ibis.null("float64"))
     tickets = j.tickets.coalesce(0).cast("int64")
     minutes = j.support_minutes.coalesce(0.0).cast("float64")
     card = j.select(
@@ -109,9 +117,9 @@ def scorecard(tables: TABLES, config: Config, window: Window) -> ir.Table:
         tickets=tickets,
         tickets_per_month=(tickets.cast("float64")
                            / ibis.greatest(j.months_in_window, 1.0)).round(4),
-        ticket_share=_share(tickets),
-        minutes_share=_share(minutes),
-        cost_share=_share(cost),
-        revenue_share=_share(revenue),
+        ticket_share=share(tickets),
+        minutes_share=share(minutes),
+        cost_share=share(cost),
+        revenue_share=share(revenue),
     )
     return card.select(*COLUMNS).order_by("customer_id")

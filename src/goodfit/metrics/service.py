@@ -14,9 +14,10 @@ from goodfit.window import Window, window_rows
 if TYPE_CHECKING:  # the metric code (Ibis, pandas) loads when a figure is asked for
     import ibis
 
-    from goodfit.metrics.breakdown import CustomerBreakdown
+    from goodfit.metrics.breakdown import ByCustomer, CustomerBreakdown
     from goodfit.metrics.concentration import Concentration
     from goodfit.metrics.coverage import DataCoverage
+    from goodfit.metrics.usage import PlanUsage
     from goodfit.workspace import When, Workspace
 
 
@@ -134,6 +135,41 @@ class Metrics:
             _sl_id="customer_id")
         j = card.left_join(sl.select("_sl_id", *columns), card.customer_id == sl._sl_id)
         return j.drop("_sl_id")
+
+    def service_levels(self, window: Window) -> ByCustomer:
+        """Service-level figures of every customer with tickets in the window, kept
+        compact for one-at-a-time look-ups (``.get(customer_id)``: [] or its one row).
+        The same figures as the report and ``goodfit customer``
+        (metrics/service_levels.py)."""
+        from goodfit.metrics.breakdown import ByCustomer
+        from goodfit.metrics.service_levels import service_levels
+
+        return ByCustomer.of(service_levels(self.tables(), self._ws.config, window)
+                             .to_pyarrow())
+
+    def monthly_by_customer(self, window: Window) -> ByCustomer:
+        """Every customer's revenue, tickets, minutes, support and other cost, cost to
+        serve and profit per month of the window (the monthly trend of ``goodfit
+        customer``), kept compact for one-at-a-time look-ups (``.get(customer_id)``)."""
+        from goodfit.metrics.breakdown import ByCustomer, monthly_trend
+
+        return ByCustomer.of(monthly_trend(self.tables(), self._ws.config, window)
+                             .to_pyarrow())
+
+    def service_targets(self) -> dict[str, dict[str, float]]:
+        """The targets the service-level breaches are judged against, by ticket priority
+        (``[service_levels]``; "default": no priority or one not listed)."""
+        sl = self._ws.config.service_levels
+        return {"first_response_minutes": dict(sl.first_response_minutes),
+                "resolution_hours": dict(sl.resolution_hours)}
+
+    def plan_usage(self, window: Window) -> dict[str, PlanUsage]:
+        """By plan, the usage per period of every customer on it, by metric (one read):
+        compare any of them with the others through ``.against_peers(customer_id)``. A
+        plan nobody on it used anything of is absent."""
+        from goodfit.metrics.usage import PlanUsage
+
+        return PlanUsage.collect(self.tables(), self._ws.config, window)
 
     # -- reads for the web app: totals per month, customer look-ups, cited rows ------
     def monthly_totals(self, window: Window) -> list[dict[str, Any]]:

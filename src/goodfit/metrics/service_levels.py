@@ -19,7 +19,7 @@ cost exactly as the scorecard's: metrics/support.py).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import ibis
 import ibis.expr.types as ir
@@ -41,10 +41,15 @@ def _target(priority: ir.StringValue, table: dict[str, float]) -> ir.FloatingVal
     return ibis.cases(*cases, else_=default) if cases else default
 
 
-def service_levels(tables: TABLES, config: Config, window: Window) -> ir.Table:
-    """One row per customer with tickets in the window: the SERVICE_COLUMNS."""
+def service_levels(tables: TABLES, config: Config, window: Window,
+                   customer_id: str | None = None) -> ir.Table:
+    """One row per customer with tickets in the window: the SERVICE_COLUMNS (only
+    ``customer_id``'s row when given: its tickets are picked before any figure is worked
+    out, so one customer costs one customer's tickets)."""
     t = tables["tickets"]
     t = t.filter(window.contains(t.opened_at))
+    if customer_id is not None:
+        t = t.filter(t.customer_id == customer_id)
     sl = config.service_levels
     opened = t.opened_at.epoch_seconds().cast("float64")
     known_response = t.first_response_at.notnull() & window.known(t.first_response_at)
@@ -82,6 +87,16 @@ def service_levels(tables: TABLES, config: Config, window: Window) -> ir.Table:
                                 ibis.null("float64")),
         csat_average=agg.csat_average, csat_count=agg.csat_count,
     ).order_by("customer_id")
+
+
+def service_levels_by_customer(tables: TABLES, config: Config, window: Window,
+                               customer_id: str | None = None) -> dict[str, dict[str, Any]]:
+    """The SERVICE_COLUMNS by customer id (only ``customer_id`` when given; a customer
+    without tickets in the window is absent): what the report and ``goodfit customer``
+    show (the web's customer page reads the same ``service_levels`` rows, kept compact:
+    ``Metrics.service_levels``)."""
+    rows = service_levels(tables, config, window, customer_id).to_pyarrow().to_pylist()
+    return {str(r.pop("customer_id")): r for r in rows}
 
 
 def load_by(tables: TABLES, config: Config, window: Window,

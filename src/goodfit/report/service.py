@@ -61,9 +61,8 @@ class Reports:
     def _service_levels(self, run: ScoringRun) -> dict[str, dict[str, Any]]:
         """Service-level figures per customer over the run's window (the same figures as
         ``goodfit customer`` and ``scorecard --columns service``)."""
-        from goodfit.metrics.service_levels import service_levels
+        from goodfit.metrics.service_levels import service_levels_by_customer
         from goodfit.window import Window
 
         window = Window(as_of=run.as_of, since=run.since, until=run.until)
-        rows = service_levels(dict(run.inputs.tables), self._ws.config, window).to_pyarrow()
-        return {str(r.pop("customer_id")): r for r in rows.to_pylist()}
+        return service_levels_by_customer(dict(run.inputs.tables), self._ws.config, window)

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from goodfit.errors import UnknownSnapshot
 from goodfit.state.db import StateDB
@@ -117,25 +117,30 @@ def save_snapshot(state: StateDB, scorecard: pd.DataFrame, result: ScoreResult, 
             customers=len(scores),
             segments=dict(Counter(str(r["segment"]) for r in scores)),
             country_stored=countries is not None)
-        snap.rows = [SnapshotCustomer(
-            customer_id=str(r["customer_id"]), name=_jsonable(r.get("name")),
-            score=float(r["score"]), segment=str(r["segment"]), reason=str(r["reason"]),
-            components={c: _points(r[c]) for c in COMPONENTS},
-            # coverage and the one reward rule's facts travel with the run, in columns
-            score_out_of=_points(r.get("score_out_of")),
-            missing=_jsonable(r.get("missing")),
-            reward_facts=json.loads(r["reward_facts"]) if r.get("reward_facts") else None,
-            reward_gates=gate_rows.get(str(r["customer_id"]), []),
-            scorecard=cards.get(str(r["customer_id"]), {}),
-            **indexed_fields(cards.get(str(r["customer_id"]), {}),
-                             (countries or {}).get(str(r["customer_id"]))))
-            for r in scores]
-        snap.flags = [SnapshotFlag(customer_id=f.customer_id, code=f.code,
-                                   severity=f.severity.value, detail=f.detail,
-                                   evidence=json.loads(f.evidence_json()))
-                      for f in result.flags]
         s.add(snap)
         s.flush()
+        # Rows go in as one bulk INSERT each (executemany), not as ORM objects: the unit of
+        # work took about 1.5 ms per row, a quarter of a scoring run at 5,000 customers.
+        if scores:
+            s.execute(insert(SnapshotCustomer), [dict(
+                snapshot_id=snap.id,
+                customer_id=str(r["customer_id"]), name=_jsonable(r.get("name")),
+                score=float(r["score"]), segment=str(r["segment"]), reason=str(r["reason"]),
+                components={c: _points(r[c]) for c in COMPONENTS},
+                # coverage and the one reward rule's facts travel with the run, in columns
+                score_out_of=_points(r.get("score_out_of")),
+                missing=_jsonable(r.get("missing")),
+                reward_facts=json.loads(r["reward_facts"]) if r.get("reward_facts") else None,
+                reward_gates=gate_rows.get(str(r["customer_id"]), []),
+                scorecard=cards.get(str(r["customer_id"]), {}),
+                **indexed_fields(cards.get(str(r["customer_id"]), {}),
+                                 (countries or {}).get(str(r["customer_id"]))))
+                for r in scores])
+        if result.flags:
+            s.execute(insert(SnapshotFlag), [dict(
+                snapshot_id=snap.id, customer_id=f.customer_id, code=f.code,
+                severity=f.severity.value, detail=f.detail,
+                evidence=json.loads(f.evidence_json())) for f in result.flags])
         return _info(snap)
 
 

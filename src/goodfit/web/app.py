@@ -147,7 +147,11 @@ def _environment() -> Environment:
     env.filters["money"] = money
     env.filters["pct"] = pct
     env.filters["share"] = lambda v: "—" if _num(v) is None else f"{_num(v):.0%}"
-    env.filters["num"] = lambda v: "—" if _num(v) is None else f"{_num(v):,.0f}"
+    def num(v: Any, digits: int = 0) -> str:
+        n = _num(v)
+        return "—" if n is None else f"{n:,.{digits}f}"
+
+    env.filters["num"] = num
     env.filters["when"] = lambda v: "" if v is None else str(v)[:16].replace("T", " ")
     return env
 
@@ -394,7 +398,7 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
         query = customer_query(segment, flag, plan, min_revenue, min_cost, sort, desc, page_no)
         found = data.customers(query, email_or_id=q, country=country)
         params = {k: v for k, v in request.query_params.items() if k != "page"}
-        return page(request, "customers.html", user, found=found, choices=data.choices(),
+        return page(request, "customers.html", user, found=found, choices=data.choices(found.snapshot.id),
                     params=params, q=q or "", country=country or "", sorts=SORT_KEYS)
 
     @route("GET", "/customers.csv", STAFF)
@@ -422,29 +426,34 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
         return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
             "Content-Disposition": 'attachment; filename="customers.csv"'})
 
+    def monthly_chart(monthly: list[dict[str, Any]]) -> Markup:
+        return svg.trend([str(m["month"])[:7] for m in monthly], {
+            "revenue": [float(m["revenue"] or 0) for m in monthly],
+            "cost to serve": [float(m["cost_to_serve"] or 0) for m in monthly],
+            "profit": [float(m["profit"] or 0) for m in monthly]},
+            "Monthly revenue, cost and profit")
+
     @route("GET", "/customers/{customer_id}", ANY_SIGNED_IN)
     def customer(request: Request, customer_id: str) -> Response:
         user = me(request)
         found = data.customer(customer_id)
         show_text = user.can(STAFF)
         cases = data.cases(customer_id=customer_id) if show_text else []
+        charts = {"components": svg.hbars(
+            [(k.replace("_", " "), float(v or 0)) for k, v in found["components"].items()],
+            "Fit score contributions", money=False)}
+        if found["monthly"]:
+            charts["trend"] = monthly_chart(found["monthly"])
         return page(request, "customer.html", user, c=found, show_text=show_text,
                     rows=found["evidence_rows"], highlight=highlight, cases=cases,
-                    charts={"components": svg.hbars(
-                        [(k.replace("_", " "), float(v or 0))
-                         for k, v in found["components"].items()],
-                        "Fit score contributions", money=False)})
+                    charts=charts)
 
     @route("GET", "/customers/{customer_id}/activity", ANY_SIGNED_IN)
     def activity(request: Request, customer_id: str) -> Response:
         user = me(request)
         b = data.activity(customer_id)
         monthly = b.monthly.to_pylist()
-        chart = svg.trend([str(m["month"])[:7] for m in monthly], {
-            "revenue": [float(m["revenue"] or 0) for m in monthly],
-            "cost to serve": [float(m["cost_to_serve"] or 0) for m in monthly],
-            "profit": [float(m["profit"] or 0) for m in monthly]},
-            "Monthly revenue, cost and profit") if monthly else None
+        chart = monthly_chart(monthly) if monthly else None
         return page(request, "activity.html", user, customer_id=customer_id,
                     orders=b.orders.to_pylist(), invoices=b.invoices.to_pylist(),
                     tickets=b.tickets.to_pylist(), monthly=monthly, chart=chart,
@@ -469,7 +478,7 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
         fees = {n: str(request.query_params.get(f"fee_{n}", ""))[:40] for n in names}
         asked = any(v.strip() for v in fees.values()) or bool(price and price.strip()) \
             or fee_model
-        found = data.customer(customer_id)
+        found = data.customer(customer_id, details=False)
         result, mine = data.whatif(customer_id, fees=fees, fee_model=fee_model, price=price,
                                    behaviour_change=behaviour_change) if asked else (None, None)
         return page(request, "whatif.html", user, c=found, names=names, fees=fees,
@@ -649,6 +658,16 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
 
     @route("GET", "/api/customers/{customer_id}", ANY_SIGNED_IN)
     def api_customer(request: Request, customer_id: str) -> Response:
+        """One customer of the newest snapshot: ``snapshot``, ``customer_id``, ``name``,
+        ``score``, ``segment``, ``reason``, ``components``, ``scorecard``, ``flags`` with
+        their evidence; ``service_levels`` (first response and resolution median and p90,
+        breaches of ``sla_judged`` tickets, reopen rate, satisfaction; empty without
+        tickets) and ``service_targets`` (by priority); ``usage_vs_peers`` (per metric:
+        ``quantity``, ``periods``, ``per_period``, and the other customers on the plan:
+        ``peers``, ``peer_median``, ``peer_p90``, null when ``peers`` is 0); ``monthly``
+        (revenue, tickets, cost and profit per month); ``warehouse_error`` (why those could
+        not be read, else null); ``evidence_rows`` (cited tickets and messages, staff
+        roles only)."""
         user = me(request)
         found = data.customer(customer_id)
         rows = found.pop("evidence_rows")

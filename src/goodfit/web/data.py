@@ -26,6 +26,7 @@ from typing import Any
 from goodfit.errors import GoodfitError, NoSnapshot
 from goodfit.project import Project
 from goodfit.scoring.browse import SORT_KEYS, CustomerPage, CustomerQuery
+from goodfit.window import Window
 
 __all__ = ["SORT_KEYS", "CustomerPage", "CustomerQuery", "NoSnapshot", "WebData"]
 
@@ -55,6 +56,8 @@ class WebData:
         self._pool_lock = threading.Lock()
         self._busy: tuple[float, str | None] = (0.0, None)
         self._causes: dict[int, Any] = {}
+        self._per_customer_cache: dict[int, tuple[Any, Any, dict[str, Any]]] = {}
+        self._per_customer_lock = threading.Lock()
 
     @contextmanager
     def reader(self) -> Iterator[Project]:
@@ -154,9 +157,9 @@ class WebData:
         return {**c.overview, "concentration": c.concentration, "monthly": c.monthly,
                 "monthly_error": c.monthly_error}
 
-    def choices(self) -> dict[str, list[str]]:
-        snap = self.snapshot()
-        c = self._cached(snap.id)
+    def choices(self, snapshot_id: int | None = None) -> dict[str, list[str]]:
+        """The filters' choices of a snapshot (the newest when not given)."""
+        c = self._cached(snapshot_id if snapshot_id is not None else self.snapshot().id)
         return {"segments": sorted(c.overview["segments"]), "flags": c.flag_codes,
                 "plans": c.overview["plans"], "countries": c.countries,
                 "sorts": list(SORT_KEYS)}
@@ -178,9 +181,17 @@ class WebData:
             query = replace(query, search=email_or_id, also_ids=also)
         return self.project.scoring.snapshot_customers(snap.id, query)
 
-    def customer(self, customer_id: str) -> dict[str, Any]:
+    def customer(self, customer_id: str, *, details: bool = True) -> dict[str, Any]:
+        """One customer of the newest snapshot with its flags and cited rows; with
+        ``details`` also its service levels, usage against plan peers and monthly trend
+        (``customer_service``)."""
         snap = self.snapshot()
         found = self.project.scoring.snapshot_customer(snap.id, customer_id)
+        if details:
+            extra = self.customer_service(snap, customer_id, found["scorecard"].get("plan"))
+            found.update(service_levels=extra["service"], service_targets=extra["targets"],
+                         usage_vs_peers=extra["peers"], monthly=extra["monthly"],
+                         warehouse_error=extra["error"])
         refs = [e for f in found["flags"] for e in f["evidence"]]
         found["evidence_rows"] = {}
         if any(r.get("kind") in ("ticket", "message") for r in refs):
@@ -190,6 +201,38 @@ class WebData:
             except GoodfitError:
                 pass
         return found
+
+    def _per_customer(self, snap: Any) -> tuple[Any, Any, dict[str, Any]]:
+        """Every customer's service levels, monthly trend and usage by plan over the
+        snapshot's window, read once per snapshot (three queries over the population) and
+        kept compact: a customer page then only looks them up, however many customers
+        there are."""
+        with self._per_customer_lock:  # the first page of a snapshot reads; others wait
+            hit = self._per_customer_cache.get(snap.id)
+            if hit is None:
+                with self.reader() as r:
+                    w = Window(as_of=snap.as_of, since=snap.since, until=snap.until)
+                    hit = (r.metrics.service_levels(w), r.metrics.monthly_by_customer(w),
+                           r.metrics.plan_usage(w))
+                self._per_customer_cache = {snap.id: hit}  # only the newest is shown
+            return hit
+
+    def customer_service(self, snap: Any, customer_id: str, plan: str | None
+                         ) -> dict[str, Any]:
+        """Service-level figures of one customer over the snapshot's window, the targets
+        they are judged against, usage per metric against the other customers on its
+        plan and the monthly trend (read once per snapshot, then looked up)."""
+        out: dict[str, Any] = {"service": {}, "targets": self.project.metrics.service_targets(),
+                               "peers": [], "plan": plan, "monthly": [], "error": None}
+        try:
+            service, monthly, usage = self._per_customer(snap)
+            out["service"] = next(iter(service.get(customer_id)), {})
+            out["monthly"] = monthly.get(customer_id)
+            if plan is not None and plan in usage:
+                out["peers"] = usage[plan].against_peers(customer_id)
+        except GoodfitError as exc:  # warehouse changed since: say so, show the rest
+            out["error"] = exc.message
+        return out
 
     def causes(self) -> Any:
         """Why tickets happen in the newest snapshot's window (kept per snapshot)."""
@@ -209,7 +252,8 @@ class WebData:
     def whatif(self, customer_id: str, *, fees: dict[str, str], fee_model: bool,
                price: str | None, behaviour_change: float | None) -> tuple[Any, Any]:
         """One customer's revenue and profit if these fees and this price change for its
-        plan applied over the snapshot's window (the pricing what-if; nothing written)."""
+        plan applied over the snapshot's window (the pricing what-if of that customer
+        alone: no other customer is worked out; nothing written)."""
         snap = self.snapshot()
         found = self.project.scoring.snapshot_customer(snap.id, customer_id)
         plan = found["scorecard"].get("plan")
@@ -220,7 +264,8 @@ class WebData:
         with self.reader() as r:
             w = r.metrics.window(snap.as_of, snap.since, snap.until)
             result = r.pricing.whatif(fees=chosen, fee_model=fee_model, prices=prices,
-                                      behaviour_change=behaviour_change, window=w)
+                                      behaviour_change=behaviour_change, window=w,
+                                      customer_id=customer_id)
         mine = next((c for c in result.customers if c.customer_id == customer_id), None)
         return result, mine
 
