@@ -272,7 +272,14 @@ def _register_sheet(engine: duckdb.DuckDBPyConnection, path: Path,
         hint = close_matches(sheet, names)
         raise InputFileError(path, f"no sheet '{sheet}'; sheets: {', '.join(names)}"
                                    + (f" (did you mean '{hint[0]}'?)" if hint else ""))
-    data = book.get_sheet_by_name(sheet or names[0]).to_python(skip_empty_area=False)
+    if not names:
+        raise InputFileError(path, "holds no sheet (a damaged or empty workbook); nothing "
+                                   "was imported")
+    try:
+        data = book.get_sheet_by_name(sheet or names[0]).to_python(skip_empty_area=False)
+    except Exception as exc:  # a damaged sheet fails here, after the workbook opened
+        raise InputFileError(path, f"cannot be read as a spreadsheet: {_first_line(exc)}; "
+                                   "nothing was imported") from None
     if not data:
         return ()
     header = [str(h).strip() if h not in (None, "") else f"column{i}"
