@@ -273,6 +273,19 @@ class WarehouseError(GoodfitError):
     exit_code = 5
 
 
+class WarehouseOutOfMemory(WarehouseError):
+    """DuckDB needed more memory than the warehouse may use for one query."""
+
+    code = "warehouse_out_of_memory"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            f"the warehouse ran out of memory ({detail}). Raise [warehouse] memory_limit in "
+            "goodfit.toml (default \"1GB\"; e.g. \"4GB\" for 100,000 customers, if the "
+            "machine has it) and run the command again: the step that failed did not "
+            "finish, and what earlier steps stored is kept.")
+
+
 class ProjectBusy(GoodfitError):
     """Another command is writing to this project and did not finish in time."""
 

@@ -104,3 +104,33 @@ def test_every_error_lives_in_goodfit_errors() -> None:
     elsewhere = [f"{c.__module__}.{c.__name__}" for c in error_classes()
                  if c.__module__ != "goodfit.errors"]
     assert elsewhere == []
+
+
+def test_warehouse_out_of_memory_names_the_setting(tmp_path: Path) -> None:
+    """DuckDB running out of memory (a real one: the limit set to 2 MB) is one clear line
+    naming [warehouse] memory_limit and exit code 5, not a traceback and exit 70."""
+    import os
+    import subprocess
+    import sys
+
+    import goodfit
+
+    env = {**os.environ, "PYTHONPATH": str(Path(goodfit.__file__).parents[1])}
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "goodfit", *args], capture_output=True,
+                              text=True, env=env)
+
+    project = tmp_path / "p"
+    assert cli("synth", str(tmp_path / "data"), "-n", "60", "-m", "6").returncode == 0
+    assert cli("init", str(project)).returncode == 0
+    assert cli("import", str(tmp_path / "data"), "-p", str(project)).returncode == 0
+    cfg = project / "goodfit.toml"
+    text = cfg.read_text(encoding="utf-8")
+    assert 'memory_limit = "1GB"' in text
+    cfg.write_text(text.replace('memory_limit = "1GB"', 'memory_limit = "2MB"', 1),
+                   encoding="utf-8")
+    out = cli("scorecard", "-p", str(project), "--top", "3")
+    assert out.returncode == 5, out.stderr
+    assert "error (warehouse_out_of_memory)" in out.stderr
+    assert "[warehouse] memory_limit" in out.stderr and "Traceback" not in out.stderr

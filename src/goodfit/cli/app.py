@@ -137,10 +137,28 @@ def _plain_lines() -> Progress:
     return report
 
 
+def _known(exc: Exception) -> GoodfitError | None:
+    """An engine failure the user can fix, as the goodfit error that says how. Matched by
+    name: importing DuckDB here would slow every command's start."""
+    kind = type(exc)
+    if kind.__name__ == "OutOfMemoryException" and kind.__module__.endswith("duckdb"):
+        from goodfit.errors import WarehouseOutOfMemory
+
+        first = str(exc).splitlines()[0] if str(exc) else kind.__name__
+        return WarehouseOutOfMemory(first.removeprefix("Out of Memory Error: "))
+    return None
+
+
 def run() -> None:
     """Entry point: GoodfitError → one clear line and its exit code; anything else is a bug."""
     try:
-        code = app(standalone_mode=False)
+        try:
+            code = app(standalone_mode=False)
+        except Exception as exc:
+            known = _known(exc)
+            if known is None:
+                raise
+            raise known from exc
         # Without standalone mode click *returns* the code of typer.Exit(n) instead of exiting.
         if isinstance(code, int) and code:
             sys.exit(code)
