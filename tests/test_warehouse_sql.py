@@ -57,3 +57,16 @@ def test_shape_changes_with_the_data(warehouse: Warehouse) -> None:
     assert warehouse.shape() == before  # a digest of the data, not of the moment
     warehouse.execute("UPDATE tickets SET subject = NULL WHERE ticket_id = 'T-1'")
     assert warehouse.shape() != before  # a cleared column counts
+
+
+def test_duckdb_draws_no_progress_bar_of_its_own(tmp_path: Path) -> None:
+    """A query over two seconds would make DuckDB draw a bar on stdout, inside what
+    ``--json`` prints; the warehouse connection (and the Ibis one on top of it) turns it
+    off."""
+    wh = Warehouse.connect(f"duckdb:///{tmp_path / 'w.duckdb'}", tmp_path)
+    try:
+        assert wh.query("SELECT current_setting('enable_progress_bar') AS bar") == [{"bar": False}]
+        ibis_side = wh.con.raw_sql("SELECT current_setting('enable_progress_bar')").fetchall()
+        assert ibis_side == [(False,)]
+    finally:
+        wh.close()

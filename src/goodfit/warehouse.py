@@ -173,6 +173,9 @@ def _duck_connect(path: str, settings: dict[str, str], read_only: bool = False) 
     import duckdb
 
     con = duckdb.connect(path, read_only=read_only, config=dict(settings))
+    # DuckDB draws its own progress bar on stdout for a query over two seconds: in the
+    # middle of goodfit's output, and inside what --json prints. goodfit reports progress.
+    con.execute("SET enable_progress_bar = false")
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET python_enable_replacements = false")
     return con

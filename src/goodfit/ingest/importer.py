@@ -214,6 +214,7 @@ def _engine_for(warehouse: Warehouse) -> tuple[duckdb.DuckDBPyConnection, Loader
         return raw, DuckDBLoader(raw)
     if warehouse.backend == "postgres":
         engine = duckdb.connect()
+        engine.execute("SET enable_progress_bar = false")  # none of DuckDB's on stdout
         return engine, PostgresLoader(warehouse.raw, engine)
     raise InputFileError("", f"importing into a {warehouse.backend} warehouse is not supported; "
                              "import into DuckDB or PostgreSQL")
