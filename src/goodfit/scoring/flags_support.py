@@ -19,7 +19,7 @@ from goodfit.config import (
 from goodfit.metrics.concentration import LOAD_WORDS, ranked, top_set
 from goodfit.scoring.evidence import EvidenceRef, Flag, Severity
 from goodfit.scoring.flag_registry import flag_rule
-from goodfit.scoring.inputs import ScoringInputs, frame
+from goodfit.scoring.inputs import ScoringInputs, for_customers, frame
 
 
 def _tickets(ids: pd.Series) -> list[EvidenceRef]:
@@ -245,7 +245,7 @@ def heavy_load(inp: ScoringInputs, cfg: HeavyLoadFlag) -> list[Flag]:
     heavy = frame(top_set(inp.scorecard, cfg.load, cfg.share)
                   .select("customer_id", "load", "total", "rank")).sort_values("rank")
     t = inp.tickets()
-    tickets = frame(t.filter(t.customer_id.isin(list(heavy["customer_id"])))
+    tickets = frame(for_customers(t, [str(x) for x in heavy["customer_id"]])
                     .select("customer_id", "ticket_id", "staff_minutes"))
     tickets = tickets.assign(staff_minutes=tickets["staff_minutes"].astype(float).fillna(0.0))
     tickets = tickets.sort_values(["staff_minutes", "ticket_id"], ascending=[False, True])
