@@ -241,6 +241,12 @@ class TextSettings(Section):
     # Repeat topics: 0 picks the number of topics from the ticket count.
     topic_count: int = Field(default=0, ge=0)
     topic_min_tickets: int = Field(default=3, ge=1)
+    # Larger helpdesks: topics are fitted on this many tickets picked at random (fixed
+    # seed), then every ticket is assigned to its nearest topic batch by batch.
+    topic_sample_tickets: int = Field(default=50000, ge=100)
+    # The text steps (resolution codes, knowledge base, topics) read ticket text this
+    # many tickets at a time, so memory stays flat however many tickets there are.
+    batch_tickets: int = Field(default=50000, ge=1)
 
 
 class ActionsSettings(Section):

@@ -19,10 +19,12 @@ the scorecard charges. Every staff reply counts here: topics have no window.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import ibis
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from goodfit.config import CostSettings
 from goodfit.metrics.support import ticket_minutes
@@ -77,10 +79,19 @@ def _clean_code(code: str | None) -> str | None:
     return code or None
 
 
-def ticket_texts(tickets: ibis.Table, messages: ibis.Table,
-                 costs: CostSettings | None = None) -> TicketTexts:
-    """Assemble the text of every ticket with one portable Ibis query (any backend)."""
-    costs = costs or CostSettings()
+def _as_string(column: ibis.Column) -> ibis.Column:
+    # no cast on a string column: the engine then skips row groups outside the range
+    return column if column.type().is_string() else column.cast("string")
+
+
+def _texts_query(tickets: ibis.Table, messages: ibis.Table, costs: CostSettings,
+                 bounds: tuple[str, str] | None = None) -> ibis.Table:
+    """The portable Ibis query behind every ticket's text; ``bounds`` keeps the tickets
+    whose id lies between the two (inclusive) and only their messages."""
+    if bounds is not None:
+        lo, hi = bounds
+        tickets = tickets.filter(_as_string(tickets.ticket_id).between(lo, hi))
+        messages = messages.filter(_as_string(messages.ticket_id).between(lo, hi))
     cust = messages.filter(messages.author_role == "customer")
     cust = cust.mutate(_rn=ibis.row_number().over(
         group_by=cust.ticket_id, order_by=[cust.sent_at, cust.message_id]))
@@ -103,10 +114,80 @@ def ticket_texts(tickets: ibis.Table, messages: ibis.Table,
         else ibis.null().cast("string")
     minutes, _basis = ticket_minutes(joined.staff_minutes, joined.staff_replies, priority,
                                      joined.channel, costs)
-    joined = joined.mutate(minutes=minutes,
-                           estimated=joined.staff_minutes.isnull()).order_by("ticket_id")
-    data: pa.Table = joined.to_pyarrow()
+    return joined.mutate(minutes=minutes,
+                         estimated=joined.staff_minutes.isnull()).order_by("ticket_id")
+
+
+def ticket_texts(tickets: ibis.Table, messages: ibis.Table,
+                 costs: CostSettings | None = None) -> TicketTexts:
+    """Assemble the text of every ticket with one portable Ibis query (any backend).
+
+    Holds every ticket's text at once: for small sets (tests, benchmarks, one Spark
+    partition). The pipeline streams with :func:`ticket_batches`.
+    """
+    data: pa.Table = _texts_query(tickets, messages, costs or CostSettings()).to_pyarrow()
     return _from_arrow(data)
+
+
+@dataclass(frozen=True)
+class TicketCodes:
+    """Every ticket's id, customer and resolution code, in ticket-id order: the light
+    columns a streamed step keeps for all tickets while their text passes in batches."""
+
+    ticket_id: list[str]
+    customer_id: list[str]
+    resolution_code: list[str | None]
+
+    def __len__(self) -> int:
+        return len(self.ticket_id)
+
+
+def ticket_codes(tickets: ibis.Table) -> TicketCodes:
+    data = tickets.select("ticket_id", "customer_id", "resolution_code") \
+        .order_by("ticket_id").to_pyarrow()
+    return TicketCodes([str(x) for x in data.column("ticket_id").to_pylist()],
+                       [str(x) for x in data.column("customer_id").to_pylist()],
+                       [_clean_code(c) for c in data.column("resolution_code").to_pylist()])
+
+
+def batch_bounds(ticket_ids: Sequence[str], batch_size: int) -> list[tuple[str, str]]:
+    """(first, last) ticket id of each run of ``batch_size`` ids (``ticket_ids`` sorted)."""
+    size = max(1, batch_size)
+    return [(ticket_ids[i], ticket_ids[min(i + size, len(ticket_ids)) - 1])
+            for i in range(0, len(ticket_ids), size)]
+
+
+def ticket_batches(tickets: ibis.Table, messages: ibis.Table, costs: CostSettings,
+                   batch_size: int, ticket_ids: Sequence[str] | None = None,
+                   only: Collection[str] | None = None) -> Iterator[TicketTexts]:
+    """Every ticket's text, ``batch_size`` tickets at a time, in ticket-id order.
+
+    Each batch is its own query over one range of ticket ids, so neither the engine nor
+    Python ever holds more than one batch of text: memory stays flat as tickets grow.
+    ``ticket_ids`` (sorted) saves reading them again; ``only`` keeps just those tickets
+    (dropped before their messages are cleaned, the costly part).
+    """
+    ids = ticket_codes(tickets).ticket_id if ticket_ids is None else list(ticket_ids)
+    keep: pa.Array | None = None
+    if only is not None:
+        wanted = set(only)
+        ids = [t for t in ids if t in wanted]
+        keep = pa.array(ids, pa.string())
+    for bounds in batch_bounds(ids, batch_size):
+        data: pa.Table = _texts_query(tickets, messages, costs, bounds).to_pyarrow()
+        if keep is not None:
+            data = data.filter(pc.is_in(data.column("ticket_id").cast(pa.string()),
+                                        value_set=keep))
+        yield _from_arrow(data)
+
+
+def concat_texts(batches: Iterable[TicketTexts]) -> TicketTexts:
+    """One TicketTexts of several batches, in their order."""
+    parts = list(batches)
+    names = list(TicketTexts.__dataclass_fields__)
+    return TicketTexts(**{name: [v for b in parts for v in getattr(b, name)]
+                          if all(getattr(b, name) or not len(b) for b in parts) else []
+                          for name in names})
 
 
 def _from_arrow(data: pa.Table) -> TicketTexts:

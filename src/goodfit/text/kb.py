@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -351,32 +351,86 @@ def match_tickets(index: KbIndex, texts: TicketTexts, settings: TextSettings,
                   progress: Progress = NO_PROGRESS) -> KbMatches:
     """Top-3 articles per ticket with scores, whether the docs answer the ticket, and the
     article that does when goodfit is sure (linked by staff first, at rank 1)."""
-    n = len(texts)
-    k = min(TOP_K, len(index))
-    raw = raw_matches(index, texts, progress)
-    tops, scores = raw.tops, raw.scores
-    cal = calibrate(raw.q_best, texts.resolution_code, settings)
-    answerable = [c == DOCUMENTATION if c is not None else bool(s >= cal.threshold)
-                  for c, s in zip(texts.resolution_code, raw.q_best, strict=True)]
-    acal = calibrate_articles(raw.q_top1, raw.q_best, raw.q_second, raw.linked, raw.replied,
-                              settings)
-    sure = sure_answers(raw, acal)
-    ids = [a.article_id for a in index.articles]
-    answers = tuple(ids[int(tops[i, 0])] if sure[i] and k else None for i in range(n))
-    confident = np.zeros((n, k), dtype=bool)
-    if k:
-        confident[:, 0] = sure
-    table = pa.table({
-        "ticket_id": np.repeat(np.array(texts.ticket_id, dtype=object), k).tolist(),
-        "customer_id": np.repeat(np.array(texts.customer_id, dtype=object), k).tolist(),
-        "article_id": [ids[j] for j in tops.ravel()],
-        "score": scores.ravel().tolist(),
-        "rank": np.tile(np.arange(1, k + 1), n).tolist(),
-        "answerable": np.repeat(np.array(answerable, dtype=bool), k).tolist(),
-        "confident": confident.ravel().tolist(),
-    }, schema=KB_MATCH_SCHEMA)
-    return KbMatches(table, cal, n, int(sum(answerable)), acal, answers,
-                     int((raw.linked >= 0).sum()), int((sure & (raw.linked < 0)).sum()))
+    return match_batches(index, [texts], settings, progress)
+
+
+def match_batches(index: KbIndex, batches: Iterable[TicketTexts], settings: TextSettings,
+                  progress: Progress = NO_PROGRESS, tickets: int = 0) -> KbMatches:
+    """:func:`match_tickets` over batches of tickets (``tickets``: how many in all, for
+    progress): each batch's text is read once and dropped; the calibrations see every
+    ticket's scores."""
+    matcher = KbMatcher(index, progress, tickets)
+    for texts in batches:
+        matcher.add(texts)
+    return matcher.finish(settings)
+
+
+class KbMatcher:
+    """Collects each batch's raw matches (a few numbers per ticket), then calibrates once
+    over all of them and builds the matches, as one batch would."""
+
+    def __init__(self, index: KbIndex, progress: Progress = NO_PROGRESS,
+                 tickets: int = 0) -> None:
+        self.index, self._progress, self._total = index, progress, tickets
+        self._raw: list[RawMatches] = []
+        self.ticket_id: list[str] = []
+        self.customer_id: list[str] = []
+        self.codes: list[str | None] = []
+
+    def add(self, texts: TicketTexts) -> None:
+        before = len(self.ticket_id)
+        everything = max(self._total, before + len(texts))
+
+        def step(stage: str, done: int, total: int | None = None) -> None:
+            self._progress(stage, before + done, everything)
+
+        self._raw.append(raw_matches(self.index, texts, step))
+        self.ticket_id.extend(texts.ticket_id)
+        self.customer_id.extend(texts.customer_id)
+        self.codes.extend(texts.resolution_code)
+
+    def raw(self) -> RawMatches:
+        k = min(TOP_K, len(self.index))
+        if not self._raw:
+            empty = np.zeros(0)
+            return RawMatches(np.zeros((0, k), dtype=int), np.zeros((0, k)),
+                              empty.astype(int), empty, empty, empty.astype(int),
+                              empty.astype(bool))
+        return RawMatches(*(np.concatenate([getattr(r, f) for r in self._raw])
+                            for f in RawMatches.__dataclass_fields__))
+
+    def finish(self, settings: TextSettings) -> KbMatches:
+        index, n = self.index, len(self.ticket_id)
+        k = min(TOP_K, len(index))
+        raw = self.raw()
+        self._raw = [raw]
+        tops, scores = raw.tops, raw.scores
+        cal = calibrate(raw.q_best, self.codes, settings)
+        answerable = np.array([c == DOCUMENTATION if c is not None else bool(s >= cal.threshold)
+                               for c, s in zip(self.codes, raw.q_best, strict=True)],
+                              dtype=bool)
+        acal = calibrate_articles(raw.q_top1, raw.q_best, raw.q_second, raw.linked,
+                                  raw.replied, settings)
+        sure = sure_answers(raw, acal)
+        ids = np.array([a.article_id for a in index.articles] or [""], dtype=object)
+        answers = tuple(ids[int(tops[i, 0])] if sure[i] and k else None for i in range(n))
+        confident = np.zeros((n, k), dtype=bool)
+        if k:
+            confident[:, 0] = sure
+        tid = pa.array(self.ticket_id, pa.string())
+        cid = pa.array(self.customer_id, pa.string())
+        take = pa.array(np.repeat(np.arange(n), k))
+        table = pa.table({
+            "ticket_id": tid.take(take),
+            "customer_id": cid.take(take),
+            "article_id": pa.array(ids[tops.ravel()] if k else [], pa.string()),
+            "score": pa.array(scores.ravel(), pa.float64()),
+            "rank": pa.array(np.tile(np.arange(1, k + 1), n), pa.int64()),
+            "answerable": pa.array(np.repeat(answerable, k), pa.bool_()),
+            "confident": pa.array(confident.ravel(), pa.bool_()),
+        }, schema=KB_MATCH_SCHEMA)
+        return KbMatches(table, cal, n, int(answerable.sum()), acal, answers,
+                         int((raw.linked >= 0).sum()), int((sure & (raw.linked < 0)).sum()))
 
 
 def recall_at(index: KbIndex, questions: Sequence[str], right: Sequence[str],

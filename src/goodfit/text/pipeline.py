@@ -6,25 +6,37 @@ table (``ticket_resolution``, ``ticket_kb_match``, ``topics`` + ``ticket_topic``
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import ibis
+import numpy as np
 
 from goodfit.config import Config
 from goodfit.errors import ModelNotTrained, NoKnowledgeBase, WarehouseError
 from goodfit.progress import NO_PROGRESS, Progress
-from goodfit.text.corpus import TicketTexts, ticket_texts
-from goodfit.text.kb import Article, KbIndex, KbMatches, match_tickets
+from goodfit.text.corpus import (
+    TicketCodes,
+    TicketTexts,
+    concat_texts,
+    ticket_batches,
+    ticket_codes,
+    ticket_texts,
+)
+from goodfit.text.kb import Article, KbIndex, KbMatcher, KbMatches, match_batches
 from goodfit.text.model_store import META_FILE
 from goodfit.text.resolution import (
     Evaluation,
     ResolutionModel,
-    apply_resolution,
-    evaluate_resolution,
-    train_resolution,
+    TrainingSet,
+    apply_batches,
+    evaluate_training,
+    picked_training_set,
+    train_on,
+    training_rows,
 )
-from goodfit.text.topics import TopicsResult, find_topics
+from goodfit.text.topics import TopicsResult, find_topics, fit_topics, summarise_topics
 from goodfit.warehouse import Warehouse
 from goodfit.window import Window
 
@@ -34,7 +46,32 @@ TOPICS, TICKET_TOPIC = "topics", "ticket_topic"
 
 
 def load_texts(warehouse: Warehouse, config: Config) -> TicketTexts:
+    """Every ticket's text at once (small sets; the steps below stream in batches)."""
     return ticket_texts(warehouse.table("tickets"), warehouse.table("messages"), config.costs)
+
+
+def load_codes(warehouse: Warehouse) -> TicketCodes:
+    return ticket_codes(warehouse.table("tickets"))
+
+
+def texts_in_batches(warehouse: Warehouse, config: Config, codes: TicketCodes,
+                     only: list[str] | None = None) -> Iterator[TicketTexts]:
+    """Ticket text ``[text] batch_tickets`` at a time, in ticket-id order (``only``: just
+    those tickets)."""
+    return ticket_batches(warehouse.table("tickets"), warehouse.table("messages"),
+                          config.costs, config.text.batch_tickets, codes.ticket_id, only)
+
+
+def training_data(warehouse: Warehouse, config: Config) -> TrainingSet:
+    """The coded tickets a model learns from, chosen from the codes alone; only their text
+    is read (at most ``[text] max_training_tickets``)."""
+    codes = load_codes(warehouse)
+    rows, labels, excluded = training_rows(codes.resolution_code, config.text)
+    ids = [codes.ticket_id[i] for i in rows]
+    picked = concat_texts(texts_in_batches(warehouse, config, codes, ids))
+    if picked.ticket_id != ids:  # pragma: no cover - a ticket changed under the read
+        raise WarehouseError("tickets changed while the resolution step read them; rerun it")
+    return picked_training_set(picked, labels, excluded)
 
 
 # -- resolution codes ----------------------------------------------------------------
@@ -51,14 +88,14 @@ def load_resolution_model(root: Path) -> ResolutionModel:
 
 def train(warehouse: Warehouse, config: Config, root: Path,
           progress: Progress = NO_PROGRESS) -> ResolutionModel:
-    model = train_resolution(load_texts(warehouse, config), config.text, progress)
+    model = train_on(training_data(warehouse, config), config.text, progress)
     model.save(resolution_dir(root))
     return model
 
 
 def evaluate(warehouse: Warehouse, config: Config,
              progress: Progress = NO_PROGRESS) -> Evaluation:
-    return evaluate_resolution(load_texts(warehouse, config), config.text, progress)
+    return evaluate_training(training_data(warehouse, config), config.text, progress)
 
 
 @dataclass(frozen=True)
@@ -74,7 +111,9 @@ class ResolutionApplied:
 def apply(warehouse: Warehouse, config: Config, root: Path,
           progress: Progress = NO_PROGRESS) -> ResolutionApplied:
     model = load_resolution_model(root)
-    table = apply_resolution(model, load_texts(warehouse, config), config.text, progress)
+    codes = load_codes(warehouse)
+    table = apply_batches(model, texts_in_batches(warehouse, config, codes), config.text,
+                          progress, sum(c is None for c in codes.resolution_code))
     warehouse.write_table(TICKET_RESOLUTION, table)
     sources = table.column("source").to_pylist()
     return ResolutionApplied(len(sources), sources.count("given"), sources.count("predicted"),
@@ -95,7 +134,9 @@ def match_kb(warehouse: Warehouse, config: Config,
     index = kb_index(warehouse)
     if not len(index):
         raise NoKnowledgeBase()
-    result = match_tickets(index, load_texts(warehouse, config), config.text, progress)
+    codes = load_codes(warehouse)
+    result = match_batches(index, texts_in_batches(warehouse, config, codes), config.text,
+                           progress, len(codes))
     warehouse.write_table(TICKET_KB_MATCH, result.table)
     return result
 
@@ -153,14 +194,57 @@ def customer_kb(warehouse: Warehouse, customer_id: str, window: Window) -> Custo
 # -- repeat topics ----------------------------------------------------------------------
 def topics(warehouse: Warehouse, config: Config,
            progress: Progress = NO_PROGRESS) -> TopicsResult:
-    texts = load_texts(warehouse, config)
+    """Up to ``[text] topic_sample_tickets`` tickets: topics fitted on all of them at once.
+    More: fitted on a sample of that many (fixed seed), then every ticket's text passes
+    once, in batches, for its nearest topic and its knowledge-base match."""
+    codes = load_codes(warehouse)
     index = kb_index(warehouse)
-    answers: tuple[str | None, ...] | None = None
-    titles: dict[str, str] = {}
-    if len(index) and len(texts):
-        # the article `goodfit kb match` is sure answers each ticket (None: unsure)
-        answers = match_tickets(index, texts, config.text).answers
-        titles = {a.article_id: a.title for a in index.articles}
-    result = find_topics(texts, config.text, answers, titles, progress)
+    titles = {a.article_id: a.title for a in index.articles}
+    n, settings = len(codes), config.text
+    if n <= settings.topic_sample_tickets:
+        texts = concat_texts(texts_in_batches(warehouse, config, codes))
+        answers: tuple[str | None, ...] | None = None
+        if len(index) and len(texts):
+            # the article `goodfit kb match` is sure answers each ticket (None: unsure)
+            answers = match_batches(index, [texts], settings).answers
+        result = find_topics(texts, settings, answers, titles if answers else {}, progress)
+    else:
+        result = _topics_streamed(warehouse, config, codes, index, titles, progress)
     warehouse.write_tables({TOPICS: result.topics_table(), TICKET_TOPIC: result.ticket_topic})
+    return result
+
+
+def topic_sample(ticket_ids: list[str], size: int) -> list[str]:
+    """``size`` ticket ids picked at random with a fixed seed, in id order."""
+    picked = np.random.default_rng(0).choice(len(ticket_ids), size=size, replace=False)
+    return [ticket_ids[i] for i in np.sort(picked)]
+
+
+def _topics_streamed(warehouse: Warehouse, config: Config, codes: TicketCodes,
+                     index: KbIndex, titles: dict[str, str],
+                     progress: Progress) -> TopicsResult:
+    settings, n = config.text, len(codes)
+    progress("finding topics", 0, 4)
+    sample = concat_texts(texts_in_batches(
+        warehouse, config, codes, topic_sample(codes.ticket_id, settings.topic_sample_tickets)))
+    model = fit_topics(sample, settings)
+    if model is None:
+        return find_topics(sample, settings)  # nothing recurs: the empty result
+    del sample
+    progress("finding topics", 1, 4)
+    matcher = KbMatcher(index) if len(index) else None
+    assign, minutes, estimated = [], [], []
+    for batch in texts_in_batches(warehouse, config, codes):
+        assign.append(model.assign_texts(batch))
+        minutes.append(np.array(batch.staff_minutes, dtype=float))
+        estimated.append(np.array(batch.minutes_estimated, dtype=bool))
+        if matcher is not None:
+            matcher.add(batch)
+    progress("finding topics", 2, 4)
+    answers = matcher.finish(settings).answers if matcher is not None else None
+    result = summarise_topics(model, np.concatenate(assign), codes.ticket_id, codes.customer_id,
+                              np.concatenate(minutes), np.concatenate(estimated), settings,
+                              answers, titles if answers else {}, progress)
+    if result.tickets != n:  # pragma: no cover - a ticket changed under the read
+        raise WarehouseError("tickets changed while the topics step read them; rerun it")
     return result

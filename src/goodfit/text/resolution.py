@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -192,13 +192,16 @@ def code_order(codes: Sequence[str], settings: TextSettings) -> list[str]:
     return configured + sorted(set(codes) - set(configured))
 
 
-def training_set(texts: TicketTexts, settings: TextSettings) -> TrainingSet:
-    """Every coded ticket; codes with fewer tickets than folds are left out (and named)."""
-    rows = [i for i, c in enumerate(texts.resolution_code) if c is not None]
-    counts = Counter(texts.resolution_code[i] for i in rows)
+def training_rows(codes: Sequence[str | None], settings: TextSettings
+                  ) -> tuple[list[int], list[str], dict[str, int]]:
+    """Positions (ascending) and codes of the coded tickets a model learns from, and the
+    codes left out for having fewer tickets than folds. Reads codes only, so a streamed
+    step picks its training tickets before reading any text."""
+    rows = [i for i, c in enumerate(codes) if c is not None]
+    counts = Counter(codes[i] for i in rows)
     excluded = {str(c): n for c, n in counts.items() if n < settings.cv_folds}
-    keep = [i for i in rows if texts.resolution_code[i] not in excluded]
-    labels = [str(texts.resolution_code[i]) for i in keep]
+    keep = [i for i in rows if codes[i] not in excluded]
+    labels = [str(codes[i]) for i in keep]
     if len(keep) < settings.min_training_tickets or len(set(labels)) < 2:
         if rows and not keep:
             why = (f" All {len(counts)} code(s) have fewer than {settings.cv_folds} tickets"
@@ -217,9 +220,19 @@ def training_set(texts: TicketTexts, settings: TextSettings) -> TrainingSet:
             " from tickets.resolution_code.")
     if len(keep) > settings.max_training_tickets:
         keep, labels = _stratified_sample(keep, labels, settings.max_training_tickets)
-    fields = texts.field_tokens()
-    return TrainingSet([texts.full[i] for i in keep], [fields[i] for i in keep], labels,
-                       excluded)
+    return keep, labels, excluded
+
+
+def training_set(texts: TicketTexts, settings: TextSettings) -> TrainingSet:
+    """Every coded ticket; codes with fewer tickets than folds are left out (and named)."""
+    keep, labels, excluded = training_rows(texts.resolution_code, settings)
+    return picked_training_set(texts.take(keep), labels, excluded)
+
+
+def picked_training_set(picked: TicketTexts, labels: list[str], excluded: dict[str, int]
+                        ) -> TrainingSet:
+    """The training set of the picked tickets' texts (in the order of ``labels``)."""
+    return TrainingSet(list(picked.full), picked.field_tokens(), labels, excluded)
 
 
 def _stratified_sample(rows: list[int], labels: list[str], size: int
@@ -387,7 +400,11 @@ def _cross_validate(data: TrainingSet, X: sp.csr_matrix, classes: list[str],
 def evaluate_resolution(texts: TicketTexts, settings: TextSettings,
                         progress: Progress = NO_PROGRESS) -> Evaluation:
     """Stratified cross-validated macro-F1 and per-code precision/recall vs the baselines."""
-    data = training_set(texts, settings)
+    return evaluate_training(training_set(texts, settings), settings, progress)
+
+
+def evaluate_training(data: TrainingSet, settings: TextSettings,
+                      progress: Progress = NO_PROGRESS) -> Evaluation:
     _, X = _features(data)
     classes = code_order(data.labels, settings)
     return _cross_validate(data, X, classes, settings, progress)[0]
@@ -396,7 +413,11 @@ def evaluate_resolution(texts: TicketTexts, settings: TextSettings,
 def train_resolution(texts: TicketTexts, settings: TextSettings,
                      progress: Progress = NO_PROGRESS) -> ResolutionModel:
     """Learn the provider's codes from coded tickets; the evaluation travels with the model."""
-    data = training_set(texts, settings)
+    return train_on(training_set(texts, settings), settings, progress)
+
+
+def train_on(data: TrainingSet, settings: TextSettings,
+             progress: Progress = NO_PROGRESS) -> ResolutionModel:
     features, X = _features(data)
     classes = code_order(data.labels, settings)
     evaluation, best, temperature = _cross_validate(data, X, classes, settings, progress)
@@ -428,24 +449,41 @@ def check_useful(model: ResolutionModel, settings: TextSettings) -> None:
 def apply_resolution(model: ResolutionModel, texts: TicketTexts, settings: TextSettings,
                      progress: Progress = NO_PROGRESS) -> pa.Table:
     """Rows for ``ticket_resolution``: given codes kept, the rest predicted or 'unknown'."""
+    return apply_batches(model, [texts], settings, progress,
+                         sum(c is None for c in texts.resolution_code))
+
+
+def apply_batches(model: ResolutionModel, batches: Iterable[TicketTexts],
+                  settings: TextSettings, progress: Progress = NO_PROGRESS,
+                  uncoded: int = 0) -> pa.Table:
+    """:func:`apply_resolution` over batches of tickets (``uncoded``: how many tickets of
+    all batches have no code, for progress). Only one batch's text is held at a time;
+    the rows it returns are a few numbers and ids per ticket."""
     check_useful(model, settings)
-    codes: list[str | None] = list(texts.resolution_code)
-    probability: list[float] = [1.0] * len(texts)
-    source = ["given" if c is not None else "" for c in codes]
-    todo = [i for i, c in enumerate(codes) if c is None]
-    fields = texts.field_tokens()
-    progress("labelling tickets", 0, len(todo))
-    for start in range(0, len(todo), _BATCH):
-        rows = todo[start:start + _BATCH]
-        proba = model.predict_proba([texts.full[i] for i in rows], [fields[i] for i in rows])
-        best, conf = proba.argmax(axis=1), proba.max(axis=1)
-        for i, b, c in zip(rows, best, conf, strict=True):
-            probability[i] = float(c)
-            if c >= settings.min_confidence:
-                codes[i], source[i] = model.classes[b], "predicted"
-            else:
-                codes[i], source[i] = UNKNOWN, UNKNOWN
-        progress("labelling tickets", start + len(rows), len(todo))
-    return pa.table({"ticket_id": texts.ticket_id, "customer_id": texts.customer_id,
-                     "resolution_code": codes, "probability": probability, "source": source},
-                    schema=RESOLUTION_SCHEMA)
+    progress("labelling tickets", 0, uncoded)
+    parts, done = [], 0
+    for texts in batches:
+        codes: list[str | None] = list(texts.resolution_code)
+        probability: list[float] = [1.0] * len(texts)
+        source = ["given" if c is not None else "" for c in codes]
+        todo = [i for i, c in enumerate(codes) if c is None]
+        fields = texts.field_tokens()
+        for start in range(0, len(todo), _BATCH):
+            rows = todo[start:start + _BATCH]
+            proba = model.predict_proba([texts.full[i] for i in rows],
+                                        [fields[i] for i in rows])
+            best, conf = proba.argmax(axis=1), proba.max(axis=1)
+            for i, b, c in zip(rows, best, conf, strict=True):
+                probability[i] = float(c)
+                if c >= settings.min_confidence:
+                    codes[i], source[i] = model.classes[b], "predicted"
+                else:
+                    codes[i], source[i] = UNKNOWN, UNKNOWN
+            done += len(rows)
+            progress("labelling tickets", done, max(uncoded, done))
+        parts.append(pa.table({"ticket_id": texts.ticket_id, "customer_id": texts.customer_id,
+                               "resolution_code": codes, "probability": probability,
+                               "source": source}, schema=RESOLUTION_SCHEMA))
+    if not parts:
+        return RESOLUTION_SCHEMA.empty_table()
+    return pa.concat_tables(parts).combine_chunks()

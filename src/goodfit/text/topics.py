@@ -129,6 +129,65 @@ def _empty(n: int) -> TopicsResult:
                                      schema=TICKET_TOPIC_SCHEMA), n, n)
 
 
+def _docs(texts: TicketTexts) -> list[str]:
+    # Subject twice: it is the customer's own one-line summary of the problem.
+    return [f"{s}\n{q}" for s, q in zip(texts.subject, texts.question, strict=True)]
+
+
+@dataclass
+class TopicModel:
+    """Topics fitted on a set of tickets (all of them, or a sample of a large helpdesk):
+    the vocabulary, the LSA projection and the k-means centres, and the fitted tickets'
+    own vectors (labels and examples are read from them)."""
+
+    sample: TicketTexts
+    vectorizer: TfidfVectorizer
+    svd: TruncatedSVD | None
+    kmeans: KMeans | MiniBatchKMeans
+    X: Any  # the sample's TF-IDF rows
+    Z: np.ndarray  # ...reduced and unit length
+    assign: np.ndarray  # the sample's topic (k-means group) per ticket
+    k: int
+
+    def assign_texts(self, texts: TicketTexts) -> np.ndarray:
+        """The nearest topic of each ticket (any tickets, the same vocabulary)."""
+        if not len(texts):
+            return np.zeros(0, dtype=int)
+        X = self.vectorizer.transform(_docs(texts))
+        with threadpool_limits(limits=1):
+            Z = normalize(self.svd.transform(X)) if self.svd is not None \
+                else normalize(X.toarray())
+            return np.asarray(self.kmeans.predict(Z))
+
+
+def fit_topics(texts: TicketTexts, settings: TextSettings) -> TopicModel | None:
+    """Fit topics on these tickets; None when nothing recurs (too few tickets or words)."""
+    n = len(texts)
+    if n < max(2, settings.topic_min_tickets):
+        return None
+    docs = _docs(texts)
+    vec = TfidfVectorizer(analyzer=_analyze, min_df=2 if n >= 20 else 1, max_df=0.5,
+                          sublinear_tf=True)
+    try:
+        X = vec.fit_transform(docs)
+    except ValueError:  # no word occurs in two tickets: nothing recurs
+        return None
+    dims = min(SVD_DIMS, X.shape[1] - 1, n - 1)
+    k = topic_count(n, settings)
+    # Full k-means with restarts while it is cheap; mini-batches for large helpdesks.
+    km: KMeans | MiniBatchKMeans = (
+        KMeans(n_clusters=k, random_state=0, n_init=KMEANS_RESTARTS) if n <= FULL_KMEANS_TICKETS
+        else MiniBatchKMeans(n_clusters=k, random_state=0, n_init=3, batch_size=4096))
+    # One BLAS and OpenMP thread: these matrices are small, and threads that spin for a
+    # busy core cost 3x the CPU (demo: 5.9 s CPU / 19.8 s wall with them, 1.4 s / 4.3 s
+    # without, on 2 shared cores).
+    svd = TruncatedSVD(dims, n_iter=3, random_state=0) if dims >= 2 else None
+    with threadpool_limits(limits=1):
+        Z = normalize(svd.fit_transform(X)) if svd is not None else normalize(X.toarray())
+        assign = km.fit_predict(Z)
+    return TopicModel(texts, vec, svd, km, X, Z, np.asarray(assign), k)
+
+
 def find_topics(texts: TicketTexts, settings: TextSettings,
                 answers: tuple[str | None, ...] | None = None,
                 titles: dict[str, str] | None = None,
@@ -139,45 +198,41 @@ def find_topics(texts: TicketTexts, settings: TextSettings,
     none); ``titles`` the articles' titles. Without them no topic links an article.
     """
     n = len(texts)
-    if n < max(2, settings.topic_min_tickets):
-        return _empty(n)
     progress("finding topics", 0, 4)
-    # Subject twice: it is the customer's own one-line summary of the problem.
-    docs = [f"{s}\n{q}" for s, q in zip(texts.subject, texts.question, strict=True)]
-    vec = TfidfVectorizer(analyzer=_analyze, min_df=2 if n >= 20 else 1, max_df=0.5,
-                          sublinear_tf=True)
-    try:
-        X = vec.fit_transform(docs)
-    except ValueError:  # no word occurs in two tickets: nothing recurs
+    model = fit_topics(texts, settings)
+    if model is None:
         return _empty(n)
-    progress("finding topics", 1, 4)
-    dims = min(SVD_DIMS, X.shape[1] - 1, n - 1)
-    k = topic_count(n, settings)
-    # Full k-means with restarts while it is cheap; mini-batches for large helpdesks.
-    km: KMeans | MiniBatchKMeans = (
-        KMeans(n_clusters=k, random_state=0, n_init=KMEANS_RESTARTS) if n <= FULL_KMEANS_TICKETS
-        else MiniBatchKMeans(n_clusters=k, random_state=0, n_init=3, batch_size=4096))
-    # One BLAS and OpenMP thread: these matrices are small, and threads that spin for a
-    # busy core cost 3x the CPU (demo: 5.9 s CPU / 19.8 s wall with them, 1.4 s / 4.3 s
-    # without, on 2 shared cores).
-    with threadpool_limits(limits=1):
-        Z = normalize(TruncatedSVD(dims, n_iter=3, random_state=0).fit_transform(X)) \
-            if dims >= 2 else normalize(X.toarray())
-        assign = km.fit_predict(Z)
     progress("finding topics", 2, 4)
-    vocab = np.array(vec.get_feature_names_out())
-    forms = _surface_forms(docs)
+    return summarise_topics(model, model.assign, texts.ticket_id, texts.customer_id,
+                            np.array(texts.staff_minutes, dtype=float),
+                            np.array(texts.minutes_estimated, dtype=bool),
+                            settings, answers, titles, progress)
+
+
+def summarise_topics(model: TopicModel, assign: np.ndarray, ticket_id: list[str],
+                     customer_id: list[str], minutes: np.ndarray, estimated: np.ndarray,
+                     settings: TextSettings,
+                     answers: tuple[str | None, ...] | None = None,
+                     titles: dict[str, str] | None = None,
+                     progress: Progress = NO_PROGRESS) -> TopicsResult:
+    """Topics ranked by staff minutes from every ticket's topic (``assign``, aligned with
+    the other per-ticket arguments). Labels and examples come from the fitted tickets;
+    counts, minutes, customers and articles from all."""
+    n = len(ticket_id)
+    sample, X, Z, km = model.sample, model.X, model.Z, model.kmeans
+    vocab = np.array(model.vectorizer.get_feature_names_out())
+    forms = _surface_forms(_docs(sample))
     overall = np.asarray(X.mean(axis=0)).ravel()
-    minutes = np.array(texts.staff_minutes)
-    estimated = np.array(texts.minutes_estimated)
     groups = []
-    for c in range(k):
+    for c in range(model.k):
         rows = np.flatnonzero(assign == c)
-        if len(rows) < settings.topic_min_tickets:
+        fitted = np.flatnonzero(model.assign == c)
+        # a group no fitted ticket fell in has nothing to label it: not a topic
+        if len(rows) < settings.topic_min_tickets or not len(fitted):
             continue
-        label = _label(_top_terms(X, rows, overall, vocab), forms)
-        closeness = Z[rows] @ normalize(km.cluster_centers_[c:c + 1]).ravel()
-        examples = _examples(rows[np.argsort(-closeness)], texts)
+        label = _label(_top_terms(X, fitted, overall, vocab), forms)
+        closeness = Z[fitted] @ normalize(km.cluster_centers_[c:c + 1]).ravel()
+        examples = _examples(fitted[np.argsort(-closeness)], sample)
         article = _article(answers, rows)
         groups.append((float(minutes[rows].sum()), len(rows), rows, label, examples,
                        bool(estimated[rows].any()), article))
@@ -189,12 +244,12 @@ def find_topics(texts: TicketTexts, settings: TextSettings,
     for rank, (mins, count, rows, label, examples, est, (aid, share)) in enumerate(groups, 1):
         topics.append(Topic(
             topic_id=rank, label=label, tickets=count, staff_minutes=mins,
-            minutes_estimated=est, customers=len({texts.customer_id[i] for i in rows}),
-            example_ticket_ids=[texts.ticket_id[i] for i in examples],
-            example_subjects=[texts.subject[i] for i in examples],
+            minutes_estimated=est, customers=len({customer_id[i] for i in rows}),
+            example_ticket_ids=[sample.ticket_id[i] for i in examples],
+            example_subjects=[sample.subject[i] for i in examples],
             article_id=aid, article_title=(titles or {}).get(aid) if aid else None,
             article_share=share))
-        tt_ids.extend(texts.ticket_id[i] for i in rows)
+        tt_ids.extend(ticket_id[i] for i in rows)
         tt_topic.extend([rank] * len(rows))
     progress("finding topics", 4, 4)
     return TopicsResult(topics, pa.table({"ticket_id": tt_ids, "topic_id": tt_topic},
