@@ -227,7 +227,7 @@ def _topics_streamed(warehouse: Warehouse, config: Config, codes: TicketCodes,
     progress("finding topics", 0, 4)
     sample = concat_texts(texts_in_batches(
         warehouse, config, codes, topic_sample(codes.ticket_id, settings.topic_sample_tickets)))
-    model = fit_topics(sample, settings)
+    model = fit_topics(sample, settings, n)
     if model is None:
         return find_topics(sample, settings)  # nothing recurs: the empty result
     del sample

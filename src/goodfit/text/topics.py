@@ -160,8 +160,12 @@ class TopicModel:
             return np.asarray(self.kmeans.predict(Z))
 
 
-def fit_topics(texts: TicketTexts, settings: TextSettings) -> TopicModel | None:
-    """Fit topics on these tickets; None when nothing recurs (too few tickets or words)."""
+def fit_topics(texts: TicketTexts, settings: TextSettings, tickets: int | None = None
+               ) -> TopicModel | None:
+    """Fit topics on these tickets; None when nothing recurs (too few tickets or words).
+
+    ``tickets``: how many tickets the topics are for, when these are a sample of them
+    (the number of topics follows the helpdesk, not the sample)."""
     n = len(texts)
     if n < max(2, settings.topic_min_tickets):
         return None
@@ -173,7 +177,7 @@ def fit_topics(texts: TicketTexts, settings: TextSettings) -> TopicModel | None:
     except ValueError:  # no word occurs in two tickets: nothing recurs
         return None
     dims = min(SVD_DIMS, X.shape[1] - 1, n - 1)
-    k = topic_count(n, settings)
+    k = min(topic_count(tickets or n, settings), n)
     # Full k-means with restarts while it is cheap; mini-batches for large helpdesks.
     km: KMeans | MiniBatchKMeans = (
         KMeans(n_clusters=k, random_state=0, n_init=KMEANS_RESTARTS) if n <= FULL_KMEANS_TICKETS
