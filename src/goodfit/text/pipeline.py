@@ -6,7 +6,7 @@ table (``ticket_resolution``, ``ticket_kb_match``, ``topics`` + ``ticket_topic``
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +35,7 @@ from goodfit.text.resolution import (
     picked_training_set,
     train_on,
     training_rows,
+    training_set,
 )
 from goodfit.text.topics import TopicsResult, find_topics, fit_topics, summarise_topics
 from goodfit.warehouse import Warehouse
@@ -62,9 +63,22 @@ def texts_in_batches(warehouse: Warehouse, config: Config, codes: TicketCodes,
                           config.costs, config.text.batch_tickets, codes.ticket_id, only)
 
 
+def codes_and_texts(warehouse: Warehouse, config: Config
+                    ) -> tuple[TicketCodes, Iterable[TicketTexts]]:
+    """Every ticket's id, customer and code, and their text in batches. Up to ``[text]
+    batch_tickets`` tickets: one query for both (saves reading the ids twice)."""
+    if warehouse.row_count("tickets") <= config.text.batch_tickets:
+        texts = load_texts(warehouse, config)
+        return TicketCodes(texts.ticket_id, texts.customer_id, texts.resolution_code), [texts]
+    codes = load_codes(warehouse)
+    return codes, texts_in_batches(warehouse, config, codes)
+
+
 def training_data(warehouse: Warehouse, config: Config) -> TrainingSet:
     """The coded tickets a model learns from, chosen from the codes alone; only their text
     is read (at most ``[text] max_training_tickets``)."""
+    if warehouse.row_count("tickets") <= config.text.batch_tickets:
+        return training_set(load_texts(warehouse, config), config.text)
     codes = load_codes(warehouse)
     rows, labels, excluded = training_rows(codes.resolution_code, config.text)
     ids = [codes.ticket_id[i] for i in rows]
@@ -111,9 +125,9 @@ class ResolutionApplied:
 def apply(warehouse: Warehouse, config: Config, root: Path,
           progress: Progress = NO_PROGRESS) -> ResolutionApplied:
     model = load_resolution_model(root)
-    codes = load_codes(warehouse)
-    table = apply_batches(model, texts_in_batches(warehouse, config, codes), config.text,
-                          progress, sum(c is None for c in codes.resolution_code))
+    codes, batches = codes_and_texts(warehouse, config)
+    table = apply_batches(model, batches, config.text, progress,
+                          sum(c is None for c in codes.resolution_code))
     warehouse.write_table(TICKET_RESOLUTION, table)
     sources = table.column("source").to_pylist()
     return ResolutionApplied(len(sources), sources.count("given"), sources.count("predicted"),
@@ -134,9 +148,8 @@ def match_kb(warehouse: Warehouse, config: Config,
     index = kb_index(warehouse)
     if not len(index):
         raise NoKnowledgeBase()
-    codes = load_codes(warehouse)
-    result = match_batches(index, texts_in_batches(warehouse, config, codes), config.text,
-                           progress, len(codes))
+    codes, batches = codes_and_texts(warehouse, config)
+    result = match_batches(index, batches, config.text, progress, len(codes))
     warehouse.write_table(TICKET_KB_MATCH, result.table)
     return result
 
@@ -197,19 +210,19 @@ def topics(warehouse: Warehouse, config: Config,
     """Up to ``[text] topic_sample_tickets`` tickets: topics fitted on all of them at once.
     More: fitted on a sample of that many (fixed seed), then every ticket's text passes
     once, in batches, for its nearest topic and its knowledge-base match."""
-    codes = load_codes(warehouse)
+    codes, batches = codes_and_texts(warehouse, config)
     index = kb_index(warehouse)
     titles = {a.article_id: a.title for a in index.articles}
     n, settings = len(codes), config.text
     if n <= settings.topic_sample_tickets:
-        texts = concat_texts(texts_in_batches(warehouse, config, codes))
+        texts = concat_texts(batches)
         answers: tuple[str | None, ...] | None = None
         if len(index) and len(texts):
             # the article `goodfit kb match` is sure answers each ticket (None: unsure)
             answers = match_batches(index, [texts], settings).answers
         result = find_topics(texts, settings, answers, titles if answers else {}, progress)
     else:
-        result = _topics_streamed(warehouse, config, codes, index, titles, progress)
+        result = _topics_streamed(warehouse, config, codes, batches, index, titles, progress)
     warehouse.write_tables({TOPICS: result.topics_table(), TICKET_TOPIC: result.ticket_topic})
     return result
 
@@ -221,7 +234,7 @@ def topic_sample(ticket_ids: list[str], size: int) -> list[str]:
 
 
 def _topics_streamed(warehouse: Warehouse, config: Config, codes: TicketCodes,
-                     index: KbIndex, titles: dict[str, str],
+                     batches: Iterable[TicketTexts], index: KbIndex, titles: dict[str, str],
                      progress: Progress) -> TopicsResult:
     settings, n = config.text, len(codes)
     progress("finding topics", 0, 4)
@@ -234,7 +247,7 @@ def _topics_streamed(warehouse: Warehouse, config: Config, codes: TicketCodes,
     progress("finding topics", 1, 4)
     matcher = KbMatcher(index) if len(index) else None
     assign, minutes, estimated = [], [], []
-    for batch in texts_in_batches(warehouse, config, codes):
+    for batch in batches:
         assign.append(model.assign_texts(batch))
         minutes.append(np.array(batch.staff_minutes, dtype=float))
         estimated.append(np.array(batch.minutes_estimated, dtype=bool))
