@@ -735,6 +735,7 @@ class ProfileSettings(Section):
 # None: the whole section. The warehouse URL stays in: another database is other data.
 OPERATIONAL: dict[str, tuple[str, ...] | None] = {
     "warehouse": ("memory_limit", "busy_timeout_seconds"),
+    "text": ("batch_tickets",),  # any batch size gives the same labels (tests/text_ml)
     "smtp": None,
     "web": None,
 }
