@@ -8,7 +8,6 @@ from goodfit.project import Project
 from goodfit.text import pipeline
 from goodfit.text.corpus import (
     TicketTexts,
-    batch_bounds,
     concat_texts,
     ticket_batches,
     ticket_texts,
@@ -17,12 +16,6 @@ from goodfit.text.kb import match_batches, match_tickets
 from goodfit.text.resolution import apply_batches, apply_resolution, training_set
 from tests.text_ml.conftest import MakeProject
 from tests.text_ml.fixtures import coded_provider
-
-
-def test_batch_bounds_cut_sorted_ids_into_runs_of_the_batch_size() -> None:
-    assert batch_bounds(["a", "b", "c", "d", "e"], 2) == [("a", "b"), ("c", "d"), ("e", "e")]
-    assert batch_bounds(["a", "b"], 7) == [("a", "b")]
-    assert batch_bounds([], 7) == []
 
 
 def _batches(project: Project, size: int, only: list[str] | None = None

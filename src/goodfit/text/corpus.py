@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 
 import ibis
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from goodfit.config import CostSettings
 from goodfit.metrics.support import ticket_minutes
@@ -85,13 +84,19 @@ def _as_string(column: ibis.Column) -> ibis.Column:
 
 
 def _texts_query(tickets: ibis.Table, messages: ibis.Table, costs: CostSettings,
-                 bounds: tuple[str, str] | None = None) -> ibis.Table:
+                 bounds: tuple[str, str] | None = None,
+                 ids: Sequence[str] | None = None) -> ibis.Table:
     """The portable Ibis query behind every ticket's text; ``bounds`` keeps the tickets
-    whose id lies between the two (inclusive) and only their messages."""
+    whose id lies between the two (inclusive) and only their messages, ``ids`` only
+    those tickets (a semi-join: no id is ever written into the SQL)."""
     if bounds is not None:
         lo, hi = bounds
         tickets = tickets.filter(_as_string(tickets.ticket_id).between(lo, hi))
         messages = messages.filter(_as_string(messages.ticket_id).between(lo, hi))
+    if ids is not None:
+        wanted = ibis.memtable(pa.table({"ticket_id": pa.array(list(ids), pa.string())}))
+        tickets = tickets.filter(_as_string(tickets.ticket_id).isin(wanted.ticket_id))
+        messages = messages.filter(_as_string(messages.ticket_id).isin(wanted.ticket_id))
     cust = messages.filter(messages.author_role == "customer")
     cust = cust.mutate(_rn=ibis.row_number().over(
         group_by=cust.ticket_id, order_by=[cust.sent_at, cust.message_id]))
@@ -150,13 +155,6 @@ def ticket_codes(tickets: ibis.Table) -> TicketCodes:
                        [_clean_code(c) for c in data.column("resolution_code").to_pylist()])
 
 
-def batch_bounds(ticket_ids: Sequence[str], batch_size: int) -> list[tuple[str, str]]:
-    """(first, last) ticket id of each run of ``batch_size`` ids (``ticket_ids`` sorted)."""
-    size = max(1, batch_size)
-    return [(ticket_ids[i], ticket_ids[min(i + size, len(ticket_ids)) - 1])
-            for i in range(0, len(ticket_ids), size)]
-
-
 def ticket_batches(tickets: ibis.Table, messages: ibis.Table, costs: CostSettings,
                    batch_size: int, ticket_ids: Sequence[str] | None = None,
                    only: Collection[str] | None = None) -> Iterator[TicketTexts]:
@@ -164,21 +162,19 @@ def ticket_batches(tickets: ibis.Table, messages: ibis.Table, costs: CostSetting
 
     Each batch is its own query over one range of ticket ids, so neither the engine nor
     Python ever holds more than one batch of text: memory stays flat as tickets grow.
-    ``ticket_ids`` (sorted) saves reading them again; ``only`` keeps just those tickets
-    (dropped before their messages are cleaned, the costly part).
+    ``ticket_ids`` (sorted) saves reading them again; ``only`` keeps just those tickets,
+    ``batch_size`` of them per query, whatever the range of ids they span.
     """
     ids = ticket_codes(tickets).ticket_id if ticket_ids is None else list(ticket_ids)
-    keep: pa.Array | None = None
     if only is not None:
         wanted = set(only)
         ids = [t for t in ids if t in wanted]
-        keep = pa.array(ids, pa.string())
-    for bounds in batch_bounds(ids, batch_size):
-        data: pa.Table = _texts_query(tickets, messages, costs, bounds).to_pyarrow()
-        if keep is not None:
-            data = data.filter(pc.is_in(data.column("ticket_id").cast(pa.string()),
-                                        value_set=keep))
-        yield _from_arrow(data)
+    size = max(1, batch_size)
+    for start in range(0, len(ids), size):
+        chunk = ids[start:start + size]
+        query = _texts_query(tickets, messages, costs, (chunk[0], chunk[-1]),
+                             chunk if only is not None else None)
+        yield _from_arrow(query.to_pyarrow())
 
 
 def concat_texts(batches: Iterable[TicketTexts]) -> TicketTexts:
