@@ -37,7 +37,13 @@ from goodfit.text.resolution import (
     training_rows,
     training_set,
 )
-from goodfit.text.topics import TopicsResult, find_topics, fit_topics, summarise_topics
+from goodfit.text.topics import (
+    TopicsResult,
+    find_topics,
+    fit_topics,
+    no_topics,
+    summarise_topics,
+)
 from goodfit.warehouse import Warehouse
 from goodfit.window import Window
 
@@ -242,7 +248,7 @@ def _topics_streamed(warehouse: Warehouse, config: Config, codes: TicketCodes,
         warehouse, config, codes, topic_sample(codes.ticket_id, settings.topic_sample_tickets)))
     model = fit_topics(sample, settings, n)
     if model is None:
-        return find_topics(sample, settings)  # nothing recurs: the empty result
+        return no_topics(n)
     del sample
     progress("finding topics", 1, 4)
     matcher = KbMatcher(index) if len(index) else None

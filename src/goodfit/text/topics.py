@@ -124,7 +124,8 @@ def _surface_forms(texts: list[str]) -> dict[str, str]:
     return {s: w for s, (_, w) in best.items()}
 
 
-def _empty(n: int) -> TopicsResult:
+def no_topics(n: int) -> TopicsResult:
+    """The result for ``n`` tickets among which nothing recurs."""
     return TopicsResult([], pa.table({"ticket_id": [], "topic_id": []},
                                      schema=TICKET_TOPIC_SCHEMA), n, n)
 
@@ -205,7 +206,7 @@ def find_topics(texts: TicketTexts, settings: TextSettings,
     progress("finding topics", 0, 4)
     model = fit_topics(texts, settings)
     if model is None:
-        return _empty(n)
+        return no_topics(n)
     progress("finding topics", 2, 4)
     return summarise_topics(model, model.assign, texts.ticket_id, texts.customer_id,
                             np.array(texts.staff_minutes, dtype=float),
