@@ -49,3 +49,12 @@ def test_the_lexicon_reads_a_masked_german_insult_and_keeps_the_span_on_the_orig
 
 def test_the_model_reads_the_written_out_word() -> None:
     assert model_text("Ma  vaff******o!\n") == "Ma vaffanculo!"
+
+
+def test_the_model_reads_a_shouted_message_in_lower_case_and_ordinary_capitals_as_typed() -> None:
+    # 33 letters, all capitals: shouted, so lower-cased (shouting is the lexicon's label)
+    assert model_text("FOR THE FOURTH TIME: SEND ME THE AUTH CODE.") == \
+        "for the fourth time: send me the auth code."
+    # 7 capitals among 31 letters: acronyms in an ordinary sentence stay as typed
+    assert model_text("Our DNS and SSL broke after the update.") == \
+        "Our DNS and SSL broke after the update."

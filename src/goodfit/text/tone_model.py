@@ -85,11 +85,22 @@ def use_model(settings: ToneSettings) -> bool:
     return True
 
 
+_SHOUTED_MIN_LETTERS = 12
+_SHOUTED_SHARE = 0.6  # this share of the letters in capitals: a shouted message
+
+
 def model_text(text: str) -> str:
     """What the model reads: the customer's own words (quotes and signature blanked), with
-    disguised abusive words written out ("a$$hole" -> "asshole": goodfit.text.tone_normalise)."""
-    return unmask(re.sub(r"\s+", " ", strip_quotes_and_signatures(text)).strip(),
+    disguised abusive words written out ("a$$hole" -> "asshole": goodfit.text.tone_normalise)
+    and a shouted message lower-cased: shouting alone is not abuse (the lexicon's
+    ``shouting`` label reports it), so the model judges the words, not the capitals."""
+    read = unmask(re.sub(r"\s+", " ", strip_quotes_and_signatures(text)).strip(),
                   keep_length=False)
+    letters = [c for c in read if c.isalpha()]
+    if len(letters) >= _SHOUTED_MIN_LETTERS and \
+            sum(c.isupper() for c in letters) >= _SHOUTED_SHARE * len(letters):
+        return read.lower()
+    return read
 
 
 class Embedder:
