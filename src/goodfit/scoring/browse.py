@@ -7,16 +7,20 @@ text from a request ever becomes SQL.
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass, field
+import itertools
+import threading
+from collections import OrderedDict
+from collections.abc import Collection, Hashable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Float, bindparam, func, or_, select
+from sqlalchemy import Float, bindparam, func, or_, select, tuple_
 from sqlalchemy.sql.elements import ColumnElement
 
 from goodfit.errors import CountryNotStored, GoodfitError, InvalidChoice, UnknownCustomer
 from goodfit.scoring.fit import COMPONENTS
 from goodfit.scoring.history import SnapshotInfo, _info
+from goodfit.state.audit import AuditRow
 from goodfit.state.db import StateDB
 from goodfit.state.snapshots import (
     NUMBER_FIELDS,
@@ -101,6 +105,18 @@ def _snapshot(s: Any, snapshot_id: int) -> ScoreSnapshot:
     return snap  # type: ignore[no-any-return]
 
 
+def _snapshot_row(con: Any, snapshot_id: int) -> Any:
+    """The snapshot's row through a plain connection (no ORM objects: the customers
+    table reads it on every page); it has the attributes ``_info`` reads."""
+    from goodfit.errors import UnknownSnapshot
+
+    t = ScoreSnapshot.__table__
+    snap = con.execute(select(t).where(t.c.id == snapshot_id)).first()
+    if snap is None:
+        raise UnknownSnapshot(snapshot_id, list(con.scalars(select(t.c.id))))
+    return snap
+
+
 def snapshot_info(state: StateDB, snapshot_id: int) -> SnapshotInfo:
     with state.session() as s:
         return _info(_snapshot(s, snapshot_id))
@@ -151,23 +167,126 @@ def _row(r: Any, flags: dict[str, list[str]]) -> dict[str, Any]:
             "flags": flags.get(r.customer_id, [])}
 
 
-def customers(state: StateDB, snapshot_id: int, q: CustomerQuery) -> CustomerPage:
+@dataclass(frozen=True)
+class _Marks:
+    total: int  # rows of the view
+    starts: tuple[tuple[Any, str], ...] | None  # (sort value, customer id) opening each page
+
+
+class PageMarks:
+    """Where each page of a sorted, filtered view of a snapshot starts, kept in memory.
+
+    A stored snapshot does not change, so a view (its filters, sort and page size) is
+    read in order once: its row count and the sort key opening every page. Any page of
+    it is then read from the index at that key (keyset pagination) instead of counting
+    past every earlier row with OFFSET. The rows are exactly the rows OFFSET gives. An
+    erasure deletes snapshot rows and always appends a redaction to the audit chain; the
+    newest redaction is part of the key, so marks made before it are never used after.
+    The newest ``size`` views are kept."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._views: OrderedDict[Hashable, _Marks] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> _Marks | None:
+        with self._lock:
+            hit = self._views.get(key)
+            if hit is not None:
+                self._views.move_to_end(key)
+            return hit
+
+    def put(self, key: Hashable, marks: _Marks) -> None:
+        with self._lock:
+            self._views[key] = marks
+            self._views.move_to_end(key)
+            while len(self._views) > self._size:
+                self._views.popitem(last=False)
+
+
+def _order(q: CustomerQuery) -> list[Any]:
+    col = _sort_column(q.sort)
+    # the tie-break runs the same way, so one index (snapshot, column, id) serves the page
+    return ([col.desc().nulls_last(), C.customer_id.desc()] if q.descending
+            else [col.asc().nulls_last(), C.customer_id.asc()])
+
+
+def _page_from(s: Any, cond: list[ColumnElement[bool]], q: CustomerQuery,
+               start: tuple[Any, str]) -> list[str]:
+    """The ids of one page opening at ``start`` (inclusive), in the view's order: rows
+    with a sort value first (a range of the index), then those without (NULLS LAST)."""
+    col, cid = _sort_column(q.sort), C.customer_id
+    value, first = start
+    n = q.page_size
+    ids: list[str] = []
+    if value is not None:
+        at = tuple_(col, cid)
+        where, order = ((at <= tuple_(value, first), [col.desc(), cid.desc()]) if q.descending
+                        else (at >= tuple_(value, first), [col.asc(), cid.asc()]))
+        ids = list(s.scalars(select(cid).where(*cond, where).order_by(*order).limit(n)))
+    if len(ids) < n:
+        nulls = [*cond, col.is_(None)]
+        if value is None:
+            nulls.append(cid <= first if q.descending else cid >= first)
+        ids += s.scalars(select(cid).where(*nulls)
+                         .order_by(cid.desc() if q.descending else cid.asc())
+                         .limit(n - len(ids)))
+    return ids
+
+
+def _marks(s: Any, cond: list[ColumnElement[bool]], q: CustomerQuery) -> _Marks:
+    """The view read in order once: how many rows, and the sort key opening each page."""
+    col = _sort_column(q.sort)
+    rows = s.execute(select(col, C.customer_id).where(*cond).order_by(*_order(q)))
+    starts = tuple((v, c) for v, c in itertools.islice(rows, 0, None, q.page_size))
+    last = len(starts) - 1  # the last page's rows are counted from its opening key
+    total = last * q.page_size + len(_page_from(s, cond, q, starts[-1])) if starts else 0
+    return _Marks(total, starts)
+
+
+def _erased_up_to(s: Any) -> int | None:
+    """The newest redaction in the audit chain (an erasure deletes snapshot rows)."""
+    return s.execute(select(func.max(AuditRow.seq)).where(  # type: ignore[no-any-return]
+        AuditRow.kind == "redaction")).scalar_one()
+
+
+def customers(state: StateDB, snapshot_id: int, q: CustomerQuery,
+              marks: PageMarks | None = None) -> CustomerPage:
     """One page of a snapshot's customers, filtered and sorted in SQL.
 
     The page's ids are found first from the indexed columns alone; only those rows are
-    then read whole (their scorecard JSON holds the exact money shown)."""
-    col = _sort_column(q.sort)
-    # the tie-break runs the same way, so one index (snapshot, column, id) serves the page
-    order = ([col.desc().nulls_last(), C.customer_id.desc()] if q.descending
-             else [col.asc().nulls_last(), C.customer_id.asc()])
-    with state.session() as s:
-        snap = _snapshot(s, snapshot_id)
+    then read whole (their scorecard JSON holds the exact money shown). With ``marks``
+    (a long-running reader such as the web app) a view's count and page openings are
+    kept, and pages after the first are read by key (``PageMarks``); without, by OFFSET.
+    Both give the same rows."""
+    order = _order(q)
+    # a plain connection, not an ORM session: the page is ids, values and JSON, and the
+    # ORM's per-statement work was most of a page's time at 100k customers
+    with state.engine.connect() as s:
+        snap = _snapshot_row(s, snapshot_id)
         info = _info(snap)
         cond = _conditions(snap, q)
-        total = (snap.customers if len(cond) == 1 else
-                 s.execute(select(func.count()).select_from(C).where(*cond)).scalar_one())
-        ids = list(s.scalars(select(C.customer_id).where(*cond).order_by(*order)
-                             .offset((q.page - 1) * q.page_size).limit(q.page_size)))
+        ids: list[str] | None = None
+        if marks is None:
+            total = (snap.customers if len(cond) == 1 else
+                     s.execute(select(func.count()).select_from(C).where(*cond)).scalar_one())
+        else:
+            key = (snapshot_id, snap.created_at, _erased_up_to(s), replace(q, page=1))
+            view = marks.get(key)
+            if view is None or (view.starts is None and q.page > 1):
+                if q.page == 1:  # the first page needs only the count
+                    view = _Marks(s.execute(select(func.count()).select_from(C)
+                                            .where(*cond)).scalar_one(), None)
+                else:
+                    view = _marks(s, cond, q)
+                marks.put(key, view)
+            total = view.total
+            if view.starts is not None:
+                ids = ([] if q.page > len(view.starts)
+                       else _page_from(s, cond, q, view.starts[q.page - 1]))
+        if ids is None:
+            ids = list(s.scalars(select(C.customer_id).where(*cond).order_by(*order)
+                                 .offset((q.page - 1) * q.page_size).limit(q.page_size)))
         rows = {r.customer_id: r for r in s.execute(select(*_ROW_COLUMNS).where(
             C.snapshot_id == snapshot_id, C.customer_id.in_(ids)))} if ids else {}
         flags: dict[str, list[str]] = {}
