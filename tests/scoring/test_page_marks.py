@@ -82,13 +82,19 @@ def many(db: StateDB) -> tuple[StateDB, int]:
     return db, _store(db, rows, flags)
 
 
-def _pages(db: StateDB, sid: int, q: CustomerQuery, marks: PageMarks | None
-           ) -> tuple[int, list[list[str]]]:
-    first = browse.customers(db, sid, q, marks)
-    pages = [[r["customer_id"] for r in browse.customers(
-        db, sid, replace(q, page=p), marks).rows]
-        for p in range(1, first.pages + 2)]  # one past the end: empty both ways
-    return first.total, pages
+def _pages(db: StateDB, sid: int, q: CustomerQuery, marks: PageMarks | None,
+           jumping: bool = False) -> tuple[int, list[list[str]]]:
+    """Every page of the view and one past the end (empty both ways), in page order;
+    ``jumping``: read in an order that starts deep and jumps back and forth, so pages
+    are found from the nearest known start before them, not only from their own."""
+    first = browse.customers(db, sid, replace(q, page=1 if not jumping else 3), marks)
+    numbers = list(range(1, first.pages + 2))
+    visit = numbers if not jumping else numbers[2::3] + numbers[::-2] + numbers
+    got: dict[int, list[str]] = {}
+    for p in visit:  # each page as first read (later reads would hide a wrong one)
+        got.setdefault(p, [r["customer_id"] for r in browse.customers(
+            db, sid, replace(q, page=p), marks).rows])
+    return first.total, [got[p] for p in numbers]
 
 
 @pytest.mark.parametrize("descending", [False, True])
@@ -103,6 +109,7 @@ def test_every_sort_gives_the_offset_pages(many: tuple[StateDB, int], descending
             by_offset = _pages(db, sid, q, None)
             by_key = _pages(db, sid, q, marks)
             assert by_key == by_offset, (sort, extra)
+            assert _pages(db, sid, q, PageMarks(), jumping=True) == by_offset, (sort, extra)
             # again, from the kept marks this time
             assert _pages(db, sid, q, marks) == by_offset, (sort, extra)
     assert _pages(db, sid, CustomerQuery(page_size=4), marks)[0] == 43

@@ -218,6 +218,17 @@ class WebData:
                 self._per_customer_cache = {snap.id: hit}  # only the newest is shown
             return hit
 
+    def warm(self) -> None:
+        """Read the newest snapshot's figures and every customer's service levels and
+        trend now (a server starting: the first visitors then do not wait for them).
+        Only reads; a failure here is shown by the page that needs the figures."""
+        try:
+            snap = self.snapshot()
+            self._cached(snap.id)
+            self._per_customer(snap)
+        except GoodfitError:
+            pass
+
     def customer_service(self, snap: Any, customer_id: str, plan: str | None
                          ) -> dict[str, Any]:
         """Service-level figures of one customer over the snapshot's window, the targets
