@@ -45,6 +45,22 @@ def test_config_hash_changes_with_any_value() -> None:
     assert a.hash() == Config().hash() and a.hash() != b.hash()
 
 
+def test_config_hash_leaves_out_how_goodfit_runs() -> None:
+    """More DuckDB memory (the fix the out-of-memory error names), a longer busy wait, a
+    mail relay or a web port must not rerun the analysis nor mark snapshots as made under
+    another configuration; the warehouse URL (other data) still counts."""
+    base = Config()
+    tuned = Config()
+    tuned.warehouse.memory_limit = "6GB"
+    tuned.warehouse.busy_timeout_seconds = 120
+    tuned.smtp.host = "mail.example.net"
+    tuned.web.port = 8123
+    assert tuned.hash() == base.hash()
+    moved = Config()
+    moved.warehouse.url = "postgresql://db.example.net/goodfit"
+    assert moved.hash() != base.hash()
+
+
 def test_a_goodfit_toml_of_the_first_release_still_loads(tmp_path: Path) -> None:
     """Keys the first release's `goodfit init` wrote, at their defaults, load; a changed
     value names where the setting lives now."""

@@ -70,3 +70,23 @@ def test_duckdb_draws_no_progress_bar_of_its_own(tmp_path: Path) -> None:
         assert ibis_side == [(False,)]
     finally:
         wh.close()
+
+
+def test_every_duckdb_connection_goodfit_opens_is_set_up_alike() -> None:
+    """The importer's scratch engine for PostgreSQL and the connectors' staging opened
+    DuckDB themselves and missed the warehouse's settings (UTC, no progress bar). Every
+    connection now comes from ``duck_connect``; a new ``duckdb.connect(`` elsewhere in the
+    package would drift again."""
+    from goodfit.warehouse import duck_connect
+
+    con = duck_connect()
+    try:
+        assert con.execute("SELECT current_setting('TimeZone'), "
+                           "current_setting('enable_progress_bar')").fetchall() == [("UTC", False)]
+    finally:
+        con.close()
+    package = Path(__file__).resolve().parents[1] / "src" / "goodfit"
+    opened_elsewhere = [str(p.relative_to(package)) for p in package.rglob("*.py")
+                        if "duckdb.connect(" in p.read_text(encoding="utf-8")
+                        and p.name != "warehouse.py"]
+    assert opened_elsewhere == []

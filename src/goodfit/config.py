@@ -728,6 +728,15 @@ class ProfileSettings(Section):
         return value
 
 
+# Settings about how goodfit runs, not what it computes: left out of Config.hash().
+# None: the whole section. The warehouse URL stays in: another database is other data.
+OPERATIONAL: dict[str, tuple[str, ...] | None] = {
+    "warehouse": ("memory_limit", "busy_timeout_seconds"),
+    "smtp": None,
+    "web": None,
+}
+
+
 class Config(Section):
     project: ProjectSettings = Field(default_factory=ProjectSettings)
     warehouse: WarehouseSettings = Field(default_factory=WarehouseSettings)
@@ -790,8 +799,20 @@ class Config(Section):
         return list(tokens) if isinstance(tokens, list) else []
 
     def hash(self) -> str:
-        """Stable hash of the effective configuration, stored with every snapshot."""
+        """Stable hash of the configuration that shapes results, stored with every snapshot
+        and part of what tells `analyze` its stored steps are stale.
+
+        How goodfit runs rather than what it computes is left out (``OPERATIONAL``): giving
+        DuckDB more memory, waiting longer for a busy project, another SMTP relay or web
+        port must neither rerun the analysis nor make two snapshots "differ in
+        configuration"."""
         data = self.model_dump(mode="json", by_alias=True)
+        for section, keys in OPERATIONAL.items():
+            if keys is None:
+                data.pop(section, None)
+            else:
+                for key in keys:
+                    data.get(section, {}).pop(key, None)
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
 

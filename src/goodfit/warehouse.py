@@ -120,10 +120,8 @@ class _DuckFile:
         """
         if not self.live.exists():
             return
-        import duckdb
-
         if self._pending_wal():
-            con = duckdb.connect(str(self.live))
+            con = duck_connect(str(self.live))
             try:
                 con.execute("CHECKPOINT")
             finally:
@@ -167,12 +165,14 @@ class _DuckFile:
         return self.copy if self.copy.exists() else None
 
 
-def _duck_connect(path: str, settings: dict[str, str], read_only: bool = False) -> Any:
+def duck_connect(path: str = ":memory:", settings: dict[str, str] | None = None,
+                 read_only: bool = False) -> Any:
     """A native DuckDB connection set up as Ibis sets up its own (UTC, no replacement
-    scans), so the same SQL answers the same through either."""
+    scans), so the same SQL answers the same through either. Every DuckDB connection
+    goodfit opens comes from here, the importer's and the connectors' scratch ones too."""
     import duckdb
 
-    con = duckdb.connect(path, read_only=read_only, config=dict(settings))
+    con = duckdb.connect(path, read_only=read_only, config=dict(settings or {}))
     # DuckDB draws its own progress bar on stdout for a query over two seconds: in the
     # middle of goodfit's output, and inside what --json prints. goodfit reports progress.
     con.execute("SET enable_progress_bar = false")
@@ -186,7 +186,7 @@ def _connect_live(path: Path, timeout: float, settings: dict[str, str]) -> Any:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            return _duck_connect(str(path), settings)
+            return duck_connect(str(path), settings)
         except Exception as exc:
             if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
                 if "lock" in str(exc).lower():
@@ -250,7 +250,7 @@ class Warehouse:
                 # a setting at connect, not a bound parameter: binding imports pandas
                 settings = {"memory_limit": memory_limit} if memory_limit else {}
                 if path in ("", ":memory:"):
-                    native = _duck_connect(":memory:", settings)
+                    native = duck_connect(":memory:", settings)
                     access = "write"
                 else:
                     p = Path(path)
@@ -263,7 +263,7 @@ class Warehouse:
                     if access == "read" and not lock.held_by_this_process():
                         copy = duck.read_copy(lock, busy_timeout, progress)
                     if copy is not None:
-                        native = _duck_connect(str(copy), settings, read_only=True)
+                        native = duck_connect(str(copy), settings, read_only=True)
                     else:
                         access = "write"
                         lock.acquire(busy_timeout, progress)
@@ -342,9 +342,9 @@ class Warehouse:
         if self._duck is not None and self.access == "write":
             self._native = _connect_live(self._duck.live, self._busy_timeout, self._settings)
         elif self._duck is not None:
-            self._native = _duck_connect(str(self._duck.copy), self._settings, read_only=True)
+            self._native = duck_connect(str(self._duck.copy), self._settings, read_only=True)
         else:  # in memory: an invalidated database has nothing left to keep
-            self._native = _duck_connect(":memory:", self._settings)
+            self._native = duck_connect(":memory:", self._settings)
             self.ensure_schema()
         if self._ibis is not None:
             self._ibis.con = self._native  # type: ignore[attr-defined]

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from goodfit.connectors.rows import arrow_schema, to_arrow
 from goodfit.schema import IMPORT_ORDER, TABLES
+from goodfit.warehouse import duck_connect
 
 SEQ = "_gf_seq"
 
@@ -51,7 +51,7 @@ class StagingWriter:
         """Deduplicated <table>.parquet per table that received rows, in import order."""
         self.close()
         out: dict[str, Path] = {}
-        con = duckdb.connect()
+        con = duck_connect()
         try:
             for table in IMPORT_ORDER:
                 if table not in self.counts:

@@ -71,7 +71,7 @@ from goodfit.ingest.validate import (
 from goodfit.progress import NO_PROGRESS, Progress
 from goodfit.schema import DERIVED_CUSTOMER_FIELDS, IMPORT_ORDER, ROW_HASH, TABLES, Table
 from goodfit.schema import table as lookup_table
-from goodfit.warehouse import Warehouse
+from goodfit.warehouse import Warehouse, duck_connect
 
 PARSED = "_gf_parsed"
 RAW = "_gf_raw"
@@ -213,8 +213,7 @@ def _engine_for(warehouse: Warehouse) -> tuple[duckdb.DuckDBPyConnection, Loader
         raw = warehouse.raw
         return raw, DuckDBLoader(raw)
     if warehouse.backend == "postgres":
-        engine = duckdb.connect()
-        engine.execute("SET enable_progress_bar = false")  # none of DuckDB's on stdout
+        engine = duck_connect()
         return engine, PostgresLoader(warehouse.raw, engine)
     raise InputFileError("", f"importing into a {warehouse.backend} warehouse is not supported; "
                              "import into DuckDB or PostgreSQL")

@@ -53,8 +53,11 @@ def payment_trouble(inp: ScoringInputs, cfg: PaymentTroubleFlag,
     if bad.empty:
         return []
     t = inp.tables["tickets"]
-    tickets = frame(t.filter(t.customer_id.isin(list(bad["customer_id"].unique())))
-                    .select("ticket_id", "customer_id", "opened_at", "staff_minutes"))
+    # Chronological, so the evidence lists a refund's tickets in the order they happened
+    # whatever order the warehouse returns them in.
+    tickets = frame(for_customers(t, list(bad["customer_id"].unique()))
+                    .select("ticket_id", "customer_id", "opened_at", "staff_minutes")
+                    ).sort_values(["opened_at", "ticket_id"], kind="stable")
     tickets["staff_minutes"] = tickets["staff_minutes"].astype(float).fillna(
         default_ticket_minutes)
     lookback = timedelta(days=cfg.refund_lookback_days)
@@ -370,7 +373,7 @@ def infra_burden(inp: ScoringInputs, cfg: InfraBurdenFlag) -> list[Flag]:
                 if z >= cfg.min_robust_z and pct >= cfg.min_percentile \
                         and times >= cfg.min_times_median:
                     out[str(r.customer_id)].append((str(metric), z, pct, times))
-    rows = frame(u.filter(u.customer_id.isin(sorted(out))).select(
+    rows = frame(for_customers(u, sorted(out)).select(
         "customer_id", "service_id", "period_start", "metric", "quantity"))
     rows_of = {str(c): g for c, g in rows.groupby("customer_id")}
     flags = []
@@ -378,8 +381,8 @@ def infra_burden(inp: ScoringInputs, cfg: InfraBurdenFlag) -> list[Flag]:
         metrics = {h[0] for h in hits}
         mine = rows_of.get(cid, rows.iloc[0:0])
         mine = mine[mine["metric"].isin(metrics)]
-        mine = mine.sort_values(["quantity", "period_start", "metric"],
-                                ascending=[False, True, True])
+        mine = mine.sort_values(["quantity", "period_start", "metric", "service_id"],
+                                ascending=[False, True, True, True], kind="stable")
         refs = tuple(EvidenceRef("usage", usage_id(r.customer_id, r.service_id, r.period_start,
                                                     r.metric)) for r in mine.itertuples())
         text = "; ".join(f"{m} per dollar {times:.1f}x the plan median (robust z {z:.1f}, "
