@@ -111,7 +111,10 @@ def _snapshot_row(con: Any, snapshot_id: int) -> Any:
     from goodfit.errors import UnknownSnapshot
 
     t = ScoreSnapshot.__table__
-    snap = con.execute(select(t).where(t.c.id == snapshot_id)).first()
+    # with the newest redaction in the audit chain (an erasure deletes snapshot rows)
+    erased = select(func.max(AuditRow.seq)).where(AuditRow.kind == "redaction")
+    snap = con.execute(select(t, erased.scalar_subquery().label("erased_up_to"))
+                       .where(t.c.id == snapshot_id)).first()
     if snap is None:
         raise UnknownSnapshot(snapshot_id, list(con.scalars(select(t.c.id))))
     return snap
@@ -273,12 +276,6 @@ def _from_start(s: Any, cond: list[ColumnElement[bool]], q: CustomerQuery, start
     return found
 
 
-def _erased_up_to(s: Any) -> int | None:
-    """The newest redaction in the audit chain (an erasure deletes snapshot rows)."""
-    return s.execute(select(func.max(AuditRow.seq)).where(  # type: ignore[no-any-return]
-        AuditRow.kind == "redaction")).scalar_one()
-
-
 def customers(state: StateDB, snapshot_id: int, q: CustomerQuery,
               marks: PageMarks | None = None) -> CustomerPage:
     """One page of a snapshot's customers, filtered and sorted in SQL.
@@ -304,13 +301,17 @@ def customers(state: StateDB, snapshot_id: int, q: CustomerQuery,
             total = snap.customers if len(cond) == 1 else count()
             found = _from_top(s, cond, q, (q.page - 1) * size)
         else:
-            view = marks.view((snapshot_id, snap.created_at, _erased_up_to(s),
+            view = marks.view((snapshot_id, snap.created_at, snap.erased_up_to,
                                replace(q, page=1)), count)
             total = view.total
             near = marks.nearest(view, q.page)
-            got = (None if near is None
-                   else _from_start(s, cond, q, near[1], (q.page - near[0]) * size))
-            found = got if got is not None else _from_top(s, cond, q, (q.page - 1) * size)
+            if (q.page - 1) * size >= total:  # past the end: no row, nothing to read
+                found = []
+            elif near is not None and (got := _from_start(
+                    s, cond, q, near[1], (q.page - near[0]) * size)) is not None:
+                found = got
+            else:
+                found = _from_top(s, cond, q, (q.page - 1) * size)
             if found:
                 marks.learn(view, q.page, found[0])
             if len(found) > size:
