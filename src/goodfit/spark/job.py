@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -150,6 +151,19 @@ def analyze(spark: SparkSession, tables: str, out: str, config: Config, *,
     ``goodfit resolution train``; None trains one on the driver from the coded tickets.
     ``buckets``: how many groups tickets and messages are co-grouped in for the text UDFs
     (None: one per 50,000 tickets, at least Spark's default parallelism)."""
+    with warnings.catch_warnings():
+        # Ibis uploads its small lookup tables with verifySchema=False; Spark Connect has
+        # no such switch and warns once per upload, hundreds of lines of noise.
+        warnings.filterwarnings("ignore", message="'verifySchema' is ignored",
+                                category=UserWarning)
+        return _analyze(spark, tables, out, config, resolution_model=resolution_model,
+                        as_of=as_of, since=since, until=until, buckets=buckets,
+                        progress=progress)
+
+
+def _analyze(spark: SparkSession, tables: str, out: str, config: Config, *,
+             resolution_model: Path | None, as_of: datetime | None, since: datetime | None,
+             until: datetime | None, buckets: int | None, progress: Progress) -> SparkRun:
     import ibis
 
     from goodfit.spark import text
@@ -175,8 +189,10 @@ def analyze(spark: SparkSession, tables: str, out: str, config: Config, *,
     if missing:
         raise MissingCurrencyRate(missing, config.project.currency)
 
-    n = buckets or max(spark.sparkContext.defaultParallelism
-                       if not _is_connect(spark) else 2,
+    # A Spark Connect client has no SparkContext to ask; the setting is what it can read.
+    parallelism = (int(spark.conf.get("spark.default.parallelism", "2") or 2) if _is_connect(spark)
+                   else spark.sparkContext.defaultParallelism)
+    n = buckets or max(parallelism,
                        int(frames["tickets"].count()) // 50_000 + 1)
     target = out.rstrip("/")
 
