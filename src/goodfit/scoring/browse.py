@@ -294,6 +294,8 @@ def customers(state: StateDB, snapshot_id: int, q: CustomerQuery,
         cond = _conditions(snap, q)
 
         def count() -> int:
+            if len(cond) == 1 and snap.erased_up_to is None:  # every row, none erased
+                return int(snap.customers)
             return int(s.execute(select(func.count()).select_from(C).where(*cond))
                        .scalar_one())
 
