@@ -413,7 +413,7 @@ class ToneSettings(Section):
     # installed, else the lexicon). The model reads about 10-12 messages per CPU-second.
     model: Literal["lexicon", "embedding", "auto"] = "lexicon"
     # The model's probability of abuse at which a message is abusive ...
-    model_threshold: float = Field(default=0.5, ge=0, le=1)
+    model_threshold: float = Field(default=0.6, ge=0, le=1)
     # ... or at which it is when the lexicon also found an insult or threat.
     model_rescue_threshold: float = Field(default=0.35, ge=0, le=1)
 Severity = Literal["info", "low", "medium", "high"]

@@ -25,6 +25,7 @@ from goodfit.text import lexicon
 from goodfit.text.cleaning import strip_quotes_and_signatures
 from goodfit.text.language import language_supported
 from goodfit.text.shouting import find_shouting
+from goodfit.text.tone_normalise import unmask
 
 LABELS: tuple[str, ...] = ("profanity", "insult", "threat", "shouting", "demand")
 ABUSIVE_LABELS = frozenset({"insult", "threat"})
@@ -135,7 +136,7 @@ class ToneScorer:
         if not text or text.isspace():
             return CLEAN
         cleaned = strip_quotes_and_signatures(text)
-        low = _lower_same_length(cleaned)
+        low = unmask(_lower_same_length(cleaned), keep_length=True)  # "a$$hole": same offsets
         words = (_ASCII_WORDS if low.isascii() else _WORDS).findall(low)
         # Most messages show two common English words at once; only the rest are counted.
         if not (cleaned.isascii() and len(_COMMON_ENGLISH.intersection(words)) >= 2) \

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from goodfit.errors import ToneModelUnavailable
 from goodfit.text.cleaning import strip_quotes_and_signatures
+from goodfit.text.tone_normalise import unmask
 
 if TYPE_CHECKING:
     import numpy as np
@@ -84,9 +85,22 @@ def use_model(settings: ToneSettings) -> bool:
     return True
 
 
+_SHOUTED_MIN_LETTERS = 12
+_SHOUTED_SHARE = 0.6  # this share of the letters in capitals: a shouted message
+
+
 def model_text(text: str) -> str:
-    """What the model reads: the customer's own words (quotes and signature blanked)."""
-    return re.sub(r"\s+", " ", strip_quotes_and_signatures(text)).strip()
+    """What the model reads: the customer's own words (quotes and signature blanked), with
+    disguised abusive words written out ("a$$hole" -> "asshole": goodfit.text.tone_normalise)
+    and a shouted message lower-cased: shouting alone is not abuse (the lexicon's
+    ``shouting`` label reports it), so the model judges the words, not the capitals."""
+    read = unmask(re.sub(r"\s+", " ", strip_quotes_and_signatures(text)).strip(),
+                  keep_length=False)
+    letters = [c for c in read if c.isalpha()]
+    if len(letters) >= _SHOUTED_MIN_LETTERS and \
+            sum(c.isupper() for c in letters) >= _SHOUTED_SHARE * len(letters):
+        return read.lower()
+    return read
 
 
 class Embedder:
@@ -304,7 +318,8 @@ def _add_sentence_spans(texts: Sequence[str | None], out: list[ToneResult],
             pieces.extend((i, a, b) for a, b in sents)
     sentence_p: dict[int, list[tuple[float, int, int]]] = {}
     if pieces:
-        read = [re.sub(r"\s+", " ", cleaned[i][a:b]) for i, a, b in pieces]
+        read = [unmask(re.sub(r"\s+", " ", cleaned[i][a:b]), keep_length=False)
+                for i, a, b in pieces]
         ps, _ = model.probabilities(emb.embed(read), read)
         for (i, a, b), sp in zip(pieces, ps, strict=True):
             sentence_p.setdefault(i, []).append((float(sp), a, b))
@@ -378,10 +393,11 @@ def fit(vectors: np.ndarray, examples: Sequence[Labelled], weights: np.ndarray,
     from sklearn.linear_model import LogisticRegression
 
     y = np.array([e.abusive for e in examples])
+    read = [model_text(e.text) for e in examples]
     features: Any = vectors
     if grams:
         tfidf = TfidfVectorizer(analyzer=char_grams, min_df=GRAM_MIN_DF, sublinear_tf=True)
-        z = tfidf.fit_transform([model_text(e.text) for e in examples])
+        z = tfidf.fit_transform(read)
         features = hstack([csr_matrix(vectors), z]).tocsr()
     abuse = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
     abuse.fit(features, y, sample_weight=weights)
