@@ -684,6 +684,9 @@ class WebSettings(Section):
     login_window_seconds: int = Field(default=300, ge=1)
     min_password_length: int = Field(default=12, ge=8)
     page_size: int = Field(default=50, ge=1, le=1000)  # customers per table page
+    # Server processes (goodfit serve --workers): they share sessions and the sign-in limit
+    # through the state DB; one per CPU core the server may use.
+    workers: int = Field(default=2, ge=1, le=64)
 
 
 class ProfileTable(Section):

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from goodfit.actions.context import ActionContext
     from goodfit.actions.education import Digest
     from goodfit.actions.outbox import Message, SendReport
+    from goodfit.actions.sessions import LoginLimiter, SessionStore
     from goodfit.actions.users import UserView
     from goodfit.ingest.result import ImportResult
     from goodfit.workspace import When, Workspace
@@ -156,6 +157,19 @@ class Actions:
         from goodfit.actions.users import list_users
 
         return list_users(self._ws.state)
+
+    # -- web sessions (shared by every server process; actions/sessions.py) ----------
+    def web_sessions(self, lifetime_seconds: float) -> SessionStore:
+        """The web app's sessions, kept in the state DB."""
+        from goodfit.actions.sessions import SessionStore
+
+        return SessionStore(self._ws.state, lifetime_seconds)
+
+    def signin_limiter(self, attempts: int, window_seconds: float) -> LoginLimiter:
+        """The web sign-in rate limit, counted in the state DB across every worker."""
+        from goodfit.actions.sessions import LoginLimiter
+
+        return LoginLimiter(self._ws.state, attempts, window_seconds)
 
     # -- cases -----------------------------------------------------------------------
     def cases(self, *, state: str | None = None, kind: str | None = None,

@@ -1,6 +1,7 @@
 """``goodfit serve``: the team's web app (needs the web extra)."""
 
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +21,10 @@ def serve(project: ProjectOption = Path("."),
           insecure_cookies: Annotated[bool, typer.Option(
               "--insecure-cookies", help="Send the session cookie over plain http too: only "
               "for http://127.0.0.1 (same as [web] secure_cookies = false).")] = False,
+          workers: Annotated[int | None, typer.Option(
+              "--workers", min=1, max=64, help="Server processes (default [web] workers, 2): "
+              "one per CPU core the server may use. They share sessions and the sign-in "
+              "limit through the state DB; 1 serves from this process.")] = None,
           ) -> None:
     """Serve the web app: overview, customers, evidence, cases, rewards, audit, /api."""
     try:
@@ -31,9 +36,21 @@ def serve(project: ProjectOption = Path("."),
     p = open_project(project)
     settings = p.config.web
     secure = settings.secure_cookies and not insecure_cookies
-    web = create_app(p, secure_cookies=secure)
+    n = workers or settings.workers
     bind = host or settings.host
+    options = {"host": bind, "port": port or settings.port, "log_level": "warning",
+               "proxy_headers": True, "forwarded_allow_ips": "127.0.0.1"}
     err_console.print(f"goodfit web app on http://{bind}:{port or settings.port} "
-                      f"(project {p.root}); Ctrl+C stops it")
-    uvicorn.run(web, host=bind, port=port or settings.port, log_level="warning",
-                proxy_headers=True, forwarded_allow_ips="127.0.0.1")
+                      f"(project {p.root}, {n} worker{'s' if n > 1 else ''}); Ctrl+C stops it")
+    if n == 1:
+        uvicorn.run(create_app(p, secure_cookies=secure, warm=True), **options)  # type: ignore[arg-type]
+        return
+    # each worker process opens the project itself (goodfit.web.worker); the state DB is
+    # brought to the current schema here first, once, not by the workers at the same time
+    p.actions.users()
+    from goodfit.web.worker import PROJECT_ENV, SECURE_ENV
+
+    os.environ[PROJECT_ENV] = str(p.root)
+    os.environ[SECURE_ENV] = "1" if secure else "0"
+    uvicorn.run("goodfit.web.worker:app", factory=True, workers=n,
+                **options)  # type: ignore[arg-type]

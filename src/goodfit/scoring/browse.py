@@ -7,16 +7,20 @@ text from a request ever becomes SQL.
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass, field
+import bisect
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Collection, Hashable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Float, bindparam, func, or_, select
+from sqlalchemy import Float, bindparam, func, or_, select, tuple_
 from sqlalchemy.sql.elements import ColumnElement
 
 from goodfit.errors import CountryNotStored, GoodfitError, InvalidChoice, UnknownCustomer
 from goodfit.scoring.fit import COMPONENTS
 from goodfit.scoring.history import SnapshotInfo, _info
+from goodfit.state.audit import AuditRow
 from goodfit.state.db import StateDB
 from goodfit.state.snapshots import (
     NUMBER_FIELDS,
@@ -101,6 +105,21 @@ def _snapshot(s: Any, snapshot_id: int) -> ScoreSnapshot:
     return snap  # type: ignore[no-any-return]
 
 
+def _snapshot_row(con: Any, snapshot_id: int) -> Any:
+    """The snapshot's row through a plain connection (no ORM objects: the customers
+    table reads it on every page); it has the attributes ``_info`` reads."""
+    from goodfit.errors import UnknownSnapshot
+
+    t = ScoreSnapshot.__table__
+    # with the newest redaction in the audit chain (an erasure deletes snapshot rows)
+    erased = select(func.max(AuditRow.seq)).where(AuditRow.kind == "redaction")
+    snap = con.execute(select(t, erased.scalar_subquery().label("erased_up_to"))
+                       .where(t.c.id == snapshot_id)).first()
+    if snap is None:
+        raise UnknownSnapshot(snapshot_id, list(con.scalars(select(t.c.id))))
+    return snap
+
+
 def snapshot_info(state: StateDB, snapshot_id: int) -> SnapshotInfo:
     with state.session() as s:
         return _info(_snapshot(s, snapshot_id))
@@ -151,23 +170,155 @@ def _row(r: Any, flags: dict[str, list[str]]) -> dict[str, Any]:
             "flags": flags.get(r.customer_id, [])}
 
 
-def customers(state: StateDB, snapshot_id: int, q: CustomerQuery) -> CustomerPage:
+Start = tuple[Any, str]  # (sort value, customer id) of the first row of a page
+
+
+@dataclass
+class _View:
+    total: int  # rows of the view
+    starts: dict[int, Start] = field(default_factory=dict)  # page number -> its first row
+    known: list[int] = field(default_factory=list)  # the page numbers in ``starts``, sorted
+
+    def nearest(self, page: int) -> int | None:
+        """The nearest page at or before ``page`` whose first row is known."""
+        i = bisect.bisect_right(self.known, page)
+        return self.known[i - 1] if i else None
+
+    def learn(self, page: int, start: Start) -> None:
+        if page not in self.starts:
+            bisect.insort(self.known, page)
+        self.starts[page] = start
+
+
+class PageMarks:
+    """Where pages of a sorted, filtered view of a snapshot start, kept in memory.
+
+    A stored snapshot does not change, so a view (its filters, sort and page size) keeps
+    its row count, and every page read teaches where it and the next page start. A page
+    whose start is known is read from the index at that key (keyset pagination); else
+    from the nearest known start before it, skipping only the pages between; else with
+    OFFSET from the top, as without marks. Paging forward and back costs a key lookup;
+    the rows are exactly the rows OFFSET gives. An erasure deletes snapshot rows and
+    always appends a redaction to the audit chain; the newest redaction is part of the
+    key, so marks made before it are never used after. The newest ``size`` views are
+    kept."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._views: OrderedDict[Hashable, _View] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def view(self, key: Hashable, count: Callable[[], int]) -> _View:
+        with self._lock:
+            hit = self._views.get(key)
+            if hit is not None:
+                self._views.move_to_end(key)
+                return hit
+        made = _View(count())  # counted outside the lock; two first visits both count
+        with self._lock:
+            hit = self._views.setdefault(key, made)
+            self._views.move_to_end(key)
+            while len(self._views) > self._size:
+                self._views.popitem(last=False)
+            return hit
+
+    def learn(self, view: _View, page: int, start: Start) -> None:
+        with self._lock:
+            view.learn(page, start)
+
+    def nearest(self, view: _View, page: int) -> tuple[int, Start] | None:
+        with self._lock:
+            k = view.nearest(page)
+            return None if k is None else (k, view.starts[k])
+
+
+def _order(q: CustomerQuery) -> list[Any]:
+    col = _sort_column(q.sort)
+    # the tie-break runs the same way, so one index (snapshot, column, id) serves the page
+    return ([col.desc().nulls_last(), C.customer_id.desc()] if q.descending
+            else [col.asc().nulls_last(), C.customer_id.asc()])
+
+
+def _from_top(s: Any, cond: list[ColumnElement[bool]], q: CustomerQuery, skip: int
+              ) -> list[Start]:
+    col = _sort_column(q.sort)
+    return [(v, c) for v, c in s.execute(select(col, C.customer_id).where(*cond)
+                                         .order_by(*_order(q)).offset(skip)
+                                         .limit(q.page_size + 1))]
+
+
+def _from_start(s: Any, cond: list[ColumnElement[bool]], q: CustomerQuery, start: Start,
+                skip: int) -> list[Start] | None:
+    """Up to a page and one row, ``skip`` rows after ``start`` (inclusive), in the view's
+    order: rows with a sort value (a range of the index), then those without (NULLS
+    LAST). None when skipping would cross from the first kind into the second (the
+    caller then reads from the top)."""
+    col, cid = _sort_column(q.sort), C.customer_id
+    value, first = start
+    n = q.page_size + 1
+    found: list[Start] = []
+    if value is not None:
+        at = tuple_(col, cid)
+        where, order = ((at <= tuple_(value, first), [col.desc(), cid.desc()]) if q.descending
+                        else (at >= tuple_(value, first), [col.asc(), cid.asc()]))
+        found = [(v, c) for v, c in s.execute(select(col, cid).where(*cond, where)
+                                              .order_by(*order).offset(skip).limit(n))]
+        if len(found) == n:
+            return found
+        if skip:
+            return None
+    nulls = [*cond, col.is_(None)]
+    if value is None:
+        nulls.append(cid <= first if q.descending else cid >= first)
+    found += [(None, c) for c in s.scalars(
+        select(cid).where(*nulls).order_by(cid.desc() if q.descending else cid.asc())
+        .offset(skip if value is None else 0).limit(n - len(found)))]
+    return found
+
+
+def customers(state: StateDB, snapshot_id: int, q: CustomerQuery,
+              marks: PageMarks | None = None) -> CustomerPage:
     """One page of a snapshot's customers, filtered and sorted in SQL.
 
     The page's ids are found first from the indexed columns alone; only those rows are
-    then read whole (their scorecard JSON holds the exact money shown)."""
-    col = _sort_column(q.sort)
-    # the tie-break runs the same way, so one index (snapshot, column, id) serves the page
-    order = ([col.desc().nulls_last(), C.customer_id.desc()] if q.descending
-             else [col.asc().nulls_last(), C.customer_id.asc()])
-    with state.session() as s:
-        snap = _snapshot(s, snapshot_id)
+    then read whole (their scorecard JSON holds the exact money shown). With ``marks``
+    (a long-running reader such as the web app) a view's count and the pages' first rows
+    are kept and pages are read by key where one is known (``PageMarks``); without, by
+    OFFSET. Both give the same rows."""
+    size = q.page_size
+    # a plain connection, not an ORM session: the page is ids, values and JSON, and the
+    # ORM's per-statement work was most of a page's time at 100k customers
+    with state.engine.connect() as s:
+        snap = _snapshot_row(s, snapshot_id)
         info = _info(snap)
         cond = _conditions(snap, q)
-        total = (snap.customers if len(cond) == 1 else
-                 s.execute(select(func.count()).select_from(C).where(*cond)).scalar_one())
-        ids = list(s.scalars(select(C.customer_id).where(*cond).order_by(*order)
-                             .offset((q.page - 1) * q.page_size).limit(q.page_size)))
+
+        def count() -> int:
+            if len(cond) == 1 and snap.erased_up_to is None:  # every row, none erased
+                return int(snap.customers)
+            return int(s.execute(select(func.count()).select_from(C).where(*cond))
+                       .scalar_one())
+
+        if marks is None:
+            total = snap.customers if len(cond) == 1 else count()
+            found = _from_top(s, cond, q, (q.page - 1) * size)
+        else:
+            view = marks.view((snapshot_id, snap.created_at, snap.erased_up_to,
+                               replace(q, page=1)), count)
+            total = view.total
+            near = marks.nearest(view, q.page)
+            if (q.page - 1) * size >= total:  # past the end: no row, nothing to read
+                found = []
+            elif near is not None and (got := _from_start(
+                    s, cond, q, near[1], (q.page - near[0]) * size)) is not None:
+                found = got
+            else:
+                found = _from_top(s, cond, q, (q.page - 1) * size)
+            if found:
+                marks.learn(view, q.page, found[0])
+            if len(found) > size:
+                marks.learn(view, q.page + 1, found[size])
+        ids = [c for _, c in found[:size]]
         rows = {r.customer_id: r for r in s.execute(select(*_ROW_COLUMNS).where(
             C.snapshot_id == snapshot_id, C.customer_id.in_(ids)))} if ids else {}
         flags: dict[str, list[str]] = {}

@@ -17,7 +17,7 @@ from goodfit.scoring.stored import load_explanation, load_run
 if TYPE_CHECKING:  # scoring pulls in pandas: loaded by the methods that compute
     from goodfit.metrics.concentration import Concentration
     from goodfit.metrics.service import Metrics
-    from goodfit.scoring.browse import CustomerPage, CustomerQuery
+    from goodfit.scoring.browse import CustomerPage, CustomerQuery, PageMarks
     from goodfit.scoring.causes import Causes
     from goodfit.scoring.compare import Comparison
     from goodfit.scoring.explain import ScoringRun
@@ -141,11 +141,13 @@ class Scoring:
 
         return browse.overview(self._ws.state, snapshot_id)
 
-    def snapshot_customers(self, snapshot_id: int, query: CustomerQuery) -> CustomerPage:
-        """One page of a snapshot's customers: filtered, sorted and paginated in SQL."""
+    def snapshot_customers(self, snapshot_id: int, query: CustomerQuery,
+                           marks: PageMarks | None = None) -> CustomerPage:
+        """One page of a snapshot's customers: filtered, sorted and paginated in SQL
+        (with ``marks``, a reader's kept page openings: pages read by key, not OFFSET)."""
         from goodfit.scoring import browse
 
-        return browse.customers(self._ws.state, snapshot_id, query)
+        return browse.customers(self._ws.state, snapshot_id, query, marks)
 
     def snapshot_customer(self, snapshot_id: int, customer_id: str) -> dict[str, Any]:
         """One customer of a snapshot with its flags and their evidence."""

@@ -24,7 +24,7 @@ from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import FastAPI, Query, Request
 from fastapi import Path as PathParam
@@ -44,12 +44,12 @@ from goodfit.web.auth import (
     LEADS,
     OWNER,
     STAFF,
-    LoginLimiter,
-    Session,
-    SessionStore,
     csrf_ok,
 )
 from goodfit.web.data import SORT_KEYS, CustomerQuery, NoSnapshot, WebData
+
+if TYPE_CHECKING:
+    from goodfit.actions.sessions import Session
 
 STATIC = Path(__file__).parent / "static"
 # A text cell a spreadsheet would run as a formula gets a leading apostrophe.
@@ -174,11 +174,22 @@ def highlight(body: str | None, span: list[int] | None, quote: str | None) -> Ma
     return Markup("{}").format(text)
 
 
-def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
+def create_app(project: Project, *, secure_cookies: bool = True, warm: bool = False
+               ) -> FastAPI:
+    """The app over ``project``. ``warm``: read the newest snapshot's per-customer
+    figures in a background thread at once (``goodfit serve``), not on the first
+    customer page."""
     data = WebData(project)
     settings = data.web
-    sessions = SessionStore(settings.session_hours * 3600)
-    limiter = LoginLimiter(settings.login_attempts, settings.login_window_seconds)
+    # in the state DB: every worker process shares them, a restart keeps them (this
+    # also opens the state DB, before any thread of the app's own may)
+    sessions = project.actions.web_sessions(settings.session_hours * 3600)
+    limiter = project.actions.signin_limiter(settings.login_attempts,
+                                             settings.login_window_seconds)
+    if warm:
+        import threading
+
+        threading.Thread(target=data.warm, name="goodfit-warm", daemon=True).start()
     env = _environment()
     app = FastAPI(title="goodfit", version="1", openapi_url="/api/openapi.json",
                   docs_url=None, redoc_url=None,
@@ -313,29 +324,30 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
 
     @app.post("/login", include_in_schema=False)
     async def login(request: Request) -> Response:
-        s = sessions.get(request.cookies.get(COOKIE))
+        # sessions and the limit are state DB rows: read and written off the event loop
+        s = await run_in_threadpool(sessions.get, request.cookies.get(COOKIE))
         form = await request.form()
         name = str(form.get("name") or "")[:100]
         password = str(form.get("password") or "")[:1000]
         client = request.client.host if request.client else "unknown"
         if not csrf_ok(s, str(form.get("csrf") or "")):
-            s = sessions.new()
+            s = await run_in_threadpool(sessions.new)
             resp = page(request, "login.html", None, 403, csrf_token=s.csrf,
                         error="The form expired: try again.")
             set_cookie(resp, s)
             return resp
         assert s is not None
-        if limiter.blocked(name, client):
+        if await run_in_threadpool(limiter.blocked, name, client):
             return page(request, "login.html", None, 429, csrf_token=s.csrf,
                         error="Too many failed sign-ins: wait a few minutes and try again.")
         user = await run_in_threadpool(data.authenticate, name, password)  # argon2: slow
         if user is None:
-            limiter.failed(name, client)
+            await run_in_threadpool(limiter.failed, name, client)
             return page(request, "login.html", None, 401, csrf_token=s.csrf,
                         error="Wrong name or password.")
-        limiter.succeeded(name)
-        sessions.drop(s.id)  # a fresh id after sign-in: no session fixation
-        fresh = sessions.new(user.name)
+        await run_in_threadpool(limiter.succeeded, name)
+        await run_in_threadpool(sessions.drop, s.id)  # a fresh id: no session fixation
+        fresh = await run_in_threadpool(sessions.new, user.name)
         done = RedirectResponse("/", status_code=303)
         set_cookie(done, fresh)
         return done
@@ -344,7 +356,7 @@ def create_app(project: Project, *, secure_cookies: bool = True) -> FastAPI:
     async def logout(request: Request) -> Response:
         user = me(request)
         await checked_form(request, user)
-        sessions.drop(user.session.id)
+        await run_in_threadpool(sessions.drop, user.session.id)
         resp = RedirectResponse("/login", status_code=303)
         resp.delete_cookie(COOKIE, path="/")
         return resp

@@ -25,7 +25,7 @@ from typing import Any
 
 from goodfit.errors import GoodfitError, NoSnapshot
 from goodfit.project import Project
-from goodfit.scoring.browse import SORT_KEYS, CustomerPage, CustomerQuery
+from goodfit.scoring.browse import SORT_KEYS, CustomerPage, CustomerQuery, PageMarks
 from goodfit.window import Window
 
 __all__ = ["SORT_KEYS", "CustomerPage", "CustomerQuery", "NoSnapshot", "WebData"]
@@ -58,6 +58,7 @@ class WebData:
         self._causes: dict[int, Any] = {}
         self._per_customer_cache: dict[int, tuple[Any, Any, dict[str, Any]]] = {}
         self._per_customer_lock = threading.Lock()
+        self._marks = PageMarks()  # each view's count and page openings (browse.py)
 
     @contextmanager
     def reader(self) -> Iterator[Project]:
@@ -179,7 +180,7 @@ class WebData:
                 with self.reader() as r:
                     also = frozenset(r.metrics.customer_ids_where(email=email_or_id))
             query = replace(query, search=email_or_id, also_ids=also)
-        return self.project.scoring.snapshot_customers(snap.id, query)
+        return self.project.scoring.snapshot_customers(snap.id, query, self._marks)
 
     def customer(self, customer_id: str, *, details: bool = True) -> dict[str, Any]:
         """One customer of the newest snapshot with its flags and cited rows; with
@@ -216,6 +217,17 @@ class WebData:
                            r.metrics.plan_usage(w))
                 self._per_customer_cache = {snap.id: hit}  # only the newest is shown
             return hit
+
+    def warm(self) -> None:
+        """Read the newest snapshot's figures and every customer's service levels and
+        trend now (a server starting: the first visitors then do not wait for them).
+        Only reads; a failure here is shown by the page that needs the figures."""
+        try:
+            snap = self.snapshot()
+            self._cached(snap.id)
+            self._per_customer(snap)
+        except GoodfitError:
+            pass
 
     def customer_service(self, snap: Any, customer_id: str, plan: str | None
                          ) -> dict[str, Any]:
