@@ -273,8 +273,10 @@ def _fit_linear(X: sp.csr_matrix, y: np.ndarray, candidate: Candidate
     weight = "balanced" if candidate.balanced else None
     clf: LinearSVC | LogisticRegression
     if candidate.model == "svm":
+        # The dual solver visits samples in a random order: without a fixed seed two
+        # trainings on the same tickets labelled a ticket near min_confidence differently.
         clf = LinearSVC(C=candidate.c, class_weight=weight, dual=True, max_iter=5000,
-                        tol=_TOL)
+                        tol=_TOL, random_state=0)
     else:
         clf = LogisticRegression(C=candidate.c, class_weight=weight, max_iter=500)
     clf.fit(X, y)
