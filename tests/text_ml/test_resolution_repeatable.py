@@ -19,3 +19,19 @@ def test_two_trainings_of_the_linear_svm_are_identical() -> None:
         first = _fit_linear(X, y, Candidate("svm", 1.0, balanced))
         second = _fit_linear(X, y, Candidate("svm", 1.0, balanced))
         assert np.array_equal(first[0], second[0]) and np.array_equal(first[1], second[1])
+
+
+def test_svm_fits_in_concurrent_threads_equal_a_fit_alone() -> None:
+    # Cross-validation fits its folds in threads; liblinear's sample order comes from a
+    # process-wide C rand(), so concurrent fits used to interleave their draws.
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(11)
+    X = sp.random(1500, 400, density=0.03, format="csr", random_state=rng)
+    y = rng.integers(0, 6, size=1500)
+    cand = Candidate("svm", 1.0, True)
+    alone = _fit_linear(X, y, cand)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda _: _fit_linear(X, y, cand), range(8)))
+    for coef, intercept in together:
+        assert np.array_equal(coef, alone[0]) and np.array_equal(intercept, alone[1])

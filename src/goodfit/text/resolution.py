@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -47,6 +48,11 @@ UNKNOWN = "unknown"
 FORMAT = "goodfit.resolution/1"
 _BATCH = 20_000
 _MAX_THREADS = 4
+# liblinear draws its sample order from C's process-wide rand(): two SVM fits in
+# concurrent threads interleave their draws, so even with a seed each fold ended a little
+# differently run to run (the temperature moved in its 6th digit and a ticket at the
+# min_confidence line could flip). SVM fits take turns; logistic fits still run beside.
+_LIBLINEAR = threading.Lock()
 
 RESOLUTION_SCHEMA = pa.schema([
     ("ticket_id", pa.string()), ("customer_id", pa.string()),
@@ -279,7 +285,11 @@ def _fit_linear(X: sp.csr_matrix, y: np.ndarray, candidate: Candidate
                         tol=_TOL, random_state=0)
     else:
         clf = LogisticRegression(C=candidate.c, class_weight=weight, max_iter=500)
-    clf.fit(X, y)
+    if candidate.model == "svm":
+        with _LIBLINEAR:
+            clf.fit(X, y)
+    else:
+        clf.fit(X, y)
     return np.asarray(clf.coef_, dtype=np.float64), np.asarray(clf.intercept_,
                                                                dtype=np.float64)
 
