@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.processes import free_port
+
 
 def pg_bin() -> Path | None:
     env = os.environ.get("GOODFIT_PG_BIN")
@@ -28,12 +30,6 @@ def pg_bin() -> Path | None:
         return Path(found[-1]).parent
     initdb = shutil.which("initdb")
     return Path(initdb).parent if initdb else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager
@@ -49,7 +45,7 @@ def postgres_server() -> Iterator[str]:
     if as_root:
         shutil.chown(tmp, "postgres")
         tmp.chmod(0o700)
-    port = _free_port()
+    port = free_port()
     subprocess.run([*prefix, str(bindir / "initdb"), "-D", str(data), "-U", "postgres",
                     "--auth=trust", "-E", "UTF8", "--locale=C"],
                    check=True, capture_output=True)

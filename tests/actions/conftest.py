@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from goodfit.actions import users
 from goodfit.actions.context import ActionContext
 from goodfit.config import Config
 from goodfit.state.db import StateDB
+from tests.processes import free_port
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -31,12 +31,6 @@ def db(state_url: str, tmp_path: Path) -> Iterator[StateDB]:
     state = StateDB.open(state_url, tmp_path)
     yield state
     state.close()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass

@@ -7,7 +7,6 @@ row by row; after edits a second sync imports only what changed.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -21,17 +20,12 @@ import pytest
 
 from goodfit.project import Project
 from tests.connectors.conftest import FAST, rows
+from tests.processes import free_port
 
 pytest.importorskip("helpdesk", reason="django-helpdesk is not installed")
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN, PASSWORD = "admin", "s3cret-Helpdesk-pw"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +39,7 @@ def helpdesk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, di
                    timeout=300)
     subprocess.run(run + ["tests.connectors.helpdesk_site.bootstrap", ADMIN, PASSWORD],
                    env=env, check=True, cwd=ROOT, timeout=120, capture_output=True)
-    port = _free_port()
+    port = free_port()
     log = (site / "server.log").open("wb")
     server = subprocess.Popen(run + ["django", "runserver", f"127.0.0.1:{port}", "--noreload"],
                               env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)

@@ -13,20 +13,13 @@ from pathlib import Path
 import pytest
 
 from goodfit.project import Project
+from tests.processes import free_port, stop
 from tests.spark.compare import read_parquet, rows_of, same_rows
 
 pytestmark = [pytest.mark.spark,
               pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
               pytest.mark.filterwarnings("ignore::ResourceWarning"),
               pytest.mark.filterwarnings("ignore::DeprecationWarning")]
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +35,7 @@ def connect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import pyspark
 
     home = Path(pyspark.__file__).parent
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("spark-connect") / "server.log"
     env = {**os.environ, "SPARK_HOME": str(home), "PYSPARK_PYTHON": sys.executable}
     with log.open("w") as out:
@@ -66,11 +59,7 @@ def connect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 time.sleep(1)
         yield f"sc://127.0.0.1:{port}"
     finally:
-        server.terminate()
-        try:
-            server.wait(60)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server, 60)
 
 
 def test_spark_connect_gives_the_same_analysis(duck: Path, connect_server: str,

@@ -23,6 +23,7 @@ from sqlalchemy import text
 
 from goodfit.project import Project
 from goodfit.web.app import create_app
+from tests.processes import stop
 from tests.web.conftest import PASSWORD, Server, client_for, csrf_of, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,11 +141,6 @@ def test_goodfit_serve_with_two_workers(root: Path) -> None:
             codes = {c.get("/users").status_code for _ in range(40)}
         assert codes == {200}
     finally:
-        server.terminate()
-        try:
-            server.wait(20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server, 20)
         if server.stderr is not None:
             server.stderr.close()
