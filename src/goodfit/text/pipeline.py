@@ -69,11 +69,17 @@ def texts_in_batches(warehouse: Warehouse, config: Config, codes: TicketCodes,
                           config.costs, config.text.batch_tickets, codes.ticket_id, only)
 
 
+def _one_batch(warehouse: Warehouse, config: Config) -> bool:
+    """True when every ticket fits in one ``[text] batch_tickets`` batch: one query then
+    reads ids, codes and text together."""
+    return warehouse.row_count("tickets") <= config.text.batch_tickets
+
+
 def codes_and_texts(warehouse: Warehouse, config: Config
                     ) -> tuple[TicketCodes, Iterable[TicketTexts]]:
     """Every ticket's id, customer and code, and their text in batches. Up to ``[text]
     batch_tickets`` tickets: one query for both (saves reading the ids twice)."""
-    if warehouse.row_count("tickets") <= config.text.batch_tickets:
+    if _one_batch(warehouse, config):
         texts = load_texts(warehouse, config)
         return TicketCodes(texts.ticket_id, texts.customer_id, texts.resolution_code), [texts]
     codes = load_codes(warehouse)
@@ -83,7 +89,7 @@ def codes_and_texts(warehouse: Warehouse, config: Config
 def training_data(warehouse: Warehouse, config: Config) -> TrainingSet:
     """The coded tickets a model learns from, chosen from the codes alone; only their text
     is read (at most ``[text] max_training_tickets``)."""
-    if warehouse.row_count("tickets") <= config.text.batch_tickets:
+    if _one_batch(warehouse, config):
         return training_set(load_texts(warehouse, config), config.text)
     codes = load_codes(warehouse)
     rows, labels, excluded = training_rows(codes.resolution_code, config.text)
