@@ -170,6 +170,8 @@ def load(url: str, cookies: httpx.Cookies, paths: list[str], server: int
         nonlocal errors
         rng = random.Random(seed)
         with httpx.Client(base_url=url, cookies=cookies, timeout=30) as c:
+            if THINK:  # users arrive spread over one think time, as people do, not all in
+                time.sleep(rng.uniform(0, THINK))  # the same millisecond (a burst of 50)
             while time.monotonic() < stop:
                 with lock:
                     if count[0] >= MAX_REQUESTS:
