@@ -147,6 +147,21 @@ def test_sentences_end_at_a_stop_followed_by_space_not_inside_a_domain() -> None
         "Site example.org is down!", "Version 2.1 broke it.", "Fix it"]
 
 
+def test_short_sentences_join_a_neighbour_before_they_are_scored_alone() -> None:
+    # worked out by hand: "Hi." and "Thanks." have fewer than three words, so each joins
+    # the sentence after it; "example.org" and "v2.1" end no sentence
+    text = "Hi. The DNS zone for example.org is broken since v2.1. Thanks. Can you look at it today?"
+    assert [text[a:b] for a, b in tone_model.sentence_pieces(text)] == [
+        "Hi. The DNS zone for example.org is broken since v2.1.",
+        "Thanks. Can you look at it today?"]
+    # a short last sentence joins the one before: one piece left, so the message is it
+    assert tone_model.sentence_pieces("The backup failed again last night. You morons.") == []
+    # quoted lines are not the customer's words: they are no piece
+    quoted = "> Call me an idiot.\nThe backup failed again. Please check the disk today."
+    assert [quoted[a:b] for a, b in tone_model.sentence_pieces(quoted)] == [
+        "The backup failed again.", "Please check the disk today."]
+
+
 @needs_model
 def test_quoted_staff_text_is_not_read_and_spans_index_the_original() -> None:
     text = "> Please stop calling us idiots.\nYou are all clueless clowns, every single one."
