@@ -7,10 +7,10 @@ and configuration it ran on. A rerun skips a step recorded for the same data and
 configuration — so an analysis killed half-way resumes where it stopped — unless an earlier
 step ran again (its outputs changed), ``force`` is given, or ``start`` names it.
 
-On a DuckDB warehouse (where the system can fork) each step runs in a child process of its
-own, so the memory a step used is given back to the system when it ends: the analysis
-needs as much memory as its largest step, not the sum of what every step left behind
-(at 100k customers: 4.8 GB in one process). This process keeps the project's writer lock
+On a DuckDB warehouse on Linux each step runs in a forked child process of its own (see
+``_can_fork`` for when it cannot), so the memory a step used is given back to the system
+when it ends: the analysis needs as much memory as its largest step, not the sum of what
+every step left behind (at 100k customers: 4.8 GB in one process). This process keeps the project's writer lock
 throughout, so no other command writes between two steps; the child opens the warehouse
 file while this one has it closed (DuckDB lets one process at a time write a file).
 """
@@ -99,7 +99,7 @@ class Analysis:
             record = {"fingerprint": fingerprint, "steps": {}}
         done: dict[str, Any] = record.setdefault("steps", {})
         wh = self._ws.warehouse
-        if _CAN_FORK and wh.backend == "duckdb":
+        if _can_fork() and wh.backend == "duckdb":
             wh.become_writer()  # held to the end: the steps' children write under it
         rerun = force
         outcomes: list[StepOutcome] = []
@@ -129,7 +129,7 @@ class Analysis:
         """(summary, status) of one step, run in a child process when the warehouse can
         be lent to one (see the module docstring), else here."""
         wh = self._ws.warehouse
-        if not (_CAN_FORK and wh.can_lend_file()):
+        if not (_can_fork() and wh.can_lend_file()):
             return _step_outcome(step, progress)
         self._ws.close_state()  # the child opens its own connections
         ctx = multiprocessing.get_context("fork")
@@ -221,9 +221,17 @@ class Analysis:
         return list(zip(STEPS, steps, strict=True))
 
 
-# Where a forked child inherits this process as it is; elsewhere (Windows, and macOS,
-# where forking a process with threads is unsafe) the steps run in this process.
-_CAN_FORK = sys.platform == "linux"
+# Native runtimes whose worker threads do not survive a fork: a child of a process that
+# started one hangs when it uses it (the chart renderer's JavaScript engine; OpenMP, which
+# scikit-learn's k-means uses). `goodfit analyze` never loads them before its steps; a
+# long-lived process that has (a notebook, a test run) gets its steps run in itself.
+_FORK_UNSAFE_MODULES = ("vl_convert", "sklearn")
+
+
+def _can_fork() -> bool:
+    """Whether a step may run in a forked child: Linux (elsewhere forking a process with
+    threads is unsafe or unavailable) and none of the runtimes above started here."""
+    return sys.platform == "linux" and not any(m in sys.modules for m in _FORK_UNSAFE_MODULES)
 
 
 def _step_outcome(step: Callable[[Progress], str], progress: Progress) -> tuple[str, str]:

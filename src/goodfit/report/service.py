@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING, Any
 import ibis
 
 from goodfit.progress import NO_PROGRESS, Progress
-from goodfit.report.data import EVIDENCE_SHOWN, build_report
-from goodfit.report.html import write_report
 from goodfit.scoring.causes import resolution_mix
 from goodfit.scoring.coverage import project_facts
 from goodfit.scoring.explain import ScoringRun, describe_rows
@@ -32,6 +30,12 @@ class Reports:
 
         Two reports of one snapshot differ only in their generation time.
         """
+        # imported here, not with the service: the charts load a JavaScript engine (and
+        # scikit-learn comes with them) that `goodfit analyze` must not have loaded before
+        # it forks its steps (goodfit.analysis)
+        from goodfit.report.data import EVIDENCE_SHOWN, build_report
+        from goodfit.report.html import write_report
+
         progress("report", 0, 2)
         run = run or self._scoring.run(snapshot)
         risk = self._scoring.early_risk(run=run)
