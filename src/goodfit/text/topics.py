@@ -24,10 +24,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-from sklearn.cluster import KMeans, MiniBatchKMeans
-from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
+import scipy.sparse as sp
 from threadpoolctl import threadpool_limits
 
 from goodfit.config import TextSettings
@@ -135,6 +132,143 @@ def _docs(texts: TicketTexts) -> list[str]:
     return [f"{s}\n{q}" for s, q in zip(texts.subject, texts.question, strict=True)]
 
 
+def _normalize(Z: np.ndarray) -> np.ndarray:
+    """Rows to unit length (all-zero rows stay zero)."""
+    norms = np.linalg.norm(Z, axis=1, keepdims=True)
+    return np.asarray(Z / np.where(norms == 0, 1.0, norms))
+
+
+@dataclass
+class Tfidf:
+    """TF-IDF over ``_analyze`` terms: 1 + log(tf), smoothed idf, rows unit length (the
+    scikit-learn recipe with ``sublinear_tf``, without importing scikit-learn: its import
+    alone cost 1.5 s of a 5 s budget)."""
+
+    vocab: dict[str, int]
+    idf: np.ndarray
+
+    @staticmethod
+    def _counts(docs: list[str], vocab: dict[str, int] | None
+                ) -> tuple[sp.csr_matrix, dict[str, int]]:
+        grow = vocab is None
+        index: dict[str, int] = {} if vocab is None else vocab
+        indptr, cols, vals = [0], [], []
+        for doc in docs:
+            c = Counter(_analyze(doc))
+            for term, n in c.items():
+                j = index.get(term)
+                if j is None:
+                    if not grow:
+                        continue
+                    j = index[term] = len(index)
+                cols.append(j)
+                vals.append(n)
+            indptr.append(len(cols))
+        X = sp.csr_matrix((np.array(vals, dtype=float), np.array(cols, dtype=np.int64),
+                           np.array(indptr, dtype=np.int64)), shape=(len(docs), len(index)))
+        X.sort_indices()
+        return X, index
+
+    @classmethod
+    def fit(cls, docs: list[str], min_df: int, max_df: float
+            ) -> tuple[Tfidf, sp.csr_matrix] | None:
+        X, index = cls._counts(docs, None)
+        df = np.bincount(X.indices, minlength=X.shape[1])
+        keep = (df >= min_df) & (df <= max_df * len(docs))
+        if not keep.any():
+            return None
+        names = sorted(t for t, j in index.items() if keep[j])  # alphabetical, stable
+        old = np.array([index[t] for t in names], dtype=np.int64)
+        X = X[:, old]
+        idf = np.log((1 + len(docs)) / (1 + df[old])) + 1
+        model = cls({t: i for i, t in enumerate(names)}, idf)
+        return model, model._weigh(X)
+
+    def _weigh(self, X: sp.csr_matrix) -> sp.csr_matrix:
+        X = X.tocsr(copy=True)
+        X.data = (1 + np.log(X.data)) * self.idf[X.indices]
+        norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+        X.data /= np.repeat(np.where(norms == 0, 1.0, norms), np.diff(X.indptr))
+        return X
+
+    def transform(self, docs: list[str]) -> sp.csr_matrix:
+        return self._weigh(self._counts(docs, self.vocab)[0])
+
+    def names(self) -> np.ndarray:
+        out = np.empty(len(self.vocab), dtype=object)
+        for t, i in self.vocab.items():
+            out[i] = t
+        return out
+
+
+def _svd(X: sp.csr_matrix, dims: int, rng: np.random.Generator, n_iter: int = 3
+         ) -> np.ndarray:
+    """A seeded randomized truncated SVD (Halko et al.): the top ``dims`` right singular
+    vectors, as columns (terms × dims), sign-fixed so a run repeats exactly."""
+    Q = X @ rng.standard_normal((X.shape[1], dims + 10))
+    for _ in range(n_iter):  # power iterations, re-orthonormalised
+        Q, _r = np.linalg.qr(Q)
+        Q, _r = np.linalg.qr(X.T @ Q)
+        Q = X @ Q
+    Q, _r = np.linalg.qr(Q)
+    B = np.asarray((X.T @ Q).T)  # dims+10 × terms
+    _u, _s, Vt = np.linalg.svd(B, full_matrices=False)
+    V = Vt[:dims].T
+    signs = np.sign(V[np.abs(V).argmax(axis=0), np.arange(dims)])
+    return np.asarray(V * np.where(signs == 0, 1.0, signs))
+
+
+def _sq_dist(Z: np.ndarray, C: np.ndarray) -> np.ndarray:
+    return np.maximum((Z * Z).sum(1)[:, None] - 2 * Z @ C.T + (C * C).sum(1)[None, :], 0)
+
+
+def _kmeans_pp(Z: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+    """k-means++ seeding with 2 + log k candidates per step (greedy, as is usual)."""
+    n = len(Z)
+    tries = 2 + int(math.log(k))
+    centres = [Z[rng.integers(n)]]
+    closest = _sq_dist(Z, centres[0][None, :]).ravel()
+    for _ in range(1, k):
+        total = closest.sum()
+        if total <= 0:
+            cand = rng.integers(n, size=tries)
+        else:
+            cand = np.searchsorted(np.cumsum(closest), rng.random(tries) * total)
+            cand = np.minimum(cand, n - 1)
+        d = np.minimum(closest[None, :], _sq_dist(Z[cand], Z).reshape(len(cand), n))
+        best = int(np.argmin(d.sum(axis=1)))
+        centres.append(Z[cand[best]])
+        closest = d[best]
+    return np.array(centres)
+
+
+def _kmeans(Z: np.ndarray, k: int, restarts: int, seed: int = 0, max_iter: int = 100,
+            batch: int | None = None) -> tuple[np.ndarray, float]:
+    """Seeded k-means (k-means++ then Lloyd); the best of ``restarts`` by inertia.
+    ``batch``: fit on a seeded sample of that many rows per restart (large helpdesks),
+    the centres then assign every row."""
+    rng = np.random.default_rng(seed)
+    best: tuple[float, np.ndarray] | None = None
+    for _ in range(restarts):
+        fit = Z if batch is None or len(Z) <= batch else Z[rng.choice(len(Z), batch, False)]
+        C = _kmeans_pp(fit, k, rng)
+        for _it in range(max_iter):
+            a = _sq_dist(fit, C).argmin(axis=1)
+            sums = sp.csr_matrix((np.ones(len(a)), (a, np.arange(len(a)))),
+                                 shape=(k, len(a))) @ fit
+            counts = np.bincount(a, minlength=k)
+            new = np.where(counts[:, None] > 0, sums / np.maximum(counts, 1)[:, None], C)
+            shift = float(((new - C) ** 2).sum())
+            C = new
+            if shift <= 1e-10:
+                break
+        inertia = float(_sq_dist(Z, C).min(axis=1).sum())
+        if best is None or inertia < best[0]:
+            best = (inertia, C)
+    assert best is not None
+    return best[1], best[0]
+
+
 @dataclass
 class TopicModel:
     """Topics fitted on a set of tickets (all of them, or a sample of a large helpdesk):
@@ -142,9 +276,9 @@ class TopicModel:
     own vectors (labels and examples are read from them)."""
 
     sample: TicketTexts
-    vectorizer: TfidfVectorizer
-    svd: TruncatedSVD | None
-    kmeans: KMeans | MiniBatchKMeans
+    vectorizer: Tfidf
+    svd: np.ndarray | None  # the LSA projection (terms × dims)
+    centres: np.ndarray  # the k-means centres in the reduced space
     X: Any  # the sample's TF-IDF rows
     Z: np.ndarray  # ...reduced and unit length
     assign: np.ndarray  # the sample's topic (k-means group) per ticket
@@ -156,9 +290,11 @@ class TopicModel:
             return np.zeros(0, dtype=int)
         X = self.vectorizer.transform(_docs(texts))
         with threadpool_limits(limits=1):
-            Z = normalize(self.svd.transform(X)) if self.svd is not None \
-                else normalize(X.toarray())
-            return np.asarray(self.kmeans.predict(Z))
+            return np.asarray(_sq_dist(_reduce(X, self.svd), self.centres).argmin(axis=1))
+
+
+def _reduce(X: sp.csr_matrix, svd: np.ndarray | None) -> np.ndarray:
+    return _normalize(np.asarray(X @ svd) if svd is not None else X.toarray())
 
 
 def fit_topics(texts: TicketTexts, settings: TextSettings, tickets: int | None = None
@@ -171,26 +307,22 @@ def fit_topics(texts: TicketTexts, settings: TextSettings, tickets: int | None =
     if n < max(2, settings.topic_min_tickets):
         return None
     docs = _docs(texts)
-    vec = TfidfVectorizer(analyzer=_analyze, min_df=2 if n >= 20 else 1, max_df=0.5,
-                          sublinear_tf=True)
-    try:
-        X = vec.fit_transform(docs)
-    except ValueError:  # no word occurs in two tickets: nothing recurs
+    fitted = Tfidf.fit(docs, min_df=2 if n >= 20 else 1, max_df=0.5)
+    if fitted is None:  # no word occurs in two tickets: nothing recurs
         return None
+    vec, X = fitted
     dims = min(SVD_DIMS, X.shape[1] - 1, n - 1)
     k = min(topic_count(tickets or n, settings), n)
-    # Full k-means with restarts while it is cheap; mini-batches for large helpdesks.
-    km: KMeans | MiniBatchKMeans = (
-        KMeans(n_clusters=k, random_state=0, n_init=KMEANS_RESTARTS) if n <= FULL_KMEANS_TICKETS
-        else MiniBatchKMeans(n_clusters=k, random_state=0, n_init=3, batch_size=4096))
-    # One BLAS and OpenMP thread: these matrices are small, and threads that spin for a
-    # busy core cost 3x the CPU (demo: 5.9 s CPU / 19.8 s wall with them, 1.4 s / 4.3 s
-    # without, on 2 shared cores).
-    svd = TruncatedSVD(dims, n_iter=3, random_state=0) if dims >= 2 else None
+    # One BLAS thread: these matrices are small, and threads that spin for a busy core
+    # cost 3x the CPU (demo: 5.9 s CPU / 19.8 s wall with them, 1.4 s / 4.3 s without,
+    # on 2 shared cores). Full k-means while it is cheap; sampled fits for large helpdesks.
     with threadpool_limits(limits=1):
-        Z = normalize(svd.fit_transform(X)) if svd is not None else normalize(X.toarray())
-        assign = km.fit_predict(Z)
-    return TopicModel(texts, vec, svd, km, X, Z, np.asarray(assign), k)
+        svd = _svd(X, dims, np.random.default_rng(0)) if dims >= 2 else None
+        Z = _reduce(X, svd)
+        centres, _ = _kmeans(Z, k, KMEANS_RESTARTS,
+                             batch=None if n <= FULL_KMEANS_TICKETS else FULL_KMEANS_TICKETS)
+        assign = _sq_dist(Z, centres).argmin(axis=1)
+    return TopicModel(texts, vec, svd, centres, X, Z, np.asarray(assign), k)
 
 
 def find_topics(texts: TicketTexts, settings: TextSettings,
@@ -224,8 +356,8 @@ def summarise_topics(model: TopicModel, assign: np.ndarray, ticket_id: list[str]
     the other per-ticket arguments). Labels and examples come from the fitted tickets;
     counts, minutes, customers and articles from all."""
     n = len(ticket_id)
-    sample, X, Z, km = model.sample, model.X, model.Z, model.kmeans
-    vocab = np.array(model.vectorizer.get_feature_names_out())
+    sample, X, Z = model.sample, model.X, model.Z
+    vocab = model.vectorizer.names()
     forms = _surface_forms(_docs(sample))
     overall = np.asarray(X.mean(axis=0)).ravel()
     groups = []
@@ -236,7 +368,7 @@ def summarise_topics(model: TopicModel, assign: np.ndarray, ticket_id: list[str]
         if len(rows) < settings.topic_min_tickets or not len(fitted):
             continue
         label = _label(_top_terms(X, fitted, overall, vocab), forms)
-        closeness = Z[fitted] @ normalize(km.cluster_centers_[c:c + 1]).ravel()
+        closeness = Z[fitted] @ _normalize(model.centres[c:c + 1]).ravel()
         examples = _examples(fitted[np.argsort(-closeness)], sample)
         article = _article(answers, rows)
         groups.append((float(minutes[rows].sum()), len(rows), rows, label, examples,
