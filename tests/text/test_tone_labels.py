@@ -12,7 +12,8 @@ DATA = Path(__file__).parents[1] / "data"
 # blind set written afterwards was labelled by its author with the definition in hand; its
 # free-text kinds also name "reports of threatening content", which are not threats.
 SETS = ["tone_blind_2026-12-01.csv", "tone_blind_2026-12-01b.csv", "tone_blind_2026-12-01c.csv",
-        "tone_train_2026-12-01.csv", "tone_train_2026-12-01c.csv", "tone_train_2026-12-01d.csv"]
+        "tone_train_2026-12-01.csv", "tone_train_2026-12-01c.csv", "tone_train_2026-12-01d.csv",
+        "tone_train_2026-12-01e.csv"]
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -36,6 +37,7 @@ def test_a_row_whose_kind_is_a_threat_is_abusive(name: str) -> None:
     ("tone_blind_2026-12-01.csv", 4), ("tone_blind_2026-12-01b.csv", 24),
     ("tone_blind_2026-12-01c.csv", 23), ("tone_train_2026-12-01.csv", 8),
     ("tone_train_2026-12-01c.csv", 54), ("tone_train_2026-12-01d.csv", 0),
+    ("tone_train_2026-12-01e.csv", 0),
 ])
 def test_the_relabelled_rows_are_the_ones_docs_count_and_all_are_abusive(
         name: str, relabelled: int) -> None:

@@ -18,6 +18,11 @@ from goodfit.text.tone_normalise import unmask
     # an asterisk run of another length, and stretched letters: the model's input only
     ("ma vaff******o", "ma vaff******o", "ma vaffanculo"),
     ("fuuuuck you idiooooot", "fuuuuck you idiooooot", "fuck you idiot"),
+    # slurs, and a look-alike opening the word
+    ("ihr seid beh1ndert", "ihr seid behindert", "ihr seid behindert"),
+    ("sois unos retr@sados", "sois unos retrasados", "sois unos retrasados"),
+    ("siete r1tardati", "siete ritardati", "siete ritardati"),
+    ("Listen, 1d1ot", "Listen, idiot", "Listen, idiot"),
 ])
 def test_disguised_abusive_words_are_written_out(text: str, same_length: str,
                                                  any_length: str) -> None:
@@ -32,6 +37,7 @@ def test_disguised_abusive_words_are_written_out(text: str, same_length: str,
     "Sooo good, thanks!!! Yesss, it works",
     "The *** in the log hides the token: abc***xyz",
     "Order 4711 shipped to the b2b portal via 2fa",
+    "On the 1st and 3rd, 4k video at 1080p, 3des off, 5g modem, 0815 setup, $HOME and @home",
 ])
 def test_ordinary_text_is_unchanged(text: str) -> None:
     assert unmask(text, keep_length=True) == text

@@ -34,27 +34,30 @@ _WORDS_BY_LANGUAGE = {
           "retards retarded cunt cunts dick dicks dickhead dickheads prick pricks wanker "
           "wankers twat twats useless incompetent loser losers scum scumbag scumbags douche "
           "douchebag jackass dumbass piss pissed whore slut clown clowns imbecile imbeciles "
-          "cretin cretins fool fools muppet muppets tosser tossers bellend knobhead",
+          "cretin cretins fool fools muppet muppets tosser tossers bellend knobhead "
+          "halfwit halfwits dimwit dimwits",
     "de": "arschloch arschlöcher arsch scheiße scheisse scheiss scheiß idiot idioten vollidiot "
           "vollidioten wichser hurensohn hurensöhne fotze depp deppen trottel penner spast "
           "spasti kacke blödmann dummkopf schwachkopf missgeburt volltrottel drecksack "
-          "dreckskerl vollpfosten versager mistkerl idiotin schlampe",
+          "dreckskerl vollpfosten versager mistkerl idiotin schlampe "
+          "behindert behinderte behinderter verblödet",
     "es": "gilipollas gilipolla cabrón cabron cabrones mierda puta puto putos joder coño "
           "pendejo pendejos idiota idiotas imbécil imbecil imbéciles estúpido estupido "
           "estúpidos inútil inutil inútiles inutiles subnormal subnormales capullo capullos "
           "mamón hijoputa carajo culero chingada pinche boludo pelotudo huevón gilipuertas "
-          "tarado tarados mongolo zorra",
+          "tarado tarados mongolo zorra retrasado retrasados "
+          "retrasada",
     "fr": "connard connards connasse merde putain enculé encule enculés enculé salope salaud "
           "salauds abruti abrutis crétin cretin crétins débile débiles imbécile imbéciles "
           "idiot idiots conne incompétent incompétents pute bâtard batard bâtards "
-          "enfoiré enfoirés enfoire",
+          "enfoiré enfoirés enfoire debile debiles",
     "nl": "klootzak klootzakken kut kanker kankerlijer kankerlijers lul eikel eikels sukkel "
           "sukkels idioot idioten debiel debielen mongool tering tyfus godverdomme "
           "prutser prutsers hufter hufters teringlijer achterlijk klojo mongolen kutwijf",
     "it": "vaffanculo cazzo cazzi coglione coglioni stronzo stronzi stronza merda minchia "
           "puttana troia idiota idioti imbecille imbecilli deficiente deficienti cretino "
           "cretini incompetente incompetenti scemo scemi fottiti fanculo bastardo bastardi "
-          "cazzone cazzoni porco",
+          "cazzone cazzoni porco ritardato ritardati ritardata",
 }
 ABUSIVE_WORDS: frozenset[str] = frozenset(
     w for words in _WORDS_BY_LANGUAGE.values() for w in words.split())
@@ -94,7 +97,8 @@ def _unmask_word(token: str, keep_length: bool) -> str | None:
         return None
     letters = sum(c.isalpha() for c in core)
     disguised = sum(c in _MASK or c in _LOOK_ALIKE for c in core)
-    if letters < 1 or not core[0].isalpha() and core[0] not in "@$":
+    # A look-alike may open the word ("1di00t", "@sshole") when two letters follow.
+    if letters < 1 or not core[0].isalpha() and (core[0] not in _LOOK_ALIKE or letters < 2):
         return None
     if disguised and letters >= 2 or disguised and core[0].isalpha() and len(core) >= 4:
         first = core[0] if core[0].isalpha() else None
