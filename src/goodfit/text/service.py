@@ -31,14 +31,16 @@ class Text:
 
         return score_tone_batch(texts, self._ws.config.tone)
 
-    def analyze_tone(self, progress: Progress = NO_PROGRESS, *, workers: int = 1) -> ToneAnalysis:
+    def analyze_tone(self, progress: Progress = NO_PROGRESS, *, workers: int | None = None
+                     ) -> ToneAnalysis:
         """Score every customer message in the warehouse and write ``message_tone``."""
         from goodfit.text.tone_table import MESSAGE_TONE, ToneAnalysis, analyze_tone
 
         wh = self._ws.warehouse
         summary = ToneAnalysis()
         table = analyze_tone(wh.table("messages"), wh.table("tickets"), self._ws.config.tone,
-                             progress=progress, workers=workers, summary=summary)
+                             progress=progress, summary=summary,
+                             workers=workers or self._ws.config.tone.workers)
         wh.write_table(MESSAGE_TONE, table)
         return summary
 

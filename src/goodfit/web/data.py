@@ -14,6 +14,7 @@ read copy a writer has since replaced is reopened on its next checkout.
 
 from __future__ import annotations
 
+import gc
 import queue
 import threading
 import time
@@ -216,6 +217,7 @@ class WebData:
                     hit = (r.metrics.service_levels(w), r.metrics.monthly_by_customer(w),
                            r.metrics.plan_usage(w))
                 self._per_customer_cache = {snap.id: hit}  # only the newest is shown
+                gc.freeze()  # out of the collector's walks (web/app.py settle_memory)
             return hit
 
     def warm(self) -> None:
