@@ -1,4 +1,5 @@
-"""How the Spark tests compare a table from Spark with the same table from DuckDB."""
+"""How the Spark tests compare a table from Spark with the same table from DuckDB, and the
+marks every Spark test module carries."""
 
 from __future__ import annotations
 
@@ -8,6 +9,14 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.dataset as ds
+import pytest
+
+# The spark marker (a suite of its own in CI) and the warnings PySpark's JVM bridge and
+# Arrow conversion raise on shutdown, which are not goodfit's.
+SPARK_MARKS = [pytest.mark.spark,
+               pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+               pytest.mark.filterwarnings("ignore::ResourceWarning"),
+               pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
 
 def rows_of(table: pa.Table, key: list[str]) -> list[dict[str, Any]]:

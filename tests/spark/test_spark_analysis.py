@@ -17,12 +17,9 @@ from typing import Any
 import pytest
 
 from goodfit.project import Project
-from tests.spark.compare import read_parquet, rows_of, same_rows
+from tests.spark.compare import SPARK_MARKS, read_parquet, rows_of, same_rows
 
-pytestmark = [pytest.mark.spark,
-              pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
-              pytest.mark.filterwarnings("ignore::ResourceWarning"),
-              pytest.mark.filterwarnings("ignore::DeprecationWarning")]
+pytestmark = SPARK_MARKS
 
 
 @pytest.fixture(scope="module")

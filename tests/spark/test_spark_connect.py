@@ -14,12 +14,9 @@ import pytest
 
 from goodfit.project import Project
 from tests.processes import free_port, stop
-from tests.spark.compare import read_parquet, rows_of, same_rows
+from tests.spark.compare import SPARK_MARKS, read_parquet, rows_of, same_rows
 
-pytestmark = [pytest.mark.spark,
-              pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
-              pytest.mark.filterwarnings("ignore::ResourceWarning"),
-              pytest.mark.filterwarnings("ignore::DeprecationWarning")]
+pytestmark = SPARK_MARKS
 
 
 @pytest.fixture(scope="module")

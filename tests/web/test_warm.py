@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import socket
 import threading
 import time
 
@@ -11,6 +10,7 @@ import httpx
 import uvicorn
 
 from goodfit.project import Project
+from tests.processes import free_port
 
 
 def test_the_server_answers_only_after_the_per_customer_figures_are_read(
@@ -20,9 +20,7 @@ def test_the_server_answers_only_after_the_per_customer_figures_are_read(
     app = create_app(project, secure_cookies=False, warm=True)
     data = app.state.data
     assert data._per_customer_cache == {}  # nothing read when the app is made
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
