@@ -138,6 +138,23 @@ def _normalize(Z: np.ndarray) -> np.ndarray:
     return np.asarray(Z / np.where(norms == 0, 1.0, norms))
 
 
+def _row_norms(X: sp.csr_matrix) -> np.ndarray:
+    """Each row's length (1 for an empty row), its squares summed left to right as
+    scikit-learn's ``normalize`` does, so the vectors are equal to the last bit: the SVD
+    of a tiny helpdesk can hinge on it (equal singular values)."""
+    lengths = np.diff(X.indptr)
+    order = np.argsort(-lengths, kind="stable")  # longest rows first
+    starts, sorted_lengths = X.indptr[:-1][order], lengths[order]
+    squares = X.data * X.data
+    acc = np.zeros(len(order))
+    for j in range(int(lengths.max()) if len(lengths) else 0):  # one term position at a time
+        m = int(np.searchsorted(-sorted_lengths, -j, side="left"))  # rows longer than j
+        acc[:m] += squares[starts[:m] + j]
+    total = np.empty_like(acc)
+    total[order] = acc
+    return np.where(total == 0, 1.0, np.sqrt(total))
+
+
 @dataclass
 class Tfidf:
     """TF-IDF over ``_analyze`` terms: 1 + log(tf), smoothed idf, rows unit length (the
@@ -187,8 +204,7 @@ class Tfidf:
     def _weigh(self, X: sp.csr_matrix) -> sp.csr_matrix:
         X = X.tocsr(copy=True)
         X.data = (1 + np.log(X.data)) * self.idf[X.indices]
-        norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
-        X.data /= np.repeat(np.where(norms == 0, 1.0, norms), np.diff(X.indptr))
+        X.data /= np.repeat(_row_norms(X), np.diff(X.indptr))
         return X
 
     def transform(self, docs: list[str]) -> sp.csr_matrix:
@@ -201,70 +217,119 @@ class Tfidf:
         return out
 
 
-def _svd(X: sp.csr_matrix, dims: int, rng: np.random.Generator, n_iter: int = 3
-         ) -> np.ndarray:
-    """A seeded randomized truncated SVD (Halko et al.): the top ``dims`` right singular
-    vectors, as columns (terms × dims), sign-fixed so a run repeats exactly."""
-    Q = X @ rng.standard_normal((X.shape[1], dims + 10))
-    for _ in range(n_iter):  # power iterations, re-orthonormalised
-        Q, _r = np.linalg.qr(Q)
-        Q, _r = np.linalg.qr(X.T @ Q)
-        Q = X @ Q
-    Q, _r = np.linalg.qr(Q)
-    B = np.asarray((X.T @ Q).T)  # dims+10 × terms
-    _u, _s, Vt = np.linalg.svd(B, full_matrices=False)
-    V = Vt[:dims].T
-    signs = np.sign(V[np.abs(V).argmax(axis=0), np.arange(dims)])
-    return np.asarray(V * np.where(signs == 0, 1.0, signs))
+def _svd(X: sp.csr_matrix, dims: int, seed: int = 0, n_iter: int = 3,
+         oversamples: int = 10) -> np.ndarray:
+    """The LSA projection (terms × dims): scikit-learn's ``TruncatedSVD(dims, n_iter=3,
+    random_state=0)`` step for step (Halko et al.'s randomized SVD on the smaller side,
+    LU-normalised power iterations, the same seeded draws, signs fixed by each
+    component's largest entry), so topics are the ones it finds, without importing it."""
+    from scipy import linalg  # only this step needs it
+
+    rs = np.random.RandomState(seed)
+    transpose = X.shape[0] < X.shape[1]
+    M = X.T if transpose else X
+    Q = rs.normal(size=(M.shape[1], dims + oversamples))
+    for _ in range(n_iter):
+        Q, _l = linalg.lu(M @ Q, permute_l=True, check_finite=False)
+        Q, _l = linalg.lu(M.T @ Q, permute_l=True, check_finite=False)
+    Q, _r = linalg.qr(M @ Q, mode="economic", check_finite=False)
+    u, _s, vt = linalg.svd(np.asarray(Q.T @ M), full_matrices=False, lapack_driver="gesdd",
+                           check_finite=False)
+    V = (Q @ u[:, :dims]).T if transpose else vt[:dims]  # components, one per row
+    signs = np.sign(V[np.arange(len(V)), np.abs(V).argmax(axis=1)])
+    return np.asarray((V * signs[:, None]).T)
 
 
-def _sq_dist(Z: np.ndarray, C: np.ndarray) -> np.ndarray:
-    return np.maximum((Z * Z).sum(1)[:, None] - 2 * Z @ C.T + (C * C).sum(1)[None, :], 0)
-
-
-def _kmeans_pp(Z: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
-    """k-means++ seeding with 2 + log k candidates per step (greedy, as is usual)."""
+def _kmeans_pp(Z: np.ndarray, k: int, rs: np.random.RandomState) -> np.ndarray:
+    """Greedy k-means++ seeding, 2 + log k candidates per centre (scikit-learn's draws)."""
     n = len(Z)
-    tries = 2 + int(math.log(k))
-    centres = [Z[rng.integers(n)]]
-    closest = _sq_dist(Z, centres[0][None, :]).ravel()
-    for _ in range(1, k):
-        total = closest.sum()
-        if total <= 0:
-            cand = rng.integers(n, size=tries)
-        else:
-            cand = np.searchsorted(np.cumsum(closest), rng.random(tries) * total)
-            cand = np.minimum(cand, n - 1)
-        d = np.minimum(closest[None, :], _sq_dist(Z[cand], Z).reshape(len(cand), n))
-        best = int(np.argmin(d.sum(axis=1)))
-        centres.append(Z[cand[best]])
-        closest = d[best]
-    return np.array(centres)
+    norms = (Z * Z).sum(1)
+    tries = 2 + int(np.log(k))
+    first = rs.choice(n, p=np.ones(n) / n)
+    centres = np.empty((k, Z.shape[1]))
+    centres[0] = Z[first]
+    closest = np.maximum(-2 * Z[first] @ Z.T + norms[first] + norms, 0)
+    pot = closest.sum()
+    for c in range(1, k):
+        cand = np.searchsorted(np.cumsum(closest), rs.uniform(size=tries) * pot)
+        cand = np.minimum(cand, n - 1)
+        d = np.maximum(-2 * Z[cand] @ Z.T + norms[cand][:, None] + norms[None, :], 0)
+        d = np.minimum(closest, d)
+        pots = d.sum(axis=1)
+        best = int(np.argmin(pots))
+        pot, closest = pots[best], d[best]
+        centres[c] = Z[cand[best]]
+    return centres
 
 
-def _kmeans(Z: np.ndarray, k: int, restarts: int, seed: int = 0, max_iter: int = 100,
+def _nearest(Z: np.ndarray, C: np.ndarray) -> np.ndarray:
+    """Each row's nearest centre (the first on a tie)."""
+    return np.asarray(((C * C).sum(1)[None, :] - 2 * Z @ C.T).argmin(axis=1))
+
+
+def _lloyd(Z: np.ndarray, C: np.ndarray, tol: float, max_iter: int
+           ) -> tuple[np.ndarray, np.ndarray, float]:
+    """Lloyd iterations until no ticket changes group or the centres move less than
+    ``tol`` (squared, summed); an emptied group takes the ticket farthest from its
+    centre, as scikit-learn does. (labels, centres, inertia)"""
+    k = len(C)
+    old = np.full(len(Z), -1)
+    labels = old
+    stable = False
+    for _it in range(max_iter):
+        labels = _nearest(Z, C)
+        counts = np.bincount(labels, minlength=k).astype(float)
+        sums = np.asarray(sp.csr_matrix((np.ones(len(Z)), (labels, np.arange(len(Z)))),
+                                        shape=(k, len(Z))) @ Z)
+        empty = np.flatnonzero(counts == 0)
+        if len(empty):
+            far = ((Z - C[labels]) ** 2).sum(axis=1)
+            if far.max() > 0:
+                for new_id, i in zip(empty, np.argpartition(far, -len(empty))
+                                     [:-len(empty) - 1:-1], strict=True):
+                    sums[labels[i]] -= Z[i]
+                    counts[labels[i]] -= 1
+                    sums[new_id], counts[new_id] = Z[i], 1
+        biggest = int(np.argmax(counts))
+        new = np.where(counts[:, None] > 0, sums / np.maximum(counts, 1)[:, None],
+                       sums[biggest] / max(counts[biggest], 1))
+        shift = float(((new - C) ** 2).sum())
+        C = new
+        if np.array_equal(labels, old):
+            stable = True
+            break
+        if shift <= tol:
+            break
+        old = labels
+    if not stable:  # labels that match the final centres
+        labels = _nearest(Z, C)
+    return labels, C, float(((Z - C[labels]) ** 2).sum())
+
+
+def _same_grouping(a: np.ndarray, b: np.ndarray) -> bool:
+    first = np.full(a.max() + 1, -1)
+    first[a[::-1]] = b[::-1]  # b's label at each group's first row
+    return bool(np.array_equal(first[a], b))
+
+
+def _kmeans(Z: np.ndarray, k: int, restarts: int, seed: int = 0, max_iter: int = 300,
             batch: int | None = None) -> tuple[np.ndarray, float]:
-    """Seeded k-means (k-means++ then Lloyd); the best of ``restarts`` by inertia.
-    ``batch``: fit on a seeded sample of that many rows per restart (large helpdesks),
-    the centres then assign every row."""
-    rng = np.random.default_rng(seed)
-    best: tuple[float, np.ndarray] | None = None
+    """Seeded k-means: scikit-learn's ``KMeans(k, n_init=restarts, random_state=seed)``
+    (k-means++ then Lloyd to convergence, tolerance 1e-4 × the mean variance, the best
+    restart by inertia) step for step. ``batch``: the restarts fit on one seeded sample
+    of that many rows (large helpdesks); the centres then assign every row. (centres,
+    inertia of the rows fitted)"""
+    rs = np.random.RandomState(seed)
+    if batch is not None and len(Z) > batch:
+        Z = Z[np.sort(rs.choice(len(Z), batch, replace=False))]
+    mean = Z.mean(axis=0)
+    fit = Z - mean  # centred, for accurate distances (as scikit-learn does)
+    tol = 1e-4 * float(np.var(fit, axis=0).mean())
+    best: tuple[float, np.ndarray, np.ndarray] | None = None
     for _ in range(restarts):
-        fit = Z if batch is None or len(Z) <= batch else Z[rng.choice(len(Z), batch, False)]
-        C = _kmeans_pp(fit, k, rng)
-        for _it in range(max_iter):
-            a = _sq_dist(fit, C).argmin(axis=1)
-            sums = sp.csr_matrix((np.ones(len(a)), (a, np.arange(len(a)))),
-                                 shape=(k, len(a))) @ fit
-            counts = np.bincount(a, minlength=k)
-            new = np.where(counts[:, None] > 0, sums / np.maximum(counts, 1)[:, None], C)
-            shift = float(((new - C) ** 2).sum())
-            C = new
-            if shift <= 1e-10:
-                break
-        inertia = float(_sq_dist(Z, C).min(axis=1).sum())
-        if best is None or inertia < best[0]:
-            best = (inertia, C)
+        labels, C, inertia = _lloyd(fit, _kmeans_pp(fit, k, rs), tol, max_iter)
+        if best is None or (inertia < best[0] and not _same_grouping(labels, best[2])):
+            best = (inertia, C + mean, labels)
     assert best is not None
     return best[1], best[0]
 
@@ -290,7 +355,7 @@ class TopicModel:
             return np.zeros(0, dtype=int)
         X = self.vectorizer.transform(_docs(texts))
         with threadpool_limits(limits=1):
-            return np.asarray(_sq_dist(_reduce(X, self.svd), self.centres).argmin(axis=1))
+            return _nearest(_reduce(X, self.svd), self.centres)
 
 
 def _reduce(X: sp.csr_matrix, svd: np.ndarray | None) -> np.ndarray:
@@ -317,11 +382,11 @@ def fit_topics(texts: TicketTexts, settings: TextSettings, tickets: int | None =
     # cost 3x the CPU (demo: 5.9 s CPU / 19.8 s wall with them, 1.4 s / 4.3 s without,
     # on 2 shared cores). Full k-means while it is cheap; sampled fits for large helpdesks.
     with threadpool_limits(limits=1):
-        svd = _svd(X, dims, np.random.default_rng(0)) if dims >= 2 else None
+        svd = _svd(X, dims) if dims >= 2 else None
         Z = _reduce(X, svd)
         centres, _ = _kmeans(Z, k, KMEANS_RESTARTS,
                              batch=None if n <= FULL_KMEANS_TICKETS else FULL_KMEANS_TICKETS)
-        assign = _sq_dist(Z, centres).argmin(axis=1)
+        assign = _nearest(Z, centres)
     return TopicModel(texts, vec, svd, centres, X, Z, np.asarray(assign), k)
 
 
