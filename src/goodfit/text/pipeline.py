@@ -21,6 +21,7 @@ from goodfit.text.corpus import (
     TicketCodes,
     TicketTexts,
     concat_texts,
+    query_rows,
     ticket_batches,
     ticket_codes,
     ticket_texts,
@@ -147,8 +148,8 @@ def apply(warehouse: Warehouse, config: Config, root: Path,
 
 # -- knowledge base ---------------------------------------------------------------------
 def kb_index(warehouse: Warehouse) -> KbIndex:
-    rows = warehouse.table("kb_articles").select("article_id", "title", "body", "tags", "url") \
-        .order_by("article_id").to_pyarrow().to_pylist()
+    rows = query_rows(warehouse.table("kb_articles").select(
+        "article_id", "title", "body", "tags", "url").order_by("article_id")).to_pylist()
     return KbIndex([Article(str(r["article_id"]), r["title"] or "", r["body"] or "",
                             r["tags"] or "", r["url"] or "") for r in rows])
 
