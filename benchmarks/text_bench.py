@@ -4,6 +4,7 @@ baseline measured in the same run.
     PYTHONPATH=src python benchmarks/text_bench.py [--messages 1000000] [--workers 2]
         [--seeds 42] [--customers 1500] [--tickets-csv FILE --text-col C --label-col C
         --sample 8500] [--skip-tone] [--skip-resolution] [--skip-topics]
+        [--project DEMO [--repeat 3] [--commands topics]]
 
 Resolution: goodfit's ``evaluate`` (every candidate model cross-validated) timed against
 a plain scikit-learn pipeline (TfidfVectorizer + LinearSVC, 5-fold), then both trained on
@@ -13,7 +14,10 @@ and a reliability table. Runs on the synthetic demo (``goodfit synth``, one run 
 the public CC0 "IT Service Ticket Classification" set (47,837 real IT tickets, 8 topic
 groups; ``--text-col Document --label-col Topic_group``), sampled to ``--sample`` tickets.
 Topics: ``find_topics`` timed against TfidfVectorizer + KMeans with the same k, and the
-purity of both against the demo's ground truth.
+purity of both against the demo's ground truth; goodfit's own TF-IDF, SVD and k-means
+checked against the scikit-learn pipeline with the same settings (identical groups).
+``--project``: the commands as fresh processes, each beside a plain scikit-learn script,
+with the load average at each run.
 
 Prints messages per second for goodfit's tone scorer on synthetic customer messages, a
 baseline measured in the same run (one lower-case + one compiled regex per message: the
@@ -344,6 +348,37 @@ def _coherence(result: object, gt: dict[str, tuple[str, str]], top: int = 10
     return coherent, right, lines
 
 
+def same_as_sklearn(texts: TicketTexts, settings: TextSettings) -> None:
+    """goodfit's grouping (own TF-IDF, SVD, k-means) against the scikit-learn pipeline with
+    the same settings, which it replaced: the same groups, and each one's CPU time."""
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.preprocessing import normalize
+    from threadpoolctl import threadpool_limits
+
+    from goodfit.text.topics import KMEANS_RESTARTS, SVD_DIMS, _analyze, fit_topics
+
+    docs = [f"{s}\n{q}" for s, q in zip(texts.subject, texts.question, strict=True)]
+    k = topic_count(len(texts), settings)
+
+    def sklearn_groups() -> np.ndarray:
+        vec = TfidfVectorizer(analyzer=_analyze, min_df=2, max_df=0.5, sublinear_tf=True)
+        X = vec.fit_transform(docs)
+        with threadpool_limits(limits=1):
+            Z = normalize(TruncatedSVD(min(SVD_DIMS, X.shape[1] - 1), n_iter=3,
+                                       random_state=0).fit_transform(X))
+            return np.asarray(KMeans(n_clusters=k, random_state=0, n_init=KMEANS_RESTARTS)
+                              .fit_predict(Z))
+
+    theirs, _w, scpu = _timed(sklearn_groups)
+    model, _w, gcpu = _timed(lambda: fit_topics(texts, settings))
+    assert model is not None
+    same = np.array_equal(model.assign, theirs)
+    print(f"  grouping vs scikit-learn TfidfVectorizer+TruncatedSVD+KMeans (same settings): "
+          f"{'identical' if same else 'DIFFERENT'} groups for {len(docs):,} tickets "
+          f"({int((model.assign != theirs).sum())} differ); CPU goodfit {gcpu:.2f} s, "
+          f"scikit-learn {scpu:.2f} s")
+
+
 def topics_section(texts: TicketTexts, truth_dir: Path | None, out: Path | None = None
                    ) -> None:
     settings = TextSettings()
@@ -365,6 +400,7 @@ def topics_section(texts: TicketTexts, truth_dir: Path | None, out: Path | None 
     print(f"topics: {len(texts):,} tickets, {len(result.topics)} topics; goodfit {wall:.1f} s "
           f"wall {cpu:.1f} s CPU; plain TF-IDF+KMeans(k={k}) {bwall:.1f} s wall {bcpu:.1f} s "
           f"CPU; ratio {wall / bwall:.1f}x wall")
+    same_as_sklearn(texts, settings)
     if truth_dir is None:
         return
     gt = _truth(truth_dir)
@@ -394,7 +430,7 @@ def topics_section(texts: TicketTexts, truth_dir: Path | None, out: Path | None 
             print("\n".join(lines))
 
 
-def command_section(project: Path) -> None:
+def command_section(project: Path, repeat: int = 1, only: list[str] | None = None) -> None:
     """The commands as a user runs them, each against a plain scikit-learn script doing
     the same job (read the tickets from the warehouse, fit, cross-validate or cluster),
     both as fresh processes in this run: wall and CPU seconds."""
@@ -429,16 +465,20 @@ def command_section(project: Path) -> None:
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
-    print(f"commands on {project} (fresh processes; load average "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):")
+    print(f"commands on {project} (fresh processes, {repeat} run(s) each, alternating; "
+          f"{os.cpu_count()} cores):")
     for name, args, script, target in (
             ("resolution evaluate", ["resolution", "evaluate"], plain_eval, 10.0),
             ("topics", ["topics"], plain_topics, 5.0)):
-        w, c = run([str(goodfit), *args, "-p", str(project), "--json"])
-        bw, bc = run([sys.executable, "-c", script])
-        print(f"  goodfit {name:20} {w:5.1f} s wall {c:5.1f} s CPU (target <= {target:g} s "
-              f"wall); plain scikit-learn script {bw:5.1f} s wall {bc:5.1f} s CPU; ratio "
-              f"{w / bw:.1f}x wall, {c / bc:.1f}x CPU")
+        if only and name not in only:
+            continue
+        for _ in range(repeat):
+            load = os.getloadavg()[0]
+            w, c = run([str(goodfit), *args, "-p", str(project), "--json"])
+            bw, bc = run([sys.executable, "-c", script])
+            print(f"  goodfit {name:20} {w:5.1f} s wall {c:5.1f} s CPU (target <= {target:g} s "
+                  f"wall); plain scikit-learn script {bw:5.1f} s wall {bc:5.1f} s CPU; ratio "
+                  f"{w / bw:.1f}x wall, {c / bc:.1f}x CPU; load average {load:.1f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -457,9 +497,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-kb", action="store_true")
     ap.add_argument("--project", type=Path,
                     help="a goodfit project (e.g. from `goodfit demo`): time its commands")
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each command (--project)")
+    ap.add_argument("--commands", nargs="*", choices=["resolution evaluate", "topics"],
+                    help="only these commands (--project)")
     args = ap.parse_args(argv)
     if args.project:
-        command_section(args.project)
+        command_section(args.project, args.repeat, args.commands)
     if not args.skip_tone:
         tone_section(args.messages, args.workers)
         kb_speed_note()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import ibis
 import numpy as np
@@ -20,23 +21,13 @@ from goodfit.text.corpus import (
     TicketCodes,
     TicketTexts,
     concat_texts,
+    query_rows,
     ticket_batches,
     ticket_codes,
     ticket_texts,
 )
 from goodfit.text.kb import Article, KbIndex, KbMatcher, KbMatches, match_batches
 from goodfit.text.model_store import META_FILE
-from goodfit.text.resolution import (
-    Evaluation,
-    ResolutionModel,
-    TrainingSet,
-    apply_batches,
-    evaluate_training,
-    picked_training_set,
-    train_on,
-    training_rows,
-    training_set,
-)
 from goodfit.text.topics import (
     TopicsResult,
     find_topics,
@@ -46,6 +37,9 @@ from goodfit.text.topics import (
 )
 from goodfit.warehouse import Warehouse
 from goodfit.window import Window
+
+if TYPE_CHECKING:  # resolution imports scikit-learn (1.5 s): only the steps that use it
+    from goodfit.text.resolution import Evaluation, ResolutionModel, TrainingSet
 
 RESOLUTION_DIR = Path("models") / "resolution"
 TICKET_RESOLUTION, TICKET_KB_MATCH = "ticket_resolution", "ticket_kb_match"
@@ -89,6 +83,7 @@ def codes_and_texts(warehouse: Warehouse, config: Config
 def training_data(warehouse: Warehouse, config: Config) -> TrainingSet:
     """The coded tickets a model learns from, chosen from the codes alone; only their text
     is read (at most ``[text] max_training_tickets``)."""
+    from goodfit.text.resolution import picked_training_set, training_rows, training_set
     if _one_batch(warehouse, config):
         return training_set(load_texts(warehouse, config), config.text)
     codes = load_codes(warehouse)
@@ -106,6 +101,7 @@ def resolution_dir(root: Path) -> Path:
 
 
 def load_resolution_model(root: Path) -> ResolutionModel:
+    from goodfit.text.resolution import ResolutionModel
     directory = resolution_dir(root)
     if not (directory / META_FILE).is_file():
         raise ModelNotTrained("resolution-code", "goodfit resolution train")
@@ -114,6 +110,7 @@ def load_resolution_model(root: Path) -> ResolutionModel:
 
 def train(warehouse: Warehouse, config: Config, root: Path,
           progress: Progress = NO_PROGRESS) -> ResolutionModel:
+    from goodfit.text.resolution import train_on
     model = train_on(training_data(warehouse, config), config.text, progress)
     model.save(resolution_dir(root))
     return model
@@ -121,6 +118,7 @@ def train(warehouse: Warehouse, config: Config, root: Path,
 
 def evaluate(warehouse: Warehouse, config: Config,
              progress: Progress = NO_PROGRESS) -> Evaluation:
+    from goodfit.text.resolution import evaluate_training
     return evaluate_training(training_data(warehouse, config), config.text, progress)
 
 
@@ -136,6 +134,7 @@ class ResolutionApplied:
 
 def apply(warehouse: Warehouse, config: Config, root: Path,
           progress: Progress = NO_PROGRESS) -> ResolutionApplied:
+    from goodfit.text.resolution import apply_batches
     model = load_resolution_model(root)
     codes, batches = codes_and_texts(warehouse, config)
     table = apply_batches(model, batches, config.text, progress,
@@ -149,8 +148,8 @@ def apply(warehouse: Warehouse, config: Config, root: Path,
 
 # -- knowledge base ---------------------------------------------------------------------
 def kb_index(warehouse: Warehouse) -> KbIndex:
-    rows = warehouse.table("kb_articles").select("article_id", "title", "body", "tags", "url") \
-        .order_by("article_id").to_pyarrow().to_pylist()
+    rows = query_rows(warehouse.table("kb_articles").select(
+        "article_id", "title", "body", "tags", "url").order_by("article_id")).to_pylist()
     return KbIndex([Article(str(r["article_id"]), r["title"] or "", r["body"] or "",
                             r["tags"] or "", r["url"] or "") for r in rows])
 

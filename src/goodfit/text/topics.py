@@ -24,10 +24,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-from sklearn.cluster import KMeans, MiniBatchKMeans
-from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
+import scipy.sparse as sp
 from threadpoolctl import threadpool_limits
 
 from goodfit.config import TextSettings
@@ -135,6 +132,214 @@ def _docs(texts: TicketTexts) -> list[str]:
     return [f"{s}\n{q}" for s, q in zip(texts.subject, texts.question, strict=True)]
 
 
+def _normalize(Z: np.ndarray) -> np.ndarray:
+    """Rows to unit length (all-zero rows stay zero)."""
+    norms = np.linalg.norm(Z, axis=1, keepdims=True)
+    return np.asarray(Z / np.where(norms == 0, 1.0, norms))
+
+
+def _row_norms(X: sp.csr_matrix) -> np.ndarray:
+    """Each row's length (1 for an empty row), its squares summed left to right as
+    scikit-learn's ``normalize`` does, so the vectors are equal to the last bit: the SVD
+    of a tiny helpdesk can hinge on it (equal singular values)."""
+    lengths = np.diff(X.indptr)
+    order = np.argsort(-lengths, kind="stable")  # longest rows first
+    starts, sorted_lengths = X.indptr[:-1][order], lengths[order]
+    squares = X.data * X.data
+    acc = np.zeros(len(order))
+    for j in range(int(lengths.max()) if len(lengths) else 0):  # one term position at a time
+        m = int(np.searchsorted(-sorted_lengths, -j, side="left"))  # rows longer than j
+        acc[:m] += squares[starts[:m] + j]
+    total = np.empty_like(acc)
+    total[order] = acc
+    return np.where(total == 0, 1.0, np.sqrt(total))
+
+
+@dataclass
+class Tfidf:
+    """TF-IDF over ``_analyze`` terms: 1 + log(tf), smoothed idf, rows unit length (the
+    scikit-learn recipe with ``sublinear_tf``, without importing scikit-learn: its import
+    alone cost 1.5 s of a 5 s budget)."""
+
+    vocab: dict[str, int]
+    idf: np.ndarray
+
+    @staticmethod
+    def _counts(docs: list[str], vocab: dict[str, int] | None
+                ) -> tuple[sp.csr_matrix, dict[str, int]]:
+        grow = vocab is None
+        index: dict[str, int] = {} if vocab is None else vocab
+        indptr, cols, vals = [0], [], []
+        for doc in docs:
+            c = Counter(_analyze(doc))
+            for term, n in c.items():
+                j = index.get(term)
+                if j is None:
+                    if not grow:
+                        continue
+                    j = index[term] = len(index)
+                cols.append(j)
+                vals.append(n)
+            indptr.append(len(cols))
+        X = sp.csr_matrix((np.array(vals, dtype=float), np.array(cols, dtype=np.int64),
+                           np.array(indptr, dtype=np.int64)), shape=(len(docs), len(index)))
+        X.sort_indices()
+        return X, index
+
+    @classmethod
+    def fit(cls, docs: list[str], min_df: int, max_df: float
+            ) -> tuple[Tfidf, sp.csr_matrix] | None:
+        X, index = cls._counts(docs, None)
+        df = np.bincount(X.indices, minlength=X.shape[1])
+        keep = (df >= min_df) & (df <= max_df * len(docs))
+        if not keep.any():
+            return None
+        names = sorted(t for t, j in index.items() if keep[j])  # alphabetical, stable
+        old = np.array([index[t] for t in names], dtype=np.int64)
+        X = X[:, old]
+        idf = np.log((1 + len(docs)) / (1 + df[old])) + 1
+        model = cls({t: i for i, t in enumerate(names)}, idf)
+        return model, model._weigh(X)
+
+    def _weigh(self, X: sp.csr_matrix) -> sp.csr_matrix:
+        X = X.tocsr(copy=True)
+        X.data = (1 + np.log(X.data)) * self.idf[X.indices]
+        X.data /= np.repeat(_row_norms(X), np.diff(X.indptr))
+        return X
+
+    def transform(self, docs: list[str]) -> sp.csr_matrix:
+        return self._weigh(self._counts(docs, self.vocab)[0])
+
+    def names(self) -> np.ndarray:
+        out = np.empty(len(self.vocab), dtype=object)
+        for t, i in self.vocab.items():
+            out[i] = t
+        return out
+
+
+def _svd(X: sp.csr_matrix, dims: int, seed: int = 0, n_iter: int = 3,
+         oversamples: int = 10) -> np.ndarray:
+    """The LSA projection (terms × dims): scikit-learn's ``TruncatedSVD(dims, n_iter=3,
+    random_state=0)`` step for step (Halko et al.'s randomized SVD on the smaller side,
+    LU-normalised power iterations, the same seeded draws, signs fixed by each
+    component's largest entry), so topics are the ones it finds, without importing it."""
+    from scipy import linalg  # loaded by fit_topics before its thread limit
+
+    rs = np.random.RandomState(seed)
+    transpose = X.shape[0] < X.shape[1]
+    M = X.T if transpose else X
+    Q = rs.normal(size=(M.shape[1], dims + oversamples))
+    for _ in range(n_iter):
+        Q, _l = linalg.lu(M @ Q, permute_l=True, check_finite=False)
+        Q, _l = linalg.lu(M.T @ Q, permute_l=True, check_finite=False)
+    Q, _r = linalg.qr(M @ Q, mode="economic", check_finite=False)
+    u, _s, vt = linalg.svd(np.asarray(Q.T @ M), full_matrices=False, lapack_driver="gesdd",
+                           check_finite=False)
+    V = (Q @ u[:, :dims]).T if transpose else vt[:dims]  # components, one per row
+    signs = np.sign(V[np.arange(len(V)), np.abs(V).argmax(axis=1)])
+    return np.asarray((V * signs[:, None]).T)
+
+
+def _kmeans_pp(Z: np.ndarray, k: int, rs: np.random.RandomState) -> np.ndarray:
+    """Greedy k-means++ seeding, 2 + log k candidates per centre (scikit-learn's draws)."""
+    n = len(Z)
+    norms = np.einsum("ij,ij->i", Z, Z)
+    ZT = np.ascontiguousarray(Z.T)  # a third faster products than the transposed view
+    tries = 2 + int(np.log(k))
+    first = rs.choice(n, p=np.ones(n) / n)
+    centres = np.empty((k, Z.shape[1]))
+    centres[0] = Z[first]
+    closest = np.maximum(-2 * (Z[first] @ ZT) + norms[first] + norms, 0)
+    pot = closest.sum()
+    for c in range(1, k):
+        cand = np.searchsorted(np.cumsum(closest), rs.uniform(size=tries) * pot)
+        cand = np.minimum(cand, n - 1)
+        d = -2 * (Z[cand] @ ZT)
+        d += norms[cand][:, None]
+        d += norms[None, :]
+        np.maximum(d, 0, out=d)
+        np.minimum(closest, d, out=d)
+        pots = d.sum(axis=1)
+        best = int(np.argmin(pots))
+        pot, closest = pots[best], d[best]
+        centres[c] = Z[cand[best]]
+    return centres
+
+
+def _nearest(Z: np.ndarray, C: np.ndarray) -> np.ndarray:
+    """Each row's nearest centre (the first on a tie)."""
+    d = Z @ np.ascontiguousarray(-2 * C.T)
+    d += np.einsum("ij,ij->i", C, C)
+    return np.asarray(d.argmin(axis=1))
+
+
+def _lloyd(Z: np.ndarray, C: np.ndarray, tol: float, max_iter: int
+           ) -> tuple[np.ndarray, np.ndarray, float]:
+    """Lloyd iterations until no ticket changes group or the centres move less than
+    ``tol`` (squared, summed); an emptied group takes the ticket farthest from its
+    centre, as scikit-learn does. (labels, centres, inertia)"""
+    k = len(C)
+    old = np.full(len(Z), -1)
+    labels = old
+    stable = False
+    for _it in range(max_iter):
+        labels = _nearest(Z, C)
+        counts = np.bincount(labels, minlength=k).astype(float)
+        sums = np.asarray(sp.csr_matrix((np.ones(len(Z)), (labels, np.arange(len(Z)))),
+                                        shape=(k, len(Z))) @ Z)
+        empty = np.flatnonzero(counts == 0)
+        if len(empty):
+            far = ((Z - C[labels]) ** 2).sum(axis=1)
+            if far.max() > 0:
+                for new_id, i in zip(empty, np.argpartition(far, -len(empty))
+                                     [:-len(empty) - 1:-1], strict=True):
+                    sums[labels[i]] -= Z[i]
+                    counts[labels[i]] -= 1
+                    sums[new_id], counts[new_id] = Z[i], 1
+        biggest = int(np.argmax(counts))
+        new = np.where(counts[:, None] > 0, sums / np.maximum(counts, 1)[:, None],
+                       sums[biggest] / max(counts[biggest], 1))
+        shift = float(((new - C) ** 2).sum())
+        C = new
+        if np.array_equal(labels, old):
+            stable = True
+            break
+        if shift <= tol:
+            break
+        old = labels
+    if not stable:  # labels that match the final centres
+        labels = _nearest(Z, C)
+    return labels, C, float(((Z - C[labels]) ** 2).sum())
+
+
+def _same_grouping(a: np.ndarray, b: np.ndarray) -> bool:
+    first = np.full(a.max() + 1, -1)
+    first[a[::-1]] = b[::-1]  # b's label at each group's first row
+    return bool(np.array_equal(first[a], b))
+
+
+def _kmeans(Z: np.ndarray, k: int, restarts: int, seed: int = 0, max_iter: int = 300,
+            batch: int | None = None) -> tuple[np.ndarray, float]:
+    """Seeded k-means: scikit-learn's ``KMeans(k, n_init=restarts, random_state=seed)``
+    (k-means++ then Lloyd to convergence, tolerance 1e-4 × the mean variance, the best
+    restart by inertia) step for step. ``batch``: the restarts fit on one seeded sample
+    of that many rows (large helpdesks); the centres then assign every row. (centres,
+    inertia of the rows fitted)"""
+    rs = np.random.RandomState(seed)
+    if batch is not None and len(Z) > batch:
+        Z = Z[np.sort(rs.choice(len(Z), batch, replace=False))]
+    mean = Z.mean(axis=0)
+    fit = Z - mean  # centred, for accurate distances (as scikit-learn does)
+    tol = 1e-4 * float(np.var(fit, axis=0).mean())
+    best: tuple[float, np.ndarray, np.ndarray] | None = None
+    for _ in range(restarts):
+        labels, C, inertia = _lloyd(fit, _kmeans_pp(fit, k, rs), tol, max_iter)
+        if best is None or (inertia < best[0] and not _same_grouping(labels, best[2])):
+            best = (inertia, C + mean, labels)
+    assert best is not None
+    return best[1], best[0]
+
+
 @dataclass
 class TopicModel:
     """Topics fitted on a set of tickets (all of them, or a sample of a large helpdesk):
@@ -142,9 +347,9 @@ class TopicModel:
     own vectors (labels and examples are read from them)."""
 
     sample: TicketTexts
-    vectorizer: TfidfVectorizer
-    svd: TruncatedSVD | None
-    kmeans: KMeans | MiniBatchKMeans
+    vectorizer: Tfidf
+    svd: np.ndarray | None  # the LSA projection (terms × dims)
+    centres: np.ndarray  # the k-means centres in the reduced space
     X: Any  # the sample's TF-IDF rows
     Z: np.ndarray  # ...reduced and unit length
     assign: np.ndarray  # the sample's topic (k-means group) per ticket
@@ -156,9 +361,11 @@ class TopicModel:
             return np.zeros(0, dtype=int)
         X = self.vectorizer.transform(_docs(texts))
         with threadpool_limits(limits=1):
-            Z = normalize(self.svd.transform(X)) if self.svd is not None \
-                else normalize(X.toarray())
-            return np.asarray(self.kmeans.predict(Z))
+            return _nearest(_reduce(X, self.svd), self.centres)
+
+
+def _reduce(X: sp.csr_matrix, svd: np.ndarray | None) -> np.ndarray:
+    return _normalize(np.asarray(X @ svd) if svd is not None else X.toarray())
 
 
 def fit_topics(texts: TicketTexts, settings: TextSettings, tickets: int | None = None
@@ -171,26 +378,25 @@ def fit_topics(texts: TicketTexts, settings: TextSettings, tickets: int | None =
     if n < max(2, settings.topic_min_tickets):
         return None
     docs = _docs(texts)
-    vec = TfidfVectorizer(analyzer=_analyze, min_df=2 if n >= 20 else 1, max_df=0.5,
-                          sublinear_tf=True)
-    try:
-        X = vec.fit_transform(docs)
-    except ValueError:  # no word occurs in two tickets: nothing recurs
+    fitted = Tfidf.fit(docs, min_df=2 if n >= 20 else 1, max_df=0.5)
+    if fitted is None:  # no word occurs in two tickets: nothing recurs
         return None
+    vec, X = fitted
     dims = min(SVD_DIMS, X.shape[1] - 1, n - 1)
     k = min(topic_count(tickets or n, settings), n)
-    # Full k-means with restarts while it is cheap; mini-batches for large helpdesks.
-    km: KMeans | MiniBatchKMeans = (
-        KMeans(n_clusters=k, random_state=0, n_init=KMEANS_RESTARTS) if n <= FULL_KMEANS_TICKETS
-        else MiniBatchKMeans(n_clusters=k, random_state=0, n_init=3, batch_size=4096))
-    # One BLAS and OpenMP thread: these matrices are small, and threads that spin for a
-    # busy core cost 3x the CPU (demo: 5.9 s CPU / 19.8 s wall with them, 1.4 s / 4.3 s
-    # without, on 2 shared cores).
-    svd = TruncatedSVD(dims, n_iter=3, random_state=0) if dims >= 2 else None
+    # One BLAS thread: these matrices are small, and threads that spin for a busy core
+    # cost 3x the CPU (demo: 5.9 s CPU / 19.8 s wall with them, 1.4 s / 4.3 s without,
+    # on 2 shared cores). Full k-means while it is cheap; sampled fits for large helpdesks.
+    # scipy.linalg brings its own LAPACK: loaded first, or the thread limit misses it
+    # (demo: 2.5 s for the SVD instead of 0.2 s on a busy machine).
+    import scipy.linalg  # noqa: F401
     with threadpool_limits(limits=1):
-        Z = normalize(svd.fit_transform(X)) if svd is not None else normalize(X.toarray())
-        assign = km.fit_predict(Z)
-    return TopicModel(texts, vec, svd, km, X, Z, np.asarray(assign), k)
+        svd = _svd(X, dims) if dims >= 2 else None
+        Z = _reduce(X, svd)
+        centres, _ = _kmeans(Z, k, KMEANS_RESTARTS,
+                             batch=None if n <= FULL_KMEANS_TICKETS else FULL_KMEANS_TICKETS)
+        assign = _nearest(Z, centres)
+    return TopicModel(texts, vec, svd, centres, X, Z, np.asarray(assign), k)
 
 
 def find_topics(texts: TicketTexts, settings: TextSettings,
@@ -224,8 +430,8 @@ def summarise_topics(model: TopicModel, assign: np.ndarray, ticket_id: list[str]
     the other per-ticket arguments). Labels and examples come from the fitted tickets;
     counts, minutes, customers and articles from all."""
     n = len(ticket_id)
-    sample, X, Z, km = model.sample, model.X, model.Z, model.kmeans
-    vocab = np.array(model.vectorizer.get_feature_names_out())
+    sample, X, Z = model.sample, model.X, model.Z
+    vocab = model.vectorizer.names()
     forms = _surface_forms(_docs(sample))
     overall = np.asarray(X.mean(axis=0)).ravel()
     groups = []
@@ -236,7 +442,7 @@ def summarise_topics(model: TopicModel, assign: np.ndarray, ticket_id: list[str]
         if len(rows) < settings.topic_min_tickets or not len(fitted):
             continue
         label = _label(_top_terms(X, fitted, overall, vocab), forms)
-        closeness = Z[fitted] @ normalize(km.cluster_centers_[c:c + 1]).ravel()
+        closeness = Z[fitted] @ _normalize(model.centres[c:c + 1]).ravel()
         examples = _examples(fitted[np.argsort(-closeness)], sample)
         article = _article(answers, rows)
         groups.append((float(minutes[rows].sum()), len(rows), rows, label, examples,
