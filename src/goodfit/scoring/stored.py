@@ -93,8 +93,8 @@ def _snapshot_info(s: Any, snapshot_id: int | None) -> SnapshotInfo:
     return _info(snap)
 
 
-def load_run(state: StateDB, inputs_for: InputsFor, snapshot_id: int | None = None
-             ) -> ScoringRun:
+def load_run(state: StateDB, inputs_for: InputsFor, lookup: Lookup,
+             snapshot_id: int | None = None) -> ScoringRun:
     """The stored run of ``snapshot_id`` (default: the newest), every customer.
 
     The snapshot's rows are read as plain tuples a batch at a time and go straight into
@@ -110,12 +110,12 @@ def load_run(state: StateDB, inputs_for: InputsFor, snapshot_id: int | None = No
     with state.session() as s:
         info = _snapshot_info(s, snapshot_id)
         snapshot_id = info.id
-        f = SnapshotFlag
+        sf = SnapshotFlag
         flags = [Flag(cid, code, Severity(severity),
                       tuple(EvidenceRef.from_dict(e) for e in evidence), detail)
                  for cid, code, severity, evidence, detail in s.execute(
-                     select(f.customer_id, f.code, f.severity, f.evidence, f.detail)
-                     .where(f.snapshot_id == snapshot_id).order_by(f.id)
+                     select(sf.customer_id, sf.code, sf.severity, sf.evidence, sf.detail)
+                     .where(sf.snapshot_id == snapshot_id).order_by(sf.id)
                      .execution_options(yield_per=2000))]
     window = Window(as_of=info.as_of, since=info.since, until=info.until)
     inputs = inputs_for(window)
@@ -160,7 +160,7 @@ def load_run(state: StateDB, inputs_for: InputsFor, snapshot_id: int | None = No
                            for name in FIT_SCHEMA.names}, columns=FIT_SCHEMA.names)
     card = pd.DataFrame(dict(zip(card_names, card_cols, strict=True)), columns=card_names)
     return ScoringRun(ScoreResult(flags, scores, facts, stored_gates), card, info.as_of,
-                      info.since, info.until, inputs, snapshot=info)
+                      info.since, info.until, inputs, lookup, snapshot=info)
 
 
 def _component(value: Any) -> float | None:
