@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from typing import Any
@@ -13,6 +12,7 @@ from typer.testing import CliRunner
 from goodfit.actions import audit, cases
 from goodfit.cli import app
 from goodfit.project import Project
+from tests.processes import free_port
 
 runner = CliRunner(env={"COLUMNS": "200"})
 
@@ -30,9 +30,7 @@ class _Inbox:
 def inbox() -> Iterator[tuple[_Inbox, int]]:
     from aiosmtpd.controller import Controller
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
+    port = free_port()
     box = _Inbox()
     controller = Controller(box, hostname="127.0.0.1", port=port)
     controller.start()

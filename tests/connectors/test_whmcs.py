@@ -3,7 +3,6 @@ only changed tickets re-read, and errors that name the problem without the secre
 
 from __future__ import annotations
 
-import socket
 from datetime import datetime
 from decimal import Decimal
 
@@ -14,6 +13,7 @@ from goodfit.project import Project
 from tests.connectors.conftest import FAST, rows
 from tests.connectors.fakes import WHMCS_ID, WHMCS_SECRET, whmcs_api, whmcs_data
 from tests.connectors.replay import Reply, serve
+from tests.processes import free_port
 
 
 def _setup(project: Project, url: str, monkeypatch: pytest.MonkeyPatch,
@@ -121,9 +121,7 @@ def test_wrong_url_and_refused_connection(project: Project,
         _setup(project, api.url + "/billing", monkeypatch)
         with pytest.raises(ConnectorUrlError, match="not found"):
             project.sync("billing", policy=FAST)
-    with socket.socket() as s:  # a port nobody listens on
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()  # a port nobody listens on
     project.connect_add("old", "whmcs", f"http://127.0.0.1:{port}")
     monkeypatch.setenv("GOODFIT_OLD_USER", "x")
     monkeypatch.setenv("GOODFIT_OLD_SECRET", "y")

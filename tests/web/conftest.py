@@ -73,14 +73,13 @@ class Server:
     """The web app served by uvicorn on 127.0.0.1 (a free port) in a thread."""
 
     def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
-        import socket
         import threading
 
         import uvicorn
 
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = int(s.getsockname()[1])
+        from tests.processes import free_port
+
+        self.port = free_port()
         self.app = app
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port,

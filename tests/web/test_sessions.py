@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ from sqlalchemy import text
 
 from goodfit.project import Project
 from goodfit.web.app import create_app
-from tests.processes import stop
+from tests.processes import free_port, stop, wait_until_answers
 from tests.web.conftest import PASSWORD, Server, client_for, csrf_of, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,9 +112,7 @@ def test_an_expired_session_is_refused(root: Path) -> None:
 def test_goodfit_serve_with_two_workers(root: Path) -> None:
     """The real thing: ``goodfit serve --workers 2`` (two processes on one port); a
     signed-in client keeps its session over many requests, whichever worker answers."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "goodfit", "serve", "-p", str(root), "--port", str(port),
          "--insecure-cookies", "--workers", "2"],
@@ -123,15 +120,7 @@ def test_goodfit_serve_with_two_workers(root: Path) -> None:
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
     try:
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                httpx.get(f"{url}/login", timeout=2)
-                break
-            except httpx.HTTPError:
-                assert server.poll() is None and time.monotonic() < deadline, \
-                    "goodfit serve --workers 2 did not start"
-                time.sleep(0.3)
+        wait_until_answers(f"{url}/login", server, 90)
         workers = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
         assert len(workers) >= 2  # two workers (and the multiprocessing helper)
         with httpx.Client(base_url=url, timeout=30) as c:

@@ -37,17 +37,18 @@ def serve(project: ProjectOption = Path("."),
     settings = p.config.web
     secure = settings.secure_cookies and not insecure_cookies
     n = workers or settings.workers
-    bind = host or settings.host
-    options = {"host": bind, "port": port or settings.port, "log_level": "warning",
+    bind, listen = host or settings.host, port or settings.port
+    options = {"host": bind, "port": listen, "log_level": "warning",
                "proxy_headers": True, "forwarded_allow_ips": "127.0.0.1"}
-    err_console.print(f"goodfit web app on http://{bind}:{port or settings.port} "
+    err_console.print(f"goodfit web app on http://{bind}:{listen} "
                       f"(project {p.root}, {n} worker{'s' if n > 1 else ''}); Ctrl+C stops it")
     if n == 1:
         uvicorn.run(create_app(p, secure_cookies=secure, warm=True), **options)  # type: ignore[arg-type]
         return
-    # each worker process opens the project itself (goodfit.web.worker); the state DB is
-    # brought to the current schema here first, once, not by the workers at the same time
-    p.actions.users()
+    # each worker process opens the project itself (goodfit.web.worker); opening the state
+    # DB brings it to the current schema, so it is opened here first, once, and not by the
+    # workers at the same time
+    p.state  # noqa: B018 - opened for its migration
     from goodfit.web.worker import PROJECT_ENV, SECURE_ENV
 
     os.environ[PROJECT_ENV] = str(p.root)
