@@ -88,3 +88,91 @@ def test_a_killed_analysis_resumes_where_it_stopped(imported: Path, tmp_path: Pa
     status = {o["step"]: o["status"] for o in out}
     assert status["tone"] == status["resolution codes"] == "resumed"
     assert status["fit scores"] == "done" and status["report"] == "done"
+
+
+def _processes_naming(root: Path) -> list[int]:
+    """Process ids whose command line names ``root`` (a forked step has its parent's)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and str(root) in \
+                    (entry / "cmdline").read_bytes().decode(errors="replace"):
+                found.append(int(entry.name))
+        except OSError:  # ended while we looked
+            continue
+    return found
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="steps run in child processes on Linux")
+def test_killing_analyze_leaves_no_step_running(imported: Path, tmp_path: Path) -> None:
+    import shutil
+    import time
+
+    root = tmp_path / "copy2"
+    shutil.copytree(imported, root)
+    (root / RECORD_FILE).unlink(missing_ok=True)
+    proc = subprocess.Popen([sys.executable, "-m", "goodfit", "analyze", "-p", str(root)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if "step topics: started" in line:
+            break
+    deadline = time.monotonic() + 10  # the line is written just before the step forks
+    while len(_processes_naming(root)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(_processes_naming(root)) >= 2  # the command and the step it forked
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    proc.stderr.close()
+    deadline = time.monotonic() + 10
+    while _processes_naming(root) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_naming(root) == []  # the step died with its parent
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="steps run in child processes on Linux")
+def test_a_step_whose_process_dies_is_named_and_the_rest_resumes(
+        imported: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The system's out-of-memory killer ends a step's process: analyze says which step,
+    how it ended and what to do; the steps before it stay recorded."""
+    import shutil
+
+    from goodfit.errors import StepStopped
+    from goodfit.text.service import Text
+
+    root = tmp_path / "copy3"
+    shutil.copytree(imported, root)
+    (root / RECORD_FILE).unlink(missing_ok=True)
+    pids = tmp_path / "pids"
+
+    real_topics = Text.topics
+
+    def topics_noting_pid(self: Text, *args: object, **kwargs: object) -> object:
+        with pids.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        return real_topics(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    def match_kb_killed(self: Text, *args: object, **kwargs: object) -> object:
+        os.kill(os.getpid(), signal.SIGKILL)
+        raise AssertionError("not reached")
+
+    with Project.open(root) as p:
+        snapshots_before = len(p.scoring.snapshots())
+    monkeypatch.setattr(Text, "match_kb", match_kb_killed)
+    with Project.open(root) as p, pytest.raises(StepStopped) as stopped:
+        p.analysis.run()
+    assert "knowledge base" in stopped.value.message and "SIGKILL" in stopped.value.message
+    assert "rerun goodfit analyze" in stopped.value.message
+    record = json.loads((root / RECORD_FILE).read_text(encoding="utf-8"))
+    assert list(record["steps"]) == ["tone", "resolution codes"]
+
+    monkeypatch.undo()
+    monkeypatch.setattr(Text, "topics", topics_noting_pid)
+    with Project.open(root) as p:
+        outcomes = p.analysis.run()
+        # the project's state DB still opens in this process after the children
+        assert len(p.scoring.snapshots()) == snapshots_before + 1
+    assert [o.status for o in outcomes] == ["resumed", "resumed", "done", "done", "done",
+                                           "done"]
+    ran_in = {int(x) for x in pids.read_text().split()}
+    assert ran_in and os.getpid() not in ran_in  # topics ran in a process of its own

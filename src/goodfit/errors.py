@@ -544,6 +544,19 @@ class InvalidChoice(GoodfitError):
                          f"{_did_you_mean(value, choices)}")
 
 
+class StepStopped(GoodfitError):
+    """A step of ``goodfit analyze`` ran in its own process and that process died."""
+
+    code = "step_stopped"
+    exit_code = 1
+
+    def __init__(self, step: str, how: str) -> None:
+        hint = " (the system stops the largest process when memory runs out)" \
+            if "SIGKILL" in how else ""
+        super().__init__(f"step {step} stopped: its process {how}{hint}. The steps before "
+                         "it are recorded: rerun goodfit analyze to resume from this step.")
+
+
 class NoScoringRun(GoodfitError):
     """A command that shows scores was asked for them before any were computed."""
 

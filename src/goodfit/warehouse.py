@@ -331,6 +331,40 @@ class Warehouse:
         self.access = "write"
         self._tables.clear()  # the live file's tables may change from now on
 
+    # -- a child process writing for this one (goodfit analyze runs each step so) -----
+    def can_lend_file(self) -> bool:
+        """Whether a forked child can write this warehouse while this process waits: a
+        DuckDB file, written by this process. DuckDB lets one process at a time have a
+        file open for writing, so the file is lent: closed here, the writer lock kept."""
+        return self._duck is not None and self.access == "write" and self._native is not None
+
+    @contextlib.contextmanager
+    def lent_file(self) -> Iterator[None]:
+        """Close the DuckDB file (checkpointed) but keep the project's writer lock for the
+        time of the block, then open it again: a child forked inside writes it meanwhile
+        (``take_lent_file`` / ``give_back_file``), and no other command can."""
+        assert self.can_lend_file()
+        self.give_back_file()
+        try:
+            yield
+        finally:
+            self.take_lent_file()
+
+    def take_lent_file(self) -> None:
+        """Open the lent file (in the child; and in the parent once the child is done)."""
+        assert self._duck is not None and self._native is None
+        self._native = _connect_live(self._duck.live, self._busy_timeout, self._settings)
+
+    def give_back_file(self) -> None:
+        """Checkpoint and close the file, keeping the writer lock: the lock's file
+        descriptor is shared with the parent, and the parent lets go of it at its end."""
+        with contextlib.suppress(Exception):  # a failed checkpoint leaves the WAL: still whole
+            self._native.execute("CHECKPOINT")
+        self._native.close()
+        self._native = None
+        self._ibis = None  # made again over the next connection; tables looked up again
+        self._tables.clear()
+
     def reopen(self) -> None:
         """Reconnect after DuckDB invalidated the database (an internal error, e.g. while
         reading a damaged file): the new connection sees the last committed state."""

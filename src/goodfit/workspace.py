@@ -145,6 +145,13 @@ class Workspace:
 
         return WriterLock.for_project(self.root).writing()
 
+    def close_state(self) -> None:
+        """Close the state DB's connections; it opens again when next asked for (a forked
+        child process must not share the parent's connections)."""
+        if self._state is not None:
+            self._state.close()
+            self._state = None
+
     def close(self) -> None:
         if self._warehouse is not None:
             self._warehouse.close()

@@ -141,10 +141,49 @@ def test_a_message_with_several_sentences_points_at_the_abusive_one() -> None:
     assert text[span.start:span.end] == span.text
 
 
+_MAIL_QUEUE = ("Hello, since this morning the mail queue on web-12 is stuck with about 400 "
+               "messages. I restarted postfix twice and the disk has plenty of space. {} "
+               "Can you look at the logs and tell me what is wrong?")
+
+
+@needs_model
+def test_an_insult_in_one_sentence_of_a_long_technical_message_is_found() -> None:
+    insult = ("Whoever set up this relay on your side is a brainless clown who should never "
+              "be let near a keyboard.")
+    text = _MAIL_QUEUE.format(insult)
+    r = score_tone(text, MODEL)
+    assert r.abusive and "insult" in r.labels
+    assert r.model_score is not None and r.model_score >= MODEL.model_sentence_threshold
+    assert all(text[s.start:s.end] == s.text for s in r.spans)
+    assert any(text.index(insult) <= s.start < text.index(insult) + len(insult) for s in r.spans)
+    # the whole message alone reads as a support request: without the sentence rule
+    # (a threshold above 1 turns it off) the model drops the lexicon's word
+    off = score_tone(text, ToneSettings(model="embedding", model_sentence_threshold=2.0))
+    assert not off.abusive and off.model_score is not None
+    assert off.model_score < MODEL.model_rescue_threshold
+    # the same message with a short "Thanks." in its place is no abuse
+    assert not score_tone(_MAIL_QUEUE.format("Thanks."), MODEL).abusive
+
+
 def test_sentences_end_at_a_stop_followed_by_space_not_inside_a_domain() -> None:
     text = "Site example.org is down!  Version 2.1 broke it.\nFix it"
     assert [text[a:b] for a, b in tone_model._sentences(text)] == [
         "Site example.org is down!", "Version 2.1 broke it.", "Fix it"]
+
+
+def test_short_sentences_join_a_neighbour_before_they_are_scored_alone() -> None:
+    # worked out by hand: "Hi." and "Thanks." have fewer than three words, so each joins
+    # the sentence after it; "example.org" and "v2.1" end no sentence
+    text = "Hi. The DNS zone for example.org is broken since v2.1. Thanks. Can you look at it today?"
+    assert [text[a:b] for a, b in tone_model.sentence_pieces(text)] == [
+        "Hi. The DNS zone for example.org is broken since v2.1.",
+        "Thanks. Can you look at it today?"]
+    # a short last sentence joins the one before: one piece left, so the message is it
+    assert tone_model.sentence_pieces("The backup failed again last night. You morons.") == []
+    # quoted lines are not the customer's words: they are no piece
+    quoted = "> Call me an idiot.\nThe backup failed again. Please check the disk today."
+    assert [quoted[a:b] for a, b in tone_model.sentence_pieces(quoted)] == [
+        "The backup failed again.", "Please check the disk today."]
 
 
 @needs_model

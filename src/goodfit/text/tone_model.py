@@ -11,13 +11,17 @@ when it found words, and it supplies profanity, shouting and demand.
 
 How the two are combined (measured by cross-validation, docs/tone.md):
 
-- abusive when the model's probability reaches ``[tone] model_threshold``, or when the
-  lexicon found an insult or threat and the probability reaches
-  ``[tone] model_rescue_threshold``;
+- the model scores the whole message and, when it has several sentences, each piece of
+  it (:func:`sentence_pieces`: a sentence, short ones joined to a neighbour), so an
+  insult inside a long technical message is not averaged away;
+- abusive when the message's probability reaches ``[tone] model_threshold``, or its most
+  abusive piece reaches ``[tone] model_sentence_threshold`` (by a regression trained on
+  sentences too), or when the lexicon found an insult or threat and the message's
+  probability reaches ``[tone] model_rescue_threshold``;
 - otherwise the lexicon's insult and threat labels are dropped (the model reads who the
   words are aimed at: "our idiot intern", quoted abuse, swearing at a server);
 - when the model flags a message the lexicon has no words for, the evidence span is the
-  sentence the model finds most abusive (each sentence scored on its own).
+  piece the model finds most abusive.
 
 The model is optional (``pip install 'goodfit[tone-model]'``); ``[tone] model`` chooses
 between "lexicon", "embedding" and "auto" (the model when installed).
@@ -94,8 +98,12 @@ def model_text(text: str) -> str:
     disguised abusive words written out ("a$$hole" -> "asshole": goodfit.text.tone_normalise)
     and a shouted message lower-cased: shouting alone is not abuse (the lexicon's
     ``shouting`` label reports it), so the model judges the words, not the capitals."""
-    read = unmask(re.sub(r"\s+", " ", strip_quotes_and_signatures(text)).strip(),
-                  keep_length=False)
+    return _normalise(strip_quotes_and_signatures(text))
+
+
+def _normalise(text: str) -> str:
+    """:func:`model_text` of text already cleaned of quotes and signature."""
+    read = unmask(re.sub(r"\s+", " ", text).strip(), keep_length=False)
     letters = [c for c in read if c.isalpha()]
     if len(letters) >= _SHOUTED_MIN_LETTERS and \
             sum(c.isupper() for c in letters) >= _SHOUTED_SHARE * len(letters):
@@ -154,6 +162,17 @@ class ToneModel:
     meta: dict[str, Any]
     # n-gram -> (idf, coefficient in the abuse regression); empty: vectors only
     grams: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # the abuse regression that scores the pieces of a message (sentence_pieces); None:
+    # this one scores them too
+    sentence: ToneModel | None = None
+
+    def sentence_probabilities(self, vectors: np.ndarray,
+                               texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """P(abusive) of each piece by the sentence model, P(threat | abusive) by this."""
+        a, t = self.probabilities(vectors, texts)
+        if self.sentence is not None:
+            a = self.sentence.probabilities(vectors, texts)[0]
+        return a, t
 
     def gram_logits(self, texts: Sequence[str]) -> np.ndarray:
         """Each text's n-gram part of the abuse logit (sublinear TF-IDF, L2-normalised)."""
@@ -192,15 +211,19 @@ class ToneModel:
             "format": FORMAT,
             "embedder": {"package": EMBEDDER_PACKAGE, "version": EMBEDDER_VERSION,
                          "model": "multilingual-e5-small (4-bit, bundled)", "prefix": PREFIX},
-            "abuse": {"coef": [round(c, 6) for c in self.abuse_coef],
-                      "intercept": round(self.abuse_intercept, 6)},
+            **self._abuse_json(),
             "threat": {"coef": [round(c, 6) for c in self.threat_coef],
                        "intercept": round(self.threat_intercept, 6)},
-            "grams": {"sizes": list(GRAM_SIZES), "tf": "sublinear", "norm": "l2",
-                      "idf_coef": {g: [round(i, 4), round(c, 5)]
-                                   for g, (i, c) in sorted(self.grams.items())}},
+            **({"sentence": self.sentence._abuse_json()} if self.sentence else {}),
             "meta": self.meta,
         }, separators=(",", ":"), ensure_ascii=False) + "\n"
+
+    def _abuse_json(self) -> dict[str, Any]:
+        return {"abuse": {"coef": [round(c, 6) for c in self.abuse_coef],
+                          "intercept": round(self.abuse_intercept, 6)},
+                "grams": {"sizes": list(GRAM_SIZES), "tf": "sublinear", "norm": "l2",
+                          "idf_coef": {g: [round(i, 4), round(c, 5)]
+                                       for g, (i, c) in sorted(self.grams.items())}}}
 
     @classmethod
     def from_json(cls, raw: str) -> ToneModel:
@@ -209,15 +232,26 @@ class ToneModel:
             raise ToneModelUnavailable(
                 f"the tone model file has format {data.get('format')!r}, this goodfit reads "
                 f"{FORMAT}: retrain it with benchmarks/tone_model_train.py")
+        threat = (tuple(data["threat"]["coef"]), float(data["threat"]["intercept"]))
+        sentence = None
+        if "sentence" in data:
+            sentence = cls(*cls._abuse_from(data["sentence"]), *threat, {},
+                           cls._grams_from(data["sentence"]))
+        return cls(*cls._abuse_from(data), *threat, dict(data.get("meta", {})),
+                   cls._grams_from(data), sentence)
+
+    @staticmethod
+    def _abuse_from(data: dict[str, Any]) -> tuple[tuple[float, ...], float]:
+        return tuple(data["abuse"]["coef"]), float(data["abuse"]["intercept"])
+
+    @staticmethod
+    def _grams_from(data: dict[str, Any]) -> dict[str, tuple[float, float]]:
         grams = data.get("grams", {})
         if grams and tuple(grams.get("sizes", ())) != GRAM_SIZES:
             raise ToneModelUnavailable(
                 f"the tone model file uses n-grams of {grams.get('sizes')!r}, this goodfit "
                 f"computes {list(GRAM_SIZES)}: retrain it with benchmarks/tone_model_train.py")
-        return cls(tuple(data["abuse"]["coef"]), float(data["abuse"]["intercept"]),
-                   tuple(data["threat"]["coef"]), float(data["threat"]["intercept"]),
-                   dict(data.get("meta", {})),
-                   {g: (float(i), float(c)) for g, (i, c) in grams.get("idf_coef", {}).items()})
+        return {g: (float(i), float(c)) for g, (i, c) in grams.get("idf_coef", {}).items()}
 
 
 @lru_cache(maxsize=1)
@@ -254,6 +288,39 @@ def _sentences(cleaned: str) -> list[tuple[int, int]]:
     return out
 
 
+def sentence_pieces(text: str) -> list[tuple[int, int]]:
+    """The pieces of ``text`` the model scores on their own, as (start, end) offsets.
+
+    The sentences of the customer's own words (:func:`_sentences`); one shorter than
+    ``_MIN_SENTENCE_WORDS`` words ("Thanks.", "Hi Anna,", "You idiot.") joins the next one
+    (the last joins the one before), so a greeting is never scored alone and a short
+    insult is scored with its neighbour. A message of one piece has none: the whole
+    message is that piece.
+    """
+    cleaned = strip_quotes_and_signatures(text)
+    merged: list[list[int]] = []
+    pending: int | None = None  # start of short sentences waiting for the next one
+    for a, b in _sentences(cleaned):
+        start = a if pending is None else pending
+        if len(cleaned[start:b].split()) < _MIN_SENTENCE_WORDS:
+            pending = start
+            continue
+        merged.append([start, b])
+        pending = None
+    if pending is not None:
+        tail_end = _sentences(cleaned)[-1][1]
+        if merged:
+            merged[-1][1] = tail_end
+        else:
+            merged.append([pending, tail_end])
+    return [(a, b) for a, b in merged] if len(merged) > 1 else []
+
+
+def piece_text(text: str, piece: tuple[int, int]) -> str:
+    """What the model reads of one piece (as :func:`model_text` reads a message)."""
+    return _normalise(strip_quotes_and_signatures(text)[piece[0]:piece[1]])
+
+
 def apply_model(texts: Sequence[str | None], lexicon: Sequence[ToneResult],
                 settings: ToneSettings, model: ToneModel | None = None,
                 embed: Embedder | None = None) -> list[ToneResult]:
@@ -267,24 +334,53 @@ def apply_model(texts: Sequence[str | None], lexicon: Sequence[ToneResult],
         return list(lexicon)
     emb = embed or embedder()
     read = [model_text(texts[i] or "") for i in todo]
-    p_abuse, p_threat = model.probabilities(emb.embed(read), read)
+    if settings.model_sentence_threshold <= 1.0:
+        # every piece of a message of several sentences, embedded in the same batches
+        pieces = [(k, pc) for k, i in enumerate(todo) for pc in sentence_pieces(texts[i] or "")]
+        read_pieces = [piece_text(texts[todo[k]] or "", pc) for k, pc in pieces]
+        vectors = emb.embed([*read, *read_pieces])
+        p_abuse, p_threat = model.probabilities(vectors[:len(read)], read)
+        piece_vectors = vectors[len(read):]
+    else:  # the sentence rule is off: pieces only for the evidence of a flagged message
+        p_abuse, p_threat = model.probabilities(emb.embed(read), read)
+        pieces = [(k, pc) for k, i in enumerate(todo)
+                  if p_abuse[k] >= settings.model_threshold and not lexicon[i].abusive
+                  for pc in sentence_pieces(texts[i] or "")]
+        read_pieces = [piece_text(texts[todo[k]] or "", pc) for k, pc in pieces]
+        piece_vectors = emb.embed(read_pieces)
+    p_piece, pt_piece = model.sentence_probabilities(piece_vectors, read_pieces)
+    scored: dict[int, list[Scored]] = {}
+    for (k, (a, b)), sp, spt in zip(pieces, p_piece, pt_piece, strict=True):
+        scored.setdefault(k, []).append(Scored(float(sp), float(spt), a, b))
     out = list(lexicon)
-    flagged_without_words: list[tuple[int, float, float]] = []
     for k, i in enumerate(todo):
         r, p, pt = lexicon[i], float(p_abuse[k]), float(p_threat[k])
+        worst = max(scored.get(k, ()), default=None, key=lambda s: s.p)
+        sp = worst.p if worst else 0.0
+        by_sentence = sp >= settings.model_sentence_threshold
         lex_abusive = r.abusive
-        abusive = p >= settings.model_threshold or (
+        abusive = p >= settings.model_threshold or by_sentence or (
             lex_abusive and p >= settings.model_rescue_threshold)
+        # the probability that decided: the worst piece's when it alone flagged the message
+        shown = sp if by_sentence and p < settings.model_threshold else p
         if abusive and lex_abusive:
-            out[i] = _with(r, model_score=p)
+            out[i] = _with(r, model_score=shown)
         elif abusive:
-            flagged_without_words.append((i, p, pt))
+            out[i] = _model_evidence(texts[i] or "", r, p, pt, scored.get(k, []),
+                                     settings, LABELS, Span, ToneResult)
         else:
             out[i] = _drop_abuse(r, p, ABUSIVE_LABELS)
-    if flagged_without_words:
-        _add_sentence_spans(texts, out, flagged_without_words, model, emb, settings, LABELS,
-                            Span, ToneResult)
     return out
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One piece of a message as the model scored it."""
+
+    p: float  # P(abusive)
+    threat: float  # P(threat | abusive)
+    start: int
+    end: int
 
 
 def _with(r: ToneResult, *, model_score: float) -> ToneResult:
@@ -303,47 +399,36 @@ def _drop_abuse(r: ToneResult, p: float, abusive_labels: frozenset[str]) -> Tone
                    score=max(scores.values(), default=0.0), model_score=round(p, 3))
 
 
-def _add_sentence_spans(texts: Sequence[str | None], out: list[ToneResult],
-                        flagged: list[tuple[int, float, float]], model: ToneModel,
-                        emb: Embedder, settings: ToneSettings, labels_order: tuple[str, ...],
-                        span_cls: Any, result_cls: Any) -> None:
-    """Evidence for a message the model flags without a lexicon word: its worst sentence(s)."""
-    cleaned = {i: strip_quotes_and_signatures(texts[i] or "") for i, _, _ in flagged}
-    pieces: list[tuple[int, int, int]] = []  # (message, start, end) of multi-sentence ones
-    for i, _, _ in flagged:
-        sents = _sentences(cleaned[i])
-        sents = [(a, b) for a, b in sents
-                 if len(cleaned[i][a:b].split()) >= _MIN_SENTENCE_WORDS]
-        if len(sents) > 1:
-            pieces.extend((i, a, b) for a, b in sents)
-    sentence_p: dict[int, list[tuple[float, int, int]]] = {}
+def _model_evidence(text: str, r: ToneResult, p: float, pt: float, pieces: list[Scored],
+                    settings: ToneSettings, labels_order: tuple[str, ...], span_cls: Any,
+                    result_cls: Any) -> ToneResult:
+    """A message the model flags without a lexicon word: its worst piece(s) as evidence.
+
+    The pieces at or above the sentence threshold (or the model threshold, whichever is
+    lower), else the single worst piece; a message of one piece is its own span. The label
+    is "threat" when the threat model says so of the message, or of the worst piece when
+    that piece decided alone (its probability is then the ``model_score``).
+    """
+    score = p
     if pieces:
-        read = [unmask(re.sub(r"\s+", " ", cleaned[i][a:b]), keep_length=False)
-                for i, a, b in pieces]
-        ps, _ = model.probabilities(emb.embed(read), read)
-        for (i, a, b), sp in zip(pieces, ps, strict=True):
-            sentence_p.setdefault(i, []).append((float(sp), a, b))
-    for i, p, pt in flagged:
-        text = texts[i] or ""
-        r = out[i]
-        if i in sentence_p:
-            scored = sentence_p[i]
-            chosen = [(a, b) for sp, a, b in scored if sp >= settings.model_threshold]
-            if not chosen:
-                best = max(scored)
-                chosen = [(best[1], best[2])]
-        else:  # one sentence worth scoring: the whole message is the evidence
-            sents = _sentences(cleaned[i]) or [(0, len(text))]
-            chosen = [(sents[0][0], sents[-1][1])]
-        label = "threat" if pt >= 0.5 else "insult"
-        scores = dict(r.scores)
-        scores[label] = round(p, 3)
-        spans = sorted([*r.spans, *(span_cls(label, a, b, text[a:b]) for a, b in chosen)],
-                       key=lambda s: (s.start, s.end, s.label))
-        out[i] = result_cls(
-            labels=tuple(x for x in labels_order if x in scores), scores=scores,
-            score=max(scores.values()), abusive=True, spans=tuple(spans),
-            language_supported=True, model_score=round(p, 3))
+        cut = min(settings.model_threshold, settings.model_sentence_threshold)
+        chosen = [x for x in pieces if x.p >= cut] or [max(pieces, key=lambda x: x.p)]
+        worst = max(pieces, key=lambda x: x.p)
+        if p < settings.model_threshold and worst.p >= settings.model_sentence_threshold:
+            pt, score = worst.threat, worst.p
+        spans_at = [(x.start, x.end) for x in chosen]
+    else:
+        sents = _sentences(strip_quotes_and_signatures(text)) or [(0, len(text))]
+        spans_at = [(sents[0][0], sents[-1][1])]
+    label = "threat" if pt >= 0.5 else "insult"
+    scores = dict(r.scores)
+    scores[label] = round(score, 3)
+    spans = sorted([*r.spans, *(span_cls(label, a, b, text[a:b]) for a, b in spans_at)],
+                   key=lambda s: (s.start, s.end, s.label))
+    return result_cls(
+        labels=tuple(x for x in labels_order if x in scores), scores=scores,
+        score=max(scores.values()), abusive=True, spans=tuple(spans),
+        language_supported=True, model_score=round(score, 3))
 
 
 # -- training ------------------------------------------------------------------------
