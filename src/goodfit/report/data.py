@@ -6,6 +6,7 @@ Pure: data frames and results in, a ``ReportData`` out. Rendering is in html.py.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -17,6 +18,7 @@ from goodfit.metrics.concentration import LOAD_WORDS, LOADS
 from goodfit.metrics.concentration import concentration as metric_concentration
 from goodfit.report import charts
 from goodfit.scoring.coverage import FACT_WORDS, FACTS
+from goodfit.scoring.evidence import EvidenceRef
 from goodfit.scoring.fit import COMPONENTS
 from goodfit.scoring.inputs import money
 from goodfit.scoring.risk import RiskReport
@@ -29,6 +31,8 @@ COST_PARTS = ("support_cost", "order_handling_cost", "custom_work_cost", "paymen
 # sections are capped (most severe flags and costliest customers first); every figure
 # and chart still covers every customer, and `goodfit explain` shows anyone in full.
 MAX_FLAG_ROWS = 300
+# describes the rows some evidence cites, by (kind, id): a describe_rows with its lookup
+Describe = Callable[[Iterable[EvidenceRef]], dict[tuple[str, str], str]]
 MAX_CUSTOMER_SECTIONS = 300
 
 
@@ -114,6 +118,13 @@ def concentration(card: pd.DataFrame, load: str) -> tuple[list[dict[str, Any]],
     return points, sets
 
 
+def _records(card: pd.DataFrame, batch: int = 5000) -> Iterator[dict[str, Any]]:
+    """``card.to_dict("records")`` a few thousand rows at a time (all of them at once is
+    a dict per customer held together)."""
+    for start in range(0, len(card), batch):
+        yield from card.iloc[start:start + batch].to_dict("records")
+
+
 def _flag_view(f: Any, anchors: dict[str, str], names: dict[str, str],
                rows: dict[tuple[str, str], str]) -> dict[str, Any]:
     return {"customer_id": f.customer_id, "anchor": anchors.get(f.customer_id, ""),
@@ -128,10 +139,12 @@ def build_report(scorecard: pd.DataFrame, result: ScoreResult, risk: RiskReport,
                  currency: str, since: datetime, until: datetime, config_hash: str,
                  generated_at: datetime, load: str = "minutes",
                  rows: dict[tuple[str, str], str] | None = None,
+                 describe: Describe | None = None,
                  facts: frozenset[str] = frozenset(FACTS),
                  service: dict[str, dict[str, Any]] | None = None) -> ReportData:
     """``rows``: descriptions of evidence rows (ticket subject, invoice amount, …) by
-    (kind, id), from goodfit.scoring.explain.describe_rows. ``service``: service-level
+    (kind, id), from goodfit.scoring.explain.describe_rows; or ``describe``, which
+    describes the rows of the evidence given (called once, with the shown flags' own). ``service``: service-level
     figures by customer id (goodfit.metrics.service_levels). ``facts``: the data the project
     holds (goodfit.scoring.coverage.project_facts); a figure whose data is missing is
     shown as unknown, and without support time the load is counted in tickets."""
@@ -140,23 +153,22 @@ def build_report(scorecard: pd.DataFrame, result: ScoreResult, risk: RiskReport,
     unknown = (NO_BILLING_FIGURES if not has_billing else frozenset()) | (
         NO_MINUTES_FIGURES if not has_minutes else frozenset())
     configured_load, load = load, report_load(load, has_minutes)
-    card = scorecard.copy()
+    order = "cost_to_serve" if has_minutes else "tickets"
+    # sorting makes the report's own copy (ids as text)
+    card = scorecard.sort_values(
+        [order, "customer_id"], ascending=[False, True],
+        key=lambda s: s.map(money) if s.name == order
+        else s.astype(str) if s.name == "customer_id" else s)
     card["customer_id"] = card["customer_id"].astype(str)
     scores = result.scores.set_index("customer_id")
-    order = "cost_to_serve" if has_minutes else "tickets"
-    card = card.sort_values([order, "customer_id"], ascending=[False, True],
-                            key=lambda s: s.map(money) if s.name == order else s)
     anchors = {cid: f"c-{i}" for i, cid in enumerate(card["customer_id"])}
-    names = {str(r["customer_id"]): str(r.get("name") or r["customer_id"])
-             for r in card.to_dict("records")}
+    names = {cid: str(name or cid) for cid, name in zip(
+        card["customer_id"], card["name"] if "name" in card else [None] * len(card),
+        strict=True)}
     ordered = sorted(result.flags, key=lambda f: (-f.severity.rank, f.code, f.customer_id))
-    flags = [_flag_view(f, anchors, names, rows or {}) for f in ordered]
-    all_flags = len(flags)
-    by_customer: dict[str, list[dict[str, Any]]] = {}
-    for f in flags:
-        by_customer.setdefault(f["customer_id"], []).append(f)
+    all_flags = len(ordered)
     views = []
-    for r in card.to_dict("records"):
+    for r in _records(card):
         cid = str(r["customer_id"])
         s = scores.loc[cid] if cid in scores.index else None
         revenue = money(r.get("revenue"))
@@ -180,7 +192,7 @@ def build_report(scorecard: pd.DataFrame, result: ScoreResult, risk: RiskReport,
                                          or pd.isna(r.get("cost_per_dollar"))
                                          else float(r["cost_per_dollar"]))},
             costs={c: money(r.get(c)) for c in COST_PARTS},
-            flags=by_customer.get(cid, []), unknown=unknown,
+            unknown=unknown,
             service=(service or {}).get(cid, {}),
             missing=str(s["missing"] or "") if s is not None and "missing" in s.index
             and not pd.isna(s["missing"]) else ""))
@@ -190,11 +202,25 @@ def build_report(scorecard: pd.DataFrame, result: ScoreResult, risk: RiskReport,
     top_tickets = sorted([v for v in views if v.figures["tickets"] > 0],
                          key=lambda v: (-v.figures["tickets"], v.customer_id))[:15] \
         if load == "tickets" else []
-    shown_flags = flags[:MAX_FLAG_ROWS]
+    # Only the flags the file shows become views (the flags table's first rows and the
+    # flags of the customers with a section): at 100k customers, a view of every flag
+    # with all its evidence was the larger part of the report's memory.
+    # The rows their evidence cites are looked up for these flags alone.
     keep = {v.customer_id for v in views[:MAX_CUSTOMER_SECTIONS]}
-    keep |= {v.customer_id for v in top} | {f["customer_id"] for f in shown_flags}
+    keep |= {v.customer_id for v in top} | {f.customer_id for f in ordered[:MAX_FLAG_ROWS]}
     keep |= {v.customer_id for v in top_tickets}
     sections = [v for v in views if v.customer_id in keep]  # still ordered by cost
+    shown = [(i, f) for i, f in enumerate(ordered) if i < MAX_FLAG_ROWS or f.customer_id in keep]
+    if describe is not None:
+        rows = {**(rows or {}), **describe(e for _, f in shown for e in f.evidence[:EVIDENCE_SHOWN])}
+    flag_views = {i: _flag_view(f, anchors, names, rows or {}) for i, f in shown}
+    shown_flags = [flag_views[i] for i, _ in shown if i < MAX_FLAG_ROWS]
+    by_customer: dict[str, list[dict[str, Any]]] = {}
+    for i, f in shown:
+        if f.customer_id in keep:
+            by_customer.setdefault(f.customer_id, []).append(flag_views[i])
+    for v in sections:
+        v.flags = by_customer.get(v.customer_id, [])
     seg_rows = []
     total_rev = sum(v.figures["revenue"] for v in views) or 1.0
     for seg in SEGMENTS:

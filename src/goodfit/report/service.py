@@ -33,7 +33,7 @@ class Reports:
         # imported here, not with the service: the charts load a JavaScript engine (and
         # scikit-learn comes with them) that `goodfit analyze` must not have loaded before
         # it forks its steps (goodfit.analysis)
-        from goodfit.report.data import EVIDENCE_SHOWN, build_report
+        from goodfit.report.data import build_report
         from goodfit.report.html import write_report
 
         progress("report", 0, 2)
@@ -53,10 +53,10 @@ class Reports:
                             since=run.since, until=run.until,
                             config_hash=run.snapshot.config_hash if run.snapshot else cfg.hash(),
                             generated_at=generated, load=cfg.flags.heavy_load.load,
-                            # plain SQL, as `goodfit explain` reads them: an Ibis
-                            # filter compiles every id into its query (minutes at 100k)
-                            rows=describe_rows(wh.lookup, (e for f in run.result.flags
-                                                           for e in f.evidence[:EVIDENCE_SHOWN])),
+                            # plain SQL, as `goodfit explain` reads them (an Ibis
+                            # filter compiles every id into its query), and only the
+                            # rows of the flags the file shows
+                            describe=lambda refs: describe_rows(wh.lookup, refs),
                             facts=project_facts(run.inputs),
                             service=self._service_levels(run))
         path = Path(out) if out else self._ws.reports_dir / f"report-{generated:%Y%m%d-%H%M%S}.html"

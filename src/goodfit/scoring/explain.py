@@ -9,13 +9,13 @@ import pandas as pd
 
 from goodfit.errors import UnknownCustomer
 from goodfit.metrics.common import require_customer
-from goodfit.scoring.explanation import Explanation, describe_rows, table_lookup
+from goodfit.scoring.explanation import Explanation, Lookup, describe_rows
 from goodfit.scoring.fit import COMPONENTS
 from goodfit.scoring.history import SnapshotInfo
 from goodfit.scoring.inputs import ScoringInputs, money
 from goodfit.scoring.score import ScoreResult
 
-__all__ = ["Explanation", "ScoringRun", "describe_rows", "table_lookup"]
+__all__ = ["Explanation", "ScoringRun", "describe_rows"]
 
 
 @dataclass
@@ -26,6 +26,8 @@ class ScoringRun:
     since: datetime
     until: datetime
     inputs: ScoringInputs
+    # the warehouse's plain-SQL lookup of the rows evidence cites (Warehouse.lookup)
+    lookup: Lookup
     snapshot: SnapshotInfo | None = None  # the stored run this is (None: not stored)
 
     def explain(self, customer_id: str) -> Explanation:
@@ -42,7 +44,7 @@ class ScoringRun:
                  for c in COMPONENTS}
         return Explanation(customer_id, row["name"], float(row["score"]), str(row["segment"]),
                            str(row["reason"]), comps, flags, figures,
-                           describe_rows(table_lookup(self.inputs.tables),
+                           describe_rows(self.lookup,
                                          (e for f in flags for e in f.evidence)),
                            self.snapshot, float(row.get("score_out_of", 100.0) or 0.0),
                            str(row.get("missing") or ""),

@@ -7,7 +7,7 @@ only the state DB and the few warehouse tables its evidence cites.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -15,22 +15,11 @@ from typing import TYPE_CHECKING, Any
 from goodfit.scoring.evidence import EvidenceRef, Flag
 
 if TYPE_CHECKING:
-    import ibis
-
     from goodfit.scoring.history import SnapshotInfo
 
-# (table, key column, ids, columns) -> the rows: ``Warehouse.lookup`` (plain SQL, what
-# ``explain`` uses) or :func:`table_lookup` over Ibis tables (a computed run, the report).
+# (table, key column, ids, columns) -> the rows: ``Warehouse.lookup`` (plain SQL, the ids
+# bound, never in the query's text), for a stored run and a computed one alike.
 Lookup = Callable[[str, str, list[str], list[str]], list[dict[str, Any]]]
-
-
-def table_lookup(tables: Mapping[str, ibis.Table]) -> Lookup:
-    def lookup(table: str, key: str, ids: list[str], columns: list[str]
-               ) -> list[dict[str, Any]]:
-        t = tables[table]
-        return list(t.filter(t[key].isin(ids)).select(key, *columns).to_pyarrow().to_pylist())
-
-    return lookup
 
 
 @dataclass

@@ -105,18 +105,32 @@ def manual_orders(inp: ScoringInputs, cfg: ManualOrdersFlag) -> list[Flag]:
     o = inp.orders()
     df = frame(o.select("order_id", "customer_id", "placed_at", "channel", "custom",
                         "manual")).sort_values(["placed_at", "order_id"])
+    # Counted per customer in one pass; only those that qualify are looked at row by row
+    # (a few pandas operations for every customer with an order took most of the rule).
+    is_manual = df["manual"].astype(bool)
+    manual_rows = df[is_manual]
+    orders_of = df.groupby("customer_id", sort=True).size()
+    manual_of = is_manual.groupby(df["customer_id"], sort=True).sum()
+    custom_of = manual_rows["custom"].fillna(False).astype(bool).groupby(
+        manual_rows["customer_id"], sort=True).any()
+    candidates = []
+    for cid, total in orders_of.items():
+        n_manual = int(manual_of.get(cid, 0))
+        custom = bool(custom_of.get(cid, False))
+        enough = n_manual >= cfg.min_orders or (
+            custom and cfg.min_orders_if_custom > 0 and n_manual >= cfg.min_orders_if_custom)
+        if enough and n_manual / total >= cfg.min_share:
+            candidates.append(cid)
+    rows_of = {cid: g for cid, g in manual_rows[manual_rows["customer_id"].isin(candidates)]
+               .groupby("customer_id", sort=True)}
     out = []
-    for cid, g in df.groupby("customer_id", sort=True):
-        manual = g[g["manual"].astype(bool)]
-        custom = bool(manual["custom"].fillna(False).astype(bool).any())
-        enough = len(manual) >= cfg.min_orders or (
-            custom and cfg.min_orders_if_custom > 0 and len(manual) >= cfg.min_orders_if_custom)
-        if enough and len(manual) / len(g) >= cfg.min_share:
-            channels = ", ".join(sorted(manual["channel"].unique()))
-            out.append(Flag(str(cid), "manual_orders", Severity(cfg.severity),
-                            tuple(EvidenceRef("order", str(x)) for x in manual["order_id"]),
-                            f"{len(manual)} of {len(g)} orders placed by {channels} instead "
-                            "of the self-service form", {"manual": len(manual), "orders": len(g)}))
+    for cid in candidates:
+        manual, orders = rows_of.get(cid, manual_rows.iloc[0:0]), int(orders_of[cid])
+        channels = ", ".join(sorted(manual["channel"].unique()))
+        out.append(Flag(str(cid), "manual_orders", Severity(cfg.severity),
+                        tuple(EvidenceRef("order", str(x)) for x in manual["order_id"]),
+                        f"{len(manual)} of {orders} orders placed by {channels} instead "
+                        "of the self-service form", {"manual": len(manual), "orders": orders}))
     return out
 
 

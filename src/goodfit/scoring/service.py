@@ -64,14 +64,14 @@ class Scoring:
         ``fit_scores``."""
         from goodfit.scoring.explain import ScoringRun
         from goodfit.scoring.history import save_snapshot
-        from goodfit.scoring.inputs import scorecard_computed
+        from goodfit.scoring.inputs import frame, scorecard_computed
         from goodfit.scoring.score import score_customers
 
         w = self._ws.window(as_of, since, until, window=window)
         progress("score", 0, 4)
         inp = self.inputs(w)
         with scorecard_computed(inp) as computed:
-            card = computed.scorecard.to_pandas()
+            card = frame(computed.scorecard)  # money as Ibis gives it, read faster
             progress("score", 1, 4)
             result = score_customers(computed, self._ws.config, as_of=w.as_of)
         progress("score", 2, 4)
@@ -83,13 +83,14 @@ class Scoring:
         wh = self._ws.warehouse
         wh.write_tables({"flags": result.flags_table(), "fit_scores": result.scores_table()})
         progress("score", 4, 4)
-        return ScoringRun(result, card, w.as_of, w.since, w.until, inp, snapshot=info)
+        return ScoringRun(result, card, w.as_of, w.since, w.until, inp, wh.lookup,
+                          snapshot=info)
 
     # -- reads ---------------------------------------------------------------------
     def run(self, snapshot: int | None = None) -> ScoringRun:
         """A stored run: snapshot ``snapshot``, or the newest. Raises NoScoringRun when
         nothing was ever scored (reads never compute)."""
-        return load_run(self._ws.state, self.inputs, snapshot)
+        return load_run(self._ws.state, self.inputs, self._ws.warehouse.lookup, snapshot)
 
     def explain(self, customer_id: str, snapshot: int | None = None) -> Explanation:
         """A customer's score contributions, flags with evidence and segment reason, as

@@ -46,15 +46,6 @@ def _restore(value: Any, dtype: dt.DataType) -> Any:
     return value
 
 
-def _scorecard(rows: list[SnapshotCustomer], schema: Any) -> Any:
-    import pandas as pd
-
-    names = list(schema.names)
-    records = [{n: _restore(r.scorecard.get(n), schema[n]) for n in names} for r in rows
-               if r.scorecard]
-    return pd.DataFrame(records, columns=names)
-
-
 def _flag(f: SnapshotFlag) -> Flag:
     return Flag(f.customer_id, f.code, Severity(f.severity),
                 tuple(EvidenceRef.from_dict(e) for e in f.evidence), f.detail)
@@ -102,9 +93,13 @@ def _snapshot_info(s: Any, snapshot_id: int | None) -> SnapshotInfo:
     return _info(snap)
 
 
-def load_run(state: StateDB, inputs_for: InputsFor, snapshot_id: int | None = None
-             ) -> ScoringRun:
-    """The stored run of ``snapshot_id`` (default: the newest), every customer."""
+def load_run(state: StateDB, inputs_for: InputsFor, lookup: Lookup,
+             snapshot_id: int | None = None) -> ScoringRun:
+    """The stored run of ``snapshot_id`` (default: the newest), every customer.
+
+    The snapshot's rows are read as plain tuples a batch at a time and go straight into
+    columns: holding every row as an ORM object with its decoded JSON, then as a dict per
+    customer, was most of the report's peak memory at 100k customers."""
     import pandas as pd
 
     from goodfit.scoring.explain import ScoringRun
@@ -115,33 +110,57 @@ def load_run(state: StateDB, inputs_for: InputsFor, snapshot_id: int | None = No
     with state.session() as s:
         info = _snapshot_info(s, snapshot_id)
         snapshot_id = info.id
-        rows_q = select(SnapshotCustomer).where(SnapshotCustomer.snapshot_id == snapshot_id)
-        flags_q = select(SnapshotFlag).where(SnapshotFlag.snapshot_id == snapshot_id)
-        rows = list(s.scalars(rows_q.order_by(SnapshotCustomer.customer_id)))
-        flags = [_flag(f) for f in s.scalars(flags_q.order_by(SnapshotFlag.id))]
+        sf = SnapshotFlag
+        flags = [Flag(cid, code, Severity(severity),
+                      tuple(EvidenceRef.from_dict(e) for e in evidence), detail)
+                 for cid, code, severity, evidence, detail in s.execute(
+                     select(sf.customer_id, sf.code, sf.severity, sf.evidence, sf.detail)
+                     .where(sf.snapshot_id == snapshot_id).order_by(sf.id)
+                     .execution_options(yield_per=2000))]
     window = Window(as_of=info.as_of, since=info.since, until=info.until)
     inputs = inputs_for(window)
+    schema = inputs.scorecard.schema()
+    card_names = list(schema.names)
+    card_types = [schema[n] for n in card_names]
     codes: dict[str, list[str]] = {}
     for f in flags:
         codes.setdefault(f.customer_id, []).append(f.code)
-    scores = pd.DataFrame([{"customer_id": r.customer_id, "name": r.name, "score": r.score,
-                            "segment": r.segment, "reason": r.reason,
-                            **{c: _component(r.components.get(c)) for c in COMPONENTS},
-                            "flag_codes": ",".join(codes.get(r.customer_id, [])),
-                            "score_out_of": 100.0 if r.score_out_of is None
-                            else r.score_out_of,
-                            "missing": r.missing or "",
-                            "reward_facts": None if r.reward_facts is None
-                            else json.dumps(r.reward_facts),
-                            "as_of": info.as_of, "since": info.since, "until": info.until}
-                           for r in rows], columns=FIT_SCHEMA.names)
-    facts = {r.customer_id: RewardFacts.from_dict(r.reward_facts)
-             for r in rows if r.reward_facts}
-    stored_gates = {r.customer_id: tuple(RuleResult(**g) for g in r.reward_gates or [])
-                    for r in rows}
-    card = _scorecard(rows, inputs.scorecard.schema())
+    with state.session() as s:  # a stored snapshot never changes: a second read is safe
+        c = SnapshotCustomer
+        rows_q = (select(c.customer_id, c.name, c.score, c.segment, c.reason, c.components,
+                         c.score_out_of, c.missing, c.reward_facts, c.reward_gates,
+                         c.scorecard)
+                  .where(c.snapshot_id == snapshot_id).order_by(c.customer_id)
+                  .execution_options(yield_per=2000))
+        fixed = {"as_of": info.as_of, "since": info.since, "until": info.until}
+        score_cols: dict[str, list[Any]] = {n: [] for n in FIT_SCHEMA.names if n not in fixed}
+        card_cols: list[list[Any]] = [[] for _ in card_names]
+        facts: dict[str, RewardFacts] = {}
+        stored_gates: dict[str, tuple[RuleResult, ...]] = {}
+        for (cid, name, score, segment, reason, components, out_of, missing, reward_facts,
+             gates, figures) in s.execute(rows_q):
+            for col, value in (("customer_id", cid), ("name", name), ("score", score),
+                               ("segment", segment), ("reason", reason)):
+                score_cols[col].append(value)
+            for comp in COMPONENTS:
+                score_cols[comp].append(_component(components.get(comp)))
+            score_cols["flag_codes"].append(",".join(codes.get(cid, [])))
+            score_cols["score_out_of"].append(100.0 if out_of is None else out_of)
+            score_cols["missing"].append(missing or "")
+            score_cols["reward_facts"].append(None if reward_facts is None
+                                              else json.dumps(reward_facts))
+            if reward_facts:
+                facts[cid] = RewardFacts.from_dict(reward_facts)
+            stored_gates[cid] = tuple(RuleResult(**g) for g in gates or [])
+            if figures:
+                for values, n, dtype in zip(card_cols, card_names, card_types, strict=True):
+                    values.append(_restore(figures.get(n), dtype))
+    n = len(score_cols["customer_id"])
+    scores = pd.DataFrame({name: score_cols[name] if name in score_cols else [fixed[name]] * n
+                           for name in FIT_SCHEMA.names}, columns=FIT_SCHEMA.names)
+    card = pd.DataFrame(dict(zip(card_names, card_cols, strict=True)), columns=card_names)
     return ScoringRun(ScoreResult(flags, scores, facts, stored_gates), card, info.as_of,
-                      info.since, info.until, inputs, snapshot=info)
+                      info.since, info.until, inputs, lookup, snapshot=info)
 
 
 def _component(value: Any) -> float | None:
