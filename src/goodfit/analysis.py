@@ -10,9 +10,10 @@ step ran again (its outputs changed), ``force`` is given, or ``start`` names it.
 On a DuckDB warehouse on Linux each step runs in a forked child process of its own (see
 ``_can_fork`` for when it cannot), so the memory a step used is given back to the system
 when it ends: the analysis needs as much memory as its largest step, not the sum of what
-every step left behind (at 100k customers: 4.8 GB in one process). This process keeps the project's writer lock
-throughout, so no other command writes between two steps; the child opens the warehouse
-file while this one has it closed (DuckDB lets one process at a time write a file).
+every step left behind (at 100k customers: 4.8 GB in one process). This process keeps
+the project's writer lock throughout, so no other command writes between two steps; the
+child opens the warehouse file while this one has it closed (DuckDB lets one process at
+a time write a file).
 """
 
 from __future__ import annotations
