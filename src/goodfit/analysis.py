@@ -99,9 +99,6 @@ class Analysis:
         if record.get("fingerprint") != fingerprint:
             record = {"fingerprint": fingerprint, "steps": {}}
         done: dict[str, Any] = record.setdefault("steps", {})
-        wh = self._ws.warehouse
-        if _can_fork() and wh.backend == "duckdb":
-            wh.become_writer()  # held to the end: the steps' children write under it
         rerun = force
         outcomes: list[StepOutcome] = []
         for name, step in self._steps():
@@ -130,6 +127,10 @@ class Analysis:
         """(summary, status) of one step, run in a child process when the warehouse can
         be lent to one (see the module docstring), else here."""
         wh = self._ws.warehouse
+        if _can_fork() and wh.backend == "duckdb":
+            # taken at the first step that runs (a rerun that resumes every step stays a
+            # reader) and held to the end: the steps' children write under it
+            wh.become_writer()
         if not (_can_fork() and wh.can_lend_file()):
             return _step_outcome(step, progress)
         self._ws.close_state()  # the child opens its own connections
