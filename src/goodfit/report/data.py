@@ -138,16 +138,16 @@ def build_report(scorecard: pd.DataFrame, result: ScoreResult, risk: RiskReport,
                  resolution: pd.DataFrame, topics: pd.DataFrame | None, title: str,
                  currency: str, since: datetime, until: datetime, config_hash: str,
                  generated_at: datetime, load: str = "minutes",
-                 rows: dict[tuple[str, str], str] | None = None,
                  describe: Describe | None = None,
                  facts: frozenset[str] = frozenset(FACTS),
                  service: dict[str, dict[str, Any]] | None = None) -> ReportData:
-    """``rows``: descriptions of evidence rows (ticket subject, invoice amount, …) by
-    (kind, id), from goodfit.scoring.explain.describe_rows; or ``describe``, which
-    describes the rows of the evidence given (called once, with the shown flags' own). ``service``: service-level
-    figures by customer id (goodfit.metrics.service_levels). ``facts``: the data the project
-    holds (goodfit.scoring.coverage.project_facts); a figure whose data is missing is
-    shown as unknown, and without support time the load is counted in tickets."""
+    """``describe``: describes the rows the evidence given cites (ticket subject, invoice
+    amount, …) by (kind, id), as goodfit.scoring.explain.describe_rows does; called once,
+    with the shown flags' own evidence (without it, the rows are not described).
+    ``service``: service-level figures by customer id (goodfit.metrics.service_levels).
+    ``facts``: the data the project holds (goodfit.scoring.coverage.project_facts); a
+    figure whose data is missing is shown as unknown, and without support time the load
+    is counted in tickets."""
     has_billing = "billing" in facts
     has_minutes = "support_time" in facts
     unknown = (NO_BILLING_FIGURES if not has_billing else frozenset()) | (
@@ -211,9 +211,9 @@ def build_report(scorecard: pd.DataFrame, result: ScoreResult, risk: RiskReport,
     keep |= {v.customer_id for v in top_tickets}
     sections = [v for v in views if v.customer_id in keep]  # still ordered by cost
     shown = [(i, f) for i, f in enumerate(ordered) if i < MAX_FLAG_ROWS or f.customer_id in keep]
-    if describe is not None:
-        rows = {**(rows or {}), **describe(e for _, f in shown for e in f.evidence[:EVIDENCE_SHOWN])}
-    flag_views = {i: _flag_view(f, anchors, names, rows or {}) for i, f in shown}
+    rows = {} if describe is None else describe(
+        e for _, f in shown for e in f.evidence[:EVIDENCE_SHOWN])
+    flag_views = {i: _flag_view(f, anchors, names, rows) for i, f in shown}
     shown_flags = [flag_views[i] for i, _ in shown if i < MAX_FLAG_ROWS]
     by_customer: dict[str, list[dict[str, Any]]] = {}
     for i, f in shown:
