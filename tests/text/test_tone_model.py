@@ -6,6 +6,7 @@ The messages below were written for this test and are in none of the training se
 from __future__ import annotations
 
 import csv
+import math
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,8 @@ def test_the_shipped_model_was_trained_on_the_sets_in_the_repository() -> None:
                             "tone_train_2026-12-01.csv", "tone_blind_2026-12-01b.csv",
                             "tone_train_2026-12-01c.csv", "tone_blind_2026-12-01c.csv",
                             "tone_train_2026-12-01d.csv", "tone_blind_2026-12-01d.csv",
-                            "tone_train_2026-12-01e.csv"}
+                            "tone_train_2026-12-01e.csv", "tone_blind_2026-12-01e.csv",
+                            "tone_blind_2026-12-02f.csv"}
     for name, info in trained.items():  # a changed set means the model must be retrained
         assert info["sha256"] == file_digest(DATA / name), name
     assert len(shipped_model().abuse_coef) == 384
@@ -81,6 +83,35 @@ def test_the_n_gram_part_of_the_logit_is_sublinear_tf_idf_normalised() -> None:
     assert want == pytest.approx(1 / math.sqrt(5))
     assert model.gram_logits(["x x y"])[0] == pytest.approx(want)
     assert model.gram_logits(["nothing known"])[0] == 0.0
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # near "you" / near "I" / after "my", "our" / quoted or reported / "you" address /
+    # after "the", "that"
+    ("You idiots rebooted the wrong server.", [1.0, 0.0, 0.0, 0.0, 0.25, 0.0]),
+    ("Ihr Betrüger!", [1.0, 0.0, 0.0, 0.0, 0.25, 0.0]),
+    ("Wat ben ik toch een sukkel", [0.0, 1.0, 0.0, 0.0, 0.0, 0.0]),
+    ("I'm such an idiot, sorry", [0.0, 1.0, 0.0, 0.0, 0.0, 0.0]),
+    ("Our idiot intern deleted the production table", [0.0, 0.0, 1.0, 0.0, 0.0, 0.0]),
+    ('A visitor left a review: "scammers and thieves"', [0.0, 0.0, 0.0, 1.0, 0.0, 0.0]),
+    ("Et pas l'abruti de la dernière fois", [0.0, 0.0, 0.0, 0.0, 0.0, 1.0]),
+    ("Thanks, it works now.", [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]),
+])
+def test_the_target_features_say_whom_an_abusive_word_is_aimed_at(
+        text: str, want: list[float]) -> None:
+    assert tone_model.target_features(text) == want
+
+
+def test_a_model_with_target_features_reads_them_back() -> None:
+    model = ToneModel((0.0,) * 2, 0.0, (0.0,) * 2, 0.0, {}, {},
+                      target=(2.0, -1.0, -1.0, -1.0, 0.5, 1.0))
+    again = ToneModel.from_json(model.to_json())
+    assert again.target == model.target
+    import numpy as np
+
+    a, _ = again.probabilities(np.zeros((2, 2)), ["You idiots!", "Thanks."])
+    assert a[0] == pytest.approx(1 / (1 + math.exp(-(2.0 + 0.125))))
+    assert a[1] == pytest.approx(0.5)
 
 
 def test_a_blind_style_set_with_a_label_column_is_read(tmp_path: Path) -> None:
@@ -153,14 +184,17 @@ def test_an_insult_in_one_sentence_of_a_long_technical_message_is_found() -> Non
     text = _MAIL_QUEUE.format(insult)
     r = score_tone(text, MODEL)
     assert r.abusive and "insult" in r.labels
-    assert r.model_score is not None and r.model_score >= MODEL.model_sentence_threshold
+    assert r.model_score is not None and r.model_score >= MODEL.model_threshold
     assert all(text[s.start:s.end] == s.text for s in r.spans)
     assert any(text.index(insult) <= s.start < text.index(insult) + len(insult) for s in r.spans)
-    # the whole message alone reads as a support request: without the sentence rule
-    # (a threshold above 1 turns it off) the model drops the lexicon's word
-    off = score_tone(text, ToneSettings(model="embedding", model_sentence_threshold=2.0))
-    assert not off.abusive and off.model_score is not None
-    assert off.model_score < MODEL.model_rescue_threshold
+    # without "your side" nothing in the message says whom "clown" is aimed at: its worst
+    # sentence decides (the message's own probability stays below the model threshold)
+    unaimed = _MAIL_QUEUE.format(insult.replace(" on your side", ""))
+    r = score_tone(unaimed, MODEL)
+    assert r.abusive and r.model_score is not None
+    assert r.model_score >= MODEL.model_sentence_threshold
+    off = score_tone(unaimed, ToneSettings(model="embedding", model_sentence_threshold=2.0))
+    assert off.model_score is not None and off.model_score < MODEL.model_threshold
     # the same message with a short "Thanks." in its place is no abuse
     assert not score_tone(_MAIL_QUEUE.format("Thanks."), MODEL).abusive
 

@@ -23,6 +23,15 @@ from goodfit.text.tone_normalise import unmask
     ("sois unos retr@sados", "sois unos retrasados", "sois unos retrasados"),
     ("siete r1tardati", "siete ritardati", "siete ritardati"),
     ("Listen, 1d1ot", "Listen, idiot", "Listen, idiot"),
+    # sixth round: "!" inside a word, and words added to the list
+    ("Thanks for nothing, dipsh!t.", "Thanks for nothing, dipshit.",
+     "Thanks for nothing, dipshit."),
+    ("la c0ncha de tu madre", "la concha de tu madre", "la concha de tu madre"),
+    ("Minchi0ne che non sei altro", "Minchione che non sei altro", "Minchione che non sei altro"),
+    # a look-alike closing a word, and "®" for r: the model's input only (the lexicon's
+    # cheap test is unchanged)
+    ("DE PUT4 devolvedme", "DE PUT4 devolvedme", "DE Puta devolvedme"),
+    ("bande d'ab®utis", "bande d'ab®utis", "bande d'abrutis"),
 ])
 def test_disguised_abusive_words_are_written_out(text: str, same_length: str,
                                                  any_length: str) -> None:
@@ -38,6 +47,7 @@ def test_disguised_abusive_words_are_written_out(text: str, same_length: str,
     "The *** in the log hides the token: abc***xyz",
     "Order 4711 shipped to the b2b portal via 2fa",
     "On the 1st and 3rd, 4k video at 1080p, 3des off, 5g modem, 0815 setup, $HOME and @home",
+    "log4j on ec2, win10 and mp3 in s3, SHA256 and Web® 2.0, call0 and test1",
 ])
 def test_ordinary_text_is_unchanged(text: str) -> None:
     assert unmask(text, keep_length=True) == text

@@ -5,8 +5,10 @@ A multilingual sentence-embedding model (multilingual-e5-small, 4-bit, shipped i
 384-number vector; a logistic regression trained on goodfit's labelled messages
 (tests/data, see docs/tone.md) reads abuse toward staff from that vector together with the
 message's character n-grams (2 to 5 letters inside words, TF-IDF weighted: they carry
-slang, abbreviations and disguised spellings the vectors blur, "fdp", "g1l1pollas"), and
-a second one tells a threat from an insult (vector only). The lexicon still runs first: its spans are the evidence
+slang, abbreviations and disguised spellings the vectors blur, "fdp", "g1l1pollas") and a
+few target features (:func:`target_features`: whom an abusive word is aimed at: "you",
+oneself, one's own people, a quotation), and a second one tells a threat from an insult
+(vector only). The lexicon still runs first: its spans are the evidence
 when it found words, and it supplies profanity, shouting and demand.
 
 How the two are combined (measured by cross-validation, docs/tone.md):
@@ -153,6 +155,85 @@ def char_grams(text: str) -> list[str]:
     return out
 
 
+# -- whom the words are aimed at -------------------------------------------------------
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Second-person address (the provider's people), first-person self-reference, and the
+# customer's own people or a third party, in the six languages. Words only: cheap, and
+# ambiguous words ("sie", "je", "te") are left out.
+_SECOND = _words(
+    "you your you're youre yours yourself yourselves u ur ya y'all youse "
+    "jij jou jouw jullie du dich dir dein deine deinen deinem deiner ihr euch euer eure "
+    "euren eurem vous votre vos toi tu ton ta tes usted ustedes vosotros vosotras os "
+    "vuestro vuestra vuestros vuestras tú ti tuyo tus voi vi vostro vostra vostri vostre "
+    "tuo tua tuoi")
+_FIRST = _words(
+    "i i'm im me myself ich mich mir ik mij moi yo mí io sono soy ben bin suis")
+_OWN = _words(
+    "my our mijn onze ons mein meine meinen meinem unser unsere unseren unserem mon ma mes "
+    "notre nos mi mis nuestro nuestra nuestros nuestras mio mia miei mie nostro nostra "
+    "nostri nostre his her their sein seine haar hun leur leurs suo sua loro")
+_PEOPLE_INSULTS = _words(
+    "betrüger betrueger dilettanten stümper amateure versager ladrones ladrón estafadores "
+    "incompetentes incapaces inútiles payasos voleurs voleur escrocs arnaqueurs incapables "
+    "nuls clowns oplichters dieven boeven amateurs prutsers ladri ladro truffatori incapaci "
+    "buffoni pagliacci frauds fraud thieves crooks scammers liars amateurs clowns "
+    "incompetents")
+# "the idiot from last week", "die eikel van vorige week", "l'abruti de la dernière fois":
+# a definite or demonstrative article before the insult, the staff member spoken of
+_THE = _words(
+    "the that this same those these der die das dem den diesen dieser diese dieselbe "
+    "derselbe de het dat deze die dezelfde le la les l ce cette ces celui même el los las "
+    "ese esa aquel aquella mismo misma il lo gli quel quello quella stesso stessa")
+_REPORTED = re.compile(
+    r"\b(?:wrote|writes|said|says|left a review|review|reviews|commented|posted|schrieb|"
+    r"schreibt|sagte|sagt|bewertung|rezension|a écrit|écrit|a dit|avis|escribió|escribe|"
+    r"dijo|reseña|opinión|schreef|schrijft|zei|zegt|recensie|ha scritto|scrive|ha detto|"
+    r"recensione)\b", re.IGNORECASE)
+_QUOTED = re.compile(r"\"[^\"]{3,}\"|“[^”]{3,}”|„[^“”]{3,}[“”]|«[^»]{3,}»|'[^']{8,}'")
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_NEAR = 3  # tokens either side
+TARGET_FEATURES = ("insult_near_you", "insult_near_self", "insult_after_own",
+                   "insult_quoted_or_reported", "second_person", "insult_after_the")
+
+
+def target_features(text: str) -> list[float]:
+    """Whom the abusive words of ``text`` (a model-read text) are aimed at, as
+    TARGET_FEATURES: an insult word within three words of "you" (du, ihr, vous, usted, voi…);
+    of "I" (self-deprecation: "wat ben ik toch een sukkel"); right after "my"/"our"/"his"
+    (one's own people, a third party); inside quotation marks or in a message that reports
+    what someone else wrote or said; how much the message addresses "you" at all; and
+    right after "the"/"that" (a staff member spoken of: "the same moron who…")."""
+    from goodfit.text.tone_normalise import ABUSIVE_WORDS
+
+    words: list[str] = []
+    for w in (w.lower() for w in _WORD.findall(text)):  # elision: "l'abruti", "d'abrutis"
+        words.extend([w] if w in _SECOND or w in _FIRST else w.split("'"))
+    hits = [k for k, w in enumerate(words) if w in ABUSIVE_WORDS or w in _PEOPLE_INSULTS]
+    near_you = near_self = after_own = after_the = 0.0
+    for k in hits:
+        window = words[max(0, k - _NEAR):k + _NEAR + 1]
+        you = any(w in _SECOND for w in window)
+        near_you = max(near_you, float(you))
+        if not you and any(w in _FIRST for w in window):
+            near_self = 1.0
+        before = words[max(0, k - 2):k]
+        if any(w in _OWN for w in before):
+            after_own = 1.0
+        elif any(w in _THE for w in before):
+            after_the = 1.0
+    reported = 0.0
+    if hits:
+        quoted = " ".join(m.group(0) for m in _QUOTED.finditer(text)).lower()
+        if any(w in quoted for w in {words[k] for k in hits}) or _REPORTED.search(text):
+            reported = 1.0
+    second = sum(w in _SECOND for w in words)
+    return [near_you, near_self, after_own, reported, min(1.0, second / 4.0), after_the]
+
+
 @dataclass(frozen=True)
 class ToneModel:
     abuse_coef: tuple[float, ...]
@@ -165,6 +246,8 @@ class ToneModel:
     # the abuse regression that scores the pieces of a message (sentence_pieces); None:
     # this one scores them too
     sentence: ToneModel | None = None
+    # coefficients of TARGET_FEATURES in the abuse regression; empty: not used
+    target: tuple[float, ...] = ()
 
     def sentence_probabilities(self, vectors: np.ndarray,
                                texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -201,8 +284,11 @@ class ToneModel:
         def sigmoid(z: np.ndarray) -> np.ndarray:
             return 1.0 / (1.0 + np.exp(-z))
 
-        a = sigmoid(vectors @ np.asarray(self.abuse_coef) + self.gram_logits(texts)
-                    + self.abuse_intercept)
+        z = vectors @ np.asarray(self.abuse_coef) + self.gram_logits(texts) + self.abuse_intercept
+        if self.target:
+            feats = np.array([target_features(t) for t in texts], dtype=float)
+            z = z + feats.reshape(len(texts), len(self.target)) @ np.asarray(self.target)
+        a = sigmoid(z)
         t = sigmoid(vectors @ np.asarray(self.threat_coef) + self.threat_intercept)
         return a, t
 
@@ -223,7 +309,10 @@ class ToneModel:
                           "intercept": round(self.abuse_intercept, 6)},
                 "grams": {"sizes": list(GRAM_SIZES), "tf": "sublinear", "norm": "l2",
                           "idf_coef": {g: [round(i, 4), round(c, 5)]
-                                       for g, (i, c) in sorted(self.grams.items())}}}
+                                       for g, (i, c) in sorted(self.grams.items())}},
+                **({"target": {"features": list(TARGET_FEATURES),
+                               "coef": [round(c, 6) for c in self.target]}}
+                   if self.target else {})}
 
     @classmethod
     def from_json(cls, raw: str) -> ToneModel:
@@ -236,9 +325,22 @@ class ToneModel:
         sentence = None
         if "sentence" in data:
             sentence = cls(*cls._abuse_from(data["sentence"]), *threat, {},
-                           cls._grams_from(data["sentence"]))
+                           cls._grams_from(data["sentence"]),
+                           target=cls._target_from(data["sentence"]))
         return cls(*cls._abuse_from(data), *threat, dict(data.get("meta", {})),
-                   cls._grams_from(data), sentence)
+                   cls._grams_from(data), sentence, cls._target_from(data))
+
+    @staticmethod
+    def _target_from(data: dict[str, Any]) -> tuple[float, ...]:
+        target = data.get("target")
+        if not target:
+            return ()
+        if tuple(target.get("features", ())) != TARGET_FEATURES:
+            raise ToneModelUnavailable(
+                f"the tone model file uses the target features {target.get('features')!r}, "
+                f"this goodfit computes {list(TARGET_FEATURES)}: retrain it with "
+                "benchmarks/tone_model_train.py")
+        return tuple(float(c) for c in target["coef"])
 
     @staticmethod
     def _abuse_from(data: dict[str, Any]) -> tuple[tuple[float, ...], float]:
@@ -469,7 +571,8 @@ def load_labelled(path: Path) -> list[Labelled]:
 
 
 def fit(vectors: np.ndarray, examples: Sequence[Labelled], weights: np.ndarray,
-        c: float, grams: bool = True) -> ToneModel:
+        c: float, grams: bool = True, target: bool = False,
+        target_scale: float = 1.0) -> ToneModel:
     """Logistic regressions for abuse (all messages; e5 vector plus, with ``grams``, the
     character n-grams of :func:`char_grams`) and threat-vs-insult (abusive ones, vector)."""
     import numpy as np
@@ -484,12 +587,19 @@ def fit(vectors: np.ndarray, examples: Sequence[Labelled], weights: np.ndarray,
         tfidf = TfidfVectorizer(analyzer=char_grams, min_df=GRAM_MIN_DF, sublinear_tf=True)
         z = tfidf.fit_transform(read)
         features = hstack([csr_matrix(vectors), z]).tocsr()
+    n_target = 0
+    if target:
+        # scaled up so the regularisation lets them weigh against 20k n-grams; the file
+        # keeps the coefficients of the unscaled features
+        tf = target_scale * np.array([target_features(t) for t in read])
+        n_target = tf.shape[1]
+        features = hstack([csr_matrix(features), csr_matrix(tf)]).tocsr()
     abuse = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
     abuse.fit(features, y, sample_weight=weights)
     dim = vectors.shape[1]
     gram_table: dict[str, tuple[float, float]] = {}
     if grams:
-        coef = abuse.coef_[0][dim:]
+        coef = abuse.coef_[0][dim:len(abuse.coef_[0]) - n_target]
         gram_table = {g: (float(tfidf.idf_[j]), float(coef[j]))
                       for g, j in tfidf.vocabulary_.items()}
     pos = np.flatnonzero(y)
@@ -498,7 +608,10 @@ def fit(vectors: np.ndarray, examples: Sequence[Labelled], weights: np.ndarray,
     threat.fit(vectors[pos], yt)
     return ToneModel(tuple(float(x) for x in abuse.coef_[0][:dim]), float(abuse.intercept_[0]),
                      tuple(float(x) for x in threat.coef_[0]), float(threat.intercept_[0]), {},
-                     gram_table)
+                     gram_table,
+                     target=tuple(target_scale * float(x)
+                                  for x in abuse.coef_[0][len(abuse.coef_[0]) - n_target:])
+                     if n_target else ())
 
 
 def file_digest(path: Path) -> str:

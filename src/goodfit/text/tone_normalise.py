@@ -35,7 +35,7 @@ _WORDS_BY_LANGUAGE = {
           "wankers twat twats useless incompetent loser losers scum scumbag scumbags douche "
           "douchebag jackass dumbass piss pissed whore slut clown clowns imbecile imbeciles "
           "cretin cretins fool fools muppet muppets tosser tossers bellend knobhead "
-          "halfwit halfwits dimwit dimwits",
+          "halfwit halfwits dimwit dimwits dipshit dipshits",
     "de": "arschloch arschlöcher arsch scheiße scheisse scheiss scheiß idiot idioten vollidiot "
           "vollidioten wichser hurensohn hurensöhne fotze depp deppen trottel penner spast "
           "spasti kacke blödmann dummkopf schwachkopf missgeburt volltrottel drecksack "
@@ -46,7 +46,7 @@ _WORDS_BY_LANGUAGE = {
           "estúpidos inútil inutil inútiles inutiles subnormal subnormales capullo capullos "
           "mamón hijoputa carajo culero chingada pinche boludo pelotudo huevón gilipuertas "
           "tarado tarados mongolo zorra retrasado retrasados "
-          "retrasada",
+          "retrasada concha",
     "fr": "connard connards connasse merde putain enculé encule enculés enculé salope salaud "
           "salauds abruti abrutis crétin cretin crétins débile débiles imbécile imbéciles "
           "idiot idiots conne incompétent incompétents pute bâtard batard bâtards "
@@ -57,7 +57,7 @@ _WORDS_BY_LANGUAGE = {
     "it": "vaffanculo cazzo cazzi coglione coglioni stronzo stronzi stronza merda minchia "
           "puttana troia idiota idioti imbecille imbecilli deficiente deficienti cretino "
           "cretini incompetente incompetenti scemo scemi fottiti fanculo bastardo bastardi "
-          "cazzone cazzoni porco ritardato ritardati ritardata",
+          "cazzone cazzoni porco ritardato ritardati ritardata minchione minchioni",
 }
 ABUSIVE_WORDS: frozenset[str] = frozenset(
     w for words in _WORDS_BY_LANGUAGE.values() for w in words.split())
@@ -69,17 +69,20 @@ for _w in sorted(ABUSIVE_WORDS):
 # What each look-alike can stand for (a letter stands for itself).
 _LOOK_ALIKE = {
     "0": "o", "1": "il", "3": "eé", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a",
-    "$": "s", "€": "e", "!": "il", "|": "il", "+": "t",
+    "$": "s", "€": "e", "!": "il", "|": "il", "+": "t", "®": "r",
 }
 _MASK = frozenset("*#")
-_DISGUISE_CHARS = frozenset("*#@$€!|+")  # with letters and digits: what a token is made of
+_DISGUISE_CHARS = frozenset("*#@$€!|+®")  # with letters and digits: what a token is made of
 # A disguise inside a word (a letter, look-alikes, a letter; or a letter then a mask; or
 # "@"/"$" before two letters) and, for the model only, a letter written three times: cheap
 # tests that skip most messages. Each starts with the rare character, not with a letter, so
 # the regex engine rejects most positions at once (four times faster on support text).
 _HINT_SAME = re.compile(r"[*#@$€!|+0-9](?<=[^\W\d_].)(?:[*#@$€!|+0-9]*[^\W\d_]|(?<=[*#]))"
                         r"|[@$](?=[^\W\d_]{2})")
-_HINT_ANY = re.compile(_HINT_SAME.pattern + r"|([^\W\d_])\1\1")
+# The model also reads a look-alike closing a word after three letters ("PUT4") and "®"
+# for r ("ab®utis"); the lexicon's same-length hint is left as it was (its speed).
+_HINT_ANY = re.compile(_HINT_SAME.pattern + r"|([^\W\d_])\1\1"
+                       r"|[0-9@$€|+](?<=[^\W\d_]{3}.)(?![\w*#@$€!|+®])|®")
 
 
 def _letter_class(ch: str) -> str:
