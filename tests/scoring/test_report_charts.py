@@ -132,3 +132,12 @@ def test_dots_in_one_place_keep_one_per_colour_the_last() -> None:
     dots.append({"revenue": 500.0, "profit": -80.0, "segment": "healthy", "i": 5})
     kept = charts.one_per_pixel(dots, "revenue", "profit", W, 320, by="segment")
     assert [d["i"] for d in kept] == [2, 3, 4, 5]
+
+
+def test_a_value_that_is_not_a_number_keeps_every_mark() -> None:
+    line = lorenz_points(50)
+    line[10]["y"] = float("nan")
+    assert charts.thin_line(line, W, H) == line
+    dots = scatter_points(50)
+    dots[3]["profit"] = float("inf")
+    assert charts.one_per_pixel(dots, "revenue", "profit", W, 320, by="segment") == dots
