@@ -4,7 +4,8 @@
 
 ``goodfit synth`` writes the provider straight to Parquet (one file per table); Spark reads
 it there (goodfit.spark.job.read_tables) and runs every stage of goodfit.spark.job.analyze
-on ``local[N]`` (GOODFIT_BENCH_SPARK_MASTER, default local[2]). Memory is the peak resident
+on ``local[N]`` (GOODFIT_BENCH_SPARK_MASTER, default local[2]) with a driver heap of
+GOODFIT_BENCH_SPARK_MEMORY (default 2g; 100k customers need 8g). Memory is the peak resident
 set of this process and all its children (the JVM and the Python workers), sampled every
 0.2 s, per stage. The issue's size (100M tickets: about 1M customers over 66 months) needs
 a bigger machine or a cluster; see docs/scaling.md.
@@ -49,6 +50,8 @@ def main() -> None:
     customers = int(os.environ.get("GOODFIT_BENCH_CUSTOMERS", "2000"))
     months = int(os.environ.get("GOODFIT_BENCH_MONTHS", "24"))
     master = os.environ.get("GOODFIT_BENCH_SPARK_MASTER", "local[2]")
+    # local[N]: the driver's JVM runs every task; 2g holds 20k customers, not 100k
+    memory = os.environ.get("GOODFIT_BENCH_SPARK_MEMORY", "2g")
     work = Path(tempfile.mkdtemp(prefix="goodfit-spark-bench-"))
     try:
         t0 = time.perf_counter()
@@ -81,7 +84,7 @@ def main() -> None:
         t1 = time.perf_counter()
         spark = session(master, conf={"spark.ui.enabled": "false",
                                       "spark.ui.showConsoleProgress": "false",
-                                      "spark.driver.memory": "2g"})
+                                      "spark.driver.memory": memory})
         spark.sparkContext.setLogLevel("ERROR")
         start_s = time.perf_counter() - t1
         run = analyze(spark, str(work / "data"), str(work / "out"), Config(),

@@ -42,6 +42,18 @@ def export(
         console.print(f"{name:<16} {rows:>12,} rows")
 
 
+def _parse_conf(pairs: list[str]) -> dict[str, str]:
+    """--conf KEY=VALUE pairs, as spark-submit takes them."""
+    settings: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"'{pair}': expected KEY=VALUE, e.g. "
+                                     "spark.driver.memory=8g", param_hint="--conf")
+        settings[key.strip()] = value.strip()
+    return settings
+
+
 @spark_app.command("analyze")
 def analyze(
     tables: Annotated[str, typer.Argument(help="Folder (any path Spark reads) holding one "
@@ -57,6 +69,11 @@ def analyze(
     resolution_model: Annotated[Path | None, typer.Option(
         help="A model folder saved by `goodfit resolution train` (models/resolution); "
              "default: train one on the driver from the coded tickets.")] = None,
+    conf: Annotated[list[str] | None, typer.Option(
+        "--conf", help="A Spark setting KEY=VALUE for the session (repeatable), e.g. "
+                       "spark.driver.memory=8g: with --master local[N] the driver's JVM "
+                       "does all the work, and its default heap (1g) is too small past "
+                       "a few hundred thousand tickets.")] = None,
     json: JsonOption = False,
 ) -> None:
     """Tone, resolution codes, knowledge-base matches, flags, fit scores and segments on
@@ -65,8 +82,9 @@ def analyze(
     from goodfit.spark.job import analyze as run
     from goodfit.spark.job import session
 
+    settings = _parse_conf(conf or [])
     cfg = load_config(config)
-    spark = session(master, remote)
+    spark = session(master, remote, conf=settings)
     with rich_progress(not json) as progress:
         result = run(spark, tables, out, cfg, resolution_model=resolution_model,
                      progress=progress)
