@@ -5,9 +5,9 @@
 ``goodfit synth`` writes the provider straight to Parquet (one file per table); Spark reads
 it there (goodfit.spark.job.read_tables) and runs every stage of goodfit.spark.job.analyze
 on ``local[N]`` (GOODFIT_BENCH_SPARK_MASTER, default local[2]) with a driver heap of
-GOODFIT_BENCH_SPARK_MEMORY (default 2g; 100k customers need 8g). Memory is the peak resident
-set of this process and all its children (the JVM and the Python workers), sampled every
-0.2 s, per stage. The issue's size (100M tickets: about 1M customers over 66 months) needs
+GOODFIT_BENCH_SPARK_MEMORY (default 2g, which ran out at 100k customers; 8g did not).
+Memory is the peak resident set of this process and all its children (the JVM and the
+Python workers), sampled every 0.2 s, per stage. The issue's size (100M tickets: about 1M customers over 66 months) needs
 a bigger machine or a cluster; see docs/scaling.md.
 """
 
