@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 from goodfit.errors import ToneModelUnavailable
 from goodfit.text.cleaning import strip_quotes_and_signatures
-from goodfit.text.tone_normalise import unmask
+from goodfit.text.tone_normalise import ABUSIVE_WORDS, unmask
 
 if TYPE_CHECKING:
     import numpy as np
@@ -207,8 +207,6 @@ def target_features(text: str) -> list[float]:
     (one's own people, a third party); inside quotation marks or in a message that reports
     what someone else wrote or said; how much the message addresses "you" at all; and
     right after "the"/"that" (a staff member spoken of: "the same moron who…")."""
-    from goodfit.text.tone_normalise import ABUSIVE_WORDS
-
     words: list[str] = []
     for w in (w.lower() for w in _WORD.findall(text)):  # elision: "l'abruti", "d'abrutis"
         words.extend([w] if w in _SECOND or w in _FIRST else w.split("'"))
