@@ -15,7 +15,6 @@ service call to the pool.
 from __future__ import annotations
 
 import functools
-import gc
 import inspect
 import io
 import json
@@ -176,17 +175,6 @@ def highlight(body: str | None, span: list[int] | None, quote: str | None) -> Ma
     return Markup("{}").format(text)
 
 
-def settle_memory() -> None:
-    """Move every object alive now (the per-customer figures just read: hundreds of
-    thousands of objects at 100k customers) out of the garbage collector's sight. Python's
-    oldest-generation collection walks every tracked object; over those figures each took
-    about 0.2 s, and it ran now and then inside a request: any request of that worker,
-    even a static file, then waited for it. Frozen objects are never walked again; they
-    are still freed by reference counting when the next snapshot's figures replace them."""
-    gc.collect()
-    gc.freeze()
-
-
 def create_app(project: Project, *, secure_cookies: bool = True, warm: bool = False
                ) -> FastAPI:
     """The app over ``project``. ``warm``: read the newest snapshot's per-customer
@@ -205,8 +193,7 @@ def create_app(project: Project, *, secure_cookies: bool = True, warm: bool = Fa
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if warm:
-            await run_in_threadpool(data.warm)
-            settle_memory()
+            await run_in_threadpool(data.warm)  # freezes what it read: see data.settle_memory
         yield
 
     app = FastAPI(title="goodfit", version="1", openapi_url="/api/openapi.json",
