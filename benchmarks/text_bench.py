@@ -51,13 +51,14 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.svm import LinearSVC
 
 from goodfit.config import TextSettings
-from goodfit.text.corpus import TicketTexts, ticket_texts
+from goodfit.text.corpus import FIELD_COLUMNS, TicketTexts, field_tokens, ticket_texts
 from goodfit.text.kb import Article, KbIndex, calibrate, match_tickets
 from goodfit.text.resolution import (
     CANDIDATES,
     evaluate_resolution,
     reliability,
     train_resolution,
+    training_rows,
 )
 from goodfit.text.tone import ToneScorer, score_tone_batch
 from goodfit.text.topics import find_topics, topic_count
@@ -175,8 +176,12 @@ def synth_texts(seed: int, customers: int) -> tuple[TicketTexts, Path]:
     return texts, out
 
 
-def csv_texts(path: Path, text_col: str, label_col: str, sample: int) -> TicketTexts:
-    """A labelled ticket CSV (text, code) as coded tickets without fields."""
+def csv_texts(path: Path, text_cols: list[str], label_col: str, sample: int,
+              field_cols: dict[str, str] | None = None) -> TicketTexts:
+    """A labelled ticket CSV as coded tickets. The text is the ``text_cols`` joined by a
+    space (``--text-cols title body``); ``field_cols`` maps a ticket field (category,
+    priority, channel, assignee) to the CSV column that fills it, turned into tokens by
+    the same function an import's fields go through (``category=4 priority=3``)."""
     with path.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     if sample and len(rows) > sample:
@@ -185,43 +190,85 @@ def csv_texts(path: Path, text_col: str, label_col: str, sample: int) -> TicketT
                                    random_state=0)
         rows = [rows[i] for i in sorted(keep)]
     n = len(rows)
+    text = [" ".join((r[c] or "").strip() for c in text_cols).strip() for r in rows]
+    fields = field_tokens({name: [r[col] for r in rows] for name, col in field_cols.items()},
+                          n) if field_cols else []
     return TicketTexts(
         ticket_id=[str(i) for i in range(n)], customer_id=["c"] * n,
         resolution_code=[r[label_col] or None for r in rows], subject=[""] * n,
-        question=[r[text_col] for r in rows], full=[r[text_col] for r in rows],
-        staff_minutes=[0.0] * n, minutes_estimated=[False] * n)
+        question=text, full=text, staff_minutes=[0.0] * n, minutes_estimated=[False] * n,
+        fields=fields)
 
 
-def _plain() -> Pipeline:
+def field_cols_arg(pairs: list[str]) -> dict[str, str]:
+    """``--field-cols category=category priority=urgency``: ticket field = CSV column."""
+    out = {}
+    for pair in pairs:
+        name, sep, col = pair.partition("=")
+        if not sep or name not in FIELD_COLUMNS:
+            raise SystemExit(f"--field-cols {pair!r}: expected FIELD=COLUMN with FIELD one of "
+                             f"{', '.join(FIELD_COLUMNS)}")
+        out[name] = col
+    return out
+
+
+def plain_docs(texts: list[str], fields: list[str]) -> list[str]:
+    """What the plain pipeline reads: the text, then the ticket's field tokens (the same
+    tokens goodfit reads as its fields block)."""
+    if not any(fields):
+        return texts
+    return [f"{t} {f}".strip() for t, f in zip(texts, fields, strict=True)]
+
+
+def _plain(fields: bool = False) -> Pipeline:
+    """TF-IDF + LinearSVC with scikit-learn's defaults; given field tokens, words are
+    whitespace-separated so ``priority=3`` stays one token (the default pattern drops it)."""
+    if fields:
+        return make_pipeline(TfidfVectorizer(token_pattern=r"\S+"), LinearSVC())
     return make_pipeline(TfidfVectorizer(), LinearSVC())
 
 
 def resolution_section(name: str, texts: TicketTexts) -> None:
     settings = TextSettings()
-    coded = [i for i, c in enumerate(texts.resolution_code) if c is not None]
+    # Codes with fewer tickets than folds are left out of both models by goodfit's own
+    # rule (training_rows), so the stratified held-out split below has 2+ of every code.
+    coded, labels, excluded = training_rows(texts.resolution_code, settings)
     data = texts.take(coded)
-    labels = [str(c) for c in data.resolution_code]
-    print(f"resolution [{name}]: {len(coded):,} coded tickets, {len(set(labels))} codes; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    fields = data.field_tokens()
+    has_fields = any(fields)
+    docs = plain_docs(data.full, fields)
+    print(f"resolution [{name}]: {len(coded):,} coded tickets, {len(set(labels))} codes"
+          f"{'' if not has_fields else ', text + fields'}; left out (under "
+          f"{settings.cv_folds} tickets): {len(excluded)} codes, {sum(excluded.values())} "
+          f"tickets; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     # 1. speed: goodfit's evaluate (cross-validation + model choice) vs plain 5-fold CV
     ev, wall, cpu = _timed(lambda: evaluate_resolution(data, settings))
     folds = StratifiedKFold(settings.cv_folds, shuffle=True, random_state=0)
-    _, bwall, bcpu = _timed(lambda: cross_val_predict(_plain(), data.full, labels, cv=folds))
+    oof, bwall, bcpu = _timed(lambda: cross_val_predict(_plain(has_fields), docs, labels,
+                                                        cv=folds))
     print(f"  evaluate: goodfit {wall:6.1f} s wall {cpu:6.1f} s CPU ({len(CANDIDATES)} models x "
           f"{settings.cv_folds} folds); plain TF-IDF+LinearSVC 5-fold {bwall:5.1f} s wall "
           f"{bcpu:5.1f} s CPU; ratio {wall / bwall:.1f}x wall, {cpu / bcpu:.1f}x CPU")
     print(f"  goodfit cross-validated: macro-F1 {ev.macro_f1:.3f} accuracy {ev.accuracy:.3f} "
-          f"calibration error {ev.calibration_error:.3f} (chose {ev.model})")
+          f"calibration error {ev.calibration_error:.3f} (chose {ev.model}, {ev.calibration}; "
+          + ", ".join(f"{k} {v['macro_f1']:.3f}/{v['accuracy']:.3f}"
+                      for k, v in ev.candidates.items()) + "); plain "
+          f"cross-validated: macro-F1 {f1_score(labels, oof, average='macro', zero_division=0):.3f}"
+          f" accuracy {accuracy_score(labels, oof):.3f}")
     # 2. quality on one held-out split, both trained on the same 80%
     train, test = train_test_split(np.arange(len(labels)), test_size=0.2, stratify=labels,
                                    random_state=0)
-    model = train_resolution(data.take(list(train)), settings)
-    fields = data.field_tokens()
-    proba = model.predict_proba([data.full[i] for i in test], [fields[i] for i in test])
-    pred = [model.classes[j] for j in proba.argmax(axis=1)]
+    # the plain model learns from the same tickets goodfit keeps of the 80% (a code with
+    # fewer than cv_folds tickets there is left out of both)
+    picked, picked_labels, _ = training_rows([labels[i] for i in train], settings)
+    train = [int(train[i]) for i in picked]
+    model = train_resolution(data.take(train), settings)
+    best, conf = model.predict_confidence([data.full[i] for i in test],
+                                          [fields[i] for i in test])
+    pred = [model.classes[j] for j in best]
     truth = [labels[i] for i in test]
-    plain = _plain().fit([data.full[i] for i in train], [labels[i] for i in train])
-    bpred = list(plain.predict([data.full[i] for i in test]))
+    plain = _plain(has_fields).fit([docs[i] for i in train], picked_labels)
+    bpred = list(plain.predict([docs[i] for i in test]))
     f1 = f1_score(truth, pred, average="macro", zero_division=0)
     bf1 = f1_score(truth, bpred, average="macro", zero_division=0)
     acc, bacc = accuracy_score(truth, pred), accuracy_score(truth, bpred)
@@ -230,15 +277,20 @@ def resolution_section(name: str, texts: TicketTexts) -> None:
           f"gain {f1 - bf1:+.3f} F1 (target +0.05), {acc - bacc:+.3f} accuracy (target >= 0)")
     index = {c: k for k, c in enumerate(model.classes)}
     y = np.array([index.get(c, -1) for c in truth])
-    bins = reliability(proba, y)
+    proba = np.zeros((len(best), len(model.classes)))
+    proba[np.arange(len(best)), best] = conf  # reliability reads the predicted code only
+    bins = reliability(proba, y, pred=best)
     ece = sum(b.tickets / len(y) * abs(b.confidence - b.accuracy) for b in bins)
-    print(f"  held-out calibration error {ece:.3f} (target <= 0.05); reliability:")
+    print(f"  held-out calibration error {ece:.3f} (target <= 0.05; {model.evaluation.calibration}"
+          f", cross-fitted errors " + ", ".join(
+              f"{k} {v:.3f}" for k, v in model.evaluation.calibration_errors.items())
+          + "); reliability:")
     print("    confidence  tickets  mean conf  right")
     for b in bins:
         print(f"    {b.low:.1f}-{b.high:.1f}   {b.tickets:8,}  {b.confidence:9.3f}  {b.accuracy:5.3f}")
-    sure = proba.max(axis=1) >= settings.min_confidence
+    sure = conf >= settings.min_confidence
     if sure.any():
-        right = float((proba.argmax(axis=1)[sure] == y[sure]).mean())
+        right = float((best[sure] == y[sure]).mean())
         print(f"  at [text] min_confidence {settings.min_confidence}: {sure.mean():.0%} labelled, "
               f"{right:.3f} of them right; {1 - sure.mean():.0%} left 'unknown'")
 
@@ -492,11 +544,6 @@ def quality_section(project: Path) -> None:
     import subprocess
 
     import duckdb
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.metrics import accuracy_score, f1_score
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
-    from sklearn.svm import LinearSVC
-
     goodfit = Path(sys.executable).with_name("goodfit")
     out = subprocess.run([str(goodfit), "resolution", "evaluate", "-p", str(project), "--json"],
                          check=True, capture_output=True, text=True).stdout
@@ -508,15 +555,14 @@ def quality_section(project: Path) -> None:
             "left join messages m using (ticket_id) where t.resolution_code is not null "
             "group by t.ticket_id, t.subject, t.category, t.priority, t.channel, t.assignee, "
             "t.resolution_code order by t.ticket_id").fetchall()
-    counts = Counter(r[5] for r in rows)
-    rows = [r for r in rows if counts[r[5]] >= 5]  # as goodfit: a code needs a ticket per fold
-    docs = [" ".join([r[0], *(f"{k}={v}".replace(" ", "_") for k, v in zip(
-        ("category", "priority", "channel", "assignee"), r[1:5], strict=True) if v is not None)])
-        for r in rows]
-    codes = [r[5] for r in rows]
+    _keep, codes, _excluded = training_rows([r[5] for r in rows],
+                                            TextSettings(max_training_tickets=len(rows)))
+    rows = [rows[i] for i in _keep]  # as goodfit: a code needs a ticket per fold
+    docs = plain_docs([r[0] for r in rows], field_tokens(
+        {name: [r[k] for r in rows] for k, name in enumerate(FIELD_COLUMNS, start=1)},
+        len(rows)))
     cpu = time.process_time()
-    x = TfidfVectorizer(token_pattern=r"\S+").fit_transform(docs)
-    predicted = cross_val_predict(LinearSVC(), x, codes,
+    predicted = cross_val_predict(_plain(fields=True), docs, codes,
                                   cv=StratifiedKFold(5, shuffle=True, random_state=0))
     cpu = time.process_time() - cpu
     print(f"resolution codes on {project} ({len(set(codes))} codes with 5+ tickets):")
@@ -535,7 +581,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", type=int, nargs="*", default=[42])
     ap.add_argument("--customers", type=int, default=1500)
     ap.add_argument("--tickets-csv", type=Path)
-    ap.add_argument("--text-col", default="Document")
+    ap.add_argument("--text-col", default="Document",
+                    help="the CSV column holding the ticket text (see --text-cols)")
+    ap.add_argument("--text-cols", nargs="+",
+                    help="CSV columns joined by a space as the ticket text, e.g. title body "
+                         "(instead of --text-col)")
+    ap.add_argument("--field-cols", nargs="+", default=[],
+                    help="ticket fields from CSV columns, FIELD=COLUMN, e.g. "
+                         "category=category priority=urgency")
     ap.add_argument("--label-col", default="Topic_group")
     ap.add_argument("--sample", type=int, default=8500)
     ap.add_argument("--skip-tone", action="store_true")
@@ -560,8 +613,9 @@ def main(argv: list[str] | None = None) -> int:
         kb_speed_note()
     if args.tickets_csv and not args.skip_resolution:
         resolution_section(f"{args.tickets_csv.name}, {args.sample:,} sampled",
-                           csv_texts(args.tickets_csv, args.text_col, args.label_col,
-                                     args.sample))
+                           csv_texts(args.tickets_csv, args.text_cols or [args.text_col],
+                                     args.label_col, args.sample,
+                                     field_cols_arg(args.field_cols)))
     for seed in args.seeds:
         if args.skip_resolution and args.skip_topics and args.skip_kb:
             break

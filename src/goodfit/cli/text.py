@@ -72,6 +72,7 @@ def resolution_train(project: ProjectOption = Path("."), json: JsonOption = Fals
     if json:
         print_json({"model": str(proj.root / "models" / "resolution"),
                     "codes": model.classes, "temperature": model.temperature,
+                    "calibration": model.evaluation.calibration,
                     "usable": model.evaluation.beats_baseline(proj.config.text.min_f1_gain,
                                                               proj.config.text.max_p_value),
                     "evaluation": model.evaluation.to_dict()})
