@@ -185,7 +185,12 @@ def csv_texts(path: Path, text_cols: list[str], label_col: str, sample: int,
     with path.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     if sample and len(rows) > sample:
-        labels = [r[label_col] for r in rows]
+        # stratified by code; codes of a single ticket share one stratum (a stratum of
+        # one ticket cannot be split), itself joined to the commonest code if alone
+        counts = Counter(r[label_col] for r in rows)
+        labels = [r[label_col] if counts[r[label_col]] >= 2 else "\0rare" for r in rows]
+        if labels.count("\0rare") == 1:
+            labels = [counts.most_common(1)[0][0] if x == "\0rare" else x for x in labels]
         keep, _ = train_test_split(np.arange(len(rows)), train_size=sample, stratify=labels,
                                    random_state=0)
         rows = [rows[i] for i in sorted(keep)]
