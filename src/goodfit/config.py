@@ -423,11 +423,14 @@ class ToneSettings(Section):
     model: Literal["lexicon", "embedding", "auto"] = "lexicon"
     # The model's probability of abuse at which a message is abusive ...
     model_threshold: float = Field(default=0.6, ge=0, le=1)
+    # ... or this, when nothing aims the message at anyone: no insult or threat the lexicon
+    # found, no listed abusive word, no "you" (never below model_threshold).
+    model_unaimed_threshold: float = Field(default=0.65, ge=0, le=1)
     # ... or at which it is when the lexicon also found an insult or threat.
     model_rescue_threshold: float = Field(default=0.35, ge=0, le=1)
     # A message of several sentences is also abusive when its most abusive sentence
     # reaches this probability (an insult inside a long technical message); above 1: never.
-    model_sentence_threshold: float = Field(default=0.95, ge=0, le=2)
+    model_sentence_threshold: float = Field(default=0.97, ge=0, le=2)
 Severity = Literal["info", "low", "medium", "high"]
 
 

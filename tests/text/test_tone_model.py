@@ -37,7 +37,7 @@ def test_the_shipped_model_was_trained_on_the_sets_in_the_repository() -> None:
                             "tone_train_2026-12-01c.csv", "tone_blind_2026-12-01c.csv",
                             "tone_train_2026-12-01d.csv", "tone_blind_2026-12-01d.csv",
                             "tone_train_2026-12-01e.csv", "tone_blind_2026-12-01e.csv",
-                            "tone_blind_2026-12-02f.csv"}
+                            "tone_blind_2026-12-02f.csv", "tone_blind_2026-12-02g.csv"}
     for name, info in trained.items():  # a changed set means the model must be retrained
         assert info["sha256"] == file_digest(DATA / name), name
     assert len(shipped_model().abuse_coef) == 384
@@ -114,6 +114,58 @@ def test_a_model_with_target_features_reads_them_back() -> None:
     assert a[1] == pytest.approx(0.5)
 
 
+@pytest.mark.parametrize(("text", "aimed"), [
+    ("The backup failed again, this is a disaster.", False),  # no "you", no listed word
+    ("Can you look at the backup again?", True),  # "you"
+    ("What a stupid backup tool.", True),  # "stupid" is on the unmasker's list
+    ("Ihr habt das Backup gelöscht.", True),  # "ihr"
+    ("Sie haben das Backup gelöscht.", False),  # "Sie" is left out: it is also "they"
+    ("Et pas l'abruti de la dernière fois", True),  # "abruti", split off "l'"
+])
+def test_a_message_is_aimed_by_a_listed_word_or_a_you(text: str, aimed: bool) -> None:
+    assert tone_model.has_aim(text) is aimed
+
+
+def test_a_message_nothing_aims_needs_the_higher_threshold_never_a_lower_one() -> None:
+    s = ToneSettings()
+    assert (s.model_threshold, s.model_unaimed_threshold) == (0.6, 0.65)
+    assert tone_model.message_threshold(s, aimed=True) == 0.6
+    assert tone_model.message_threshold(s, aimed=False) == 0.65
+    high = ToneSettings(model_threshold=0.7)
+    assert tone_model.message_threshold(high, aimed=False) == 0.7
+    off = ToneSettings(model_unaimed_threshold=0.0)
+    assert tone_model.message_threshold(off, aimed=False) == 0.6
+
+
+class _ZeroEmbedder:
+    """Every text becomes the same two-number vector: the model's intercept decides."""
+
+    def embed(self, texts: list[str]) -> object:
+        import numpy as np
+
+        return np.zeros((len(texts), 2))
+
+
+def test_between_the_two_thresholds_only_an_aimed_message_is_abusive() -> None:
+    # a model that gives every message p = 0.62: above model_threshold (0.6), below
+    # model_unaimed_threshold (0.65); one-sentence messages, so no piece is scored
+    p = 0.62
+    model = ToneModel((0.0,) * 2, math.log(p / (1 - p)), (0.0,) * 2, 0.0, {})
+    texts = ["The backup failed again, this is a disaster.",  # nothing aims it
+             "You broke the backup again, this is a disaster.",  # "you"
+             "What a stupid backup tool, it failed again."]  # a listed word
+    settings = ToneSettings(model="embedding")
+    lexicon = [score_tone(t) for t in texts]
+    assert not any(r.abusive for r in lexicon)  # the lexicon aims none of them
+    got = tone_model.apply_model(texts, lexicon, settings, model, _ZeroEmbedder())  # type: ignore[arg-type]
+    assert [r.abusive for r in got] == [False, True, True]
+    assert [r.model_score for r in got] == [0.62, 0.62, 0.62]
+    # with the unaimed threshold at model_threshold the rule is off: all three are abusive
+    off = ToneSettings(model="embedding", model_unaimed_threshold=0.6)
+    got = tone_model.apply_model(texts, lexicon, off, model, _ZeroEmbedder())  # type: ignore[arg-type]
+    assert [r.abusive for r in got] == [True, True, True]
+
+
 def test_a_blind_style_set_with_a_label_column_is_read(tmp_path: Path) -> None:
     path = tmp_path / "b.csv"
     path.write_text("id,language,label,kind,text\n"
@@ -187,14 +239,17 @@ def test_an_insult_in_one_sentence_of_a_long_technical_message_is_found() -> Non
     assert r.model_score is not None and r.model_score >= MODEL.model_threshold
     assert all(text[s.start:s.end] == s.text for s in r.spans)
     assert any(text.index(insult) <= s.start < text.index(insult) + len(insult) for s in r.spans)
-    # without "your side" nothing in the message says whom "clown" is aimed at: its worst
-    # sentence decides (the message's own probability stays below the model threshold)
-    unaimed = _MAIL_QUEUE.format(insult.replace(" on your side", ""))
+    # a put-down with no listed word, no lexicon insult, among the technical sentences: the
+    # message's own probability stays below the model threshold, its worst sentence decides
+    unaimed = _MAIL_QUEUE.format("Whoever configured this relay has the brains of a damp "
+                                 "sponge.")
+    assert not score_tone(unaimed).abusive  # the lexicon has no word for it: no rescue
     r = score_tone(unaimed, MODEL)
     assert r.abusive and r.model_score is not None
     assert r.model_score >= MODEL.model_sentence_threshold
     off = score_tone(unaimed, ToneSettings(model="embedding", model_sentence_threshold=2.0))
     assert off.model_score is not None and off.model_score < MODEL.model_threshold
+    assert not off.abusive
     # the same message with a short "Thanks." in its place is no abuse
     assert not score_tone(_MAIL_QUEUE.format("Thanks."), MODEL).abusive
 

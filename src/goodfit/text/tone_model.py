@@ -16,7 +16,9 @@ How the two are combined (measured by cross-validation, docs/tone.md):
 - the model scores the whole message and, when it has several sentences, each piece of
   it (:func:`sentence_pieces`: a sentence, short ones joined to a neighbour), so an
   insult inside a long technical message is not averaged away;
-- abusive when the message's probability reaches ``[tone] model_threshold``, or its most
+- abusive when the message's probability reaches ``[tone] model_threshold`` (or
+  ``model_unaimed_threshold`` when nothing aims it at anyone: no lexicon insult or threat,
+  no listed abusive word, no "you", :func:`has_aim`), or its most
   abusive piece reaches ``[tone] model_sentence_threshold`` (by a regression trained on
   sentences too), or when the lexicon found an insult or threat and the message's
   probability reaches ``[tone] model_rescue_threshold``;
@@ -200,6 +202,23 @@ TARGET_FEATURES = ("insult_near_you", "insult_near_self", "insult_after_own",
                    "insult_quoted_or_reported", "second_person", "insult_after_the")
 
 
+def _target_words(text: str) -> list[str]:
+    words: list[str] = []
+    for w in (w.lower() for w in _WORD.findall(text)):  # elision: "l'abruti", "d'abrutis"
+        words.extend([w] if w in _SECOND or w in _FIRST else w.split("'"))
+    return words
+
+
+def has_aim(text: str) -> bool:
+    """Whether ``text`` (a model-read text) has anything that aims it at someone: a word of
+    the unmasker's abusive list or of the insults said of people that
+    :func:`target_features` looks for, or a "you" (du, ihr, vous, usted, jullie, voi…).
+    A message with neither (frustration at a thing, a legal question, leaving) needs
+    ``[tone] model_unaimed_threshold`` to be abusive."""
+    return any(w in ABUSIVE_WORDS or w in _PEOPLE_INSULTS or w in _SECOND
+               for w in _target_words(text))
+
+
 def target_features(text: str) -> list[float]:
     """Whom the abusive words of ``text`` (a model-read text) are aimed at, as
     TARGET_FEATURES: an insult word within three words of "you" (du, ihr, vous, usted, voi…);
@@ -207,9 +226,7 @@ def target_features(text: str) -> list[float]:
     (one's own people, a third party); inside quotation marks or in a message that reports
     what someone else wrote or said; how much the message addresses "you" at all; and
     right after "the"/"that" (a staff member spoken of: "the same moron who…")."""
-    words: list[str] = []
-    for w in (w.lower() for w in _WORD.findall(text)):  # elision: "l'abruti", "d'abrutis"
-        words.extend([w] if w in _SECOND or w in _FIRST else w.split("'"))
+    words = _target_words(text)
     hits = [k for k, w in enumerate(words) if w in ABUSIVE_WORDS or w in _PEOPLE_INSULTS]
     near_you = near_self = after_own = after_the = 0.0
     for k in hits:
@@ -459,18 +476,28 @@ def apply_model(texts: Sequence[str | None], lexicon: Sequence[ToneResult],
         sp = worst.p if worst else 0.0
         by_sentence = sp >= settings.model_sentence_threshold
         lex_abusive = r.abusive
-        abusive = p >= settings.model_threshold or by_sentence or (
+        threshold = message_threshold(settings, lex_abusive or has_aim(read[k]))
+        abusive = p >= threshold or by_sentence or (
             lex_abusive and p >= settings.model_rescue_threshold)
         # the probability that decided: the worst piece's when it alone flagged the message
-        shown = sp if by_sentence and p < settings.model_threshold else p
+        shown = sp if by_sentence and p < threshold else p
         if abusive and lex_abusive:
             out[i] = _with(r, model_score=shown)
         elif abusive:
             out[i] = _model_evidence(texts[i] or "", r, p, pt, scored.get(k, []),
-                                     settings, LABELS, Span, ToneResult)
+                                     settings, threshold, LABELS, Span, ToneResult)
         else:
             out[i] = _drop_abuse(r, p, ABUSIVE_LABELS)
     return out
+
+
+def message_threshold(settings: ToneSettings, aimed: bool) -> float:
+    """The message probability at which a message is abusive: ``[tone] model_threshold``,
+    or, for a message without a lexicon insult or threat and without :func:`has_aim`,
+    ``model_unaimed_threshold`` (never below ``model_threshold``)."""
+    if aimed:
+        return settings.model_threshold
+    return max(settings.model_threshold, settings.model_unaimed_threshold)
 
 
 @dataclass(frozen=True)
@@ -500,8 +527,8 @@ def _drop_abuse(r: ToneResult, p: float, abusive_labels: frozenset[str]) -> Tone
 
 
 def _model_evidence(text: str, r: ToneResult, p: float, pt: float, pieces: list[Scored],
-                    settings: ToneSettings, labels_order: tuple[str, ...], span_cls: Any,
-                    result_cls: Any) -> ToneResult:
+                    settings: ToneSettings, threshold: float, labels_order: tuple[str, ...],
+                    span_cls: Any, result_cls: Any) -> ToneResult:
     """A message the model flags without a lexicon word: its worst piece(s) as evidence.
 
     The pieces at or above the sentence threshold (or the model threshold, whichever is
@@ -511,10 +538,10 @@ def _model_evidence(text: str, r: ToneResult, p: float, pt: float, pieces: list[
     """
     score = p
     if pieces:
-        cut = min(settings.model_threshold, settings.model_sentence_threshold)
+        cut = min(threshold, settings.model_sentence_threshold)
         chosen = [x for x in pieces if x.p >= cut] or [max(pieces, key=lambda x: x.p)]
         worst = max(pieces, key=lambda x: x.p)
-        if p < settings.model_threshold and worst.p >= settings.model_sentence_threshold:
+        if p < threshold and worst.p >= settings.model_sentence_threshold:
             pt, score = worst.threat, worst.p
         spans_at = [(x.start, x.end) for x in chosen]
     else:
