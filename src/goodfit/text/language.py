@@ -44,7 +44,8 @@ _FOREIGN_BY_LANGUAGE = {
         graag alstublieft jij wat hoe waar geen heb hebben stelletje""",
     "pt": "o os as e é não um uma com meu minha está podem obrigado também ontem gostaria",
     "it": """il di che è non per sono questo questa mese ci della del gli delle buongiorno
-        grazie siete voi vi prego""",
+        grazie siete voi vi prego e al alla ai dei dal nel nella col sul con ma anche se mi
+        ti te tu tuo tua vostro vostra cosa ecco tutti tutto tutta ancora""",
 }
 _BY_LANGUAGE = {lang: _words(words) - ENGLISH for lang, words in _FOREIGN_BY_LANGUAGE.items()}
 FOREIGN = frozenset().union(*_BY_LANGUAGE.values())
@@ -78,7 +79,9 @@ def language_of(text: str) -> str | None:
         for lang, words in _BY_LANGUAGE.items():
             if word in words:
                 counts[lang] += 1
-    best = max(counts, key=lambda lang: (counts[lang], lang == "es"))
+    # a tie is no clear evidence of a language the lexicon cannot read: the supported one
+    # wins ("Stai zitto e passami qualcuno che…": one Italian word, one Portuguese "e")
+    best = max(counts, key=lambda lang: (counts[lang], lang in SUPPORTED, lang == "es"))
     foreign = sum(counts.values())
     if foreign >= 2 and foreign > english:
         return best  # the language with the most function words
