@@ -560,9 +560,9 @@ def quality_section(project: Path) -> None:
             "left join messages m using (ticket_id) where t.resolution_code is not null "
             "group by t.ticket_id, t.subject, t.category, t.priority, t.channel, t.assignee, "
             "t.resolution_code order by t.ticket_id").fetchall()
-    _keep, codes, _excluded = training_rows([r[5] for r in rows],
-                                            TextSettings(max_training_tickets=len(rows)))
-    rows = [rows[i] for i in _keep]  # as goodfit: a code needs a ticket per fold
+    keep, codes, _ = training_rows([r[5] for r in rows],
+                                   TextSettings(max_training_tickets=len(rows)))
+    rows = [rows[i] for i in keep]  # as goodfit: a code needs a ticket per fold
     docs = plain_docs([r[0] for r in rows], field_tokens(
         {name: [r[k] for r in rows] for k, name in enumerate(FIELD_COLUMNS, start=1)},
         len(rows)))
