@@ -135,6 +135,7 @@ def variants(texts: TicketTexts, vectors: np.ndarray | None = None) -> None:
           f"{accuracy_score(truth, bpred):.3f}")
     for c in candidates:
         line(c.label + ("" if c in CANDIDATES else " (not a candidate)"), oof[c], scores[c])
+    # goodfit's rule (resolution._cross_validate): best macro-F1 + accuracy, earlier wins ties
     chosen = max(CANDIDATES, key=lambda c: (f1_plus_accuracy(y, oof[c].argmax(axis=1), k),
                                             -CANDIDATES.index(c)))
     line(f"goodfit's choice ({chosen.label})", oof[chosen], scores[chosen])
