@@ -108,14 +108,27 @@ def variants(texts: TicketTexts, vectors: np.ndarray | None = None) -> None:
     truth = [labels[i] for i in test]
     folds = list(StratifiedKFold(settings.cv_folds, shuffle=True, random_state=0)
                  .split(np.zeros(len(y)), y))
-    candidates = list(CANDIDATES) + list(EXTRA)
-    oof = {c: np.zeros((len(y), len(classes))) for c in candidates}
-    scores = {}
-    for c in candidates:
-        for tr, te in folds:
-            oof[c][te] = _linear_logits(X[te], *_fit_linear(X[tr], y[tr], c))
-        scores[c] = _linear_logits(Xt, *_fit_linear(X, y, c))
     k = len(classes)
+
+    def fit(X: sp.csr_matrix, Xt: sp.csr_matrix, candidates: list[Candidate]
+            ) -> tuple[dict[Candidate, np.ndarray], dict[Candidate, np.ndarray]]:
+        """Each candidate's out-of-fold scores on the 80% and its scores on the 20%."""
+        oof = {c: np.zeros((len(y), k)) for c in candidates}
+        scores = {}
+        for c in candidates:
+            for tr, te in folds:
+                oof[c][te] = _linear_logits(X[te], *_fit_linear(X[tr], y[tr], c))
+            scores[c] = _linear_logits(Xt, *_fit_linear(X, y, c))
+        return oof, scores
+
+    def choose(oof: dict[Candidate, np.ndarray]) -> Candidate:
+        """goodfit's rule (resolution._cross_validate): the best out-of-fold macro-F1 +
+        accuracy, the earlier candidate on a tie."""
+        return max(CANDIDATES, key=lambda c: (f1_plus_accuracy(y, oof[c].argmax(axis=1), k),
+                                              -CANDIDATES.index(c)))
+
+    candidates = list(CANDIDATES) + list(EXTRA)
+    oof, scores = fit(X, Xt, candidates)
 
     def line(name: str, z_oof: np.ndarray, z_test: np.ndarray) -> None:
         po = z_oof.argmax(axis=1)
@@ -135,9 +148,7 @@ def variants(texts: TicketTexts, vectors: np.ndarray | None = None) -> None:
           f"{accuracy_score(truth, bpred):.3f}")
     for c in candidates:
         line(c.label + ("" if c in CANDIDATES else " (not a candidate)"), oof[c], scores[c])
-    # goodfit's rule (resolution._cross_validate): best macro-F1 + accuracy, earlier wins ties
-    chosen = max(CANDIDATES, key=lambda c: (f1_plus_accuracy(y, oof[c].argmax(axis=1), k),
-                                            -CANDIDATES.index(c)))
+    chosen = choose(oof)
     line(f"goodfit's choice ({chosen.label})", oof[chosen], scores[chosen])
     for c in candidates:
         spread = float(oof[c].std())
@@ -156,15 +167,10 @@ def variants(texts: TicketTexts, vectors: np.ndarray | None = None) -> None:
     for weight in (0.5, 1.0):
         Xv = sp.hstack([X, sp.csr_matrix(weight * v[train])], format="csr")
         Xtv = sp.hstack([Xt, sp.csr_matrix(weight * v[test])], format="csr")
-        oof_v = {c: np.zeros((len(y), k)) for c in CANDIDATES}
-        test_v = {}
+        oof_v, test_v = fit(Xv, Xtv, list(CANDIDATES))
         for c in CANDIDATES:
-            for tr, te in folds:
-                oof_v[c][te] = _linear_logits(Xv[te], *_fit_linear(Xv[tr], y[tr], c))
-            test_v[c] = _linear_logits(Xtv, *_fit_linear(Xv, y, c))
             line(f"{c.label} + vectors x{weight:g}", oof_v[c], test_v[c])
-        pick = max(CANDIDATES, key=lambda c: (f1_plus_accuracy(y, oof_v[c].argmax(axis=1), k),
-                                              -CANDIDATES.index(c)))
+        pick = choose(oof_v)
         line(f"choice + vectors x{weight:g} ({pick.label})", oof_v[pick], test_v[pick])
 
 
